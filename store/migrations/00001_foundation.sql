@@ -114,14 +114,15 @@ CREATE INDEX students_parent ON students (parent_id);
 CREATE TABLE applications (
     id          bigserial PRIMARY KEY,
     student_id  bigint NOT NULL REFERENCES students (id) ON DELETE CASCADE,
-    offer_id    bigint NOT NULL REFERENCES offers (id) ON DELETE CASCADE,
+    offer_id    bigint NOT NULL REFERENCES offers (id),
     week_start  date NOT NULL,
     state       text NOT NULL CHECK (state IN ('draft', 'awaiting_parent', 'sent', 'accepted', 'confirmed',
                                                'declined', 'withdrawn', 'cancelled', 'expired')),
     motivation  text NOT NULL CHECK (length(motivation) BETWEEN 1 AND 1000),
     created_at  timestamptz NOT NULL DEFAULT now(),
     updated_at  timestamptz NOT NULL DEFAULT now(),
-    FOREIGN KEY (offer_id, week_start) REFERENCES offer_weeks (offer_id, week_start) ON DELETE CASCADE
+    -- An offer or week with applications cannot vanish under them (a re-import must not erase them).
+    FOREIGN KEY (offer_id, week_start) REFERENCES offer_weeks (offer_id, week_start)
 );
 -- One live application per student and offer.
 CREATE UNIQUE INDEX applications_live ON applications (student_id, offer_id)
