@@ -64,19 +64,22 @@ type Session struct {
 	Lang     string   `json:"lang"`
 	Stopped  bool     `json:"stopped,omitempty"` // STOP/ARRET received: stay silent until START
 	Choices  []string `json:"choices,omitempty"` // keys of the choices last offered, in order
+	Labels   []string `json:"labels,omitempty"`  // labels of those choices, same order: typing one picks it
 	Profile  Profile  `json:"profile"`
 	Search   Search   `json:"search"`
 	OfferID  int64    `json:"offer_id,omitempty"`       // the offer being looked at or applied to
 	AppID    int64    `json:"application_id,omitempty"` // the application being looked at
 	Resume   State    `json:"resume,omitempty"`         // where to go back after a detour (AIDE, LANGUE, SUPPRIMER)
 	Attempts int      `json:"attempts,omitempty"`       // unexpected answers in a row in this state
+	Query    string   `json:"query,omitempty"`          // the collège or sector name last typed, to look it up again
+	Host     string   `json:"host,omitempty"`           // the host of the offer being looked at, named after applying
 }
 
 // Profile is the student's sign-up answers; StudentID is set once they are saved.
 type Profile struct {
 	StudentID   int64      `json:"student_id,omitempty"`
 	FirstName   string     `json:"first_name,omitempty"`
-	SchoolUAI   string     `json:"school_uai,omitempty"` // empty for a collège typed by name and not in the list
+	SchoolUAI   string     `json:"school_uai,omitempty"` // empty for a collège typed by name and not in the list; a code to look up while SchoolName is empty
 	SchoolName  string     `json:"school_name,omitempty"`
 	Priority    string     `json:"priority,omitempty"`    // "none", "REP" or "REP+"
 	SchoolWeek  *time.Time `json:"school_week,omitempty"` // the collège's stage week, if known

@@ -97,3 +97,8 @@ func IsUniqueViolation(err error) bool {
 	var pqErr *pq.Error
 	return errors.As(err, &pqErr) && pqErr.Code == "23505"
 }
+
+// all runs a many-row query into dest, a pointer to a slice.
+func (c Conn) all(ctx context.Context, dest any, query string, args ...any) error {
+	return sqlx.SelectContext(ctx, c.q, dest, query, args...)
+}

@@ -1,0 +1,91 @@
+package bot
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"strings"
+	"time"
+
+	"stagebot/conversation"
+	"stagebot/store"
+)
+
+// Console is a local chat on a terminal: each line read is an inbound message on the chosen channel,
+// handled by the same inbox, store and outbox as real traffic, and the replies are printed as that
+// channel renders them. It reads until end of input, so it can be scripted.
+type Console struct {
+	Inbox    *Inbox
+	Store    *store.Store
+	Renderer *Renderer
+	Channel  conversation.Channel
+	Address  string // the person's phone number (E.164) or Telegram chat id
+	In       io.Reader
+	Out      io.Writer
+	Now      func() time.Time // the clock (default time.Now)
+}
+
+// maxConsoleLine bounds one line read from the terminal (longer lines are cut, like a provider would).
+const maxConsoleLine = 64 * 1024
+
+// Run chats until the input ends or ctx is cancelled.
+func (c *Console) Run(ctx context.Context) error {
+	now := c.Now
+	if now == nil {
+		now = time.Now
+	}
+	scanner := bufio.NewScanner(c.In)
+	scanner.Buffer(make([]byte, 4096), maxConsoleLine)
+	for n := 1; scanner.Scan(); n++ {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		msg := Inbound{Channel: c.Channel, Address: c.Address, Text: scanner.Text(), ReceivedAt: now(),
+			ProviderID: fmt.Sprintf("console-%s-%d-%d", c.Address, now().UnixNano(), n)}
+		if c.Channel == conversation.Telegram {
+			msg.Text, msg.Start = telegramStart(msg.Text)
+		}
+		fmt.Fprintf(c.Out, "> %s\n", scanner.Text())
+		if err := c.Inbox.Handle(ctx, msg); err != nil {
+			return fmt.Errorf("console: %w", err)
+		}
+		if err := c.deliver(ctx, now()); err != nil {
+			return err
+		}
+	}
+	return scanner.Err()
+}
+
+// deliver prints the replies waiting for the console's address and marks them sent.
+func (c *Console) deliver(ctx context.Context, now time.Time) error {
+	pending, err := c.Store.PendingFor(ctx, string(c.Channel), c.Address)
+	if err != nil {
+		return fmt.Errorf("console: %w", err)
+	}
+	for _, m := range pending {
+		reply := conversation.Reply{Text: m.Body}
+		if err := json.Unmarshal(m.Choices, &reply.Choices); err != nil {
+			return fmt.Errorf("console: choices of message %d: %w", m.ID, err)
+		}
+		fmt.Fprintln(c.Out, c.Renderer.Console(c.Channel, m.Lang, reply))
+		fmt.Fprintln(c.Out)
+		if err := c.Store.MarkSent(ctx, m.ID, fmt.Sprintf("console-%d", m.ID), now); err != nil {
+			return fmt.Errorf("console: %w", err)
+		}
+	}
+	return nil
+}
+
+// telegramStart splits a typed "/start PAYLOAD" as Telegram delivers a deep link.
+func telegramStart(text string) (rest, payload string) {
+	fields := strings.Fields(text)
+	if len(fields) > 0 && fields[0] == "/start" {
+		if len(fields) > 1 {
+			return text, fields[1]
+		}
+		return text, ""
+	}
+	return text, ""
+}

@@ -1,0 +1,258 @@
+package bot
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"stagebot/conversation"
+	"stagebot/locales"
+)
+
+// Telegram limits and the keyboard layout.
+const (
+	telegramTextLimit = 4096 // UTF-16 code units in one message's text
+	labelMax          = 40   // characters in a button label before it is shortened with "…"
+	longLabel         = 20   // a keyboard with a label longer than this has one button a row
+	mediumLabel       = 12   // … longer than this, two a row; otherwise three a row
+)
+
+// Renderer turns channel-neutral replies into what each channel shows. It is safe for concurrent
+// use: it only reads its catalog.
+type Renderer struct {
+	cat *locales.Catalog
+}
+
+// NewRenderer returns a renderer that takes its hint texts from cat, which must be loaded (not nil).
+func NewRenderer(cat *locales.Catalog) *Renderer {
+	return &Renderer{cat: cat}
+}
+
+// TelegramMessage is a reply as Telegram shows it: plain text (no parse mode: nothing is escaped)
+// and an inline keyboard. The Telegram adapter converts it to the library's types.
+type TelegramMessage struct {
+	Text    string
+	Buttons [][]Button // rows of buttons, top to bottom; nil when there is no choice
+}
+
+// Button is one inline keyboard button. Data is the choice's key, sent back as callback data.
+// Telegram takes 1 to 64 bytes of callback data: keys are the conversation's own short codes, so a
+// longer (or empty) key is a programming error; it is passed on unchanged and Telegram will refuse
+// the message (BUTTON_DATA_INVALID).
+type Button struct {
+	Label string
+	Data  string
+}
+
+// SMS renders reply for SMS in lang (see WhatsApp for the layout). For the Latin-alphabet
+// languages (see foldsToGSM) the whole text is then passed through FoldToGSM, so that a French or
+// English SMS is sent in GSM-7 (160 characters a segment) and not in UCS-2 (70); other languages
+// are left as they are. A lang without a catalog is rendered, and folded, as the default language,
+// which is the language its texts fall back to.
+func (r *Renderer) SMS(lang string, reply conversation.Reply) string {
+	lang = r.language(lang)
+	text := r.menu(lang, reply)
+	if foldsToGSM(lang) {
+		text = FoldToGSM(text)
+	}
+	return text
+}
+
+// WhatsApp renders reply for WhatsApp in lang: the text alone when there is no choice; otherwise
+// the text, a blank line, one line per choice ("1 Label", numbered from 1 in order) and the hint
+// ("Réponds 1, 2 ou 3"). Nothing is folded: WhatsApp has no segments. Trailing whitespace of the
+// text is dropped before a menu.
+func (r *Renderer) WhatsApp(lang string, reply conversation.Reply) string {
+	return r.menu(r.language(lang), reply)
+}
+
+// Telegram renders reply for Telegram: the text as is, and its choices as an inline keyboard, in
+// order, left to right then top to bottom. Labels longer than 40 characters are shortened with "…".
+// The layout depends on the longest label: one button a row when it is over 20 characters, else two
+// a row when it is over 12, else three; rows are then balanced (4 short choices make 2 rows of 2,
+// 5 make 3 + 2). The text may be longer than Telegram takes: send TelegramMessage.Split.
+func (r *Renderer) Telegram(reply conversation.Reply) TelegramMessage {
+	return TelegramMessage{Text: reply.Text, Buttons: keyboard(reply.Choices)}
+}
+
+// Console renders reply as a terminal shows it for channel. SMS: the SMS rendering, then a line
+// such as "[SMS: 1 segment, GSM-7]". Telegram: the text, a blank line, then the keyboard rows as
+// "[ 1 · Label ]  [ 2 · Label ]", numbered in choice order so that a console user can type the
+// number. WhatsApp, and any other channel: the WhatsApp rendering.
+func (r *Renderer) Console(channel conversation.Channel, lang string, reply conversation.Reply) string {
+	switch channel {
+	case conversation.SMS:
+		text := r.SMS(lang, reply)
+		return text + "\n" + smsDiagnostic(SMSSegments(text))
+	case conversation.Telegram:
+		return consoleTelegram(r.Telegram(reply))
+	}
+	return r.WhatsApp(lang, reply)
+}
+
+// Split cuts m into the messages to send in order: the text is split with SplitTelegram and the
+// keyboard goes on the last message. A message with an empty text is returned alone, as is.
+func (m TelegramMessage) Split() []TelegramMessage {
+	parts := SplitTelegram(m.Text)
+	if len(parts) == 0 {
+		return []TelegramMessage{m}
+	}
+	msgs := make([]TelegramMessage, len(parts))
+	for i, p := range parts {
+		msgs[i] = TelegramMessage{Text: p}
+	}
+	msgs[len(msgs)-1].Buttons = m.Buttons
+	return msgs
+}
+
+// SplitTelegram cuts text into texts of at most 4096 UTF-16 code units, Telegram's limit, at a line
+// break or a space when possible, never inside a character (see SplitSMS for the rules). A text
+// that fits is returned alone, as is; an empty text gives no parts.
+func SplitTelegram(text string) []string {
+	return splitText(text, func(s string) bool { return utf16Len(s) <= telegramTextLimit })
+}
+
+// foldsToGSM reports whether lang is written in the Latin alphabet, so that its SMS are folded to
+// GSM-7 with FoldToGSM. Add a language here when its catalog is added, if it is written in Latin
+// letters.
+func foldsToGSM(lang string) bool {
+	switch lang {
+	case "fr", "en":
+		return true
+	}
+	return false
+}
+
+// language returns lang if it has a catalog, else the default language its texts fall back to.
+func (r *Renderer) language(lang string) string {
+	if r.cat.Has(lang) {
+		return lang
+	}
+	return locales.Default
+}
+
+// menu is the SMS and WhatsApp layout, before any folding.
+func (r *Renderer) menu(lang string, reply conversation.Reply) string {
+	if len(reply.Choices) == 0 {
+		return reply.Text
+	}
+	var b strings.Builder
+	if text := strings.TrimRightFunc(reply.Text, unicode.IsSpace); text != "" {
+		b.WriteString(text)
+		b.WriteString("\n\n")
+	}
+	for i, c := range reply.Choices {
+		fmt.Fprintf(&b, "%d %s\n", i+1, c.Label)
+	}
+	b.WriteString(r.cat.Text(lang, "render_reply_hint", map[string]any{"Numbers": r.numbers(lang, len(reply.Choices))}))
+	return b.String()
+}
+
+// numbers lists 1 to n for the hint: "1", "1 ou 2", "1, 2 ou 3".
+func (r *Renderer) numbers(lang string, n int) string {
+	nums := make([]string, n)
+	for i := range nums {
+		nums[i] = strconv.Itoa(i + 1)
+	}
+	if n < 2 {
+		return strings.Join(nums, "")
+	}
+	return strings.Join(nums[:n-1], ", ") + " " + r.cat.Text(lang, "render_or", nil) + " " + nums[n-1]
+}
+
+// smsDiagnostic is the console's line about an SMS: "[SMS: 2 segments, UCS-2]".
+func smsDiagnostic(enc Encoding, segments int) string {
+	unit := "segments"
+	if segments == 1 {
+		unit = "segment"
+	}
+	return fmt.Sprintf("[SMS: %d %s, %s]", segments, unit, enc)
+}
+
+// keyboard lays choices out as inline keyboard rows (see Renderer.Telegram).
+func keyboard(choices []conversation.Choice) [][]Button {
+	if len(choices) == 0 {
+		return nil
+	}
+	buttons := make([]Button, len(choices))
+	widest := 0
+	for i, c := range choices {
+		buttons[i] = Button{Label: shortenLabel(c.Label), Data: c.Key}
+		widest = max(widest, utf8.RuneCountInString(buttons[i].Label))
+	}
+	perRow := buttonsPerRow(widest)
+	rows := (len(buttons) + perRow - 1) / perRow
+	perRow = (len(buttons) + rows - 1) / rows // balance the rows
+	out := make([][]Button, 0, rows)
+	for len(buttons) > 0 {
+		k := min(perRow, len(buttons))
+		out = append(out, buttons[:k:k])
+		buttons = buttons[k:]
+	}
+	return out
+}
+
+// buttonsPerRow is how many buttons a row holds at most when the longest label is widest characters.
+func buttonsPerRow(widest int) int {
+	switch {
+	case widest > longLabel:
+		return 1
+	case widest > mediumLabel:
+		return 2
+	}
+	return 3
+}
+
+// shortenLabel cuts a label longer than labelMax characters to at most labelMax, ending with "…":
+// after the last whole word when that keeps at least two thirds of the room, else mid-word.
+func shortenLabel(label string) string {
+	if utf8.RuneCountInString(label) <= labelMax {
+		return label
+	}
+	runes := []rune(label)[:labelMax-1]
+	if i := lastIndexRune(runes, ' '); i >= labelMax*2/3 {
+		runes = runes[:i]
+	}
+	kept := strings.TrimRightFunc(string(runes), func(r rune) bool {
+		return unicode.IsSpace(r) || strings.ContainsRune(",;:-–—", r)
+	})
+	return kept + "…"
+}
+
+// lastIndexRune returns the index of the last r in runes, or -1.
+func lastIndexRune(runes []rune, r rune) int {
+	for i := len(runes) - 1; i >= 0; i-- {
+		if runes[i] == r {
+			return i
+		}
+	}
+	return -1
+}
+
+// consoleTelegram shows a Telegram message in a terminal (see Renderer.Console).
+func consoleTelegram(m TelegramMessage) string {
+	if len(m.Buttons) == 0 {
+		return m.Text
+	}
+	var b strings.Builder
+	if text := strings.TrimRightFunc(m.Text, unicode.IsSpace); text != "" {
+		b.WriteString(text)
+		b.WriteString("\n\n")
+	}
+	n := 0
+	for i, row := range m.Buttons {
+		if i > 0 {
+			b.WriteByte('\n')
+		}
+		for j, btn := range row {
+			if j > 0 {
+				b.WriteString("  ")
+			}
+			n++
+			fmt.Fprintf(&b, "[ %d · %s ]", n, btn.Label)
+		}
+	}
+	return b.String()
+}

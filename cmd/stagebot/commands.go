@@ -1,0 +1,196 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+
+	"stagebot/bot"
+	"stagebot/catalog"
+	"stagebot/conversation"
+	"stagebot/locales"
+	"stagebot/store"
+	"stagebot/store/localpg"
+)
+
+// environment is what the commands read from the outside world.
+type environment struct {
+	getenv func(string) string
+	stdin  io.Reader
+	stdout io.Writer
+	log    *slog.Logger
+}
+
+func (env environment) open(ctx context.Context) (*store.Store, error) {
+	url := env.getenv("DATABASE_URL")
+	if url == "" {
+		return nil, fmt.Errorf("DATABASE_URL is not set (or try: stagebot demo)")
+	}
+	s, err := store.Open(ctx, url)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.Migrate(ctx); err != nil {
+		s.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
+func (env environment) migrate(ctx context.Context) error {
+	s, err := env.open(ctx)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	fmt.Fprintln(env.stdout, "migrations applied")
+	return nil
+}
+
+func (env environment) importData(ctx context.Context, args []string) error {
+	if len(args) < 2 || (args[0] != "schools" && args[0] != "offers") {
+		return usageError("stagebot import: say schools PATH… or offers PATH")
+	}
+	s, err := env.open(ctx)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	if args[0] == "schools" {
+		report, err := catalog.ImportSchools(ctx, s, args[1:]...)
+		fmt.Fprintln(env.stdout, report)
+		return err
+	}
+	if len(args) != 2 {
+		return usageError("stagebot import offers: one file at a time")
+	}
+	if _, err := catalog.ImportEmbeddedSectors(ctx, s); err != nil {
+		return err
+	}
+	report, err := catalog.ImportOffers(ctx, s, args[1])
+	fmt.Fprintln(env.stdout, report)
+	return err
+}
+
+func (env environment) seed(ctx context.Context) error {
+	s, err := env.open(ctx)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	return env.fillDemo(ctx, s)
+}
+
+// fillDemo imports the shipped Paris collèges and the sectors, then seeds the demo catalog.
+func (env environment) fillDemo(ctx context.Context, s *store.Store) error {
+	schools, err := catalog.ImportEmbeddedSchools(ctx, s)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintln(env.stdout, schools)
+	if _, err := catalog.ImportEmbeddedSectors(ctx, s); err != nil {
+		return err
+	}
+	report, err := catalog.Seed(ctx, s, catalog.SeedParams{})
+	if err != nil {
+		return err
+	}
+	fmt.Fprintln(env.stdout, report)
+	return nil
+}
+
+type chatFlags struct {
+	channel string
+	as      string
+}
+
+func parseChatFlags(name string, args []string) (chatFlags, error) {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	var f chatFlags
+	fs.StringVar(&f.channel, "channel", "sms", "sms, telegram or whatsapp: how replies are rendered")
+	fs.StringVar(&f.as, "as", "", "who you are: a phone number for sms/whatsapp, a chat id for telegram")
+	if err := fs.Parse(args); err != nil {
+		return f, usageError(err.Error())
+	}
+	switch conversation.Channel(f.channel) {
+	case conversation.SMS, conversation.WhatsApp:
+		if f.as == "" {
+			f.as = "+33639989999"
+		}
+	case conversation.Telegram:
+		if f.as == "" {
+			f.as = "100000001"
+		}
+	default:
+		return f, usageError("--channel must be sms, telegram or whatsapp")
+	}
+	return f, nil
+}
+
+func (env environment) console(ctx context.Context, args []string) error {
+	f, err := parseChatFlags("console", args)
+	if err != nil {
+		return err
+	}
+	s, err := env.open(ctx)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	return env.chat(ctx, s, f)
+}
+
+func (env environment) chat(ctx context.Context, s *store.Store, f chatFlags) error {
+	cat, err := locales.Load()
+	if err != nil {
+		return err
+	}
+	machine := conversation.New(cat, conversation.Config{})
+	c := &bot.Console{
+		Inbox:    bot.NewInbox(s, machine, bot.InboxConfig{}, env.log),
+		Store:    s,
+		Renderer: bot.NewRenderer(cat),
+		Channel:  conversation.Channel(f.channel),
+		Address:  f.as,
+		In:       env.stdin,
+		Out:      env.stdout,
+	}
+	fmt.Fprintf(env.stdout, "stagebot console (%s, as %s). Écris un message, par exemple Bonjour. Ctrl-D pour quitter.\n\n",
+		f.channel, f.as)
+	return c.Run(ctx)
+}
+
+// demo runs the console on DATABASE_URL, or on a private Postgres started for the occasion, with
+// the Paris collèges and the demo catalog loaded.
+func (env environment) demo(ctx context.Context, args []string) error {
+	f, err := parseChatFlags("demo", args)
+	if err != nil {
+		return err
+	}
+	if env.getenv("DATABASE_URL") == "" {
+		fmt.Fprintln(env.stdout, "Starting a private Postgres (removed when you quit)…")
+		cluster, err := localpg.Start(ctx)
+		if err != nil {
+			return err
+		}
+		defer cluster.Stop()
+		url, getenv := cluster.URL("postgres"), env.getenv
+		env.getenv = func(k string) string {
+			if k == "DATABASE_URL" {
+				return url
+			}
+			return getenv(k)
+		}
+	}
+	s, err := env.open(ctx)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	if err := env.fillDemo(ctx, s); err != nil {
+		return err
+	}
+	return env.chat(ctx, s, f)
+}

@@ -1,0 +1,121 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"net/url"
+	"regexp"
+	"strconv"
+	"strings"
+)
+
+// config is the service's configuration, read from the environment (see .env.example).
+type config struct {
+	DatabaseURL string
+	HTTPAddr    string
+	PublicURL   string // the https base URL the providers call; empty: Telegram long polling, no Twilio inbound
+
+	TelegramToken    string
+	TelegramEndpoint string
+	TelegramSecret   string
+
+	TwilioAccountSID          string
+	TwilioAuthToken           string
+	TwilioFrom                string
+	TwilioMessagingServiceSID string
+	TwilioWhatsAppFrom        string
+	TwilioAPIBaseURL          string
+	TwilioPerSecond           float64
+
+	MaxApplications int
+}
+
+// Telegram and Twilio are on when their credentials are set.
+func (c config) telegramOn() bool { return c.TelegramToken != "" }
+func (c config) twilioOn() bool   { return c.TwilioAccountSID != "" || c.TwilioAuthToken != "" }
+
+var (
+	secretToken = regexp.MustCompile(`^[A-Za-z0-9_-]{16,256}$`)
+	e164        = regexp.MustCompile(`^\+[1-9][0-9]{6,14}$`)
+)
+
+// loadConfig reads and checks the configuration; every problem is listed at once.
+func loadConfig(getenv func(string) string) (config, error) {
+	c := config{
+		DatabaseURL:               getenv("DATABASE_URL"),
+		HTTPAddr:                  or(getenv("HTTP_ADDR"), ":8080"),
+		PublicURL:                 strings.TrimRight(getenv("PUBLIC_URL"), "/"),
+		TelegramToken:             getenv("TELEGRAM_BOT_TOKEN"),
+		TelegramEndpoint:          or(getenv("TELEGRAM_API_ENDPOINT"), "https://api.telegram.org/bot%s/%s"),
+		TelegramSecret:            getenv("TELEGRAM_WEBHOOK_SECRET"),
+		TwilioAccountSID:          getenv("TWILIO_ACCOUNT_SID"),
+		TwilioAuthToken:           getenv("TWILIO_AUTH_TOKEN"),
+		TwilioFrom:                getenv("TWILIO_FROM"),
+		TwilioMessagingServiceSID: getenv("TWILIO_MESSAGING_SERVICE_SID"),
+		TwilioWhatsAppFrom:        getenv("TWILIO_WHATSAPP_FROM"),
+		TwilioAPIBaseURL:          or(getenv("TWILIO_API_BASE_URL"), "https://api.twilio.com"),
+		TwilioPerSecond:           1,
+		MaxApplications:           5,
+	}
+	var problems []string
+	bad := func(format string, args ...any) { problems = append(problems, fmt.Sprintf(format, args...)) }
+	if c.DatabaseURL == "" {
+		bad("DATABASE_URL is required")
+	}
+	if c.PublicURL != "" {
+		u, err := url.Parse(c.PublicURL)
+		if err != nil || u.Scheme != "https" || u.Host == "" {
+			bad("PUBLIC_URL must be an https URL such as https://stagebot.example.org (got %q)", c.PublicURL)
+		}
+	}
+	if c.telegramOn() {
+		if !strings.Contains(c.TelegramEndpoint, "%s") {
+			bad("TELEGRAM_API_ENDPOINT must contain two %%s (token, method), like https://api.telegram.org/bot%%s/%%s")
+		}
+		if c.PublicURL != "" && !secretToken.MatchString(c.TelegramSecret) {
+			bad("TELEGRAM_WEBHOOK_SECRET must be 16 to 256 characters of A-Z a-z 0-9 _ - when PUBLIC_URL is set")
+		}
+	}
+	if c.twilioOn() {
+		if c.TwilioAccountSID == "" || c.TwilioAuthToken == "" {
+			bad("TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN go together")
+		}
+		if c.TwilioFrom == "" && c.TwilioMessagingServiceSID == "" {
+			bad("TWILIO_FROM or TWILIO_MESSAGING_SERVICE_SID is required to send SMS")
+		}
+		if c.TwilioFrom != "" && !e164.MatchString(c.TwilioFrom) {
+			bad("TWILIO_FROM must be an E.164 number such as +33612345678")
+		}
+		if c.TwilioWhatsAppFrom != "" && !e164.MatchString(c.TwilioWhatsAppFrom) {
+			bad("TWILIO_WHATSAPP_FROM must be an E.164 number such as +33612345678")
+		}
+		if c.PublicURL == "" {
+			bad("PUBLIC_URL is required with Twilio: it is where Twilio delivers SMS and what signatures are checked against")
+		}
+	}
+	if v := getenv("TWILIO_MESSAGES_PER_SECOND"); v != "" {
+		f, err := strconv.ParseFloat(v, 64)
+		if err != nil || f <= 0 || f > 1000 {
+			bad("TWILIO_MESSAGES_PER_SECOND must be a number above 0 (got %q)", v)
+		}
+		c.TwilioPerSecond = f
+	}
+	if v := getenv("MAX_APPLICATIONS"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > 50 {
+			bad("MAX_APPLICATIONS must be a whole number from 1 to 50 (got %q)", v)
+		}
+		c.MaxApplications = n
+	}
+	if len(problems) > 0 {
+		return c, errors.New("configuration:\n  " + strings.Join(problems, "\n  "))
+	}
+	return c, nil
+}
+
+func or(v, def string) string {
+	if v == "" {
+		return def
+	}
+	return v
+}

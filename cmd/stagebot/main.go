@@ -1,0 +1,80 @@
+// Command stagebot runs the stagebot service and its maintenance tasks.
+//
+//	stagebot demo                       try it: a private Postgres, demo data and a console chat
+//	stagebot migrate                    apply the database migrations
+//	stagebot import schools PATH…       import collèges (REP/REP+ list, Paris collèges, coordinates)
+//	stagebot import offers PATH         import offers from a CSV file (docs/offers-csv.md)
+//	stagebot seed                       create the synthetic Paris demo catalog
+//	stagebot console                    chat on the terminal through the real engine
+//
+// The database is DATABASE_URL (for a local server, add sslmode=disable).
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+const usage = `stagebot: a chat bot for the stage de 3e
+
+Usage:
+  stagebot demo [--channel sms|telegram|whatsapp] [--as ID]
+  stagebot migrate
+  stagebot import schools PATH...
+  stagebot import offers PATH
+  stagebot seed
+  stagebot console [--channel sms|telegram|whatsapp] [--as ID]
+
+Environment:
+  DATABASE_URL   Postgres connection URL (required except for demo, which starts its own Postgres)
+`
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
+	if err := run(ctx, os.Args[1:], log); err != nil {
+		var u usageError
+		if errors.As(err, &u) {
+			fmt.Fprintln(os.Stderr, u.Error())
+			fmt.Fprint(os.Stderr, usage)
+			os.Exit(2)
+		}
+		fmt.Fprintln(os.Stderr, "stagebot:", err)
+		os.Exit(1)
+	}
+}
+
+// usageError is a command line that does not make sense.
+type usageError string
+
+func (u usageError) Error() string { return string(u) }
+
+func run(ctx context.Context, args []string, log *slog.Logger) error {
+	if len(args) == 0 {
+		return usageError("stagebot: no command")
+	}
+	env := environment{getenv: os.Getenv, stdin: os.Stdin, stdout: os.Stdout, log: log}
+	switch args[0] {
+	case "demo":
+		return env.demo(ctx, args[1:])
+	case "migrate":
+		return env.migrate(ctx)
+	case "import":
+		return env.importData(ctx, args[1:])
+	case "seed":
+		return env.seed(ctx)
+	case "console":
+		return env.console(ctx, args[1:])
+	case "help", "-h", "--help":
+		fmt.Print(usage)
+		return nil
+	default:
+		return usageError("stagebot: unknown command " + args[0])
+	}
+}

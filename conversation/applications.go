@@ -1,0 +1,183 @@
+package conversation
+
+import (
+	"strconv"
+	"strings"
+)
+
+// Most ended applications listed under the live ones.
+const maxEnded = 5
+
+// showApplications asks for the student's applications.
+func (t *turn) showApplications() {
+	t.ask(ListApplications{StudentID: t.s.Profile.StudentID})
+}
+
+// applicationsFound lists the applications with their status in words: the ongoing ones as choices
+// to open, the ended ones as lines.
+func (t *turn) applicationsFound() bool {
+	r, ok := t.in.Result.(ApplicationsFound)
+	if !ok {
+		return false
+	}
+	t.listApplications(r.Applications)
+	return true
+}
+
+func (t *turn) listApplications(apps []ApplicationSummary) {
+	t.land(MyApplications)
+	if len(apps) == 0 {
+		t.say(t.tr("applications_none", nil),
+			t.choiceOf("menu:search", "choice_search"),
+			t.choiceOf(keyMenu, "choice_menu"))
+		return
+	}
+	var choices []Choice
+	var ended []string
+	for _, a := range apps {
+		line := t.tr("application_line", data{"Title": a.OfferTitle, "Host": a.HostName, "Status": t.status(a.State)})
+		switch {
+		case ongoing(a.State):
+			choices = append(choices, Choice{Key: "app:" + strconv.FormatInt(a.ID, 10), Label: line})
+		case len(ended) < maxEnded:
+			ended = append(ended, "- "+line)
+		}
+	}
+	text := t.tr("applications", nil)
+	if len(choices) == 0 {
+		text = t.tr("applications_no_ongoing", nil)
+	}
+	if len(ended) > 0 {
+		text += "\n" + t.tr("applications_ended", nil) + "\n" + strings.Join(ended, "\n")
+	}
+	choices = append(choices, t.choiceOf(keyMenu, "choice_menu"))
+	t.say(text, choices...)
+}
+
+// onApplications opens an application.
+func (t *turn) onApplications() {
+	switch {
+	case strings.HasPrefix(t.choice, "app:"):
+		id, err := strconv.ParseInt(strings.TrimPrefix(t.choice, "app:"), 10, 64)
+		if err != nil {
+			t.confused()
+			return
+		}
+		t.s.AppID = id
+		t.goTo(ViewApplication)
+	case t.choice == "menu:search":
+		t.goTo(AskSearch)
+	default:
+		t.confused()
+	}
+}
+
+// showApplication asks for the applications, to show the one being looked at.
+func (t *turn) showApplication() {
+	if t.s.AppID == 0 {
+		t.goTo(MyApplications)
+		return
+	}
+	t.ask(ListApplications{StudentID: t.s.Profile.StudentID})
+}
+
+// applicationFound shows one application, with the way to withdraw it while it is live.
+func (t *turn) applicationFound() bool {
+	r, ok := t.in.Result.(ApplicationsFound)
+	if !ok {
+		return false
+	}
+	var app *ApplicationSummary
+	for i := range r.Applications {
+		if r.Applications[i].ID == t.s.AppID {
+			app = &r.Applications[i]
+		}
+	}
+	if app == nil {
+		t.preface(t.tr("application_gone", nil))
+		t.listApplications(r.Applications)
+		return true
+	}
+	text := t.tr("application", data{
+		"Title":  app.OfferTitle,
+		"Host":   app.HostName,
+		"Week":   t.longDate(app.Week),
+		"Status": t.status(app.State),
+		"Date":   t.longDate(app.CreatedAt),
+	})
+	var choices []Choice
+	if withdrawable(app.State) {
+		choices = append(choices, t.choiceOf("app:withdraw", "choice_withdraw"))
+	}
+	choices = append(choices, t.choiceOf("app:back", "choice_back"))
+	t.say(text, choices...)
+	return true
+}
+
+// onApplication withdraws (after a check) or goes back to the list.
+func (t *turn) onApplication() {
+	switch t.choice {
+	case "app:withdraw":
+		t.goTo(ConfirmWithdraw)
+	case "app:back":
+		t.goTo(MyApplications)
+	default:
+		t.confused()
+	}
+}
+
+// showConfirmWithdraw checks before withdrawing.
+func (t *turn) showConfirmWithdraw() {
+	t.say(t.tr("confirm_withdraw", nil),
+		t.choiceOf("withdraw:yes", "choice_withdraw_yes"),
+		t.choiceOf("withdraw:no", "choice_no"))
+}
+
+// onConfirmWithdraw withdraws on yes, goes back to the application on no.
+func (t *turn) onConfirmWithdraw() {
+	switch t.choice {
+	case "withdraw:yes":
+		t.ask(Withdraw{StudentID: t.s.Profile.StudentID, ApplicationID: t.s.AppID})
+	case "withdraw:no":
+		t.goTo(ViewApplication)
+	default:
+		t.confused()
+	}
+}
+
+// withdrawn reads the answer to Withdraw and lists the applications again.
+func (t *turn) withdrawn() bool {
+	r, ok := t.in.Result.(Withdrawn)
+	if !ok {
+		return false
+	}
+	if r.OK {
+		t.preface(t.tr("withdrawn", nil))
+	} else {
+		t.preface(t.tr("withdraw_failed", nil))
+	}
+	t.s.AppID = 0
+	t.goTo(MyApplications)
+	return true
+}
+
+// status writes an application's state in words.
+func (t *turn) status(state string) string {
+	switch state {
+	case "draft", "awaiting_parent", "sent", "accepted", "confirmed", "declined", "withdrawn", "cancelled", "expired":
+		return t.tr("status_"+state, nil)
+	}
+	return t.tr("status_unknown", nil)
+}
+
+// ongoing reports whether an application in this state is worth opening: not ended.
+func ongoing(state string) bool { return withdrawable(state) || state == "confirmed" }
+
+// withdrawable reports whether the student can still withdraw an application in this state.
+func withdrawable(state string) bool {
+	switch state {
+	case "draft", "awaiting_parent", "sent", "accepted":
+		return true
+	}
+	return false
+}

@@ -1,0 +1,146 @@
+package conversation
+
+import (
+	"go/ast"
+	"go/parser"
+	"go/token"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+	"testing"
+
+	"stagebot/locales"
+)
+
+// dynamicIDs expands the message ids the code builds from a prefix.
+var dynamicIDs = map[string][]string{
+	"weekday_": {"1", "2", "3", "4", "5", "6", "7"},
+	"month_":   {"1", "2", "3", "4", "5", "6", "7", "8", "9", "10", "11", "12"},
+	"status_": {"draft", "awaiting_parent", "sent", "accepted", "confirmed", "declined", "withdrawn",
+		"cancelled", "expired"},
+}
+
+// usedIDs collects the message ids the package's code passes to the catalog: the literal ids given
+// to tr, plural and choiceOf, the short and help ids of the state table, and the ids built from
+// the prefixes above.
+func usedIDs(t *testing.T) map[string]bool {
+	t.Helper()
+	files, err := filepath.Glob("*.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ids := map[string]bool{}
+	literal := func(e ast.Expr) (string, bool) {
+		lit, ok := e.(*ast.BasicLit)
+		if !ok || lit.Kind != token.STRING {
+			return "", false
+		}
+		s, err := strconv.Unquote(lit.Value)
+		return s, err == nil
+	}
+	fset := token.NewFileSet()
+	for _, name := range files {
+		if strings.HasSuffix(name, "_test.go") {
+			continue
+		}
+		f, err := parser.ParseFile(fset, name, nil, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ast.Inspect(f, func(n ast.Node) bool {
+			switch n := n.(type) {
+			case *ast.CallExpr:
+				sel, ok := n.Fun.(*ast.SelectorExpr)
+				if !ok {
+					return true
+				}
+				arg := -1
+				switch sel.Sel.Name {
+				case "tr", "plural":
+					arg = 0
+				case "choiceOf":
+					arg = 1
+				}
+				if arg < 0 || len(n.Args) <= arg {
+					return true
+				}
+				if id, ok := literal(n.Args[arg]); ok {
+					ids[id] = true
+				} else if bin, ok := n.Args[arg].(*ast.BinaryExpr); ok {
+					prefix, _ := literal(bin.X)
+					suffixes, known := dynamicIDs[prefix]
+					if !known {
+						t.Errorf("%s: message id built from %q: add it to dynamicIDs", fset.Position(n.Pos()), prefix)
+					}
+					for _, s := range suffixes {
+						ids[prefix+s] = true
+					}
+				}
+			case *ast.KeyValueExpr:
+				key, ok := n.Key.(*ast.Ident)
+				if ok && (key.Name == "short" || key.Name == "help") {
+					if id, ok := literal(n.Value); ok {
+						ids[id] = true
+					}
+				}
+			}
+			return true
+		})
+	}
+	return ids
+}
+
+// Every message the code uses exists in every language, and every message in the catalogs is used
+// (except the renderer's).
+func TestEveryMessageExists(t *testing.T) {
+	used := usedIDs(t)
+	if len(used) < 100 {
+		t.Fatalf("found only %d message ids: is the scan broken?", len(used))
+	}
+	for _, lang := range []string{"fr", "en"} {
+		ids, err := locales.MessageIDs(lang)
+		if err != nil {
+			t.Fatal(err)
+		}
+		have := map[string]bool{}
+		for _, id := range ids {
+			have[id] = true
+			if !used[id] && !strings.HasPrefix(id, "render_") {
+				t.Errorf("%s.toml: %q is never used", lang, id)
+			}
+		}
+		var missing []string
+		for id := range used {
+			if !have[id] {
+				missing = append(missing, id)
+			}
+		}
+		sort.Strings(missing)
+		for _, id := range missing {
+			t.Errorf("%s.toml lacks %q", lang, id)
+		}
+	}
+}
+
+// Every message renders in both languages with the data the code gives it: no "<no value>".
+func TestMessagesRenderInBothLanguages(t *testing.T) {
+	cat, err := locales.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	full := data{"Name": "Léa", "Max": 5, "Min": 1, "School": "S", "Date": "D", "Query": "Q", "Host": "H", "Kind": "K",
+		"Sector": "S", "Address": "A", "Hours": "9h", "Filters": "F", "Week": "W", "Birth": "B", "Phone": "P",
+		"Length": 9, "Page": 1, "Pages": 2, "Weekday": "lundi", "Month": "mars", "Year": 2012, "Title": "T", "Status": "S"}
+	for id := range usedIDs(t) {
+		for _, lang := range []string{"fr", "en"} {
+			for _, n := range []int{1, 2} {
+				got := cat.Plural(lang, id, n, full)
+				checkText(t, got)
+				if got == id {
+					t.Errorf("%s %s: missing", lang, id)
+				}
+			}
+		}
+	}
+}

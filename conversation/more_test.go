@@ -1,0 +1,165 @@
+package conversation
+
+import (
+	"strings"
+	"testing"
+	"time"
+)
+
+// LANGUE in any state, then a language, brings the person back to that state's question in the
+// new language; and back again.
+func TestLanguageResumesEveryState(t *testing.T) {
+	for _, st := range allStates(t) {
+		if st == Welcome || st == ChooseLanguage || st == ConfirmDelete {
+			continue
+		}
+		t.Run(string(st), func(t *testing.T) {
+			d := reach(t, st)
+			d.send("language")
+			got := d.send("English")
+			if d.s.State != st || d.s.Lang != "en" || d.s.Resume != "" || strings.TrimSpace(got) == "" {
+				t.Errorf("state %s lang %s resume %q answered %q", d.s.State, d.s.Lang, d.s.Resume, got)
+			}
+			if e, ok := effectOf[SetLanguage](d); !ok || e.Lang != "en" {
+				t.Errorf("set language = %+v", e)
+			}
+			d.send("LANGUE")
+			d.send("1")
+			if d.s.State != st || d.s.Lang != "fr" {
+				t.Errorf("back: state %s lang %s", d.s.State, d.s.Lang)
+			}
+		})
+	}
+}
+
+func TestEveryApplyProblem(t *testing.T) {
+	tests := []struct {
+		problem ApplyProblem
+		want    State
+		phrase  string
+	}{
+		{ApplyAlready, Menu, "déjà une candidature en cours"},
+		{ApplyFull, ViewOffer, "plus de place"},
+		{ApplyNotWeek, ViewOffer, "n'a pas lieu pendant ta semaine"},
+		{ApplyClosed, ViewOffer, "Trop tard"},
+		{ApplyTooMany, Menu, "nombre maximum"},
+		{ApplyNotFound, Menu, "n'existe plus"},
+		{ApplyPlaced, Menu, "stage confirmé"},
+		{"mystery", Menu, "n'a pas pu être enregistrée"},
+	}
+	for _, tc := range tests {
+		d := reach(t, AskMotivation)
+		d.w.applyProblem = tc.problem
+		d.send("Je veux apprendre.")
+		d.expect(tc.want, tc.phrase)
+	}
+}
+
+func TestOfferWithoutApply(t *testing.T) {
+	past := time.Date(2026, 9, 1, 0, 0, 0, 0, time.UTC)
+	tests := []struct {
+		change func(*OfferDetail)
+		phrase string
+	}{
+		{func(o *OfferDetail) { o.RunsInWeek = false }, "n'a pas lieu pendant ta semaine"},
+		{func(o *OfferDetail) { o.PlacesLeft = 0 }, "plus de place"},
+		{func(o *OfferDetail) { o.Deadline = &past }, "date limite pour postuler est passée"},
+	}
+	for _, tc := range tests {
+		d := reach(t, Results)
+		tc.change(&d.w.offers[0])
+		d.send("1")
+		d.expect(ViewOffer, tc.phrase, "[Retour aux résultats]")
+		if d.s.Choices[0] == "offer:apply" {
+			t.Errorf("Postuler offered: %q", d.s.Choices)
+		}
+		d.send("postuler")
+		d.expect(ViewOffer, "pas compris")
+	}
+}
+
+func TestEveryStatusInWords(t *testing.T) {
+	d := reach(t, Menu)
+	for i, st := range []string{"draft", "awaiting_parent", "sent", "accepted", "confirmed", "declined", "withdrawn", "cancelled", "expired", "odd"} {
+		d.w.apps = append(d.w.apps, ApplicationSummary{ID: int64(i + 1), OfferID: 101, OfferTitle: "Offre " + st, HostName: "Hôte",
+			Week: schoolWeek, State: st, CreatedAt: testNow})
+	}
+	d.send("Mes candidatures")
+	d.expect(MyApplications, "[Offre draft - Hôte : pas encore envoyée]", "[Offre confirmed - Hôte : stage confirmé]",
+		"Terminées :\n- Offre declined - Hôte : refusée\n- Offre withdrawn - Hôte : retirée\n- Offre cancelled - Hôte : annulée",
+		"expirée", "- Offre odd - Hôte : en cours")
+	if len(d.s.Choices) != 6 {
+		t.Errorf("choices = %q, want 5 ongoing and Menu", d.s.Choices)
+	}
+	d.send("5") // confirmed: no withdrawal
+	d.expect(ViewApplication, "stage confirmé", "[Retour]")
+	if strings.Contains(d.text(), "Retirer") {
+		t.Errorf("a confirmed stage offers withdrawal")
+	}
+	d.send("Retour")
+	d.send("1")
+	d.w.apps = d.w.apps[1:] // the draft disappears meanwhile
+	d.send("Retirer ma candidature")
+	d.send("oui")
+	d.expect(MyApplications, "n'était plus en cours")
+	d.send("1")
+	d.w.apps = nil
+	d.send("Retour")
+	d.expect(MyApplications, "pas encore de candidature")
+}
+
+func TestApplicationGone(t *testing.T) {
+	d := reach(t, MyApplications)
+	d.w.apps[0].ID = 999
+	d.send("1")
+	d.expect(MyApplications, "ne trouve plus cette candidature", "Tes candidatures")
+}
+
+func TestRegisterFailureKeepsTheAnswers(t *testing.T) {
+	d := reach(t, ConfirmSignup)
+	out := d.m.Step(d.s, Input{Channel: SMS, Now: testNow, Result: Registered{}})
+	checkOutput(t, d.s, out)
+	if out.Session.State != ConfirmSignup || out.Session.Profile.FirstName != "Léa" || !strings.Contains(out.Replies[0].Text, "Oups") {
+		t.Errorf("%s %+v", out.Session.State, out.Replies)
+	}
+}
+
+func TestEmptiedPageShowsTheLastOne(t *testing.T) {
+	d := reach(t, Results)
+	d.send("Suivantes")
+	d.send("Suivantes")
+	d.expect(Results, "(page 3/3)")
+	d.w.offers = d.w.offers[:4]
+	d.send("Précédentes")
+	d.expect(Results, "(page 2/2)")
+	d.w.offers = d.w.offers[:2]
+	d.send("Précédentes")
+	d.expect(Results, "2 offres pour ta semaine :")
+	d.w.offers = nil
+	d.send("1")
+	d.expect(Results, "n'existe plus", "pas encore d'offre")
+}
+
+// A Telegram /start link whose collège is unknown asks the collège as usual.
+func TestStartLinkWithUnknownSchool(t *testing.T) {
+	d := newDriver(t)
+	d.channel = Telegram
+	d.input(Input{Text: "/start 0759999Z", Start: "0759999Z"})
+	d.press("lang:fr")
+	d.send("Léa")
+	d.expect(AskSchool, "Dans quel collège")
+	d.send("moulin")
+	d.expect(ConfirmSchool, "Collège Jean Moulin")
+}
+
+func TestLabelsAndYesNoPickChoices(t *testing.T) {
+	d := reach(t, ConfirmSchool)
+	d.send("OUAIS")
+	d.expect(ConfirmWeek)
+	d = reach(t, Menu)
+	d.send("mes candidatures !")
+	d.expect(MyApplications)
+	d = reach(t, ConfirmDelete)
+	d.send("n")
+	d.expect(Menu)
+}

@@ -1,0 +1,269 @@
+package conversation
+
+import (
+	"strings"
+	"time"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/nyaruka/phonenumbers"
+)
+
+// Sign-up limits.
+const (
+	maxFirstName = 30 // runes
+	minAge       = 12 // years old during the stage week
+	maxAge       = 17
+)
+
+// showAskFirstName starts the sign-up.
+func (t *turn) showAskFirstName() { t.say(t.tr("ask_first_name", nil)) }
+
+// onFirstName accepts letters (accents too), spaces, hyphens and apostrophes, 1 to 30 of them.
+func (t *turn) onFirstName() {
+	name := strings.Join(strings.Fields(t.text), " ")
+	switch {
+	case utf8.RuneCountInString(name) > maxFirstName:
+		t.refuse(t.tr("first_name_too_long", data{"Max": maxFirstName}))
+		return
+	case !isName(name):
+		t.refuse(t.tr("first_name_invalid", nil))
+		return
+	}
+	t.s.Profile.FirstName = capitalize(name)
+	t.preface(t.tr("first_name_ok", data{"Name": t.s.Profile.FirstName}))
+	t.goTo(AskSchool)
+}
+
+// isName reports whether s is made of letters, spaces, hyphens and apostrophes, with a letter.
+func isName(s string) bool {
+	letter := false
+	for _, r := range s {
+		switch {
+		case unicode.IsLetter(r):
+			letter = true
+		case r == ' ', r == '-', r == '\'', r == '’':
+		default:
+			return false
+		}
+	}
+	return letter
+}
+
+// capitalize writes "léa" or "LÉA" as "Léa" and "jean-pierre" as "Jean-Pierre"; a name already
+// in mixed case is kept as typed.
+func capitalize(name string) string {
+	if name != strings.ToLower(name) && name != strings.ToUpper(name) {
+		return name
+	}
+	out := []rune(strings.ToLower(name))
+	start := true
+	for i, r := range out {
+		if start && unicode.IsLetter(r) {
+			out[i] = unicode.ToUpper(r)
+		}
+		start = !unicode.IsLetter(r)
+	}
+	return string(out)
+}
+
+// showConfirmWeek asks whether the stage is in the collège's stage week.
+func (t *turn) showConfirmWeek() {
+	if t.s.Profile.SchoolWeek == nil {
+		t.goTo(AskWeek)
+		return
+	}
+	t.say(t.tr("confirm_week", data{"Date": t.longDate(*t.s.Profile.SchoolWeek)}),
+		t.choiceOf("week:yes", "choice_yes"),
+		t.choiceOf("week:no", "choice_other_week"))
+}
+
+// onConfirmWeek takes the collège's week, or asks for the date; a date typed here is read too.
+func (t *turn) onConfirmWeek() {
+	switch {
+	case t.choice == "week:yes" && t.s.Profile.SchoolWeek != nil:
+		monday := mondayOf(*t.s.Profile.SchoolWeek)
+		if problem := t.weekProblem(monday); problem != "" {
+			t.preface(problem)
+			t.goTo(AskWeek)
+			return
+		}
+		t.s.Profile.Week = monday
+		t.goTo(AskBirth)
+	case t.choice == "week:no":
+		t.goTo(AskWeek)
+	case t.choice == "" && hasDigit(t.text):
+		t.onWeek()
+	default:
+		t.confused()
+	}
+}
+
+// toWeek goes to the week question: a yes or no when the collège's week is still ahead, the date
+// otherwise.
+func (t *turn) toWeek() {
+	if w := t.s.Profile.SchoolWeek; w != nil && t.weekProblem(mondayOf(*w)) == "" {
+		t.goTo(ConfirmWeek)
+		return
+	}
+	t.goTo(AskWeek)
+}
+
+// showAskWeek asks the date of the Monday of the stage week.
+func (t *turn) showAskWeek() { t.say(t.tr("ask_week", nil)) }
+
+// onWeek reads a date (11/01, 11/01/2027, 1/2, 11 janvier) and keeps the Monday of its week.
+func (t *turn) onWeek() {
+	day, ok := t.m.parseDate(t.text, today(t.in.Now))
+	if !ok {
+		t.refuse(t.tr("week_invalid", nil))
+		return
+	}
+	monday := mondayOf(day)
+	if problem := t.weekProblem(monday); problem != "" {
+		t.refuse(problem)
+		return
+	}
+	t.s.Profile.Week = monday
+	t.preface(t.tr("week_ok", data{"Date": t.longDate(monday)}))
+	t.goTo(AskBirth)
+}
+
+// weekProblem says why a stage week cannot be taken: already begun, or more than a year ahead.
+func (t *turn) weekProblem(monday time.Time) string {
+	now := today(t.in.Now)
+	switch {
+	case monday.Before(now):
+		return t.tr("week_past", nil)
+	case monday.After(now.AddDate(1, 0, 0)):
+		return t.tr("week_too_far", nil)
+	}
+	return ""
+}
+
+// showAskBirth asks the month and year of birth.
+func (t *turn) showAskBirth() { t.say(t.tr("ask_birth", nil)) }
+
+// onBirth reads "03/2012", "3/2012" or "mars 2012" and checks the age at the stage week.
+func (t *turn) onBirth() {
+	month, ok := t.m.parseMonthYear(t.text)
+	if !ok {
+		t.refuse(t.tr("birth_invalid", nil))
+		return
+	}
+	week := t.s.Profile.Week
+	age := week.Year() - month.Year()
+	if week.Month() < month.Month() {
+		age--
+	}
+	if age < minAge || age > maxAge {
+		if age < 0 || age > 99 {
+			t.refuse(t.tr("birth_invalid", nil))
+			return
+		}
+		t.refuse(t.plural("birth_implausible", age, data{"Min": minAge, "Max": maxAge}))
+		return
+	}
+	t.s.Profile.BirthMonth = month
+	t.goTo(AskParentPhone)
+}
+
+// showAskParentPhone asks a parent's mobile number, and why.
+func (t *turn) showAskParentPhone() { t.say(t.tr("ask_parent_phone", nil)) }
+
+// onParentPhone accepts a valid French mobile number (06, 07) that is not the student's own.
+func (t *turn) onParentPhone() {
+	num, err := phonenumbers.Parse(t.text, "FR")
+	if err != nil || !hasDigit(t.text) || !phonenumbers.IsValidNumberForRegion(num, "FR") {
+		t.refuse(t.tr("phone_invalid", nil))
+		return
+	}
+	if phonenumbers.GetNumberType(num) != phonenumbers.MOBILE {
+		t.refuse(t.tr("phone_not_mobile", nil))
+		return
+	}
+	e164 := phonenumbers.Format(num, phonenumbers.E164)
+	if e164 == t.in.Address {
+		t.refuse(t.tr("phone_own", nil))
+		return
+	}
+	t.s.Profile.ParentPhone = e164
+	t.goTo(ConfirmSignup)
+}
+
+// showConfirmSignup sums the answers up before saving them.
+func (t *turn) showConfirmSignup() {
+	p := t.s.Profile
+	t.say(t.tr("confirm_signup", data{
+		"Name":   p.FirstName,
+		"School": p.SchoolName,
+		"Week":   t.longDate(p.Week),
+		"Birth":  t.monthYear(p.BirthMonth),
+		"Phone":  maskPhone(p.ParentPhone),
+	}),
+		t.choiceOf("signup:yes", "choice_signup_ok"),
+		t.choiceOf("signup:no", "choice_signup_fix"))
+}
+
+// onConfirmSignup saves the student, or starts the sign-up over.
+func (t *turn) onConfirmSignup() {
+	switch t.choice {
+	case "signup:yes":
+		t.ask(Register{Profile: t.s.Profile, Lang: t.s.Lang})
+	case "signup:no":
+		t.s.Profile = Profile{}
+		t.s.Query = ""
+		t.preface(t.tr("signup_restart", nil))
+		t.goTo(AskFirstName)
+	default:
+		t.confused()
+	}
+}
+
+// registered reads the answer to Register: the student is saved, their parent will be asked.
+func (t *turn) registered() bool {
+	r, ok := t.in.Result.(Registered)
+	if !ok {
+		return false
+	}
+	if r.StudentID == 0 {
+		t.preface(t.tr("register_failed", nil))
+		t.showConfirmSignup()
+		return true
+	}
+	t.s.Profile.StudentID = r.StudentID
+	t.preface(t.tr("registered", data{"Name": t.s.Profile.FirstName}))
+	t.goTo(Menu)
+	return true
+}
+
+// maskPhone shows a number as "06 xx xx xx 78": enough to spot a typo, not enough to read it.
+func maskPhone(e164 string) string {
+	num, err := phonenumbers.Parse(e164, "FR")
+	if err != nil {
+		return "xx"
+	}
+	national := phonenumbers.Format(num, phonenumbers.NATIONAL)
+	digits := 0
+	for _, r := range national {
+		if unicode.IsDigit(r) {
+			digits++
+		}
+	}
+	var b strings.Builder
+	seen := 0
+	for _, r := range national {
+		if unicode.IsDigit(r) {
+			seen++
+			if seen > 2 && seen <= digits-2 {
+				r = 'x'
+			}
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+func hasDigit(s string) bool {
+	return strings.IndexFunc(s, unicode.IsDigit) >= 0
+}

@@ -1,0 +1,100 @@
+package conversation
+
+// The states of the conversation, in the order a student lives them.
+const (
+	// Welcome is a fresh session: whatever the first message says, it gets the welcome.
+	Welcome State = "welcome"
+	// ChooseLanguage asks Français or English (also the detour taken on LANGUE).
+	ChooseLanguage State = "choose_language"
+
+	// AskFirstName starts the sign-up.
+	AskFirstName State = "ask_first_name"
+	// AskSchool asks the collège's name or UAI code.
+	AskSchool State = "ask_school"
+	// PickSchool offers the collèges that matched.
+	PickSchool State = "pick_school"
+	// ConfirmSchool checks the one collège that matched.
+	ConfirmSchool State = "confirm_school"
+	// ConfirmWeek checks the collège's stage week.
+	ConfirmWeek State = "confirm_week"
+	// AskWeek asks the date of the Monday of the stage week.
+	AskWeek State = "ask_week"
+	// AskBirth asks the month and year of birth.
+	AskBirth State = "ask_birth"
+	// AskParentPhone asks a parent's mobile number.
+	AskParentPhone State = "ask_parent_phone"
+	// ConfirmSignup shows the answers before saving them.
+	ConfirmSignup State = "confirm_signup"
+
+	// Menu is home for a registered student.
+	Menu State = "menu"
+
+	// AskSearch asks for a word or a way to search.
+	AskSearch State = "search"
+	// AskSector asks for a sector's name.
+	AskSector State = "ask_sector"
+	// PickSector offers the sectors that matched.
+	PickSector State = "pick_sector"
+	// AskArrondissement asks for an arrondissement, 1 to 20.
+	AskArrondissement State = "ask_arrondissement"
+	// Results shows one page of offers.
+	Results State = "results"
+	// ViewOffer shows one offer.
+	ViewOffer State = "offer"
+	// AskMotivation asks why the offer interests the student, then applies.
+	AskMotivation State = "ask_motivation"
+
+	// MyApplications lists the student's applications.
+	MyApplications State = "applications"
+	// ViewApplication shows one application.
+	ViewApplication State = "application"
+	// ConfirmWithdraw checks before withdrawing an application.
+	ConfirmWithdraw State = "confirm_withdraw"
+
+	// ConfirmDelete checks before erasing everything (the detour taken on SUPPRIMER).
+	ConfirmDelete State = "confirm_delete"
+)
+
+// stateDef is what the machine knows about one state.
+type stateDef struct {
+	show       func(*turn)      // sends the state's prompt, or asks for the data the prompt shows
+	on         func(*turn)      // reads the person's message; t.choice holds the choice it picked
+	result     func(*turn) bool // reads the answer to the effect the state asked; false if it is not one
+	short      string           // message id of the question repeated with the same choices; "" shows again
+	help       string           // message id of the help about this step
+	registered bool             // only a registered student can be here
+}
+
+// journey maps each state to its handlers.
+func journey() map[State]stateDef {
+	return map[State]stateDef{
+		Welcome:        {show: (*turn).showWelcome, on: (*turn).showWelcome, help: "help_welcome"},
+		ChooseLanguage: {show: (*turn).showChooseLanguage, on: (*turn).onChooseLanguage, help: "help_language"},
+
+		AskFirstName:   {show: (*turn).showAskFirstName, on: (*turn).onFirstName, help: "help_first_name"},
+		AskSchool:      {show: (*turn).showAskSchool, on: (*turn).onSchool, result: (*turn).schoolsFound, short: "ask_school_again", help: "help_school"},
+		PickSchool:     {show: (*turn).showPickSchool, on: (*turn).onPickSchool, result: (*turn).pickedSchoolFound, short: "pick_school", help: "help_school"},
+		ConfirmSchool:  {show: (*turn).showConfirmSchool, on: (*turn).onConfirmSchool, help: "help_school"},
+		ConfirmWeek:    {show: (*turn).showConfirmWeek, on: (*turn).onConfirmWeek, help: "help_week"},
+		AskWeek:        {show: (*turn).showAskWeek, on: (*turn).onWeek, help: "help_week"},
+		AskBirth:       {show: (*turn).showAskBirth, on: (*turn).onBirth, help: "help_birth"},
+		AskParentPhone: {show: (*turn).showAskParentPhone, on: (*turn).onParentPhone, help: "help_parent_phone"},
+		ConfirmSignup:  {show: (*turn).showConfirmSignup, on: (*turn).onConfirmSignup, result: (*turn).registered, help: "help_confirm_signup"},
+
+		Menu: {show: (*turn).showMenu, on: (*turn).onMenu, help: "help_menu", registered: true},
+
+		AskSearch:         {show: (*turn).showAskSearch, on: (*turn).onSearch, help: "help_search", registered: true},
+		AskSector:         {show: (*turn).showAskSector, on: (*turn).onSector, result: (*turn).sectorsFound, help: "help_sector", registered: true},
+		PickSector:        {show: (*turn).showPickSector, on: (*turn).onPickSector, result: (*turn).sectorsFound, short: "pick_sector", help: "help_sector", registered: true},
+		AskArrondissement: {show: (*turn).showAskArrondissement, on: (*turn).onArrondissement, help: "help_arrondissement", registered: true},
+		Results:           {show: (*turn).showResults, on: (*turn).onResults, result: (*turn).offersFound, short: "results_short", help: "help_results", registered: true},
+		ViewOffer:         {show: (*turn).showOffer, on: (*turn).onOffer, result: (*turn).offerFound, short: "offer_short", help: "help_offer", registered: true},
+		AskMotivation:     {show: (*turn).showAskMotivation, on: (*turn).onMotivation, result: (*turn).applied, help: "help_motivation", registered: true},
+
+		MyApplications:  {show: (*turn).showApplications, on: (*turn).onApplications, result: (*turn).applicationsFound, short: "applications_short", help: "help_applications", registered: true},
+		ViewApplication: {show: (*turn).showApplication, on: (*turn).onApplication, result: (*turn).applicationFound, short: "application_short", help: "help_application", registered: true},
+		ConfirmWithdraw: {show: (*turn).showConfirmWithdraw, on: (*turn).onConfirmWithdraw, result: (*turn).withdrawn, help: "help_withdraw", registered: true},
+
+		ConfirmDelete: {show: (*turn).showConfirmDelete, on: (*turn).onConfirmDelete, help: "help_delete"},
+	}
+}

@@ -1,0 +1,241 @@
+package conversation
+
+import (
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"stagebot/fold"
+)
+
+// data fills a message's template.
+type data = map[string]any
+
+// turn is one Step being worked out: the session being updated and the output being built.
+type turn struct {
+	m      *Machine
+	in     Input
+	s      Session
+	text   string // the message, cut to MaxInput runes and trimmed
+	length int    // runes in the message as received, before cutting
+	number bool   // the message is a whole number
+	choice string // the key of the offered choice the message picked, "" if none
+
+	replies []Reply
+	effects []Effect // effects that do not answer, in order
+	asking  Effect   // the one effect whose answer comes back as the next Result
+	lead    string   // text to put before the next reply
+	tail    string   // text to put after the next reply
+	missed  bool     // the message was not what this state expects
+}
+
+// Key of the choice offered in many states that goes back to the menu.
+const keyMenu = "menu:menu"
+
+func (m *Machine) begin(s Session, in Input) *turn {
+	text := strings.ToValidUTF8(in.Text, "")
+	length := utf8.RuneCountInString(text)
+	if length > m.cfg.MaxInput {
+		text = cut(text, m.cfg.MaxInput)
+	}
+	text = strings.TrimSpace(text)
+	_, err := strconv.Atoi(bareWord(text))
+	return &turn{m: m, in: in, s: s, text: text, length: length, number: text != "" && err == nil}
+}
+
+// finish puts the output together.
+func (t *turn) finish() Output {
+	if t.lead != "" || t.tail != "" {
+		// A preface with no prompt after it: the prompt comes with the answer to the effect asked.
+		t.replies = append(t.replies, Reply{Text: strings.TrimSpace(t.lead + "\n" + t.tail)})
+		t.lead, t.tail = "", ""
+	}
+	if !t.missed && t.in.Result == nil {
+		t.s.Attempts = 0
+	}
+	effects := t.effects
+	if t.asking != nil {
+		effects = append(effects, t.asking)
+	}
+	return Output{Session: t.s, Replies: t.replies, Effects: effects}
+}
+
+// say sends a reply with its choices and records the choices in the session, so that "2" typed
+// next picks the second one. A reply without choices clears them.
+func (t *turn) say(text string, choices ...Choice) {
+	if t.lead != "" {
+		text = t.lead + "\n" + text
+		t.lead = ""
+	}
+	if t.tail != "" {
+		text += "\n" + t.tail
+		t.tail = ""
+	}
+	t.replies = append(t.replies, Reply{Text: text, Choices: choices})
+	t.s.Choices, t.s.Labels = nil, nil
+	for _, c := range choices {
+		t.s.Choices = append(t.s.Choices, c.Key)
+		t.s.Labels = append(t.s.Labels, c.Label)
+	}
+}
+
+// preface puts text before the next reply, in the same message.
+func (t *turn) preface(text string) {
+	if t.lead != "" {
+		text = t.lead + "\n" + text
+	}
+	t.lead = text
+}
+
+// ask asks the world for something; its answer comes back as the next Input's Result.
+func (t *turn) ask(e Effect) { t.asking = e }
+
+// effect records an effect that does not answer.
+func (t *turn) effect(e Effect) { t.effects = append(t.effects, e) }
+
+// land moves to state st without showing anything: the caller says what to say.
+func (t *turn) land(st State) {
+	if st != t.s.State {
+		t.s.Attempts = 0
+	}
+	t.s.State = st
+	t.s.Choices, t.s.Labels = nil, nil
+}
+
+// goTo moves to state st and shows its prompt.
+func (t *turn) goTo(st State) {
+	t.land(st)
+	t.def().show(t)
+}
+
+// repeat asks the current question again: the short question with the same choices when the
+// state has one, otherwise its whole prompt.
+func (t *turn) repeat() {
+	def := t.def()
+	if def.short != "" && len(t.s.Choices) > 0 {
+		t.say(t.tr(def.short, nil), t.offered()...)
+		return
+	}
+	def.show(t)
+}
+
+// miss counts an unexpected answer; from the third in a row, the next reply suggests AIDE.
+func (t *turn) miss() {
+	t.missed = true
+	t.s.Attempts++
+	if t.s.Attempts >= 3 {
+		t.tail = t.tr("hint_help", nil)
+	}
+}
+
+// confused answers a message that means nothing here: a short "I did not understand" and the
+// question again with the same choices.
+func (t *turn) confused() {
+	t.miss()
+	t.preface(t.tr("not_understood", nil))
+	t.repeat()
+}
+
+// refuse answers an answer that cannot be accepted with why, keeping the choices offered.
+func (t *turn) refuse(why string) {
+	t.miss()
+	t.say(why, t.offered()...)
+}
+
+// offered rebuilds the choices of the last reply from the session.
+func (t *turn) offered() []Choice {
+	choices := make([]Choice, 0, len(t.s.Choices))
+	for i, key := range t.s.Choices {
+		label := key
+		if i < len(t.s.Labels) {
+			label = t.s.Labels[i]
+		}
+		choices = append(choices, Choice{Key: key, Label: label})
+	}
+	return choices
+}
+
+// match finds the offered choice the message picks: the button pressed, its number, its label,
+// or a yes or a no for a yes/no choice.
+func (t *turn) match() string {
+	if t.in.Choice != "" {
+		for _, key := range t.s.Choices {
+			if key == t.in.Choice {
+				return key
+			}
+		}
+		return ""
+	}
+	word := bareWord(t.text)
+	if n, err := strconv.Atoi(word); err == nil {
+		if n >= 1 && n <= len(t.s.Choices) {
+			return t.s.Choices[n-1]
+		}
+		return ""
+	}
+	for i, label := range t.s.Labels {
+		if i < len(t.s.Choices) && bareWord(label) == word {
+			return t.s.Choices[i]
+		}
+	}
+	for _, key := range t.s.Choices {
+		if strings.HasSuffix(key, ":yes") && isYes(word) || strings.HasSuffix(key, ":no") && isNo(word) {
+			return key
+		}
+	}
+	return ""
+}
+
+// bareWord folds s and drops the final punctuation and spaces people add: "Oui !" → "oui".
+func bareWord(s string) string {
+	return strings.TrimRight(fold.String(s), "!. ")
+}
+
+func isYes(word string) bool {
+	switch word {
+	case "oui", "ouais", "ouai", "o", "yes", "y", "yep", "ok", "okay", "d'accord", "dac":
+		return true
+	}
+	return false
+}
+
+func isNo(word string) bool {
+	switch word {
+	case "non", "nan", "n", "no", "nope":
+		return true
+	}
+	return false
+}
+
+// tr is message id in the session's language.
+func (t *turn) tr(id string, d data) string {
+	if t.m.cat == nil {
+		return id
+	}
+	return t.m.cat.Text(t.s.Lang, id, d)
+}
+
+// plural is message id for count n in the session's language.
+func (t *turn) plural(id string, n int, d data) string {
+	if t.m.cat == nil {
+		return id
+	}
+	return t.m.cat.Plural(t.s.Lang, id, n, d)
+}
+
+// choiceOf builds a choice whose label is message id.
+func (t *turn) choiceOf(key, id string) Choice {
+	return Choice{Key: key, Label: t.tr(id, nil)}
+}
+
+// cut keeps the first n runes of s.
+func cut(s string, n int) string {
+	i := 0
+	for pos := range s {
+		if i == n {
+			return s[:pos]
+		}
+		i++
+	}
+	return s
+}

@@ -1,0 +1,85 @@
+package conversation
+
+import (
+	"strings"
+)
+
+// showWelcome greets someone writing for the first time (whatever they wrote): what stagebot is,
+// that a parent will be asked to agree, the keywords, and the choice of language.
+func (t *turn) showWelcome() {
+	t.preface(t.tr("welcome", nil))
+	t.goTo(ChooseLanguage)
+}
+
+// showChooseLanguage offers the languages. The question is the same in both.
+func (t *turn) showChooseLanguage() {
+	t.say(t.tr("choose_language", nil),
+		t.choiceOf("lang:fr", "language_fr"),
+		t.choiceOf("lang:en", "language_en"))
+}
+
+// onChooseLanguage records the language. At the first visit the sign-up starts (with the welcome
+// again if it was shown in the other language); after LANGUE the person goes back where they were.
+func (t *turn) onChooseLanguage() {
+	lang := strings.TrimPrefix(t.choice, "lang:")
+	switch {
+	case t.choice != "":
+	case saidOneOf(t.text, "fr", "francais", "french"):
+		lang = "fr"
+	case saidOneOf(t.text, "en", "anglais", "english"):
+		lang = "en"
+	}
+	if !t.m.hasLanguage(lang) {
+		t.confused()
+		return
+	}
+	shownIn := t.s.Lang
+	t.s.Lang = lang
+	t.effect(SetLanguage{Lang: lang})
+	if t.s.Resume != "" {
+		t.resume()
+		return
+	}
+	if lang != shownIn {
+		t.preface(t.tr("welcome", nil))
+	}
+	t.goTo(AskFirstName)
+}
+
+// rememberStartSchool keeps the collège code of a Telegram /start link, to look the collège up
+// directly when the sign-up reaches it.
+func (t *turn) rememberStartSchool() {
+	uai := strings.ToUpper(strings.TrimSpace(t.in.Start))
+	if !isUAI(uai) || t.s.Profile.StudentID != 0 {
+		return
+	}
+	switch t.s.State {
+	case Welcome, ChooseLanguage, AskFirstName:
+		t.s.Profile.SchoolUAI = uai
+	}
+}
+
+// isUAI reports whether s is a collège's UAI code: 7 digits and a capital letter, e.g. 0751234X.
+func isUAI(s string) bool {
+	if len(s) != 8 {
+		return false
+	}
+	for i := 0; i < 7; i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return s[7] >= 'A' && s[7] <= 'Z'
+}
+
+// saidOneOf reports whether the message is one of words, ignoring case, accents and final
+// punctuation.
+func saidOneOf(text string, words ...string) bool {
+	said := bareWord(text)
+	for _, w := range words {
+		if said == w {
+			return true
+		}
+	}
+	return false
+}

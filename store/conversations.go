@@ -1,0 +1,45 @@
+package store
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"time"
+)
+
+// Conversation is one person's conversation on one channel: the saved session of the state machine.
+type Conversation struct {
+	Channel       string          `db:"channel"`
+	Address       string          `db:"address"`
+	State         string          `db:"state"`
+	Session       json.RawMessage `db:"session"`
+	Lang          string          `db:"lang"`
+	OptedOut      bool            `db:"opted_out"`
+	LastInboundAt *time.Time      `db:"last_inbound_at"`
+}
+
+// LockConversation returns the conversation of (channel, address), creating it when new, and locks
+// its row until the transaction ends: two messages from one person never interleave.
+func (c Conn) LockConversation(ctx context.Context, channel, address string) (Conversation, error) {
+	if _, err := c.q.ExecContext(ctx, `INSERT INTO conversations (channel, address, state)
+		VALUES ($1, $2, '') ON CONFLICT DO NOTHING`, channel, address); err != nil {
+		return Conversation{}, fmt.Errorf("create conversation: %w", err)
+	}
+	var conv Conversation
+	if err := c.get(ctx, &conv, `SELECT channel, address, state, session, lang, opted_out, last_inbound_at
+		FROM conversations WHERE channel = $1 AND address = $2 FOR UPDATE`, channel, address); err != nil {
+		return Conversation{}, fmt.Errorf("lock conversation: %w", err)
+	}
+	return conv, nil
+}
+
+// SaveConversation writes the conversation's session, state, language and opt-out.
+func (c Conn) SaveConversation(ctx context.Context, conv Conversation) error {
+	_, err := c.q.ExecContext(ctx, `UPDATE conversations SET state = $3, session = $4, lang = $5,
+		opted_out = $6, last_inbound_at = $7, updated_at = now() WHERE channel = $1 AND address = $2`,
+		conv.Channel, conv.Address, conv.State, conv.Session, conv.Lang, conv.OptedOut, conv.LastInboundAt)
+	if err != nil {
+		return fmt.Errorf("save conversation: %w", err)
+	}
+	return nil
+}

@@ -1,0 +1,198 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/lib/pq"
+)
+
+// ClaimParams say which outbox rows a sender may take.
+type ClaimParams struct {
+	Channels []string      // the channels this sender can send on
+	Limit    int           // rows at most
+	Lease    time.Duration // how long the rows stay the sender's before another may retry them
+	ChatGap  time.Duration // Telegram: the least time between two messages to one chat
+	Now      time.Time
+}
+
+// ClaimOutbox takes due rows for a sender and marks them "sending" until the lease ends. It takes,
+// for each address, only its oldest unsent row and only when nothing else to that address is being
+// sent, so one person's messages leave in order; several senders never take the same row.
+func (c Conn) ClaimOutbox(ctx context.Context, p ClaimParams) ([]OutboxMessage, error) {
+	var ms []OutboxMessage
+	err := c.all(ctx, &ms, `
+		WITH due AS (
+			SELECT o.id FROM outbox o
+			WHERE o.status = 'pending' AND o.next_attempt_at <= $1 AND o.channel = ANY($2)
+			  AND NOT EXISTS (SELECT 1 FROM outbox e WHERE e.channel = o.channel AND e.address = o.address
+			                  AND e.id < o.id AND e.status IN ('pending', 'sending'))
+			  AND NOT EXISTS (SELECT 1 FROM outbox r WHERE o.channel = 'telegram' AND r.channel = o.channel
+			                  AND r.address = o.address AND r.sent_at > $1 - $5 * interval '1 millisecond')
+			ORDER BY o.next_attempt_at, o.id
+			LIMIT $3
+			FOR UPDATE SKIP LOCKED)
+		UPDATE outbox SET status = 'sending', attempts = outbox.attempts + 1,
+		       claimed_until = $1 + $4 * interval '1 millisecond'
+		FROM due WHERE outbox.id = due.id
+		RETURNING outbox.id, outbox.channel, outbox.address, outbox.lang, outbox.body, outbox.choices,
+		          outbox.status, outbox.attempts, outbox.provider_message_id, outbox.created_at, outbox.parts_sent,
+		          outbox.proactive`,
+		p.Now, pq.Array(p.Channels), p.Limit, p.Lease.Milliseconds(), p.ChatGap.Milliseconds())
+	if err != nil {
+		return nil, fmt.Errorf("claim outbox: %w", err)
+	}
+	return ms, nil
+}
+
+// RequeueExpired puts back rows whose sender's lease ran out (the sender died mid-send) so another
+// sender retries them from the first part not recorded as sent.
+func (c Conn) RequeueExpired(ctx context.Context, now time.Time) (int64, error) {
+	res, err := c.q.ExecContext(ctx, `UPDATE outbox SET status = 'pending', claimed_until = NULL
+		WHERE status = 'sending' AND claimed_until < $1`, now)
+	if err != nil {
+		return 0, fmt.Errorf("requeue expired: %w", err)
+	}
+	return res.RowsAffected()
+}
+
+// RecordPartSent records that the first parts of a long message left; a retry resumes after them.
+// The first part's provider id is kept as the message's.
+func (c Conn) RecordPartSent(ctx context.Context, id int64, parts int, providerMessageID string) error {
+	_, err := c.q.ExecContext(ctx, `UPDATE outbox SET parts_sent = $2,
+		provider_message_id = coalesce(provider_message_id, $3) WHERE id = $1`, id, parts, providerMessageID)
+	if err != nil {
+		return fmt.Errorf("record part sent: %w", err)
+	}
+	return nil
+}
+
+// ScheduleRetry gives a row back to the queue, to be tried again at next.
+func (c Conn) ScheduleRetry(ctx context.Context, id int64, next time.Time, errorCode string) error {
+	_, err := c.q.ExecContext(ctx, `UPDATE outbox SET status = 'pending', next_attempt_at = $2, claimed_until = NULL,
+		error_code = $3 WHERE id = $1 AND status = 'sending'`, id, next, errorCode)
+	if err != nil {
+		return fmt.Errorf("schedule retry: %w", err)
+	}
+	return nil
+}
+
+// MarkFailed gives up on a row for good.
+func (c Conn) MarkFailed(ctx context.Context, id int64, errorCode string, at time.Time) error {
+	_, err := c.q.ExecContext(ctx, `UPDATE outbox SET status = 'failed', error_code = $2, claimed_until = NULL,
+		status_at = $3 WHERE id = $1`, id, errorCode, at)
+	if err != nil {
+		return fmt.Errorf("mark failed: %w", err)
+	}
+	return nil
+}
+
+// deliveryRank orders statuses so a late callback never moves a message backwards.
+const deliveryRank = `CASE %s WHEN 'pending' THEN 0 WHEN 'sending' THEN 1 WHEN 'sent' THEN 2 ELSE 3 END`
+
+// UpdateDeliveryStatus applies a provider's status callback (sent, delivered, undelivered, failed) to
+// the row with that provider id. A callback that arrives after a later status is ignored. It reports
+// whether a row changed.
+func (c Conn) UpdateDeliveryStatus(ctx context.Context, providerMessageID, status, errorCode string, at time.Time) (bool, error) {
+	res, err := c.q.ExecContext(ctx, `UPDATE outbox SET status = $2, error_code = nullif($3, ''), status_at = $4
+		WHERE provider_message_id = $1
+		  AND `+fmt.Sprintf(deliveryRank, "$2::text")+` > `+fmt.Sprintf(deliveryRank, "status")+``,
+		providerMessageID, status, errorCode, at)
+	if err != nil {
+		return false, fmt.Errorf("update delivery status: %w", err)
+	}
+	n, err := res.RowsAffected()
+	return n > 0, err
+}
+
+// MarkUnreachable remembers that a provider said a person cannot be reached on a channel (blocked
+// the bot, unsubscribed, invalid number) and fails what is still queued for them there.
+func (c Conn) MarkUnreachable(ctx context.Context, channel, address, reason string, at time.Time) error {
+	if _, err := c.q.ExecContext(ctx, `INSERT INTO unreachable (channel, address, reason, at) VALUES ($1, $2, $3, $4)
+		ON CONFLICT (channel, address) DO UPDATE SET reason = EXCLUDED.reason, at = EXCLUDED.at`,
+		channel, address, reason, at); err != nil {
+		return fmt.Errorf("mark unreachable: %w", err)
+	}
+	if _, err := c.q.ExecContext(ctx, `UPDATE outbox SET status = 'failed', error_code = $3, status_at = $4
+		WHERE channel = $1 AND address = $2 AND status = 'pending'`, channel, address, reason, at); err != nil {
+		return fmt.Errorf("fail queued messages: %w", err)
+	}
+	return nil
+}
+
+// ClearUnreachable forgets that a person was unreachable on a channel (they wrote to us again).
+func (c Conn) ClearUnreachable(ctx context.Context, channel, address string) error {
+	if _, err := c.q.ExecContext(ctx, `DELETE FROM unreachable WHERE channel = $1 AND address = $2`, channel, address); err != nil {
+		return fmt.Errorf("clear unreachable: %w", err)
+	}
+	return nil
+}
+
+// IsUnreachable reports whether a person is known to be unreachable on a channel, and why.
+func (c Conn) IsUnreachable(ctx context.Context, channel, address string) (bool, string, error) {
+	var reason string
+	err := c.get(ctx, &reason, `SELECT reason FROM unreachable WHERE channel = $1 AND address = $2`, channel, address)
+	if errors.Is(err, ErrNotFound) {
+		return false, "", nil
+	}
+	if err != nil {
+		return false, "", fmt.Errorf("is unreachable: %w", err)
+	}
+	return true, reason, nil
+}
+
+// OutboxDepth counts the rows waiting to be sent, per channel.
+func (c Conn) OutboxDepth(ctx context.Context) (map[string]int, error) {
+	var rows []struct {
+		Channel string `db:"channel"`
+		N       int    `db:"n"`
+	}
+	if err := c.all(ctx, &rows, `SELECT channel, count(*) AS n FROM outbox WHERE status IN ('pending', 'sending')
+		GROUP BY channel`); err != nil {
+		return nil, fmt.Errorf("outbox depth: %w", err)
+	}
+	depth := map[string]int{}
+	for _, r := range rows {
+		depth[r.Channel] = r.N
+	}
+	return depth, nil
+}
+
+// Release gives claimed rows back to the queue untried (a sender shutting down), undoing the attempt
+// the claim counted.
+func (c Conn) Release(ctx context.Context, ids []int64) error {
+	if len(ids) == 0 {
+		return nil
+	}
+	_, err := c.q.ExecContext(ctx, `UPDATE outbox SET status = 'pending', claimed_until = NULL,
+		attempts = greatest(attempts - 1, 0) WHERE id = ANY($1) AND status = 'sending'`, pq.Array(ids))
+	if err != nil {
+		return fmt.Errorf("release: %w", err)
+	}
+	return nil
+}
+
+// Postpone gives a claimed row back untried until at (quiet hours), undoing the attempt the claim counted.
+func (c Conn) Postpone(ctx context.Context, id int64, at time.Time) error {
+	_, err := c.q.ExecContext(ctx, `UPDATE outbox SET status = 'pending', claimed_until = NULL, next_attempt_at = $2,
+		attempts = greatest(attempts - 1, 0) WHERE id = $1 AND status = 'sending'`, id, at)
+	if err != nil {
+		return fmt.Errorf("postpone: %w", err)
+	}
+	return nil
+}
+
+// LastInbound returns when a person last wrote on a channel (nil if never).
+func (c Conn) LastInbound(ctx context.Context, channel, address string) (*time.Time, error) {
+	var at *time.Time
+	err := c.get(ctx, &at, `SELECT last_inbound_at FROM conversations WHERE channel = $1 AND address = $2`, channel, address)
+	if errors.Is(err, ErrNotFound) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("last inbound: %w", err)
+	}
+	return at, nil
+}

@@ -1,0 +1,274 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+	"github.com/lib/pq"
+
+	"stagebot/fold"
+)
+
+// Host kinds and employers.
+const (
+	HostCity        = "city"    // a City of Paris service
+	HostESS         = "ess"     // a social-economy structure (association, cooperative…)
+	EmployerPublic  = "public"  // the City of Paris
+	EmployerPrivate = "private" // a private-law employer
+)
+
+// Host is a structure that takes students: a City of Paris service or an ESS structure. Ref is the
+// stable key the catalog files use.
+type Host struct {
+	ID       int64  `db:"id"`
+	Ref      string `db:"ref"`
+	Name     string `db:"name"`
+	Kind     string `db:"kind"`     // HostCity or HostESS
+	Employer string `db:"employer"` // EmployerPublic or EmployerPrivate
+}
+
+// HostContact is a person at a host who receives requests and answers them. Phone is in E.164 form
+// ("+33612345678"), empty when unknown; Email may be empty; Lang defaults to "fr".
+type HostContact struct {
+	ID     int64  `db:"id"`
+	HostID int64  `db:"host_id"`
+	Name   string `db:"name"`
+	Phone  string `db:"phone"`
+	Email  string `db:"email"`
+	Lang   string `db:"lang"`
+}
+
+// Offer is an internship offer at a host. HostName and SectorName are not columns of their own:
+// reads fill them from the host and the sector, and UpsertOffer uses them for the search text
+// (looking them up when empty).
+type Offer struct {
+	ID             int64      `db:"id"`
+	Ref            string     `db:"ref"`
+	HostID         int64      `db:"host_id"`
+	HostName       string     `db:"host_name"`
+	Title          string     `db:"title"`
+	Description    string     `db:"description"`
+	SectorID       int        `db:"sector_id"`
+	SectorName     string     `db:"sector_name"`
+	Address        string     `db:"address"`
+	Arrondissement int        `db:"arrondissement"`
+	Latitude       *float64   `db:"latitude"`
+	Longitude      *float64   `db:"longitude"`
+	DailyHours     string     `db:"daily_hours"`
+	Deadline       *time.Time `db:"deadline"`
+}
+
+// OfferWeek is one week (starting on WeekStart, a Monday) an offer runs, with its places; up to
+// ReservedPlaces of them go to REP/REP+ students.
+type OfferWeek struct {
+	WeekStart      time.Time `db:"week_start"`
+	Places         int       `db:"places"`
+	ReservedPlaces int       `db:"reserved_places"`
+}
+
+// UpsertHost inserts the host or updates it by Ref, and returns its id and whether a row changed.
+func (c Conn) UpsertHost(ctx context.Context, h Host) (id int64, changed bool, err error) {
+	var row struct {
+		ID      int64 `db:"id"`
+		Changed bool  `db:"changed"`
+	}
+	err = c.get(ctx, &row, `WITH up AS (
+			INSERT INTO hosts AS h (ref, name, kind, employer) VALUES ($1, $2, $3, $4)
+			ON CONFLICT (ref) DO UPDATE SET name = excluded.name, kind = excluded.kind,
+				employer = excluded.employer, updated_at = now()
+			WHERE (h.name, h.kind, h.employer) IS DISTINCT FROM (excluded.name, excluded.kind, excluded.employer)
+			RETURNING id)
+		SELECT id, true AS changed FROM up
+		UNION ALL SELECT id, false FROM hosts WHERE ref = $1 AND NOT EXISTS (SELECT 1 FROM up)`,
+		strings.TrimSpace(h.Ref), strings.TrimSpace(h.Name), h.Kind, h.Employer)
+	if err != nil {
+		return 0, false, fmt.Errorf("upsert host %q: %w", h.Ref, err)
+	}
+	return row.ID, row.Changed, nil
+}
+
+// UpsertHostContact inserts the contact or updates its phone, email and language by host and
+// name, and reports whether a row changed.
+func (c Conn) UpsertHostContact(ctx context.Context, hc HostContact) (bool, error) {
+	lang := hc.Lang
+	if lang == "" {
+		lang = "fr"
+	}
+	res, err := c.q.ExecContext(ctx, `INSERT INTO host_contacts AS c (host_id, name, phone, email, lang)
+		VALUES ($1, $2, NULLIF($3, ''), NULLIF($4, ''), $5)
+		ON CONFLICT (host_id, name) DO UPDATE SET phone = excluded.phone, email = excluded.email,
+			lang = excluded.lang
+		WHERE (c.phone, c.email, c.lang) IS DISTINCT FROM (excluded.phone, excluded.email, excluded.lang)`,
+		hc.HostID, strings.TrimSpace(hc.Name), hc.Phone, hc.Email, lang)
+	if err != nil {
+		return false, fmt.Errorf("upsert contact %q of host %d: %w", hc.Name, hc.HostID, err)
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return false, fmt.Errorf("upsert contact %q of host %d: %w", hc.Name, hc.HostID, err)
+	}
+	return n > 0, nil
+}
+
+// HostContacts returns the contacts of a host, by name.
+func (c Conn) HostContacts(ctx context.Context, hostID int64) ([]HostContact, error) {
+	var contacts []HostContact
+	err := sqlx.SelectContext(ctx, c.q, &contacts, `SELECT id, host_id, name, COALESCE(phone, '') AS phone,
+		COALESCE(email, '') AS email, lang FROM host_contacts WHERE host_id = $1 ORDER BY name`, hostID)
+	if err != nil {
+		return nil, fmt.Errorf("contacts of host %d: %w", hostID, err)
+	}
+	return contacts, nil
+}
+
+// OfferSearchText is the folded text an offer is searched by: its title, description, host,
+// sector and arrondissement ("paris 11e").
+func OfferSearchText(o Offer) string {
+	return fold.String(fmt.Sprintf("%s %s %s %s paris %de", o.Title, o.Description, o.HostName,
+		o.SectorName, o.Arrondissement))
+}
+
+// UpsertOffer inserts the offer or updates it by Ref, with its weeks: new weeks are added, changed
+// places updated, and weeks missing from weeks deleted unless an application refers to them. It
+// reports whether anything changed.
+func (c Conn) UpsertOffer(ctx context.Context, o Offer, weeks []OfferWeek) (bool, error) {
+	ref := strings.TrimSpace(o.Ref)
+	if o.HostName == "" || o.SectorName == "" {
+		var names struct {
+			Host   string `db:"host"`
+			Sector string `db:"sector"`
+		}
+		if err := c.get(ctx, &names, `SELECT (SELECT name FROM hosts WHERE id = $1) AS host,
+			(SELECT name FROM sectors WHERE id = $2) AS sector`, o.HostID, o.SectorID); err != nil {
+			return false, fmt.Errorf("upsert offer %q: host and sector names: %w", ref, err)
+		}
+		o.HostName, o.SectorName = names.Host, names.Sector
+	}
+	var row struct {
+		ID      int64 `db:"id"`
+		Changed bool  `db:"changed"`
+	}
+	err := c.get(ctx, &row, `WITH up AS (
+			INSERT INTO offers AS o (ref, host_id, title, description, sector_id, address, arrondissement,
+				latitude, longitude, daily_hours, deadline, search_text)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
+			ON CONFLICT (ref) DO UPDATE SET host_id = excluded.host_id, title = excluded.title,
+				description = excluded.description, sector_id = excluded.sector_id, address = excluded.address,
+				arrondissement = excluded.arrondissement, latitude = excluded.latitude,
+				longitude = excluded.longitude, daily_hours = excluded.daily_hours, deadline = excluded.deadline,
+				search_text = excluded.search_text, updated_at = now()
+			WHERE (o.host_id, o.title, o.description, o.sector_id, o.address, o.arrondissement, o.latitude,
+					o.longitude, o.daily_hours, o.deadline, o.search_text)
+				IS DISTINCT FROM (excluded.host_id, excluded.title, excluded.description, excluded.sector_id,
+					excluded.address, excluded.arrondissement, excluded.latitude, excluded.longitude,
+					excluded.daily_hours, excluded.deadline, excluded.search_text)
+			RETURNING id)
+		SELECT id, true AS changed FROM up
+		UNION ALL SELECT id, false FROM offers WHERE ref = $1 AND NOT EXISTS (SELECT 1 FROM up)`,
+		ref, o.HostID, strings.TrimSpace(o.Title), strings.TrimSpace(o.Description), o.SectorID,
+		strings.TrimSpace(o.Address), o.Arrondissement, o.Latitude, o.Longitude, o.DailyHours,
+		dayParam(o.Deadline), OfferSearchText(o))
+	if err != nil {
+		return false, fmt.Errorf("upsert offer %q: %w", ref, err)
+	}
+	days := make([]string, len(weeks))
+	places := make([]int64, len(weeks))
+	reserved := make([]int64, len(weeks))
+	for i, w := range weeks {
+		days[i] = w.WeekStart.Format(time.DateOnly)
+		places[i] = int64(w.Places)
+		reserved[i] = int64(w.ReservedPlaces)
+	}
+	// One statement: upsert the listed weeks, delete the others that no application holds on to.
+	var weekChanges int
+	err = c.get(ctx, &weekChanges, `WITH up AS (
+			INSERT INTO offer_weeks AS w (offer_id, week_start, places, reserved_places)
+			SELECT $1, t.week, t.places, t.reserved FROM unnest($2::date[], $3::int[], $4::int[]) AS t(week, places, reserved)
+			ON CONFLICT (offer_id, week_start) DO UPDATE SET places = excluded.places,
+				reserved_places = excluded.reserved_places
+			WHERE (w.places, w.reserved_places) IS DISTINCT FROM (excluded.places, excluded.reserved_places)
+			RETURNING 1),
+		gone AS (
+			DELETE FROM offer_weeks w WHERE w.offer_id = $1 AND NOT (w.week_start = ANY ($2::date[]))
+				AND NOT EXISTS (SELECT 1 FROM applications a WHERE a.offer_id = w.offer_id AND a.week_start = w.week_start)
+			RETURNING 1)
+		SELECT (SELECT count(*) FROM up) + (SELECT count(*) FROM gone)`,
+		row.ID, pq.Array(days), pq.Array(places), pq.Array(reserved))
+	if err != nil {
+		return false, fmt.Errorf("upsert weeks of offer %q: %w", ref, err)
+	}
+	return row.Changed || weekChanges > 0, nil
+}
+
+// OfferByRef returns the offer with that ref, with its host and sector names, or ErrNotFound.
+func (c Conn) OfferByRef(ctx context.Context, ref string) (Offer, error) {
+	var o Offer
+	err := c.get(ctx, &o, `SELECT o.id, o.ref, o.host_id, h.name AS host_name, o.title, o.description,
+			o.sector_id, s.name AS sector_name, o.address, o.arrondissement, o.latitude, o.longitude,
+			o.daily_hours, o.deadline
+		FROM offers o JOIN hosts h ON h.id = o.host_id JOIN sectors s ON s.id = o.sector_id
+		WHERE o.ref = $1`, ref)
+	if err != nil {
+		return Offer{}, fmt.Errorf("offer %q: %w", ref, err)
+	}
+	return o, nil
+}
+
+// CatalogCounts sums up the catalog. Paris schools are those of département 75; Places and
+// ReservedPlaces add up every offer week; Arrondissements and SectorsCovered count those with at
+// least one offer.
+type CatalogCounts struct {
+	Schools              int `db:"schools"`
+	ParisSchools         int `db:"paris_schools"`
+	REP                  int `db:"rep"`      // schools in REP, everywhere
+	REPPlus              int `db:"rep_plus"` // schools in REP+, everywhere
+	ParisREP             int `db:"paris_rep"`
+	ParisREPPlus         int `db:"paris_rep_plus"`
+	SchoolsWithWeek      int `db:"schools_with_week"`
+	ParisSchoolsWithWeek int `db:"paris_schools_with_week"`
+	Sectors              int `db:"sectors"`
+	Hosts                int `db:"hosts"`
+	CityHosts            int `db:"city_hosts"`
+	ESSHosts             int `db:"ess_hosts"`
+	HostContacts         int `db:"host_contacts"`
+	Offers               int `db:"offers"`
+	OfferWeeks           int `db:"offer_weeks"`
+	Places               int `db:"places"`
+	ReservedPlaces       int `db:"reserved_places"`
+	Weeks                int `db:"weeks"` // distinct weeks with at least one offer
+	Arrondissements      int `db:"arrondissements"`
+	SectorsCovered       int `db:"sectors_covered"`
+}
+
+// CatalogCounts counts what the catalog holds.
+func (c Conn) CatalogCounts(ctx context.Context) (CatalogCounts, error) {
+	var n CatalogCounts
+	err := c.get(ctx, &n, `SELECT
+		(SELECT count(*) FROM schools) AS schools,
+		(SELECT count(*) FROM schools WHERE department = '75') AS paris_schools,
+		(SELECT count(*) FROM schools WHERE education_priority = 'REP') AS rep,
+		(SELECT count(*) FROM schools WHERE education_priority = 'REP+') AS rep_plus,
+		(SELECT count(*) FROM schools WHERE department = '75' AND education_priority = 'REP') AS paris_rep,
+		(SELECT count(*) FROM schools WHERE department = '75' AND education_priority = 'REP+') AS paris_rep_plus,
+		(SELECT count(*) FROM schools WHERE stage_week IS NOT NULL) AS schools_with_week,
+		(SELECT count(*) FROM schools WHERE department = '75' AND stage_week IS NOT NULL) AS paris_schools_with_week,
+		(SELECT count(*) FROM sectors) AS sectors,
+		(SELECT count(*) FROM hosts) AS hosts,
+		(SELECT count(*) FROM hosts WHERE kind = 'city') AS city_hosts,
+		(SELECT count(*) FROM hosts WHERE kind = 'ess') AS ess_hosts,
+		(SELECT count(*) FROM host_contacts) AS host_contacts,
+		(SELECT count(*) FROM offers) AS offers,
+		(SELECT count(*) FROM offer_weeks) AS offer_weeks,
+		(SELECT COALESCE(sum(places), 0) FROM offer_weeks) AS places,
+		(SELECT COALESCE(sum(reserved_places), 0) FROM offer_weeks) AS reserved_places,
+		(SELECT count(DISTINCT week_start) FROM offer_weeks) AS weeks,
+		(SELECT count(DISTINCT arrondissement) FROM offers) AS arrondissements,
+		(SELECT count(DISTINCT sector_id) FROM offers) AS sectors_covered`)
+	if err != nil {
+		return CatalogCounts{}, fmt.Errorf("catalog counts: %w", err)
+	}
+	return n, nil
+}

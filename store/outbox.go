@@ -1,0 +1,63 @@
+package store
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"time"
+)
+
+// OutboxMessage is a reply waiting to be sent, or sent.
+type OutboxMessage struct {
+	ID                int64           `db:"id"`
+	Channel           string          `db:"channel"`
+	Address           string          `db:"address"`
+	Lang              string          `db:"lang"`
+	Body              string          `db:"body"`
+	Choices           json.RawMessage `db:"choices"`
+	Status            string          `db:"status"`
+	Attempts          int             `db:"attempts"`
+	ProviderMessageID *string         `db:"provider_message_id"`
+	CreatedAt         time.Time       `db:"created_at"`
+	PartsSent         int             `db:"parts_sent"` // parts of a long message already sent
+	Proactive         bool            `db:"proactive"`  // not an answer to the person's last message
+}
+
+// Enqueue adds a message to the outbox and wakes the senders listening on "outbox" when the
+// transaction commits.
+func (c Conn) Enqueue(ctx context.Context, m OutboxMessage) (int64, error) {
+	if m.Choices == nil {
+		m.Choices = json.RawMessage("[]")
+	}
+	var id int64
+	if err := c.get(ctx, &id, `INSERT INTO outbox (channel, address, lang, body, choices, proactive)
+		VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`, m.Channel, m.Address, m.Lang, m.Body, m.Choices, m.Proactive); err != nil {
+		return 0, fmt.Errorf("enqueue: %w", err)
+	}
+	if _, err := c.q.ExecContext(ctx, `SELECT pg_notify('outbox', '')`); err != nil {
+		return 0, fmt.Errorf("notify outbox: %w", err)
+	}
+	return id, nil
+}
+
+// PendingFor lists the messages not yet sent to one address, oldest first.
+func (c Conn) PendingFor(ctx context.Context, channel, address string) ([]OutboxMessage, error) {
+	var ms []OutboxMessage
+	err := c.all(ctx, &ms, `SELECT id, channel, address, lang, body, choices, status, attempts,
+		provider_message_id, created_at, parts_sent, proactive FROM outbox
+		WHERE channel = $1 AND address = $2 AND status = 'pending' ORDER BY id`, channel, address)
+	if err != nil {
+		return nil, fmt.Errorf("pending messages: %w", err)
+	}
+	return ms, nil
+}
+
+// MarkSent records that a message left, with the provider's id for it.
+func (c Conn) MarkSent(ctx context.Context, id int64, providerMessageID string, at time.Time) error {
+	_, err := c.q.ExecContext(ctx, `UPDATE outbox SET status = 'sent', provider_message_id = $2, sent_at = $3,
+		attempts = attempts + 1 WHERE id = $1 AND status IN ('pending', 'sending')`, id, providerMessageID, at)
+	if err != nil {
+		return fmt.Errorf("mark sent: %w", err)
+	}
+	return nil
+}

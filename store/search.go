@@ -1,0 +1,157 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"stagebot/conversation"
+	"stagebot/fold"
+)
+
+// liveStates are the application states that are still in progress or done and holding a place.
+const liveStates = `('draft', 'awaiting_parent', 'sent', 'accepted', 'confirmed')`
+
+// placesLeft is the SQL for the places an offer week still has for a student: REP/REP+ students may
+// take any place; the others only the places not reserved for REP/REP+. Reserved places are used by
+// REP/REP+ students first. It expects w (offer_weeks), t (taken: rep, other) and me (rep boolean).
+const placesLeft = `CASE WHEN me.rep
+	THEN w.places - coalesce(t.rep, 0) - coalesce(t.other, 0)
+	ELSE (w.places - w.reserved_places) - coalesce(t.other, 0) - greatest(0, coalesce(t.rep, 0) - w.reserved_places)
+	END`
+
+// takenPlaces is the SQL for the places taken (accepted or confirmed) per offer week, by REP/REP+
+// students and by the others.
+const takenPlaces = `SELECT a.offer_id, a.week_start,
+		count(*) FILTER (WHERE s.education_priority <> 'none') AS rep,
+		count(*) FILTER (WHERE s.education_priority = 'none') AS other
+	FROM applications a JOIN students s ON s.id = a.student_id
+	WHERE a.state IN ('accepted', 'confirmed')
+	GROUP BY a.offer_id, a.week_start`
+
+// SearchParams narrow an offer search for one student.
+type SearchParams struct {
+	StudentID int64
+	Filters   conversation.Filters
+	Today     time.Time // offers whose deadline has passed are left out
+	Limit     int
+	Offset    int
+}
+
+// SearchOffers returns a page of the offers running in the student's week with a place left for
+// them, and how many there are in all. Keywords match accent- and case-insensitively, each word as
+// a substring or, for small typos, by trigram word similarity.
+func (c Conn) SearchOffers(ctx context.Context, p SearchParams) ([]conversation.OfferSummary, int, error) {
+	words := fold.Words(p.Filters.Keyword)
+	if len(words) > 5 {
+		words = words[:5]
+	}
+	args := []any{p.StudentID, p.Today, p.Filters.Kind, p.Filters.SectorID, p.Filters.Arrondissement, p.Limit, p.Offset}
+	var match []string
+	rank := "0"
+	for _, w := range words {
+		args = append(args, w)
+		n := len(args)
+		match = append(match, fmt.Sprintf(
+			"(o.search_text LIKE '%%' || $%d || '%%' OR word_similarity($%d, o.search_text) >= 0.5)", n, n))
+		rank += fmt.Sprintf(" + word_similarity($%d, o.search_text)", n)
+	}
+	where := ""
+	if len(match) > 0 {
+		where = " AND " + strings.Join(match, " AND ")
+	}
+	query := `
+		WITH me AS (SELECT stage_week, education_priority <> 'none' AS rep FROM students WHERE id = $1),
+		taken AS (` + takenPlaces + `),
+		found AS (
+			SELECT o.id, o.title, h.name AS host_name, h.kind, o.arrondissement,
+			       ` + placesLeft + ` AS places_left, ` + rank + ` AS rank
+			FROM me
+			JOIN offer_weeks w ON w.week_start = me.stage_week
+			JOIN offers o ON o.id = w.offer_id
+			JOIN hosts h ON h.id = o.host_id
+			LEFT JOIN taken t ON t.offer_id = w.offer_id AND t.week_start = w.week_start
+			WHERE (o.deadline IS NULL OR o.deadline >= $2::date)
+			  AND ($3 = '' OR h.kind = $3)
+			  AND ($4 = 0 OR o.sector_id = $4)
+			  AND ($5 = 0 OR o.arrondissement = $5)` + where + `)
+		SELECT id, title, host_name, kind, arrondissement, places_left, count(*) OVER () AS total
+		FROM found WHERE places_left > 0
+		ORDER BY rank DESC, id
+		LIMIT $6 OFFSET $7`
+	var found []struct {
+		ID             int64  `db:"id"`
+		Title          string `db:"title"`
+		HostName       string `db:"host_name"`
+		Kind           string `db:"kind"`
+		Arrondissement int    `db:"arrondissement"`
+		PlacesLeft     int    `db:"places_left"`
+		Total          int    `db:"total"`
+	}
+	if err := c.all(ctx, &found, query, args...); err != nil {
+		return nil, 0, fmt.Errorf("search offers: %w", err)
+	}
+	offers := make([]conversation.OfferSummary, len(found))
+	total := 0
+	for i, r := range found {
+		offers[i] = conversation.OfferSummary{ID: r.ID, Title: r.Title, HostName: r.HostName, Kind: r.Kind,
+			Arrondissement: r.Arrondissement, PlacesLeft: r.PlacesLeft}
+		total = r.Total
+	}
+	if len(found) == 0 && p.Offset > 0 {
+		// The page is past the end (places went since): count what there is.
+		_, total, err := c.SearchOffers(ctx, SearchParams{StudentID: p.StudentID, Filters: p.Filters, Today: p.Today, Limit: 1})
+		return offers, total, err
+	}
+	return offers, total, nil
+}
+
+// OfferForStudent reads one offer as a student sees it: the places left for them in their week and
+// whether they already have a live application to it.
+func (c Conn) OfferForStudent(ctx context.Context, studentID, offerID int64) (conversation.OfferDetail, error) {
+	var r struct {
+		ID             int64      `db:"id"`
+		Title          string     `db:"title"`
+		HostName       string     `db:"host_name"`
+		Kind           string     `db:"kind"`
+		Arrondissement int        `db:"arrondissement"`
+		Description    string     `db:"description"`
+		Sector         string     `db:"sector"`
+		Address        string     `db:"address"`
+		DailyHours     string     `db:"daily_hours"`
+		Deadline       *time.Time `db:"deadline"`
+		Week           time.Time  `db:"week"`
+		RunsInWeek     bool       `db:"runs_in_week"`
+		PlacesLeft     *int       `db:"places_left"`
+		AlreadyApplied bool       `db:"already_applied"`
+	}
+	err := c.get(ctx, &r, `
+		WITH me AS (SELECT id, stage_week, education_priority <> 'none' AS rep FROM students WHERE id = $1),
+		taken AS (`+takenPlaces+`)
+		SELECT o.id, o.title, h.name AS host_name, h.kind, o.arrondissement, o.description,
+		       sec.name AS sector, o.address, o.daily_hours, o.deadline, me.stage_week AS week,
+		       w.offer_id IS NOT NULL AS runs_in_week,
+		       `+placesLeft+` AS places_left,
+		       EXISTS (SELECT 1 FROM applications a WHERE a.student_id = me.id AND a.offer_id = o.id
+		               AND a.state IN `+liveStates+`) AS already_applied
+		FROM me
+		JOIN offers o ON o.id = $2
+		JOIN hosts h ON h.id = o.host_id
+		JOIN sectors sec ON sec.id = o.sector_id
+		LEFT JOIN offer_weeks w ON w.offer_id = o.id AND w.week_start = me.stage_week
+		LEFT JOIN taken t ON t.offer_id = w.offer_id AND t.week_start = w.week_start`, studentID, offerID)
+	if err != nil {
+		return conversation.OfferDetail{}, fmt.Errorf("offer %d: %w", offerID, err)
+	}
+	d := conversation.OfferDetail{
+		OfferSummary: conversation.OfferSummary{ID: r.ID, Title: r.Title, HostName: r.HostName, Kind: r.Kind,
+			Arrondissement: r.Arrondissement},
+		Description: r.Description, Sector: r.Sector, Address: r.Address, DailyHours: r.DailyHours,
+		Deadline: r.Deadline, Week: r.Week, RunsInWeek: r.RunsInWeek, AlreadyApplied: r.AlreadyApplied,
+	}
+	if r.PlacesLeft != nil && *r.PlacesLeft > 0 {
+		d.PlacesLeft = *r.PlacesLeft
+	}
+	return d, nil
+}

@@ -1,0 +1,118 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"time"
+)
+
+// Student is a registered student.
+type Student struct {
+	ID         int64     `db:"id"`
+	Channel    string    `db:"channel"`
+	Address    string    `db:"address"`
+	FirstName  string    `db:"first_name"`
+	SchoolUAI  *string   `db:"school_uai"`
+	SchoolName string    `db:"school_name"`
+	Priority   string    `db:"education_priority"`
+	StageWeek  time.Time `db:"stage_week"`
+	BirthMonth time.Time `db:"birth_month"`
+	ParentID   int64     `db:"parent_id"`
+	Lang       string    `db:"lang"`
+}
+
+// RegisterParams are a student's sign-up answers.
+type RegisterParams struct {
+	Channel     string
+	Address     string
+	FirstName   string
+	SchoolUAI   string // empty when the collège is not in the list
+	SchoolName  string
+	StageWeek   time.Time
+	BirthMonth  time.Time
+	ParentPhone string // E.164
+	Lang        string
+}
+
+// RegisterStudent saves a student and their parent (found again by phone when the parent already
+// has a child on the service). Signing up again from the same conversation updates the student.
+// The REP status comes from the collège, never from what was typed.
+func (c Conn) RegisterStudent(ctx context.Context, p RegisterParams) (int64, error) {
+	var parentID int64
+	if err := c.get(ctx, &parentID, `
+		INSERT INTO parents (phone, lang) VALUES ($1, $2)
+		ON CONFLICT (phone) DO UPDATE SET phone = EXCLUDED.phone
+		RETURNING id`, p.ParentPhone, p.Lang); err != nil {
+		return 0, fmt.Errorf("save parent: %w", err)
+	}
+	var uai *string
+	if p.SchoolUAI != "" {
+		uai = &p.SchoolUAI
+	}
+	var id int64
+	if err := c.get(ctx, &id, `
+		INSERT INTO students (channel, address, first_name, school_uai, school_name, education_priority,
+		                      stage_week, birth_month, parent_id, lang)
+		VALUES ($1, $2, $3, $4, $5,
+		        coalesce((SELECT education_priority FROM schools WHERE uai = $4), 'none'),
+		        date_trunc('week', $6::date)::date, date_trunc('month', $7::date)::date, $8, $9)
+		ON CONFLICT (channel, address) DO UPDATE SET
+		    first_name = EXCLUDED.first_name, school_uai = EXCLUDED.school_uai,
+		    school_name = EXCLUDED.school_name, education_priority = EXCLUDED.education_priority,
+		    stage_week = EXCLUDED.stage_week, birth_month = EXCLUDED.birth_month,
+		    parent_id = EXCLUDED.parent_id, lang = EXCLUDED.lang, updated_at = now()
+		RETURNING id`,
+		p.Channel, p.Address, p.FirstName, uai, p.SchoolName, p.StageWeek, p.BirthMonth, parentID, p.Lang); err != nil {
+		return 0, fmt.Errorf("save student: %w", err)
+	}
+	return id, nil
+}
+
+// StudentByID reads one student.
+func (c Conn) StudentByID(ctx context.Context, id int64) (Student, error) {
+	var s Student
+	err := c.get(ctx, &s, `SELECT id, channel, address, first_name, school_uai, school_name, education_priority,
+		stage_week, birth_month, parent_id, lang FROM students WHERE id = $1`, id)
+	if err != nil {
+		return Student{}, fmt.Errorf("student %d: %w", id, err)
+	}
+	return s, nil
+}
+
+// SetStudentLanguage records the language of the student behind a conversation, if any.
+func (c Conn) SetStudentLanguage(ctx context.Context, channel, address, lang string) error {
+	_, err := c.q.ExecContext(ctx, `UPDATE students SET lang = $3, updated_at = now()
+		WHERE channel = $1 AND address = $2`, channel, address, lang)
+	if err != nil {
+		return fmt.Errorf("set student language: %w", err)
+	}
+	return nil
+}
+
+// EraseStudent deletes a student with their applications and everything they wrote or were sent
+// on their conversation, and their parent when no other child of theirs is on the service.
+func (c Conn) EraseStudent(ctx context.Context, id int64) error {
+	var s Student
+	if err := c.get(ctx, &s, `DELETE FROM students WHERE id = $1 RETURNING id, channel, address, parent_id`, id); err != nil {
+		return fmt.Errorf("erase student %d: %w", id, err)
+	}
+	if _, err := c.q.ExecContext(ctx, `DELETE FROM parents p WHERE p.id = $1
+		AND NOT EXISTS (SELECT 1 FROM students WHERE parent_id = p.id)`, s.ParentID); err != nil {
+		return fmt.Errorf("erase parent: %w", err)
+	}
+	return c.EraseMessages(ctx, s.Channel, s.Address)
+}
+
+// EraseMessages deletes the texts received from and sent to one address: inbound messages keep only
+// their provider id (so a late repeat is still recognised) and the outbox rows already sent go.
+func (c Conn) EraseMessages(ctx context.Context, channel, address string) error {
+	if _, err := c.q.ExecContext(ctx, `UPDATE inbound_messages SET body = '', address = ''
+		WHERE channel = $1 AND address = $2`, channel, address); err != nil {
+		return fmt.Errorf("erase inbound messages: %w", err)
+	}
+	if _, err := c.q.ExecContext(ctx, `DELETE FROM outbox WHERE channel = $1 AND address = $2
+		AND status <> 'pending' AND status <> 'sending'`, channel, address); err != nil {
+		return fmt.Errorf("erase sent messages: %w", err)
+	}
+	return nil
+}
