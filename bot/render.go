@@ -73,8 +73,27 @@ func (r *Renderer) WhatsApp(lang string, reply conversation.Reply) string {
 // The layout depends on the longest label: one button a row when it is over 20 characters, else two
 // a row when it is over 12, else three; rows are then balanced (4 short choices make 2 rows of 2,
 // 5 make 3 + 2). The text may be longer than Telegram takes: send TelegramMessage.Split.
+//
+// A label too long for a button (an offer's title and host) is written out in full in the text, as
+// a numbered line, and its button carries the number and the start of the label.
 func (r *Renderer) Telegram(reply conversation.Reply) TelegramMessage {
-	return TelegramMessage{Text: reply.Text, Buttons: keyboard(reply.Choices)}
+	text := reply.Text
+	choices := reply.Choices
+	var listed strings.Builder
+	for i, c := range reply.Choices {
+		if shortenLabel(c.Label) == c.Label {
+			continue
+		}
+		if listed.Len() == 0 {
+			choices = append([]conversation.Choice(nil), reply.Choices...)
+		}
+		fmt.Fprintf(&listed, "\n%d. %s", i+1, c.Label)
+		choices[i].Label = fmt.Sprintf("%d. %s", i+1, c.Label)
+	}
+	if listed.Len() > 0 {
+		text = strings.TrimRight(text, "\n") + "\n" + listed.String()
+	}
+	return TelegramMessage{Text: text, Buttons: keyboard(choices)}
 }
 
 // Console renders reply as a terminal shows it for channel. SMS: the SMS rendering, then a line

@@ -65,12 +65,14 @@ func (c Conn) FindSectors(ctx context.Context, query string, limit int) ([]Secto
 			SELECT id, name, onisep_url, `+sectorFoldedName+` AS folded FROM sectors),
 		scored AS (
 			SELECT id, name, onisep_url,
-				GREATEST(word_similarity($1, folded), CASE WHEN folded LIKE $2 THEN 1 ELSE 0 END) AS score
+				GREATEST(word_similarity($1, folded), CASE WHEN folded LIKE $2 THEN 1 ELSE 0 END,
+					CASE WHEN ' ' || folded LIKE $4 THEN 2 ELSE 0 END) AS score -- a word that starts with the query first
 			FROM folded WHERE word_similarity($1, folded) >= `+fuzzyLoose+` OR folded LIKE $2)
 		SELECT id, name, onisep_url FROM scored
-		WHERE score >= `+fuzzyGood+` OR NOT EXISTS (SELECT 1 FROM scored WHERE score >= `+fuzzyGood+`)
+		WHERE score >= (SELECT CASE WHEN max(score) >= 2 THEN 2 WHEN max(score) >= `+fuzzyGood+` THEN `+fuzzyGood+`
+		                        ELSE 0 END FROM scored)
 		ORDER BY score DESC, name
-		LIMIT $3`, q, containsPattern(q), limit)
+		LIMIT $3`, q, containsPattern(q), limit, "% "+strings.TrimPrefix(containsPattern(q), "%"))
 	if err != nil {
 		return nil, fmt.Errorf("find sectors %q: %w", query, err)
 	}
