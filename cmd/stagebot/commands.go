@@ -60,8 +60,11 @@ func (env environment) importData(ctx context.Context, args []string) error {
 	defer s.Close()
 	if args[0] == "schools" {
 		report, err := catalog.ImportSchools(ctx, s, args[1:]...)
+		if err != nil {
+			return err
+		}
 		fmt.Fprintln(env.stdout, report)
-		return err
+		return nil
 	}
 	if len(args) != 2 {
 		return usageError("stagebot import offers: one file at a time")
@@ -71,6 +74,9 @@ func (env environment) importData(ctx context.Context, args []string) error {
 	}
 	report, err := catalog.ImportOffers(ctx, s, args[1])
 	fmt.Fprintln(env.stdout, report)
+	if err == nil && report.Rejected > 0 {
+		err = fmt.Errorf("%d offer lines rejected (the others were imported)", report.Rejected)
+	}
 	return err
 }
 
