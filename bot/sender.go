@@ -68,7 +68,7 @@ func NewSender(st *store.Store, transports []Transport, cfg SenderConfig, metric
 				perSecond = 30
 			}
 		}
-		s.limiters[ch] = rate.NewLimiter(rate.Limit(perSecond), max(1, int(perSecond)))
+		s.limiters[ch] = rate.NewLimiter(rate.Limit(perSecond), 1) // no bursts: evenly spaced
 	}
 	return s
 }

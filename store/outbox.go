@@ -55,7 +55,7 @@ func (c Conn) PendingFor(ctx context.Context, channel, address string) ([]Outbox
 // MarkSent records that a message left, with the provider's id for it.
 func (c Conn) MarkSent(ctx context.Context, id int64, providerMessageID string, at time.Time) error {
 	_, err := c.q.ExecContext(ctx, `UPDATE outbox SET status = 'sent', provider_message_id = $2, sent_at = $3,
-		attempts = attempts + 1 WHERE id = $1 AND status IN ('pending', 'sending')`, id, providerMessageID, at)
+		claimed_until = NULL WHERE id = $1 AND status IN ('pending', 'sending')`, id, providerMessageID, at)
 	if err != nil {
 		return fmt.Errorf("mark sent: %w", err)
 	}

@@ -7,6 +7,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // config is the service's configuration, read from the environment (see .env.example).
@@ -28,6 +29,10 @@ type config struct {
 	TwilioPerSecond           float64
 
 	MaxApplications int
+
+	// TelegramChatGap is the least time between two messages to one Telegram chat (default 1 s,
+	// Telegram's limit); tests shorten it.
+	TelegramChatGap time.Duration
 }
 
 // Telegram and Twilio are on when their credentials are set.

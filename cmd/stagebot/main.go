@@ -6,6 +6,7 @@
 //	stagebot import offers PATH         import offers from a CSV file (docs/offers-csv.md)
 //	stagebot seed                       create the synthetic Paris demo catalog
 //	stagebot console                    chat on the terminal through the real engine
+//	stagebot serve                      webhooks, health, metrics and the outbound sender
 //
 // The database is DATABASE_URL (for a local server, add sslmode=disable).
 package main
@@ -29,9 +30,11 @@ Usage:
   stagebot import offers PATH
   stagebot seed
   stagebot console [--channel sms|telegram|whatsapp] [--as ID]
+  stagebot serve
 
-Environment:
+Environment (see .env.example):
   DATABASE_URL   Postgres connection URL (required except for demo, which starts its own Postgres)
+  HTTP_ADDR, PUBLIC_URL, TELEGRAM_*, TWILIO_*   for serve
 `
 
 func main() {
@@ -71,6 +74,8 @@ func run(ctx context.Context, args []string, log *slog.Logger) error {
 		return env.seed(ctx)
 	case "console":
 		return env.console(ctx, args[1:])
+	case "serve":
+		return env.serve(ctx)
 	case "help", "-h", "--help":
 		fmt.Print(usage)
 		return nil

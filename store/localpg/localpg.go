@@ -27,6 +27,8 @@ import (
 // Cluster is a running throwaway PostgreSQL server.
 type Cluster struct {
 	dir  string
+	bin  string
+	cred *syscall.Credential
 	cmd  *exec.Cmd
 	done chan error
 }
@@ -54,29 +56,37 @@ func Start(ctx context.Context) (*Cluster, error) {
 		os.RemoveAll(dir)
 		return nil, fmt.Errorf("initdb: %w: %s", err, out)
 	}
-	cmd := exec.Command(filepath.Join(bin, "postgres"), "-D", data, "-k", dir, "-c", "listen_addresses=",
-		"-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off",
-		"-c", "max_connections=200", "-c", "shared_buffers=128MB")
-	cmd.SysProcAttr = &syscall.SysProcAttr{Credential: cred, Pdeathsig: syscall.SIGTERM, Setpgid: true}
-	logFile, err := os.Create(filepath.Join(dir, "postgres.log"))
-	if err != nil {
+	c := &Cluster{dir: dir, bin: bin, cred: cred}
+	if err := c.launch(ctx); err != nil {
 		os.RemoveAll(dir)
-		return nil, fmt.Errorf("postgres log: %w", err)
+		return nil, err
+	}
+	return c, nil
+}
+
+// launch starts the server on the cluster's data and waits until it answers.
+func (c *Cluster) launch(ctx context.Context) error {
+	cmd := exec.Command(filepath.Join(c.bin, "postgres"), "-D", filepath.Join(c.dir, "data"), "-k", c.dir,
+		"-c", "listen_addresses=", "-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off",
+		"-c", "max_connections=200", "-c", "shared_buffers=128MB")
+	cmd.SysProcAttr = &syscall.SysProcAttr{Credential: c.cred, Pdeathsig: syscall.SIGTERM, Setpgid: true}
+	logFile, err := os.OpenFile(filepath.Join(c.dir, "postgres.log"), os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o644)
+	if err != nil {
+		return fmt.Errorf("postgres log: %w", err)
 	}
 	cmd.Stdout, cmd.Stderr = logFile, logFile
 	if err := cmd.Start(); err != nil {
 		logFile.Close()
-		os.RemoveAll(dir)
-		return nil, fmt.Errorf("start postgres: %w", err)
+		return fmt.Errorf("start postgres: %w", err)
 	}
-	c := &Cluster{dir: dir, cmd: cmd, done: make(chan error, 1)}
+	c.cmd, c.done = cmd, make(chan error, 1)
 	go func() { c.done <- cmd.Wait(); logFile.Close() }()
 	if err := c.waitReady(ctx); err != nil {
-		log, _ := os.ReadFile(filepath.Join(dir, "postgres.log"))
-		c.Stop()
-		return nil, fmt.Errorf("%w: %s", err, log)
+		log, _ := os.ReadFile(filepath.Join(c.dir, "postgres.log"))
+		c.Halt()
+		return fmt.Errorf("%w: %s", err, log)
 	}
-	return c, nil
+	return nil
 }
 
 // URL returns a connection string for database name on this cluster.
@@ -86,16 +96,32 @@ func (c *Cluster) URL(database string) string {
 
 // Stop shuts the server down and removes its files.
 func (c *Cluster) Stop() error {
-	if c.cmd.Process != nil {
-		_ = c.cmd.Process.Signal(syscall.SIGINT) // fast shutdown
-		select {
-		case <-c.done:
-		case <-time.After(15 * time.Second):
-			_ = c.cmd.Process.Kill()
-			<-c.done
-		}
-	}
+	c.Halt()
 	return os.RemoveAll(c.dir)
+}
+
+// Halt shuts the server down and keeps its data, as when a database goes away under a running
+// service; Resume starts it again.
+func (c *Cluster) Halt() {
+	if c.cmd == nil || c.cmd.Process == nil {
+		return
+	}
+	_ = c.cmd.Process.Signal(syscall.SIGINT) // fast shutdown
+	select {
+	case <-c.done:
+	case <-time.After(15 * time.Second):
+		_ = c.cmd.Process.Kill()
+		<-c.done
+	}
+	c.cmd = nil
+}
+
+// Resume starts a halted server again on the same data.
+func (c *Cluster) Resume(ctx context.Context) error {
+	if c.cmd != nil {
+		return nil
+	}
+	return c.launch(ctx)
 }
 
 func (c *Cluster) waitReady(ctx context.Context) error {

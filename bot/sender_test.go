@@ -1,0 +1,391 @@
+package bot_test
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"sort"
+	"sync"
+	"testing"
+	"time"
+
+	"stagebot/bot"
+	"stagebot/bot/telegram"
+	"stagebot/bot/telegram/telegramtest"
+	"stagebot/bot/twilio"
+	"stagebot/bot/twilio/twiliotest"
+	"stagebot/conversation"
+	"stagebot/locales"
+	"stagebot/store"
+	"stagebot/store/storetest"
+)
+
+const testToken = "123456:TEST-token"
+
+// fakeClock is a clock the test moves by hand.
+type fakeClock struct {
+	mu  sync.Mutex
+	now time.Time
+}
+
+func (c *fakeClock) Now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.now }
+func (c *fakeClock) Add(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.now = c.now.Add(d)
+}
+
+func quietLog() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, nil)) }
+
+func renderer(t *testing.T) *bot.Renderer {
+	t.Helper()
+	cat, err := locales.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return bot.NewRenderer(cat)
+}
+
+func newTelegram(t *testing.T, fake *telegramtest.Server) *telegram.Adapter {
+	t.Helper()
+	a, err := telegram.New(context.Background(), telegram.Config{Token: testToken, Endpoint: fake.Endpoint()},
+		nil, renderer(t), quietLog())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return a
+}
+
+func newTwilio(t *testing.T, s *store.Store, fake *twiliotest.Server) *twilio.Adapter {
+	t.Helper()
+	a, err := twilio.New(twilio.Config{AccountSID: "AC00000000000000000000000000000001", AuthToken: "secret0token",
+		From: "+33757000000", WhatsAppFrom: "+33757000001", APIBaseURL: fake.URL()}, newInbox(t, s), s, renderer(t), quietLog())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return a
+}
+
+func enqueue(t *testing.T, s *store.Store, channel, address, body string, proactive bool) int64 {
+	t.Helper()
+	id, err := s.Enqueue(context.Background(), store.OutboxMessage{Channel: channel, Address: address, Lang: "fr",
+		Body: body, Proactive: proactive})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return id
+}
+
+func statusOf(t *testing.T, s *store.Store, id int64) (status string, attempts int) {
+	t.Helper()
+	var row struct {
+		Status   string `db:"status"`
+		Attempts int    `db:"attempts"`
+	}
+	if err := s.DB().GetContext(context.Background(), &row, `SELECT status, attempts FROM outbox WHERE id = $1`, id); err != nil {
+		t.Fatal(err)
+	}
+	return row.Status, row.Attempts
+}
+
+// Two senders on one outbox: every message leaves exactly once, and one chat's messages in order.
+func TestTwoSendersNeverSendARowTwice(t *testing.T) {
+	ctx := context.Background()
+	s := storetest.New(t)
+	fake := telegramtest.NewServer(t, testToken)
+	const chats, perChat = 40, 3
+	for c := range chats {
+		for m := range perChat {
+			enqueue(t, s, "telegram", fmt.Sprint(1000+c), fmt.Sprintf("message %d of chat %d", m, c), false)
+		}
+	}
+	cfg := bot.SenderConfig{ChatGap: time.Millisecond, PerSecond: map[conversation.Channel]float64{conversation.Telegram: 1000}}
+	senders := []*bot.Sender{
+		bot.NewSender(s, []bot.Transport{newTelegram(t, fake)}, cfg, nil, quietLog()),
+		bot.NewSender(s, []bot.Transport{newTelegram(t, fake)}, cfg, nil, quietLog()),
+	}
+	var wg sync.WaitGroup
+	for _, snd := range senders {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for idle := 0; idle < 3; {
+				n, err := snd.SendDue(ctx)
+				if err != nil {
+					t.Error(err)
+					return
+				}
+				if n == 0 {
+					idle++
+					time.Sleep(5 * time.Millisecond)
+				} else {
+					idle = 0
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	sent := fake.Sent()
+	if len(sent) != chats*perChat {
+		t.Fatalf("fake received %d messages, want %d", len(sent), chats*perChat)
+	}
+	seen := map[string]bool{}
+	next := map[int64]int{}
+	for _, m := range sent {
+		if seen[m.Text] {
+			t.Errorf("sent twice: %q", m.Text)
+		}
+		seen[m.Text] = true
+		want := fmt.Sprintf("message %d of chat %d", next[m.ChatID], m.ChatID-1000)
+		if m.Text != want {
+			t.Errorf("chat %d got %q, want %q (out of order)", m.ChatID, m.Text, want)
+		}
+		next[m.ChatID]++
+	}
+	if n := countRows(t, s, `SELECT count(*) FROM outbox WHERE status <> 'sent' OR provider_message_id IS NULL`); n != 0 {
+		t.Errorf("%d rows not recorded as sent with the provider's id", n)
+	}
+}
+
+// A burst to many chats stays within Telegram's 30 messages a second, and one chat gets at most one
+// message per chat gap.
+func TestRateLimitsHoldUnderABurst(t *testing.T) {
+	ctx := context.Background()
+	s := storetest.New(t)
+	fake := telegramtest.NewServer(t, testToken)
+	for c := range 45 {
+		enqueue(t, s, "telegram", fmt.Sprint(2000+c), "hello", false)
+	}
+	for m := range 3 {
+		enqueue(t, s, "telegram", "3000", fmt.Sprint("same chat ", m), false)
+	}
+	const gap = 300 * time.Millisecond
+	snd := bot.NewSender(s, []bot.Transport{newTelegram(t, fake)}, bot.SenderConfig{ChatGap: gap}, nil, quietLog())
+	deadline := time.Now().Add(20 * time.Second)
+	for countRows(t, s, `SELECT count(*) FROM outbox WHERE status = 'pending'`) > 0 && time.Now().Before(deadline) {
+		if _, err := snd.SendDue(ctx); err != nil {
+			t.Fatal(err)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	sent := fake.Sent()
+	if len(sent) != 48 {
+		t.Fatalf("sent %d, want 48", len(sent))
+	}
+	sort.Slice(sent, func(i, j int) bool { return sent[i].At.Before(sent[j].At) })
+	for i := 0; i+30 < len(sent); i++ {
+		if d := sent[i+30].At.Sub(sent[i].At); d < 950*time.Millisecond {
+			t.Errorf("31 messages within %v: over 30 a second", d)
+			break
+		}
+	}
+	var last time.Time
+	for _, m := range sent {
+		if m.ChatID != 3000 {
+			continue
+		}
+		if !last.IsZero() && m.At.Sub(last) < gap-20*time.Millisecond {
+			t.Errorf("two messages to one chat %v apart, want at least %v", m.At.Sub(last), gap)
+		}
+		last = m.At
+	}
+}
+
+func TestTransientFailuresAreRetriedWithBackoff(t *testing.T) {
+	ctx := context.Background()
+	s := storetest.New(t)
+	fake := telegramtest.NewServer(t, testToken)
+	id := enqueue(t, s, "telegram", "4000", "bonjour", false)
+	clock := &fakeClock{now: time.Now()} // after the row was queued (the database stamps it)
+	snd := bot.NewSender(s, []bot.Transport{newTelegram(t, fake)}, bot.SenderConfig{Now: clock.Now}, nil, quietLog())
+
+	fake.FailNext(1, telegramtest.TooManyRequests(7))
+	if _, err := snd.SendDue(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if st, _ := statusOf(t, s, id); st != "pending" {
+		t.Fatalf("after 429: %s, want pending", st)
+	}
+	clock.Add(6 * time.Second) // retry_after is 7 s: not yet
+	if n, _ := snd.SendDue(ctx); n != 0 {
+		t.Fatalf("retried before retry_after")
+	}
+	clock.Add(2 * time.Second)
+	fake.FailNext(1, telegramtest.ServerErrorHTML) // a proxy's HTML error page: transient
+	if n, err := snd.SendDue(ctx); n != 1 || err != nil {
+		t.Fatalf("second try: n=%d err=%v", n, err)
+	}
+	clock.Add(time.Minute)
+	if _, err := snd.SendDue(ctx); err != nil {
+		t.Fatal(err)
+	}
+	st, attempts := statusOf(t, s, id)
+	if st != "sent" || attempts != 3 {
+		t.Fatalf("status %s after %d attempts, want sent after 3", st, attempts)
+	}
+	if got := len(fake.Sent()); got != 1 {
+		t.Fatalf("fake accepted %d messages, want 1", got)
+	}
+	clock.Add(time.Hour)
+	if n, _ := snd.SendDue(ctx); n != 0 || len(fake.Sent()) != 1 {
+		t.Fatal("a sent row was sent again")
+	}
+}
+
+func TestPermanentFailureMarksThePersonUnreachable(t *testing.T) {
+	ctx := context.Background()
+	s := storetest.New(t)
+	tg := telegramtest.NewServer(t, testToken)
+	tw := twiliotest.NewServer(t, "AC00000000000000000000000000000001", "secret0token")
+	snd := bot.NewSender(s, []bot.Transport{newTelegram(t, tg), newTwilio(t, s, tw).SMS()}, bot.SenderConfig{}, nil, quietLog())
+	blocked := enqueue(t, s, "telegram", "5000", "premier", false)
+	queued := enqueue(t, s, "telegram", "5000", "second", false)
+	unsubscribed := enqueue(t, s, "sms", "+33612345678", "bonjour", false)
+	tg.FailNext(1, telegramtest.Forbidden)
+	tw.FailNext(1, twiliotest.Unsubscribed)
+	if _, err := snd.SendDue(ctx); err != nil {
+		t.Fatal(err)
+	}
+	for _, id := range []int64{blocked, queued, unsubscribed} {
+		if st, _ := statusOf(t, s, id); st != "failed" {
+			t.Errorf("row %d: %s, want failed", id, st)
+		}
+	}
+	for _, who := range []struct{ channel, address, reason string }{
+		{"telegram", "5000", "telegram:403"}, {"sms", "+33612345678", "twilio:21610"},
+	} {
+		gone, reason, err := s.IsUnreachable(ctx, who.channel, who.address)
+		if err != nil || !gone || reason != who.reason {
+			t.Errorf("%s %s: unreachable=%v reason=%q err=%v, want %s", who.channel, who.address, gone, reason, err, who.reason)
+		}
+	}
+	if len(tg.Sent())+len(tw.Sent()) != 0 {
+		t.Error("a refused message was recorded as sent by a fake")
+	}
+}
+
+func TestQuietHoursPostponeProactiveSMS(t *testing.T) {
+	ctx := context.Background()
+	s := storetest.New(t)
+	tw := twiliotest.NewServer(t, "AC00000000000000000000000000000001", "secret0token")
+	paris, _ := time.LoadLocation("Europe/Paris")
+	clock := &fakeClock{now: time.Date(2026, 12, 1, 22, 30, 0, 0, paris)}
+	snd := bot.NewSender(s, []bot.Transport{newTwilio(t, s, tw).SMS()}, bot.SenderConfig{Now: clock.Now}, nil, quietLog())
+	reminder := enqueue(t, s, "sms", "+33612345678", "Rappel : ton stage commence lundi.", true)
+	answer := enqueue(t, s, "sms", "+33698765432", "Réponse à ton message", false)
+	if _, err := snd.SendDue(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if st, _ := statusOf(t, s, answer); st != "sent" {
+		t.Errorf("an answer to the person's own message waits: %s", st)
+	}
+	if st, attempts := statusOf(t, s, reminder); st != "pending" || attempts != 0 {
+		t.Fatalf("reminder at 22:30: %s after %d attempts, want pending untried", st, attempts)
+	}
+	clock.Add(9 * time.Hour) // 07:30: still quiet
+	if _, err := snd.SendDue(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if st, _ := statusOf(t, s, reminder); st != "pending" {
+		t.Fatalf("reminder sent at 07:30")
+	}
+	clock.Add(31 * time.Minute)
+	if _, err := snd.SendDue(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if st, _ := statusOf(t, s, reminder); st != "sent" {
+		t.Fatalf("reminder at 08:01: %s, want sent", st)
+	}
+}
+
+func TestWhatsAppOutsideTheWindowFallsBackToSMS(t *testing.T) {
+	ctx := context.Background()
+	s := storetest.New(t)
+	tw := twiliotest.NewServer(t, "AC00000000000000000000000000000001", "secret0token")
+	clock := &fakeClock{now: time.Date(2026, 12, 1, 15, 0, 0, 0, time.UTC)}
+	a := newTwilio(t, s, tw)
+	snd := bot.NewSender(s, []bot.Transport{a.SMS(), a.WhatsApp()}, bot.SenderConfig{Now: clock.Now}, nil, quietLog())
+	if _, err := s.DB().ExecContext(ctx, `INSERT INTO conversations (channel, address, state, last_inbound_at)
+		VALUES ('whatsapp', '+33611111111', 'menu', $1), ('whatsapp', '+33622222222', 'menu', $2)`,
+		clock.Now().Add(-2*time.Hour), clock.Now().Add(-50*time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	recent := enqueue(t, s, "whatsapp", "+33611111111", "Ta candidature est envoyée.", true)
+	old := enqueue(t, s, "whatsapp", "+33622222222", "Ta candidature est envoyée.", true)
+	for range 2 {
+		if _, err := snd.SendDue(ctx); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if st, _ := statusOf(t, s, recent); st != "sent" {
+		t.Errorf("inside the window: %s, want sent on WhatsApp", st)
+	}
+	if st, _ := statusOf(t, s, old); st != "failed" {
+		t.Errorf("outside the window: %s, want the WhatsApp row closed", st)
+	}
+	var to []string
+	for _, m := range tw.Sent() {
+		to = append(to, m.To)
+	}
+	sort.Strings(to)
+	if fmt.Sprint(to) != "[+33622222222 whatsapp:+33611111111]" {
+		t.Errorf("sent to %v, want the old one by SMS and the recent one by WhatsApp", to)
+	}
+}
+
+// A sender that died mid-send leaves its row "sending"; once the lease ends another sender sends it.
+func TestExpiredLeaseIsRetriedByAnotherSender(t *testing.T) {
+	ctx := context.Background()
+	s := storetest.New(t)
+	fake := telegramtest.NewServer(t, testToken)
+	id := enqueue(t, s, "telegram", "6000", "bonjour", false)
+	clock := &fakeClock{now: time.Now()}
+	if _, err := s.ClaimOutbox(ctx, store.ClaimParams{Channels: []string{"telegram"}, Limit: 10, Lease: time.Minute,
+		Now: clock.Now()}); err != nil {
+		t.Fatal(err)
+	}
+	snd := bot.NewSender(s, []bot.Transport{newTelegram(t, fake)}, bot.SenderConfig{Now: clock.Now}, nil, quietLog())
+	if n, _ := snd.SendDue(ctx); n != 0 {
+		t.Fatal("took a row another sender holds")
+	}
+	clock.Add(2 * time.Minute)
+	if n, err := snd.SendDue(ctx); n != 1 || err != nil {
+		t.Fatalf("n=%d err=%v, want the expired row", n, err)
+	}
+	if st, _ := statusOf(t, s, id); st != "sent" || len(fake.Sent()) != 1 {
+		t.Fatalf("status %s, %d sent", st, len(fake.Sent()))
+	}
+}
+
+// Stopping the sender finishes the message in flight and leaves the rest queued, none stuck "sending".
+func TestSenderStopsCleanly(t *testing.T) {
+	s := storetest.New(t)
+	fake := telegramtest.NewServer(t, testToken)
+	for c := range 30 {
+		enqueue(t, s, "telegram", fmt.Sprint(7000+c), "bonjour", false)
+	}
+	snd := bot.NewSender(s, []bot.Transport{newTelegram(t, fake)},
+		bot.SenderConfig{PerSecond: map[conversation.Channel]float64{conversation.Telegram: 20}}, nil, quietLog())
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error)
+	go func() { done <- snd.Run(ctx) }()
+	time.Sleep(300 * time.Millisecond)
+	cancel()
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	sent := countRows(t, s, `SELECT count(*) FROM outbox WHERE status = 'sent'`)
+	if sent == 0 || sent == 30 {
+		t.Fatalf("%d sent: the test should stop the sender mid-way", sent)
+	}
+	if sent != len(fake.Sent()) {
+		t.Errorf("%d rows marked sent, fake received %d", sent, len(fake.Sent()))
+	}
+	if n := countRows(t, s, `SELECT count(*) FROM outbox WHERE status = 'sending'`); n != 0 {
+		t.Errorf("%d rows left 'sending'", n)
+	}
+	if n := countRows(t, s, `SELECT count(*) FROM outbox WHERE status = 'pending' AND attempts = 0`); n != 30-sent {
+		t.Errorf("%d rows pending untried, want %d", n, 30-sent)
+	}
+}

@@ -1,0 +1,161 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"sync"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+
+	"stagebot/bot"
+	"stagebot/bot/telegram"
+	"stagebot/bot/twilio"
+	"stagebot/conversation"
+	"stagebot/locales"
+	"stagebot/store"
+)
+
+// service is everything `stagebot serve` runs: the HTTP server (webhooks, health, metrics), the
+// outbound sender and, without a public URL, Telegram long polling.
+type service struct {
+	cfg      config
+	store    *store.Store
+	log      *slog.Logger
+	handler  http.Handler
+	sender   *bot.Sender
+	telegram *telegram.Adapter // nil when off
+}
+
+// newService wires the service from its configuration. Channels whose credentials are missing are
+// off, and the log says so.
+func newService(ctx context.Context, cfg config, st *store.Store, log *slog.Logger) (*service, error) {
+	cat, err := locales.Load()
+	if err != nil {
+		return nil, err
+	}
+	inbox := bot.NewInbox(st, conversation.New(cat, conversation.Config{}),
+		bot.InboxConfig{MaxApplications: cfg.MaxApplications}, log)
+	renderer := bot.NewRenderer(cat)
+	registry := prometheus.NewRegistry()
+	registry.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	metrics := bot.NewMetrics(registry, st)
+	mux := bot.NewMux(st, registry)
+	svc := &service{cfg: cfg, store: st, log: log, handler: mux}
+
+	var transports []bot.Transport
+	if cfg.telegramOn() {
+		tg, err := telegram.New(ctx, telegram.Config{Token: cfg.TelegramToken, Endpoint: cfg.TelegramEndpoint,
+			WebhookSecret: cfg.TelegramSecret,
+			OnOutcome:     func(outcome string) { metrics.WebhookOutcome("telegram", outcome) }}, inbox, renderer, log)
+		if err != nil {
+			return nil, err
+		}
+		svc.telegram = tg
+		transports = append(transports, tg)
+		if cfg.PublicURL != "" {
+			mux.Handle("POST /webhooks/telegram", tg.WebhookHandler())
+			log.Info("telegram on (webhook)", slog.String("bot", tg.Username()))
+		} else {
+			log.Info("telegram on (long polling: PUBLIC_URL is not set)", slog.String("bot", tg.Username()))
+		}
+	} else {
+		log.Info("telegram off: TELEGRAM_BOT_TOKEN is not set")
+	}
+	if cfg.twilioOn() {
+		tw, err := twilio.New(twilio.Config{AccountSID: cfg.TwilioAccountSID, AuthToken: cfg.TwilioAuthToken,
+			From: cfg.TwilioFrom, MessagingServiceSID: cfg.TwilioMessagingServiceSID, WhatsAppFrom: cfg.TwilioWhatsAppFrom,
+			APIBaseURL: cfg.TwilioAPIBaseURL, PublicURL: cfg.PublicURL}, inbox, st, renderer, log)
+		if err != nil {
+			return nil, err
+		}
+		tw.OnWebhook(func(route, outcome string) { metrics.WebhookOutcome(route, outcome) })
+		mux.Handle("POST /webhooks/twilio", tw.InboundHandler())
+		mux.Handle("POST /webhooks/twilio/status", tw.StatusHandler())
+		transports = append(transports, tw.SMS())
+		if wa := tw.WhatsApp(); wa != nil {
+			transports = append(transports, wa)
+			log.Info("twilio on: SMS and WhatsApp")
+		} else {
+			log.Info("twilio on: SMS (WhatsApp off: TWILIO_WHATSAPP_FROM is not set)")
+		}
+	} else {
+		log.Info("twilio off: TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN are not set")
+	}
+	svc.sender = bot.NewSender(st, transports, bot.SenderConfig{DatabaseURL: cfg.DatabaseURL, ChatGap: cfg.TelegramChatGap,
+		PerSecond: map[conversation.Channel]float64{conversation.SMS: cfg.TwilioPerSecond,
+			conversation.WhatsApp: cfg.TwilioPerSecond}}, metrics, log)
+	return svc, nil
+}
+
+// run serves until ctx ends, then shuts down gracefully: it stops taking webhooks and lets the
+// requests in flight finish, the sender finishes the message it is sending and leaves the rest for
+// the next run.
+func (svc *service) run(ctx context.Context) error {
+	if svc.telegram != nil && svc.cfg.PublicURL != "" {
+		if err := svc.telegram.Register(ctx, svc.cfg.PublicURL); err != nil {
+			return fmt.Errorf("register the telegram webhook: %w", err)
+		}
+	}
+	server := &http.Server{Addr: svc.cfg.HTTPAddr, Handler: svc.handler, ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout: 30 * time.Second, WriteTimeout: 30 * time.Second, IdleTimeout: 2 * time.Minute}
+	workCtx, stopWork := context.WithCancel(context.WithoutCancel(ctx))
+	defer stopWork()
+	var wg sync.WaitGroup
+	errs := make(chan error, 3)
+	wg.Add(1)
+	go func() { defer wg.Done(); errs <- svc.sender.Run(workCtx) }()
+	if svc.telegram != nil && svc.cfg.PublicURL == "" {
+		wg.Add(1)
+		go func() { defer wg.Done(); errs <- svc.telegram.Poll(workCtx) }()
+	}
+	serveErr := make(chan error, 1)
+	go func() {
+		svc.log.Info("listening", slog.String("addr", svc.cfg.HTTPAddr))
+		if err := server.ListenAndServe(); !errors.Is(err, http.ErrServerClosed) {
+			serveErr <- err
+		}
+		close(serveErr)
+	}()
+	var err error
+	select {
+	case <-ctx.Done():
+	case err = <-serveErr:
+	}
+	svc.log.Info("shutting down")
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	if e := server.Shutdown(shutdownCtx); e != nil && err == nil {
+		err = e
+	}
+	stopWork()
+	wg.Wait()
+	close(errs)
+	for e := range errs {
+		if e != nil && !errors.Is(e, context.Canceled) && err == nil {
+			err = e
+		}
+	}
+	return err
+}
+
+func (env environment) serve(ctx context.Context) error {
+	cfg, err := loadConfig(env.getenv)
+	if err != nil {
+		return err
+	}
+	st, err := env.open(ctx)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	svc, err := newService(ctx, cfg, st, env.log)
+	if err != nil {
+		return err
+	}
+	return svc.run(ctx)
+}
