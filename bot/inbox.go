@@ -191,7 +191,7 @@ func (ib *Inbox) carryOutOne(ctx context.Context, tx *store.Tx, msg Inbound, now
 	case conversation.Register:
 		p := e.Profile
 		id, err := tx.RegisterStudent(ctx, store.RegisterParams{Channel: string(msg.Channel), Address: msg.Address,
-			FirstName: p.FirstName, SchoolUAI: p.SchoolUAI, SchoolName: p.SchoolName, StageWeek: p.Week,
+			FirstName: p.FirstName, LastInitial: p.LastInitial, SchoolUAI: p.SchoolUAI, SchoolName: p.SchoolName, StageWeek: p.Week,
 			BirthMonth: p.BirthMonth, ParentPhone: p.ParentPhone, Lang: e.Lang})
 		if err != nil {
 			return nil, err

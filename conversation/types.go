@@ -79,7 +79,8 @@ type Session struct {
 type Profile struct {
 	StudentID   int64      `json:"student_id,omitempty"`
 	FirstName   string     `json:"first_name,omitempty"`
-	SchoolUAI   string     `json:"school_uai,omitempty"` // empty for a collège typed by name and not in the list; a code to look up while SchoolName is empty
+	LastInitial string     `json:"last_initial,omitempty"` // only the initial of the family name is kept
+	SchoolUAI   string     `json:"school_uai,omitempty"`   // empty for a collège typed by name and not in the list; a code to look up while SchoolName is empty
 	SchoolName  string     `json:"school_name,omitempty"`
 	Priority    string     `json:"priority,omitempty"`    // "none", "REP" or "REP+"
 	SchoolWeek  *time.Time `json:"school_week,omitempty"` // the collège's stage week, if known

@@ -8,17 +8,20 @@ import (
 
 // Student is a registered student.
 type Student struct {
-	ID         int64     `db:"id"`
-	Channel    string    `db:"channel"`
-	Address    string    `db:"address"`
-	FirstName  string    `db:"first_name"`
-	SchoolUAI  *string   `db:"school_uai"`
-	SchoolName string    `db:"school_name"`
-	Priority   string    `db:"education_priority"`
-	StageWeek  time.Time `db:"stage_week"`
-	BirthMonth time.Time `db:"birth_month"`
-	ParentID   int64     `db:"parent_id"`
-	Lang       string    `db:"lang"`
+	ID          int64      `db:"id"`
+	Channel     string     `db:"channel"`
+	Address     string     `db:"address"`
+	FirstName   string     `db:"first_name"`
+	LastInitial string     `db:"last_initial"`
+	Consent     string     `db:"consent"` // pending, granted, refused or withdrawn: the parent's answer
+	ConsentAt   *time.Time `db:"consent_at"`
+	SchoolUAI   *string    `db:"school_uai"`
+	SchoolName  string     `db:"school_name"`
+	Priority    string     `db:"education_priority"`
+	StageWeek   time.Time  `db:"stage_week"`
+	BirthMonth  time.Time  `db:"birth_month"`
+	ParentID    int64      `db:"parent_id"`
+	Lang        string     `db:"lang"`
 }
 
 // RegisterParams are a student's sign-up answers.
@@ -26,6 +29,7 @@ type RegisterParams struct {
 	Channel     string
 	Address     string
 	FirstName   string
+	LastInitial string // the first letter of the family name, upper case (only the initial is kept)
 	SchoolUAI   string // empty when the collège is not in the list
 	SchoolName  string
 	StageWeek   time.Time
@@ -52,17 +56,18 @@ func (c Conn) RegisterStudent(ctx context.Context, p RegisterParams) (int64, err
 	var id int64
 	if err := c.get(ctx, &id, `
 		INSERT INTO students (channel, address, first_name, school_uai, school_name, education_priority,
-		                      stage_week, birth_month, parent_id, lang)
+		                      stage_week, birth_month, parent_id, lang, last_initial)
 		VALUES ($1, $2, $3, $4, $5,
 		        coalesce((SELECT education_priority FROM schools WHERE uai = $4), 'none'),
-		        date_trunc('week', $6::date)::date, date_trunc('month', $7::date)::date, $8, $9)
+		        date_trunc('week', $6::date)::date, date_trunc('month', $7::date)::date, $8, $9, $10)
 		ON CONFLICT (channel, address) DO UPDATE SET
-		    first_name = EXCLUDED.first_name, school_uai = EXCLUDED.school_uai,
+		    first_name = EXCLUDED.first_name, last_initial = EXCLUDED.last_initial, school_uai = EXCLUDED.school_uai,
 		    school_name = EXCLUDED.school_name, education_priority = EXCLUDED.education_priority,
 		    stage_week = EXCLUDED.stage_week, birth_month = EXCLUDED.birth_month,
 		    parent_id = EXCLUDED.parent_id, lang = EXCLUDED.lang, updated_at = now()
 		RETURNING id`,
-		p.Channel, p.Address, p.FirstName, uai, p.SchoolName, p.StageWeek, p.BirthMonth, parentID, p.Lang); err != nil {
+		p.Channel, p.Address, p.FirstName, uai, p.SchoolName, p.StageWeek, p.BirthMonth, parentID, p.Lang,
+		p.LastInitial); err != nil {
 		return 0, fmt.Errorf("save student: %w", err)
 	}
 	return id, nil
@@ -71,8 +76,8 @@ func (c Conn) RegisterStudent(ctx context.Context, p RegisterParams) (int64, err
 // StudentByID reads one student.
 func (c Conn) StudentByID(ctx context.Context, id int64) (Student, error) {
 	var s Student
-	err := c.get(ctx, &s, `SELECT id, channel, address, first_name, school_uai, school_name, education_priority,
-		stage_week, birth_month, parent_id, lang FROM students WHERE id = $1`, id)
+	err := c.get(ctx, &s, `SELECT id, channel, address, first_name, last_initial, consent, consent_at, school_uai,
+		school_name, education_priority, stage_week, birth_month, parent_id, lang FROM students WHERE id = $1`, id)
 	if err != nil {
 		return Student{}, fmt.Errorf("student %d: %w", id, err)
 	}
