@@ -19,9 +19,9 @@ func TestAnswersByState(t *testing.T) {
 		{ChooseLanguage, "Français", AskFirstName, "prénom"},
 		{ChooseLanguage, "allemand", ChooseLanguage, "pas compris"},
 
-		{AskFirstName, "Marie-Ève", AskSchool, "Merci Marie-Ève"},
-		{AskFirstName, "n'diaye", AskSchool, "Merci N'Diaye"},
-		{AskFirstName, "  jean   pierre ", AskSchool, "Merci Jean Pierre"},
+		{AskFirstName, "Marie-Ève", AskLastInitial, "Merci Marie-Ève"},
+		{AskFirstName, "n'diaye", AskLastInitial, "Merci N'Diaye"},
+		{AskFirstName, "  jean   pierre ", AskLastInitial, "Merci Jean Pierre"},
 		{AskFirstName, "Léa2", AskFirstName, "lettres seulement"},
 		{AskFirstName, "- '", AskFirstName, "lettres seulement"},
 		{AskFirstName, strings.Repeat("a", 31), AskFirstName, "30 caractères"},

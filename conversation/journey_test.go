@@ -13,7 +13,9 @@ func signUp(d *driver) {
 	d.send("1")
 	d.expect(AskFirstName, "prénom")
 	d.send("léa")
-	d.expect(AskSchool, "Merci Léa", "collège")
+	d.expect(AskLastInitial, "Merci Léa", "initiale")
+	d.send("m")
+	d.expect(AskSchool, "collège")
 	d.send("moulin")
 	d.expect(ConfirmSchool, "Collège Jean Moulin (Paris 14e)", "[Oui]", "[Non]")
 	d.send("oui")
@@ -35,7 +37,7 @@ func TestJourneyFrench(t *testing.T) {
 	if reg == nil || reg.Lang != "fr" {
 		t.Fatalf("register = %+v", reg)
 	}
-	want := Profile{FirstName: "Léa", SchoolUAI: "0751234X", SchoolName: "Collège Jean Moulin", Priority: "REP",
+	want := Profile{FirstName: "Léa", LastInitial: "M", SchoolUAI: "0751234X", SchoolName: "Collège Jean Moulin", Priority: "REP",
 		SchoolWeek: &schoolWeek, Week: schoolWeek, BirthMonth: time.Date(2012, 3, 1, 0, 0, 0, 0, time.UTC),
 		ParentPhone: "+33612345678"}
 	if !profilesEqual(reg.Profile, want) {
@@ -91,8 +93,10 @@ func TestJourneyEnglishOnTelegram(t *testing.T) {
 		t.Errorf("set language = %+v", e)
 	}
 	d.send("JEAN-PIERRE")
+	d.expect(AskLastInitial, "Thanks Jean-Pierre", "initial")
+	d.send("Dupont")
 	// The /start link's collège is looked up straight away.
-	d.expect(ConfirmSchool, "Thanks Jean-Pierre", "Is this your collège: Collège Jean Moulin (Paris 14e)?")
+	d.expect(ConfirmSchool, "Is this your collège: Collège Jean Moulin (Paris 14e)?")
 	d.press("school:yes")
 	d.expect(ConfirmWeek, "Monday 11 January")
 	d.press("week:no")
@@ -130,6 +134,7 @@ func TestStopSilenceStart(t *testing.T) {
 	d.send("Salut")
 	d.send("1")
 	d.send("Léa")
+	d.send("M")
 	d.send("Arrêt !")
 	d.expect(AskSchool, "plus de messages", "START")
 	if e, ok := effectOf[SetStopped](d); !ok || !e.Stopped {
@@ -164,6 +169,7 @@ func TestLanguageMidSignup(t *testing.T) {
 	d.send("Bonjour")
 	d.send("Français")
 	d.send("Léa")
+	d.send("M")
 	d.send("jean")
 	d.expect(PickSchool, "plusieurs collèges", "[Collège Jean Jaurès (Paris 19e)]", "[Aucun de ceux-là]")
 	d.send("Langue")
@@ -218,6 +224,7 @@ func TestDeleteBeforeRegistrationJustResets(t *testing.T) {
 	d.send("hello")
 	d.send("2")
 	d.send("Sam")
+	d.send("M")
 	d.send("delete")
 	d.expect(ConfirmDelete, "erase all your data")
 	d.send("yes")
@@ -235,6 +242,7 @@ func TestSchoolNotInList(t *testing.T) {
 	d.send("Bonjour")
 	d.send("1")
 	d.send("Léa")
+	d.send("M")
 	d.send("Collège Imaginaire")
 	d.expect(AskSchool, "aucun collège pour \"Collège Imaginaire\"", "[Mon collège n'est pas dans la liste]")
 	d.send("1")
@@ -250,6 +258,7 @@ func TestCorrectRestartsSignup(t *testing.T) {
 	d.send("Bonjour")
 	d.send("1")
 	d.send("Léa")
+	d.send("M")
 	d.send("moulin")
 	d.send("oui")
 	d.send("oui")

@@ -147,6 +147,7 @@ func TestStartLinkWithUnknownSchool(t *testing.T) {
 	d.input(Input{Text: "/start 0759999Z", Start: "0759999Z"})
 	d.press("lang:fr")
 	d.send("Léa")
+	d.send("M")
 	d.expect(AskSchool, "Dans quel collège")
 	d.send("moulin")
 	d.expect(ConfirmSchool, "Collège Jean Moulin")

@@ -32,6 +32,26 @@ func (t *turn) onFirstName() {
 	}
 	t.s.Profile.FirstName = capitalize(name)
 	t.preface(t.tr("first_name_ok", data{"Name": t.s.Profile.FirstName}))
+	t.goTo(AskLastInitial)
+}
+
+// showAskLastInitial asks only the initial of the family name: it is all a host will see.
+func (t *turn) showAskLastInitial() { t.say(t.tr("ask_last_initial", nil)) }
+
+// onLastInitial keeps the first letter of what was typed ("M", "m.", "Martin" → "M").
+func (t *turn) onLastInitial() {
+	initial := ""
+	for _, r := range t.text {
+		if unicode.IsLetter(r) {
+			initial = string(unicode.ToUpper(r))
+		}
+		break
+	}
+	if initial == "" || utf8.RuneCountInString(t.text) > maxFirstName {
+		t.refuse(t.tr("last_initial_invalid", nil))
+		return
+	}
+	t.s.Profile.LastInitial = initial
 	t.goTo(AskSchool)
 }
 
@@ -195,7 +215,7 @@ func (t *turn) onParentPhone() {
 func (t *turn) showConfirmSignup() {
 	p := t.s.Profile
 	t.say(t.tr("confirm_signup", data{
-		"Name":   p.FirstName,
+		"Name":   strings.TrimSpace(p.FirstName + " " + p.LastInitial + "."),
 		"School": p.SchoolName,
 		"Week":   t.longDate(p.Week),
 		"Birth":  t.monthYear(p.BirthMonth),

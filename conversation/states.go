@@ -9,6 +9,8 @@ const (
 
 	// AskFirstName starts the sign-up.
 	AskFirstName State = "ask_first_name"
+	// AskLastInitial asks the initial of the family name (the only part of it that is kept).
+	AskLastInitial State = "ask_last_initial"
 	// AskSchool asks the collège's name or UAI code.
 	AskSchool State = "ask_school"
 	// PickSchool offers the collèges that matched.
@@ -72,6 +74,7 @@ func journey() map[State]stateDef {
 		ChooseLanguage: {show: (*turn).showChooseLanguage, on: (*turn).onChooseLanguage, help: "help_language"},
 
 		AskFirstName:   {show: (*turn).showAskFirstName, on: (*turn).onFirstName, help: "help_first_name"},
+		AskLastInitial: {show: (*turn).showAskLastInitial, on: (*turn).onLastInitial, help: "help_last_initial"},
 		AskSchool:      {show: (*turn).showAskSchool, on: (*turn).onSchool, result: (*turn).schoolsFound, short: "ask_school_again", help: "help_school"},
 		PickSchool:     {show: (*turn).showPickSchool, on: (*turn).onPickSchool, result: (*turn).pickedSchoolFound, short: "pick_school", help: "help_school"},
 		ConfirmSchool:  {show: (*turn).showConfirmSchool, on: (*turn).onConfirmSchool, help: "help_school"},

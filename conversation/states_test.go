@@ -14,7 +14,8 @@ var pathTo = map[State]struct {
 }{
 	ChooseLanguage:    {Welcome, "Bonjour"},
 	AskFirstName:      {ChooseLanguage, "1"},
-	AskSchool:         {AskFirstName, "Léa"},
+	AskLastInitial:    {AskFirstName, "Léa"},
+	AskSchool:         {AskLastInitial, "M"},
 	PickSchool:        {AskSchool, "jean"},
 	ConfirmSchool:     {AskSchool, "moulin"},
 	ConfirmWeek:       {ConfirmSchool, "oui"},
@@ -89,7 +90,7 @@ func TestBadInputInEveryState(t *testing.T) {
 			PickSchool: AskSchool, AskSearch: Results, PickSector: AskSector,
 		}},
 		{"unknown keyword", Input{Text: "FOOBAR"}, map[State]State{
-			AskFirstName: AskSchool, PickSchool: AskSchool, AskSearch: Results, PickSector: AskSector, AskMotivation: Menu,
+			AskFirstName: AskLastInitial, AskLastInitial: AskSchool, PickSchool: AskSchool, AskSearch: Results, PickSector: AskSector, AskMotivation: Menu,
 		}},
 	}
 	for _, st := range allStates(t) {
