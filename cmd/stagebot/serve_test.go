@@ -37,16 +37,17 @@ const (
 // rig is a whole service (`stagebot serve`) on a test database, with the Telegram and Twilio fakes
 // as its providers, reached over HTTP like the real ones.
 type rig struct {
-	t      *testing.T
-	st     *store.Store
-	svc    *service
-	web    *httptest.Server
-	tg     *telegramtest.Server
-	tw     *twiliotest.Server
-	update int
-	sms    int
-	seenTG int
-	seenTW int
+	t       *testing.T
+	st      *store.Store
+	svc     *service
+	web     *httptest.Server
+	tg      *telegramtest.Server
+	tw      *twiliotest.Server
+	update  int
+	pressed int
+	sms     int
+	seenTG  int
+	seenTW  int
 }
 
 func demoCatalog(ctx context.Context, s *store.Store) error {
@@ -100,6 +101,7 @@ func (r *rig) press(replies []telegramtest.SentMessage, label string) []telegram
 			for _, b := range row {
 				if strings.Contains(b.Text, label) {
 					r.update++
+					r.pressed++
 					if code := r.telegram(telegramtest.CallbackUpdate(r.update, studentChat, b.CallbackData)); code != http.StatusOK {
 						r.t.Fatalf("press %q: HTTP %d", label, code)
 					}
@@ -240,7 +242,7 @@ func TestStudentJourneyOverTelegramWebhooks(t *testing.T) {
 	replies = r.press(replies, "Oui, retirer")
 	expect(t, texts(replies), "retirée")
 
-	if got, want := len(r.tg.CallbackAnswers()), r.count(`SELECT count(*) FROM inbound_messages`)-7; got != want {
+	if got, want := len(r.tg.CallbackAnswers()), r.pressed; got != want {
 		t.Errorf("%d callback queries answered, want %d (one per button pressed)", got, want)
 	}
 	if n := r.count(`SELECT count(*) FROM applications WHERE state = 'withdrawn'`); n != 1 {
