@@ -81,8 +81,13 @@ func (t *turn) showApplication() {
 	t.ask(ListApplications{StudentID: t.s.Profile.StudentID})
 }
 
-// applicationFound shows one application, with the way to withdraw it while it is live.
+// applicationFound shows one application, with the way to confirm it once a host accepted it and
+// to withdraw it while it is live. It also reads the answer to ConfirmPlace.
 func (t *turn) applicationFound() bool {
+	if c, ok := t.in.Result.(Confirmed); ok {
+		t.placeConfirmed(c)
+		return true
+	}
 	r, ok := t.in.Result.(ApplicationsFound)
 	if !ok {
 		return false
@@ -106,6 +111,9 @@ func (t *turn) applicationFound() bool {
 		"Date":   t.longDate(app.CreatedAt),
 	})
 	var choices []Choice
+	if app.State == "accepted" {
+		choices = append(choices, t.choiceOf("app:confirm", "choice_confirm_place"))
+	}
 	if withdrawable(app.State) {
 		choices = append(choices, t.choiceOf("app:withdraw", "choice_withdraw"))
 	}
@@ -117,6 +125,8 @@ func (t *turn) applicationFound() bool {
 // onApplication withdraws (after a check) or goes back to the list.
 func (t *turn) onApplication() {
 	switch t.choice {
+	case "app:confirm":
+		t.ask(ConfirmPlace{StudentID: t.s.Profile.StudentID, ApplicationID: t.s.AppID})
 	case "app:withdraw":
 		t.goTo(ConfirmWithdraw)
 	case "app:back":
@@ -180,4 +190,18 @@ func withdrawable(state string) bool {
 		return true
 	}
 	return false
+}
+
+// placeConfirmed tells the student their stage is confirmed (and the other applications cancelled),
+// or why it could not be.
+func (t *turn) placeConfirmed(c Confirmed) {
+	switch c.Problem {
+	case "":
+		t.preface(t.plural("place_confirmed", c.Cancelled, data{"Host": c.Host}))
+	case "expired":
+		t.preface(t.tr("place_confirm_expired", nil))
+	default:
+		t.preface(t.tr("place_confirm_failed", nil))
+	}
+	t.goTo(MyApplications)
 }

@@ -39,7 +39,9 @@ func (t *turn) applied() bool {
 	}
 	switch r.Problem {
 	case ApplyOK:
-		if t.s.Host == "" {
+		if r.Sent {
+			t.preface(t.tr("applied_sent", data{"Host": t.s.Host}))
+		} else if t.s.Host == "" {
 			t.preface(t.tr("applied_no_host", nil))
 		} else {
 			t.preface(t.tr("applied", data{"Host": t.s.Host}))
@@ -66,6 +68,12 @@ func (t *turn) applied() bool {
 	case ApplyPlaced:
 		t.preface(t.tr("apply_placed", nil))
 		t.goTo(Menu)
+	case ApplyNoConsent:
+		t.preface(t.tr("apply_no_consent", nil))
+		t.goTo(Menu)
+	case ApplyTooYoung:
+		t.preface(t.tr("apply_too_young", nil))
+		t.goTo(ViewOffer)
 	default:
 		t.preface(t.tr("apply_failed", nil))
 		t.goTo(Menu)

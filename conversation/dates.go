@@ -22,17 +22,20 @@ func mondayOf(d time.Time) time.Time {
 }
 
 // longDate writes d as "lundi 11 janvier" or "Monday 11 January".
-func (t *turn) longDate(d time.Time) string {
-	weekday := (int(d.Weekday())+6)%7 + 1 // Monday is 1
-	return t.plural("date_long", d.Day(), data{
-		"Weekday": t.tr("weekday_"+strconv.Itoa(weekday), nil),
-		"Month":   t.tr("month_"+strconv.Itoa(int(d.Month())), nil),
-	})
-}
+func (t *turn) longDate(d time.Time) string { return t.m.longDate(t.s.Lang, d) }
 
 // monthYear writes d as "mars 2012" or "March 2012".
 func (t *turn) monthYear(d time.Time) string {
 	return t.tr("month_year", data{"Month": t.tr("month_"+strconv.Itoa(int(d.Month())), nil), "Year": d.Year()})
+}
+
+// longDate writes d in lang as "lundi 11 janvier" or "Monday 11 January".
+func (m *Machine) longDate(lang string, d time.Time) string {
+	weekday := (int(d.Weekday())+6)%7 + 1 // Monday is 1
+	return m.pluralIn(lang, "date_long", d.Day(), data{
+		"Weekday": m.textIn(lang, "weekday_"+strconv.Itoa(weekday), nil),
+		"Month":   m.textIn(lang, "month_"+strconv.Itoa(int(d.Month())), nil),
+	})
 }
 
 // dateParts splits a date as people type it ("11/01", "1-2-2027", "11 janvier", "March 2012",

@@ -30,6 +30,7 @@ type world struct {
 	searches     []SearchOffers // every search asked, in order
 	registered   *Register
 	erased       []int64
+	relayed      []string // answers relayed to hosts
 }
 
 func newWorld() *world {
@@ -59,6 +60,11 @@ func newWorld() *world {
 // answer carries an asking effect out, or returns nil for one that does not answer.
 func (w *world) answer(e Effect) Result {
 	switch e := e.(type) {
+	case RelayToHost:
+		w.relayed = append(w.relayed, e.Text)
+		return Relayed{OK: true, To: "Musée"}
+	case ConfirmPlace:
+		return Confirmed{Host: "Musée", Cancelled: 1}
 	case FindSchools:
 		var found []School
 		for _, sc := range w.schools {
@@ -136,7 +142,8 @@ func (w *world) answer(e Effect) Result {
 // asks reports whether e is an effect whose answer comes back as a Result.
 func asks(e Effect) bool {
 	switch e.(type) {
-	case FindSchools, FindSectors, Register, SearchOffers, ShowOffer, Apply, ListApplications, Withdraw:
+	case FindSchools, FindSectors, Register, SearchOffers, ShowOffer, Apply, ListApplications, Withdraw,
+		RelayToHost, ConfirmPlace, ReadRelays, AcceptApplication, DeclineApplication, RelayToStudent:
 		return true
 	}
 	return false

@@ -59,7 +59,7 @@ func usedIDs(t *testing.T) map[string]bool {
 				switch sel.Sel.Name {
 				case "tr", "plural":
 					arg = 0
-				case "choiceOf":
+				case "choiceOf", "textIn", "pluralIn", "choiceIn":
 					arg = 1
 				}
 				if arg < 0 || len(n.Args) <= arg {
@@ -131,7 +131,9 @@ func TestMessagesRenderInBothLanguages(t *testing.T) {
 	}
 	full := data{"Name": "Léa", "Max": 5, "Min": 1, "School": "S", "Date": "D", "Query": "Q", "Host": "H", "Kind": "K",
 		"Sector": "S", "Address": "A", "Hours": "9h", "Filters": "F", "Week": "W", "Birth": "B", "Phone": "P",
-		"Length": 9, "Page": 1, "Pages": 2, "Weekday": "lundi", "Month": "mars", "Year": 2012, "Title": "T", "Status": "S"}
+		"Length": 9, "Page": 1, "Pages": 2, "Weekday": "lundi", "Month": "mars", "Year": 2012, "Title": "T", "Status": "S",
+		"Child": "Léa M.", "Children": "Léa M.", "Student": "Léa M.", "Offer": "O", "Ref": 1042, "Motivation": "M",
+		"Text": "Q?", "Contact": "C", "Friday": "F", "ConfirmBy": "D", "REP": true, "Priority": "REP"}
 	for id := range usedIDs(t) {
 		for _, lang := range []string{"fr", "en"} {
 			for _, n := range []int{1, 2} {

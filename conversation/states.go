@@ -53,6 +53,9 @@ const (
 	// ConfirmWithdraw checks before withdrawing an application.
 	ConfirmWithdraw State = "confirm_withdraw"
 
+	// AnswerHost waits for the student's answer to a host's question (the detour a question takes).
+	AnswerHost State = "answer_host"
+
 	// ConfirmDelete checks before erasing everything (the detour taken on SUPPRIMER).
 	ConfirmDelete State = "confirm_delete"
 )
@@ -97,6 +100,8 @@ func journey() map[State]stateDef {
 		MyApplications:  {show: (*turn).showApplications, on: (*turn).onApplications, result: (*turn).applicationsFound, short: "applications_short", help: "help_applications", registered: true},
 		ViewApplication: {show: (*turn).showApplication, on: (*turn).onApplication, result: (*turn).applicationFound, short: "application_short", help: "help_application", registered: true},
 		ConfirmWithdraw: {show: (*turn).showConfirmWithdraw, on: (*turn).onConfirmWithdraw, result: (*turn).withdrawn, help: "help_withdraw", registered: true},
+
+		AnswerHost: {show: (*turn).showAnswerHost, on: (*turn).onAnswerHost, result: (*turn).answerRelayed, help: "help_answer_host", registered: true},
 
 		ConfirmDelete: {show: (*turn).showConfirmDelete, on: (*turn).onConfirmDelete, help: "help_delete"},
 	}

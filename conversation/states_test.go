@@ -35,6 +35,7 @@ var pathTo = map[State]struct {
 	ViewApplication:   {MyApplications, "1"},
 	ConfirmWithdraw:   {ViewApplication, "1"},
 	ConfirmDelete:     {Menu, "supprimer"},
+	AnswerHost:        {Menu, ""},
 }
 
 // allStates lists every state of the journey.
@@ -57,6 +58,12 @@ func reach(t testing.TB, st State) *driver {
 		t.Fatalf("no path to %s", st)
 	}
 	d := reach(t, p.from)
+	if st == AnswerHost {
+		// A host's question comes while the student is in the menu.
+		out := d.m.StudentNotice(d.s, Notice{Kind: NoticeHostQuestion, AppID: 7, Host: "Musée", Offer: "Accueil", Text: "Quels jours ?"})
+		d.s = out.Session
+		return d
+	}
 	d.send(p.text)
 	if st == MyApplications {
 		d.send("2")
@@ -73,6 +80,9 @@ func TestEveryStateIsReachable(t *testing.T) {
 	}
 }
 
+// answersHost: whatever a student writes to a host's question is their answer, then they are back.
+var answersHost = map[State]State{AnswerHost: Menu}
+
 // Bad input anywhere gets a reply and leaves the person where they were (except where noted).
 func TestBadInputInEveryState(t *testing.T) {
 	blabla := strings.Repeat("blabla ", 750) // 5 kB
@@ -81,16 +91,16 @@ func TestBadInputInEveryState(t *testing.T) {
 		in    Input
 		moves map[State]State // states where this input is in fact an answer
 	}{
-		{"emoji", Input{Text: "😀"}, nil},
+		{"emoji", Input{Text: "😀"}, answersHost},
 		{"photo", Input{Media: true}, nil},
 		{"empty", Input{Text: "   "}, nil},
-		{"number out of range", Input{Text: "99"}, nil},
+		{"number out of range", Input{Text: "99"}, answersHost},
 		{"old button", Input{Choice: "offer:999999"}, nil},
 		{"5 kB", Input{Text: blabla}, map[State]State{
-			PickSchool: AskSchool, AskSearch: Results, PickSector: AskSector,
+			AnswerHost: Menu, PickSchool: AskSchool, AskSearch: Results, PickSector: AskSector,
 		}},
 		{"unknown keyword", Input{Text: "FOOBAR"}, map[State]State{
-			AskFirstName: AskLastInitial, AskLastInitial: AskSchool, PickSchool: AskSchool, AskSearch: Results, PickSector: AskSector, AskMotivation: Menu,
+			AnswerHost: Menu, AskFirstName: AskLastInitial, AskLastInitial: AskSchool, PickSchool: AskSchool, AskSearch: Results, PickSector: AskSector, AskMotivation: Menu,
 		}},
 	}
 	for _, st := range allStates(t) {

@@ -223,6 +223,22 @@ func (t *turn) plural(id string, n int, d data) string {
 	return t.m.cat.Plural(t.s.Lang, id, n, d)
 }
 
+// textIn is message id in lang, for the messages of people other than the session's student.
+func (m *Machine) textIn(lang, id string, d data) string {
+	if m.cat == nil {
+		return id
+	}
+	return m.cat.Text(lang, id, d)
+}
+
+// pluralIn is message id for count n in lang.
+func (m *Machine) pluralIn(lang, id string, n int, d data) string {
+	if m.cat == nil {
+		return id
+	}
+	return m.cat.Plural(lang, id, n, d)
+}
+
 // choiceOf builds a choice whose label is message id.
 func (t *turn) choiceOf(key, id string) Choice {
 	return Choice{Key: key, Label: t.tr(id, nil)}

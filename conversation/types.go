@@ -60,19 +60,20 @@ type State string
 
 // Session is the conversation's saved memory between two messages.
 type Session struct {
-	State    State    `json:"state"`
-	Lang     string   `json:"lang"`
-	Stopped  bool     `json:"stopped,omitempty"` // STOP/ARRET received: stay silent until START
-	Choices  []string `json:"choices,omitempty"` // keys of the choices last offered, in order
-	Labels   []string `json:"labels,omitempty"`  // labels of those choices, same order: typing one picks it
-	Profile  Profile  `json:"profile"`
-	Search   Search   `json:"search"`
-	OfferID  int64    `json:"offer_id,omitempty"`       // the offer being looked at or applied to
-	AppID    int64    `json:"application_id,omitempty"` // the application being looked at
-	Resume   State    `json:"resume,omitempty"`         // where to go back after a detour (AIDE, LANGUE, SUPPRIMER)
-	Attempts int      `json:"attempts,omitempty"`       // unexpected answers in a row in this state
-	Query    string   `json:"query,omitempty"`          // the collège or sector name last typed, to look it up again
-	Host     string   `json:"host,omitempty"`           // the host of the offer being looked at, named after applying
+	State    State     `json:"state"`
+	Lang     string    `json:"lang"`
+	Stopped  bool      `json:"stopped,omitempty"` // STOP/ARRET received: stay silent until START
+	Choices  []string  `json:"choices,omitempty"` // keys of the choices last offered, in order
+	Labels   []string  `json:"labels,omitempty"`  // labels of those choices, same order: typing one picks it
+	Profile  Profile   `json:"profile"`
+	Search   Search    `json:"search"`
+	OfferID  int64     `json:"offer_id,omitempty"`       // the offer being looked at or applied to
+	AppID    int64     `json:"application_id,omitempty"` // the application being looked at
+	Question *Question `json:"question,omitempty"`       // the host question being answered
+	Resume   State     `json:"resume,omitempty"`         // where to go back after a detour (AIDE, LANGUE, SUPPRIMER)
+	Attempts int       `json:"attempts,omitempty"`       // unexpected answers in a row in this state
+	Query    string    `json:"query,omitempty"`          // the collège or sector name last typed, to look it up again
+	Host     string    `json:"host,omitempty"`           // the host of the offer being looked at, named after applying
 }
 
 // Profile is the student's sign-up answers; StudentID is set once they are saved.
@@ -247,20 +248,23 @@ type ApplyProblem string
 
 // The reasons an application is refused; empty means it was made.
 const (
-	ApplyOK       ApplyProblem = ""
-	ApplyAlready  ApplyProblem = "already"   // a live application to this offer exists
-	ApplyFull     ApplyProblem = "full"      // no place left for this student in their week
-	ApplyNotWeek  ApplyProblem = "not_week"  // the offer does not run in the student's week
-	ApplyClosed   ApplyProblem = "closed"    // the deadline has passed
-	ApplyTooMany  ApplyProblem = "too_many"  // the student has the most live applications allowed
-	ApplyNotFound ApplyProblem = "not_found" // the offer is gone
-	ApplyPlaced   ApplyProblem = "placed"    // the student already has a confirmed stage
+	ApplyOK        ApplyProblem = ""
+	ApplyAlready   ApplyProblem = "already"    // a live application to this offer exists
+	ApplyFull      ApplyProblem = "full"       // no place left for this student in their week
+	ApplyNotWeek   ApplyProblem = "not_week"   // the offer does not run in the student's week
+	ApplyClosed    ApplyProblem = "closed"     // the deadline has passed
+	ApplyTooMany   ApplyProblem = "too_many"   // the student has the most live applications allowed
+	ApplyNotFound  ApplyProblem = "not_found"  // the offer is gone
+	ApplyPlaced    ApplyProblem = "placed"     // the student already has a confirmed stage
+	ApplyNoConsent ApplyProblem = "no_consent" // the parent refused or withdrew their consent
+	ApplyTooYoung  ApplyProblem = "too_young"  // under 14 in their week: only a public employer may take them
 )
 
 // Applied answers Apply.
 type Applied struct {
 	ApplicationID int64
 	Problem       ApplyProblem
+	Sent          bool // the parent had agreed: it went to the host straight away
 }
 
 // ApplicationsFound answers ListApplications.

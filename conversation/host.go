@@ -1,0 +1,204 @@
+package conversation
+
+import (
+	"strconv"
+	"strings"
+	"time"
+)
+
+// HostInput is one message from a host structure's contact, with the applications on the host's
+// own offers that the host may act on (and no other: a host never learns about other hosts'
+// applications).
+type HostInput struct {
+	Text   string
+	Choice string // a Telegram button's key: "host:yes:ID", "host:no:ID", "host:ask:ID"
+	Now    time.Time
+	Host   string // the host structure's name
+	Apps   []HostApp
+	Result Result // the answer to AcceptApplication, DeclineApplication or RelayToStudent
+}
+
+// HostStep reads one message from a host. "OUI 1042" accepts application 1042, "NON 1042"
+// declines it (the reference may be left out when only one application waits); any other text is
+// a question relayed to the student ("1042 Quels jours ?" names the application; without a
+// reference, the only one, or the host is asked which). On Telegram the buttons under each
+// request do the same.
+func (m *Machine) HostStep(s ContactSession, in HostInput) ContactOutput {
+	c := m.beginContact(s, in.Text, in.Choice)
+	switch r := in.Result.(type) {
+	case HostAnswered:
+		c.hostAnswered(r)
+		return c.output()
+	case Relayed:
+		if r.OK {
+			c.say(c.tr("host_relayed", data{"Student": r.To}))
+		} else {
+			c.say(c.tr("host_unknown_ref", nil))
+		}
+		return c.output()
+	}
+	first := ""
+	if len(c.words) > 0 {
+		first = c.words[0]
+	}
+	if c.s.Stopped {
+		if first == "start" || first == "demarrer" {
+			c.s.Stopped = false
+			c.effects = append(c.effects, SetStopped{Stopped: false})
+			c.say(c.tr("host_started", nil))
+		}
+		return c.output()
+	}
+	if verb, id, ok := hostButton(in.Choice); ok {
+		c.hostDo(verb, id, "", in.Apps)
+		return c.output()
+	}
+	if c.choice != "" {
+		id, _ := strconv.ParseInt(strings.TrimPrefix(c.choice, "app:"), 10, 64)
+		verb, text := c.s.Pending, c.s.Text
+		c.s.Pending, c.s.Text = "", ""
+		c.hostDo(verb, id, text, in.Apps)
+		return c.output()
+	}
+	switch first {
+	case "aide", "help", "?":
+		c.say(c.tr("host_help", data{"Host": in.Host}))
+		return c.output()
+	case "stop", "arret", "stopall", "unsubscribe":
+		c.s.Stopped = true
+		c.effects = append(c.effects, SetStopped{Stopped: true})
+		c.say(c.tr("host_stopped", nil))
+		return c.output()
+	case "":
+		c.say(c.tr("host_help", data{"Host": in.Host}))
+		return c.output()
+	}
+	verb, id, text := parseHostMessage(c.words, c.text)
+	if verb == "ask" && c.s.Pending == "ask" && id == 0 {
+		id = c.s.pendingApp()
+	}
+	c.s.Pending, c.s.Text = "", ""
+	c.hostDo(verb, id, text, in.Apps)
+	return c.output()
+}
+
+// hostButton reads a Telegram button's key: "host:yes:1042" → ("yes", 1042).
+func hostButton(key string) (verb string, id int64, ok bool) {
+	parts := strings.Split(key, ":")
+	if len(parts) != 3 || parts[0] != "host" {
+		return "", 0, false
+	}
+	id, err := strconv.ParseInt(parts[2], 10, 64)
+	if err != nil || (parts[1] != "yes" && parts[1] != "no" && parts[1] != "ask") {
+		return "", 0, false
+	}
+	return parts[1], id, true
+}
+
+// parseHostMessage reads "OUI 1042", "1042 non", "non" or a question ("1042 Quels horaires ?").
+func parseHostMessage(words []string, text string) (verb string, id int64, question string) {
+	var rest []string
+	for _, w := range words {
+		if n, err := strconv.ParseInt(strings.TrimPrefix(w, "#"), 10, 64); err == nil && id == 0 && n > 0 {
+			id = n
+			continue
+		}
+		rest = append(rest, w)
+	}
+	if len(rest) == 1 {
+		switch rest[0] {
+		case "oui", "yes", "ok", "accepte", "accepter", "accept":
+			return "yes", id, ""
+		case "non", "no", "refuse", "refuser", "decline":
+			return "no", id, ""
+		}
+	}
+	question = text
+	if id != 0 {
+		// Drop the reference typed before the question.
+		if f := strings.Fields(text); len(f) > 1 && strings.TrimPrefix(f[0], "#") == strconv.FormatInt(id, 10) {
+			question = strings.TrimSpace(strings.TrimPrefix(strings.TrimPrefix(text, f[0]), " "))
+		}
+	}
+	return "ask", id, question
+}
+
+// hostDo accepts, declines or relays for application id (0: the only one waiting, or ask which).
+func (c *contactTurn) hostDo(verb string, id int64, text string, apps []HostApp) {
+	candidates := hostCandidates(verb, apps)
+	if id == 0 {
+		switch {
+		case verb == "ask" && text == "":
+			c.say(c.tr("host_help", nil))
+			return
+		case len(candidates) == 1:
+			id = candidates[0].ID
+		case len(candidates) == 0:
+			c.say(c.tr("host_nothing_waiting", nil))
+			return
+		default:
+			c.askWhich(verb, text, candidates)
+			return
+		}
+	}
+	switch verb {
+	case "yes":
+		c.effects = append(c.effects, AcceptApplication{ApplicationID: id})
+	case "no":
+		c.effects = append(c.effects, DeclineApplication{ApplicationID: id})
+	case "ask":
+		if text == "" {
+			// A "question" button: the next message is the question.
+			c.s.Pending, c.s.Text = "ask", strconv.FormatInt(id, 10)
+			c.say(c.tr("host_write_question", nil))
+			return
+		}
+		c.effects = append(c.effects, RelayToStudent{ApplicationID: id, Text: text})
+	}
+}
+
+// pendingApp is the application a "question" button chose, kept in Text until the question comes.
+func (s ContactSession) pendingApp() int64 {
+	id, _ := strconv.ParseInt(s.Text, 10, 64)
+	return id
+}
+
+// hostCandidates lists the applications a verb can be about: answers are for those still waiting,
+// questions for those waiting or accepted.
+func hostCandidates(verb string, apps []HostApp) []HostApp {
+	var out []HostApp
+	for _, a := range apps {
+		if verb == "ask" || a.State == "sent" {
+			out = append(out, a)
+		}
+	}
+	return out
+}
+
+// askWhich asks the host which application a message is about.
+func (c *contactTurn) askWhich(verb, text string, apps []HostApp) {
+	choices := make([]Choice, len(apps))
+	for i, a := range apps {
+		choices[i] = Choice{Key: "app:" + strconv.FormatInt(a.ID, 10),
+			Label: strconv.FormatInt(a.ID, 10) + " " + a.Student + " - " + a.Offer}
+	}
+	c.say(c.tr("host_which_application", nil), choices...)
+	c.s.Pending, c.s.Text = verb, text
+}
+
+// hostAnswered tells the host what became of their answer.
+func (c *contactTurn) hostAnswered(r HostAnswered) {
+	d := data{"Student": r.Student}
+	switch {
+	case r.Problem == "" && r.Accept:
+		c.say(c.tr("host_accepted", d))
+	case r.Problem == "":
+		c.say(c.tr("host_declined", d))
+	case r.Problem == "full":
+		c.say(c.tr("host_full", d))
+	case r.Problem == "not_pending":
+		c.say(c.tr("host_not_pending", d))
+	default:
+		c.say(c.tr("host_unknown_ref", nil))
+	}
+}

@@ -1,0 +1,197 @@
+package conversation
+
+import (
+	"strconv"
+	"time"
+)
+
+// NoticeKind is what happened to an application, or what is asked of someone about it.
+type NoticeKind string
+
+// The notices. Each goes to one person; the comment says who.
+const (
+	NoticeConsentRequest NoticeKind = "consent_request" // parent: a child signed up, do you agree?
+	NoticeSent           NoticeKind = "sent"            // parent: the application went to the host; host: a new request
+	NoticeAccepted       NoticeKind = "accepted"        // parent and student: the host took the child
+	NoticeDeclined       NoticeKind = "declined"        // parent and student: the host said no
+	NoticeFull           NoticeKind = "full"            // student: the offer filled up before the host could say yes
+	NoticeConfirmed      NoticeKind = "confirmed"       // parent and host: the student confirmed the place
+	NoticeWithdrawn      NoticeKind = "withdrawn"       // parent and host: the student or the parent withdrew it
+	NoticeCancelled      NoticeKind = "cancelled"       // host: the student confirmed another stage
+	NoticeParentAgreed   NoticeKind = "parent_agreed"   // student: the parent agreed, applications sent
+	NoticeParentRefused  NoticeKind = "parent_refused"  // student: the parent said no (or withdrew)
+	NoticeHostQuestion   NoticeKind = "host_question"   // student: a host asks something
+	NoticeStudentAnswer  NoticeKind = "student_answer"  // host: the student's answer
+)
+
+// Notice is what the message about an event needs to say. Only the fields of its kind are used.
+type Notice struct {
+	Kind       NoticeKind
+	AppID      int64
+	Student    string // "Léa M."
+	School     string
+	Priority   string // REP, REP+ or none
+	Offer      string
+	Host       string
+	Address    string
+	Hours      string
+	Contact    string // the person the student will meet
+	Week       time.Time
+	ConfirmBy  *time.Time
+	Motivation string
+	Text       string // a relayed message
+	Count      int    // applications concerned, or the parent's number of children
+}
+
+// ParentNotice writes a notice for a parent, in the parent's language. Every one names the child.
+func (m *Machine) ParentNotice(lang string, n Notice) Reply {
+	d := m.noticeData(lang, n)
+	switch n.Kind {
+	case NoticeConsentRequest:
+		if n.Count > 1 {
+			return Reply{Text: m.textIn(lang, "parent_notice_consent_several", d)}
+		}
+		return Reply{Text: m.textIn(lang, "parent_notice_consent", d)}
+	case NoticeSent:
+		return Reply{Text: m.textIn(lang, "parent_notice_sent", d)}
+	case NoticeAccepted:
+		return Reply{Text: m.textIn(lang, "parent_notice_accepted", d)}
+	case NoticeDeclined:
+		return Reply{Text: m.textIn(lang, "parent_notice_declined", d)}
+	case NoticeConfirmed:
+		return Reply{Text: m.textIn(lang, "parent_notice_confirmed", d)}
+	case NoticeWithdrawn:
+		return Reply{Text: m.textIn(lang, "parent_notice_withdrawn", d)}
+	}
+	return Reply{}
+}
+
+// HostNotice writes a notice for a host contact. A new request carries the buttons to answer it
+// (on SMS the text says how: OUI 1042, NON 1042, or a question).
+func (m *Machine) HostNotice(lang string, n Notice) Reply {
+	d := m.noticeData(lang, n)
+	ref := strconv.FormatInt(n.AppID, 10)
+	switch n.Kind {
+	case NoticeSent:
+		return Reply{Text: m.textIn(lang, "host_notice_request", d), Choices: []Choice{
+			{Key: "host:yes:" + ref, Label: m.textIn(lang, "host_choice_accept", nil)},
+			{Key: "host:no:" + ref, Label: m.textIn(lang, "host_choice_decline", nil)},
+			{Key: "host:ask:" + ref, Label: m.textIn(lang, "host_choice_ask", nil)},
+		}}
+	case NoticeWithdrawn:
+		return Reply{Text: m.textIn(lang, "host_notice_withdrawn", d)}
+	case NoticeCancelled:
+		return Reply{Text: m.textIn(lang, "host_notice_cancelled", d)}
+	case NoticeConfirmed:
+		return Reply{Text: m.textIn(lang, "host_notice_confirmed", d)}
+	case NoticeStudentAnswer:
+		return Reply{Text: m.textIn(lang, "host_notice_answer", d)}
+	}
+	return Reply{}
+}
+
+// StudentNotice tells a student what happened to their applications. Only a host's question
+// changes where they are: their next message is the answer (MENU or any keyword still works), then
+// they go back where they were.
+func (m *Machine) StudentNotice(s Session, n Notice) Output {
+	d := m.noticeData(s.Lang, n)
+	var text string
+	switch n.Kind {
+	case NoticeParentAgreed:
+		text = m.pluralIn(s.Lang, "student_notice_parent_agreed", n.Count, d)
+	case NoticeParentRefused:
+		text = m.textIn(s.Lang, "student_notice_parent_refused", d)
+	case NoticeAccepted:
+		text = m.textIn(s.Lang, "student_notice_accepted", d)
+	case NoticeDeclined:
+		text = m.textIn(s.Lang, "student_notice_declined", d)
+	case NoticeFull:
+		text = m.textIn(s.Lang, "student_notice_full", d)
+	case NoticeWithdrawn:
+		text = m.textIn(s.Lang, "student_notice_withdrawn", d)
+	case NoticeHostQuestion:
+		back := s.State
+		if s.Question != nil && s.State == AnswerHost {
+			back = s.Question.Back
+		}
+		s.State, s.Attempts = AnswerHost, 0
+		s.Choices, s.Labels = nil, nil
+		s.Question = &Question{AppID: n.AppID, Host: n.Host, Back: back}
+		text = m.textIn(s.Lang, "student_notice_question", d)
+	default:
+		return Output{Session: s}
+	}
+	return Output{Session: s, Replies: []Reply{{Text: text}}}
+}
+
+// Question is a host's question waiting for the student's answer.
+type Question struct {
+	AppID int64  `json:"application_id"`
+	Host  string `json:"host"`
+	Back  State  `json:"back"` // where the student was when the question came
+}
+
+// noticeData is the template data of a notice, with dates written in lang.
+func (m *Machine) noticeData(lang string, n Notice) data {
+	d := data{"Ref": n.AppID, "Student": n.Student, "School": n.School, "Offer": n.Offer, "Host": n.Host,
+		"Address": n.Address, "Hours": n.Hours, "Contact": n.Contact, "Motivation": n.Motivation, "Text": n.Text,
+		"Count": n.Count, "REP": n.Priority == "REP" || n.Priority == "REP+", "Priority": n.Priority}
+	if !n.Week.IsZero() {
+		d["Week"] = m.longDate(lang, n.Week)
+		d["Friday"] = m.longDate(lang, n.Week.AddDate(0, 0, 4))
+	}
+	if n.ConfirmBy != nil {
+		d["ConfirmBy"] = m.longDate(lang, *n.ConfirmBy)
+	}
+	return d
+}
+
+// showAnswerHost repeats the host's question prompt.
+func (t *turn) showAnswerHost() {
+	if t.s.Question == nil {
+		t.goTo(Menu)
+		return
+	}
+	t.say(t.tr("answer_host_prompt", data{"Host": t.s.Question.Host}))
+}
+
+// onAnswerHost relays what the student wrote to the host.
+func (t *turn) onAnswerHost() {
+	if t.s.Question == nil || t.text == "" {
+		t.confused()
+		return
+	}
+	t.ask(RelayToHost{ApplicationID: t.s.Question.AppID, Text: t.text})
+}
+
+// answerRelayed says the answer left and goes back where the student was.
+func (t *turn) answerRelayed() bool {
+	r, ok := t.in.Result.(Relayed)
+	if !ok {
+		return false
+	}
+	if r.OK {
+		t.preface(t.tr("answer_host_sent", data{"Host": r.To}))
+	} else {
+		t.preface(t.tr("answer_host_failed", nil))
+	}
+	back := Menu
+	if t.s.Question != nil {
+		if _, known := t.m.states[t.s.Question.Back]; known && t.s.Question.Back != AnswerHost {
+			back = t.s.Question.Back
+		}
+	}
+	t.s.Question = nil
+	t.goTo(back)
+	return true
+}
+
+// HostLinked welcomes a host contact whose Telegram account was just linked.
+func (m *Machine) HostLinked(lang, contact, host string) Reply {
+	return Reply{Text: m.textIn(lang, "host_linked", data{"Contact": contact, "Host": host})}
+}
+
+// HostLinkInvalid answers a link code that is unknown, used or expired (and says nothing more).
+func (m *Machine) HostLinkInvalid(lang string) Reply {
+	return Reply{Text: m.textIn(lang, "host_link_invalid", nil)}
+}
