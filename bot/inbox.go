@@ -33,6 +33,8 @@ type Inbound struct {
 // InboxConfig tunes the rules the inbox applies.
 type InboxConfig struct {
 	MaxApplications int              // live applications a student may have at once (default 5)
+	ConfirmDays     int              // days a student has to confirm a place a host accepted (default 7)
+	ReleaseDate     *time.Time       // from this day, places reserved for REP/REP+ open to all (nil: never)
 	Location        *time.Location   // where "today" is decided (default Europe/Paris)
 	Now             func() time.Time // the clock (default time.Now)
 }
@@ -57,6 +59,9 @@ const maxStoredBody = 4096
 func NewInbox(s *store.Store, m *conversation.Machine, cfg InboxConfig, log *slog.Logger) *Inbox {
 	if cfg.MaxApplications == 0 {
 		cfg.MaxApplications = 5
+	}
+	if cfg.ConfirmDays == 0 {
+		cfg.ConfirmDays = 7
 	}
 	if cfg.Location == nil {
 		cfg.Location = time.UTC
@@ -91,63 +96,114 @@ func (ib *Inbox) Handle(ctx context.Context, msg Inbound) error {
 		if !fresh {
 			return ErrDuplicate
 		}
-		conv, err := tx.LockConversation(ctx, string(msg.Channel), msg.Address)
-		if err != nil {
+		if err := tx.ClearUnreachable(ctx, string(msg.Channel), msg.Address); err != nil {
 			return err
 		}
-		session := conversation.NewSession()
-		if len(conv.Session) > 0 && string(conv.Session) != "{}" {
-			if err := json.Unmarshal(conv.Session, &session); err != nil {
-				ib.log.WarnContext(ctx, "unreadable session, starting over", slog.String("channel", string(msg.Channel)),
-					slog.String("error", err.Error()))
-				session = conversation.NewSession()
-			}
-		}
-		in := conversation.Input{Channel: msg.Channel, Address: msg.Address, Text: msg.Text, Choice: msg.Choice,
-			Media: msg.Media, Start: msg.Start, Now: now}
-		var replies []conversation.Reply
-		for step := 0; ; step++ {
-			out := ib.machine.Step(session, in)
-			session = out.Session
-			replies = append(replies, out.Replies...)
-			result, err := ib.carryOut(ctx, tx, msg, now, out.Effects)
-			if err != nil {
-				return err
-			}
-			if result == nil {
-				break
-			}
-			if step == maxSteps {
-				return fmt.Errorf("conversation asked more than %d times for one message", maxSteps)
-			}
-			in = conversation.Input{Channel: msg.Channel, Address: msg.Address, Now: now, Result: result}
-		}
-		raw, err := json.Marshal(session)
-		if err != nil {
-			return fmt.Errorf("encode session: %w", err)
-		}
-		conv.State, conv.Session, conv.Lang, conv.OptedOut = string(session.State), raw, session.Lang, session.Stopped
-		conv.LastInboundAt = &msg.ReceivedAt
-		if err := tx.SaveConversation(ctx, conv); err != nil {
-			return err
-		}
-		for _, r := range replies {
-			choices, err := json.Marshal(r.Choices)
-			if err != nil {
-				return fmt.Errorf("encode choices: %w", err)
-			}
-			if _, err := tx.Enqueue(ctx, store.OutboxMessage{Channel: string(msg.Channel), Address: msg.Address,
-				Lang: session.Lang, Body: r.Text, Choices: choices}); err != nil {
-				return err
-			}
-		}
-		return nil
+		return ib.route(ctx, tx, msg, now)
 	})
 	if err != nil && !errors.Is(err, ErrDuplicate) {
 		ib.log.ErrorContext(ctx, "inbound message not handled", slog.String("channel", string(msg.Channel)),
 			slog.String("error", err.Error()))
 	}
 	return err
+}
+
+// route hands the message to the conversation of whoever sent it: a host contact (known by their
+// phone or linked Telegram chat, or linking it now with "/start host-CODE"), a parent (known by
+// their phone, when it is not a student's own), or else a student.
+func (ib *Inbox) route(ctx context.Context, tx *store.Tx, msg Inbound, now time.Time) error {
+	if code, ok := strings.CutPrefix(msg.Start, "host-"); ok && msg.Channel == conversation.Telegram {
+		return ib.linkHost(ctx, tx, msg, code, now)
+	}
+	contact, err := tx.HostContactByAddress(ctx, string(msg.Channel), msg.Address)
+	switch {
+	case err == nil:
+		return ib.handleHost(ctx, tx, msg, contact, now)
+	case !errors.Is(err, store.ErrNotFound):
+		return err
+	}
+	if msg.Channel == conversation.SMS || msg.Channel == conversation.WhatsApp {
+		parent, err := tx.ParentByPhone(ctx, msg.Address)
+		switch {
+		case err == nil:
+			student, err := tx.IsStudent(ctx, string(msg.Channel), msg.Address)
+			if err != nil {
+				return err
+			}
+			if !student {
+				return ib.handleParent(ctx, tx, msg, parent, now)
+			}
+		case !errors.Is(err, store.ErrNotFound):
+			return err
+		}
+	}
+	if looksLikeHostCommand(msg.Text) {
+		ib.log.InfoContext(ctx, "host command from an address that is no host contact",
+			slog.String("channel", string(msg.Channel)))
+	}
+	return ib.handleStudent(ctx, tx, msg, now)
+}
+
+// handleStudent runs the student's conversation on the message.
+func (ib *Inbox) handleStudent(ctx context.Context, tx *store.Tx, msg Inbound, now time.Time) error {
+	conv, err := tx.LockConversation(ctx, string(msg.Channel), msg.Address)
+	if err != nil {
+		return err
+	}
+	session := ib.studentSession(ctx, conv)
+	in := conversation.Input{Channel: msg.Channel, Address: msg.Address, Text: msg.Text, Choice: msg.Choice,
+		Media: msg.Media, Start: msg.Start, Now: now}
+	var replies []conversation.Reply
+	for step := 0; ; step++ {
+		out := ib.machine.Step(session, in)
+		session = out.Session
+		replies = append(replies, out.Replies...)
+		result, err := ib.carryOut(ctx, tx, msg, now, out.Effects)
+		if err != nil {
+			return err
+		}
+		if result == nil {
+			break
+		}
+		if step == maxSteps {
+			return fmt.Errorf("conversation asked more than %d times for one message", maxSteps)
+		}
+		in = conversation.Input{Channel: msg.Channel, Address: msg.Address, Now: now, Result: result}
+	}
+	conv.LastInboundAt = &msg.ReceivedAt
+	return ib.saveStudent(ctx, tx, conv, session, replies)
+}
+
+// studentSession reads a student's saved session (a new one when there is none or it is unreadable).
+func (ib *Inbox) studentSession(ctx context.Context, conv store.Conversation) conversation.Session {
+	session := conversation.NewSession()
+	if len(conv.Session) > 0 && string(conv.Session) != "{}" {
+		if err := json.Unmarshal(conv.Session, &session); err != nil {
+			ib.log.WarnContext(ctx, "unreadable session, starting over", slog.String("channel", conv.Channel),
+				slog.String("error", err.Error()))
+			session = conversation.NewSession()
+		}
+	}
+	return session
+}
+
+// saveStudent writes a student's session and queues the replies.
+func (ib *Inbox) saveStudent(ctx context.Context, tx *store.Tx, conv store.Conversation, session conversation.Session,
+	replies []conversation.Reply) error {
+	raw, err := json.Marshal(session)
+	if err != nil {
+		return fmt.Errorf("encode session: %w", err)
+	}
+	conv.State, conv.Session, conv.Lang, conv.OptedOut = string(session.State), raw, session.Lang, session.Stopped
+	if err := tx.SaveConversation(ctx, conv); err != nil {
+		return err
+	}
+	for _, r := range replies {
+		if err := ib.enqueue(ctx, tx, conv.Channel, conv.Address, session.Lang, r, false); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // carryOut performs a step's effects in order and returns the answer of the asking one, if any.
@@ -196,16 +252,17 @@ func (ib *Inbox) carryOutOne(ctx context.Context, tx *store.Tx, msg Inbound, now
 		if err != nil {
 			return nil, err
 		}
-		return conversation.Registered{StudentID: id}, nil
+		return conversation.Registered{StudentID: id}, ib.consentRequest(ctx, tx, id)
 	case conversation.SearchOffers:
 		offers, total, err := tx.SearchOffers(ctx, store.SearchParams{StudentID: e.StudentID, Filters: e.Filters,
-			Today: now, Limit: e.PageSize, Offset: e.Page * e.PageSize})
+			Today: now, Limit: e.PageSize, Offset: e.Page * e.PageSize, ReleaseDate: ib.cfg.ReleaseDate})
 		if err != nil {
 			return nil, err
 		}
 		return conversation.OffersFound{Offers: offers, Total: total}, nil
 	case conversation.ShowOffer:
-		offer, err := tx.OfferForStudent(ctx, e.StudentID, e.OfferID)
+		offer, err := tx.OfferDetail(ctx, store.OfferParams{StudentID: e.StudentID, OfferID: e.OfferID, Today: now,
+			ReleaseDate: ib.cfg.ReleaseDate})
 		if errors.Is(err, store.ErrNotFound) {
 			return conversation.OfferFound{}, nil
 		}
@@ -214,12 +271,20 @@ func (ib *Inbox) carryOutOne(ctx context.Context, tx *store.Tx, msg Inbound, now
 		}
 		return conversation.OfferFound{Offer: &offer}, nil
 	case conversation.Apply:
-		id, problem, err := tx.Apply(ctx, store.ApplyParams{StudentID: e.StudentID, OfferID: e.OfferID,
-			Motivation: e.Motivation, Today: now, MaxApplications: ib.cfg.MaxApplications})
+		res, err := tx.Apply(ctx, store.ApplyParams{StudentID: e.StudentID, OfferID: e.OfferID,
+			Motivation: e.Motivation, Today: now, MaxApplications: ib.cfg.MaxApplications, ReleaseDate: ib.cfg.ReleaseDate})
 		if err != nil {
 			return nil, err
 		}
-		return conversation.Applied{ApplicationID: id, Problem: problem}, nil
+		applied := conversation.Applied{ApplicationID: res.ID, Problem: res.Problem, Sent: res.State == store.Sent}
+		if applied.Sent {
+			app, err := tx.ApplicationByID(ctx, res.ID)
+			if err != nil {
+				return nil, err
+			}
+			return applied, ib.applicationSent(ctx, tx, app)
+		}
+		return applied, nil
 	case conversation.ListApplications:
 		apps, err := tx.Applications(ctx, e.StudentID)
 		if err != nil {
@@ -227,28 +292,100 @@ func (ib *Inbox) carryOutOne(ctx context.Context, tx *store.Tx, msg Inbound, now
 		}
 		return conversation.ApplicationsFound{Applications: apps}, nil
 	case conversation.Withdraw:
-		err := tx.MoveApplication(ctx, e.StudentID, e.ApplicationID, store.Withdrawn, store.ByStudent)
+		app, err := tx.ApplicationByID(ctx, e.ApplicationID)
+		if errors.Is(err, store.ErrNotFound) || err == nil && app.StudentID != e.StudentID {
+			return conversation.Withdrawn{OK: false}, nil
+		}
+		if err != nil {
+			return nil, err
+		}
+		err = tx.MoveApplication(ctx, e.StudentID, e.ApplicationID, store.Withdrawn, store.ByStudent)
 		if errors.Is(err, store.ErrTransition) || errors.Is(err, store.ErrNotFound) {
 			return conversation.Withdrawn{OK: false}, nil
 		}
 		if err != nil {
 			return nil, err
 		}
-		return conversation.Withdrawn{OK: true}, nil
+		return conversation.Withdrawn{OK: true}, ib.applicationWithdrawn(ctx, tx, app, app.State)
+	case conversation.RelayToHost:
+		app, err := tx.ApplicationByID(ctx, e.ApplicationID)
+		if errors.Is(err, store.ErrNotFound) || err == nil && (!app.State.Live() || app.StudentChannel != string(msg.Channel) ||
+			app.StudentAddress != msg.Address) {
+			return conversation.Relayed{}, nil
+		}
+		if err != nil {
+			return nil, err
+		}
+		if err := tx.RecordRelay(ctx, app.ID, "student_to_host", e.Text, now); err != nil {
+			return nil, err
+		}
+		n := noticeOf(conversation.NoticeStudentAnswer, app)
+		n.Text = e.Text
+		return conversation.Relayed{OK: true, To: app.HostName}, ib.tellHost(ctx, tx, app, n)
+	case conversation.ConfirmPlace:
+		r, err := tx.Confirm(ctx, e.StudentID, e.ApplicationID, now)
+		if err != nil {
+			return nil, err
+		}
+		confirmed := conversation.Confirmed{Problem: r.Problem, Host: r.App.HostName, Cancelled: len(r.Cancelled)}
+		if r.Problem != "" {
+			return confirmed, nil
+		}
+		if err := ib.tellHost(ctx, tx, r.App, noticeOf(conversation.NoticeConfirmed, r.App)); err != nil {
+			return nil, err
+		}
+		if err := ib.tellParent(ctx, tx, r.App, conversation.NoticeConfirmed); err != nil {
+			return nil, err
+		}
+		for _, other := range r.Cancelled {
+			if other.PreviousState == store.Sent || other.PreviousState == store.Accepted {
+				if err := ib.tellHost(ctx, tx, other, noticeOf(conversation.NoticeCancelled, other)); err != nil {
+					return nil, err
+				}
+			}
+		}
+		return confirmed, nil
 	case conversation.SetLanguage:
 		return nil, tx.SetStudentLanguage(ctx, string(msg.Channel), msg.Address, e.Lang)
 	case conversation.SetStopped:
+		if e.Stopped {
+			// STOP means no more messages: drop what is still queued for them.
+			return nil, tx.DropPending(ctx, string(msg.Channel), msg.Address)
+		}
 		return nil, nil // saved with the conversation (opted_out)
 	case conversation.Erase:
-		if e.StudentID != 0 {
-			if err := tx.EraseStudent(ctx, e.StudentID); err != nil && !errors.Is(err, store.ErrNotFound) {
-				return nil, err
-			}
-		}
-		return nil, tx.EraseMessages(ctx, string(msg.Channel), msg.Address)
+		return nil, ib.erase(ctx, tx, msg, e.StudentID)
 	default:
 		return nil, fmt.Errorf("unknown effect %T", e)
 	}
+}
+
+// erase deletes a student's data after SUPPRIMER: hosts holding one of their requests are told it is
+// withdrawn (without a name being kept anywhere after), then the student, their messages on this
+// conversation (registered or not), and their parent when no other child of theirs remains.
+func (ib *Inbox) erase(ctx context.Context, tx *store.Tx, msg Inbound, studentID int64) error {
+	if studentID != 0 {
+		apps, err := tx.Applications(ctx, studentID)
+		if err != nil {
+			return err
+		}
+		for _, a := range apps {
+			if a.State != string(store.Sent) && a.State != string(store.Accepted) && a.State != string(store.Confirmed) {
+				continue
+			}
+			app, err := tx.ApplicationByID(ctx, a.ID)
+			if err != nil {
+				return err
+			}
+			if err := ib.tellHost(ctx, tx, app, noticeOf(conversation.NoticeWithdrawn, app)); err != nil {
+				return err
+			}
+		}
+		if err := tx.EraseStudent(ctx, studentID); err != nil && !errors.Is(err, store.ErrNotFound) {
+			return err
+		}
+	}
+	return tx.EraseMessages(ctx, string(msg.Channel), msg.Address)
 }
 
 // cleanText makes text safe to store and read: valid UTF-8 with no NUL or other control characters

@@ -37,10 +37,13 @@ const (
 )
 
 // transitions is the one place that says who may move an application from one state to another.
+// The parent withdraws every live application when they refuse or withdraw their consent; the
+// system declines a sent application when the offer is full, cancels the others when the student
+// confirms a stage, and expires those left unanswered or unconfirmed.
 var transitions = map[ApplicationState]map[ApplicationState][]Actor{
-	Draft:          {AwaitingParent: {ByStudent}, Withdrawn: {ByStudent}},
+	Draft:          {AwaitingParent: {ByStudent}, Withdrawn: {ByStudent, ByParent}},
 	AwaitingParent: {Sent: {ByParent}, Withdrawn: {ByStudent, ByParent}, Expired: {BySystem}, Cancelled: {BySystem}},
-	Sent:           {Accepted: {ByHost}, Declined: {ByHost}, Withdrawn: {ByStudent, ByParent}, Expired: {BySystem}, Cancelled: {BySystem}},
+	Sent:           {Accepted: {ByHost}, Declined: {ByHost, BySystem}, Withdrawn: {ByStudent, ByParent}, Expired: {BySystem}, Cancelled: {BySystem}},
 	Accepted:       {Confirmed: {ByStudent}, Withdrawn: {ByStudent, ByParent}, Expired: {BySystem}, Cancelled: {BySystem}},
 	Confirmed:      {Withdrawn: {ByStudent, ByParent}},
 }
@@ -64,28 +67,68 @@ func (s ApplicationState) Live() bool {
 	return ok
 }
 
+// Consent is a parent's answer for their child (students.consent).
+const (
+	ConsentPending   = "pending"   // not answered yet: applications wait in awaiting_parent
+	ConsentGranted   = "granted"   // applications go to the host
+	ConsentRefused   = "refused"   // the parent said no: no application
+	ConsentWithdrawn = "withdrawn" // the parent had said yes, then took it back: no application
+)
+
 // ApplyParams ask for a new application.
 type ApplyParams struct {
 	StudentID       int64
 	OfferID         int64
 	Motivation      string
 	Today           time.Time
-	MaxApplications int // live applications a student may have at once
+	MaxApplications int        // live applications a student may have at once
+	ReleaseDate     *time.Time // from this day unused reserved places are open to all; nil: never
+}
+
+// ApplyResult is what became of an application: its id and state when it was made, or why not.
+type ApplyResult struct {
+	ID      int64
+	State   ApplicationState // AwaitingParent, or Sent when the parent had already agreed
+	Problem conversation.ApplyProblem
 }
 
 // Apply creates an application of the student to an offer for their stage week, after checking in
-// the same transaction every rule that can refuse it. It answers with the reason when it refuses.
-func (c Conn) Apply(ctx context.Context, p ApplyParams) (int64, conversation.ApplyProblem, error) {
+// one transaction every rule that can refuse it (the parent's consent, a confirmed stage, the week,
+// the age for a private employer, the deadline, the places left for this student, the number of
+// live applications). It answers with the reason when it refuses.
+//
+// With the parent's consent already granted, the application goes straight to the host: it is
+// recorded as two events, created awaiting_parent by the student then sent by the parent (their
+// standing consent), so that the history only holds moves the transitions table allows.
+func (c Conn) Apply(ctx context.Context, p ApplyParams) (ApplyResult, error) {
+	var res ApplyResult
+	err := c.atomically(ctx, func(c Conn) error {
+		var err error
+		res, err = c.apply(ctx, p)
+		return err
+	})
+	return res, err
+}
+
+func (c Conn) apply(ctx context.Context, p ApplyParams) (ApplyResult, error) {
 	var student Student
-	if err := c.get(ctx, &student, `SELECT id, stage_week FROM students WHERE id = $1 FOR UPDATE`, p.StudentID); err != nil {
-		return 0, "", fmt.Errorf("apply: student %d: %w", p.StudentID, err)
+	if err := c.get(ctx, &student, `SELECT id, stage_week, consent FROM students WHERE id = $1 FOR UPDATE`,
+		p.StudentID); err != nil {
+		return ApplyResult{}, fmt.Errorf("apply: student %d: %w", p.StudentID, err)
 	}
-	offer, err := c.OfferForStudent(ctx, p.StudentID, p.OfferID)
+	refuse := func(problem conversation.ApplyProblem) (ApplyResult, error) {
+		return ApplyResult{Problem: problem}, nil
+	}
+	if student.Consent == ConsentRefused || student.Consent == ConsentWithdrawn {
+		return refuse(conversation.ApplyNoConsent)
+	}
+	offer, err := c.offerFor(ctx, OfferParams{StudentID: p.StudentID, OfferID: p.OfferID, Today: p.Today,
+		ReleaseDate: p.ReleaseDate})
 	switch {
 	case errors.Is(err, ErrNotFound):
-		return 0, conversation.ApplyNotFound, nil
+		return refuse(conversation.ApplyNotFound)
 	case err != nil:
-		return 0, "", err
+		return ApplyResult{}, fmt.Errorf("apply: %w", err)
 	}
 	var live struct {
 		Count     int  `db:"count"`
@@ -93,35 +136,46 @@ func (c Conn) Apply(ctx context.Context, p ApplyParams) (int64, conversation.App
 	}
 	if err := c.get(ctx, &live, `SELECT count(*) AS count, bool_or(state = 'confirmed') IS TRUE AS confirmed
 		FROM applications WHERE student_id = $1 AND state IN `+liveStates, p.StudentID); err != nil {
-		return 0, "", fmt.Errorf("apply: count applications: %w", err)
+		return ApplyResult{}, fmt.Errorf("apply: count applications: %w", err)
 	}
 	switch {
 	case live.Confirmed:
-		return 0, conversation.ApplyPlaced, nil
+		return refuse(conversation.ApplyPlaced)
 	case offer.AlreadyApplied:
-		return 0, conversation.ApplyAlready, nil
+		return refuse(conversation.ApplyAlready)
 	case !offer.RunsInWeek:
-		return 0, conversation.ApplyNotWeek, nil
+		return refuse(conversation.ApplyNotWeek)
+	case offer.TooYoung:
+		return refuse(conversation.ApplyTooYoung)
 	case offer.Deadline != nil && offer.Deadline.Before(dateOf(p.Today)):
-		return 0, conversation.ApplyClosed, nil
+		return refuse(conversation.ApplyClosed)
 	case offer.PlacesLeft <= 0:
-		return 0, conversation.ApplyFull, nil
+		return refuse(conversation.ApplyFull)
 	case p.MaxApplications > 0 && live.Count >= p.MaxApplications:
-		return 0, conversation.ApplyTooMany, nil
+		return refuse(conversation.ApplyTooMany)
+	}
+	state := AwaitingParent
+	if student.Consent == ConsentGranted {
+		state = Sent
 	}
 	var id int64
 	err = c.get(ctx, &id, `INSERT INTO applications (student_id, offer_id, week_start, state, motivation)
-		VALUES ($1, $2, $3, $4, $5) RETURNING id`, p.StudentID, p.OfferID, student.StageWeek, AwaitingParent, p.Motivation)
+		VALUES ($1, $2, $3, $4, $5) RETURNING id`, p.StudentID, p.OfferID, student.StageWeek, state, p.Motivation)
 	if IsUniqueViolation(err) {
-		return 0, conversation.ApplyAlready, nil
+		return refuse(conversation.ApplyAlready)
 	}
 	if err != nil {
-		return 0, "", fmt.Errorf("apply: %w", err)
+		return ApplyResult{}, fmt.Errorf("apply: %w", err)
 	}
 	if err := c.recordEvent(ctx, id, "", AwaitingParent, ByStudent); err != nil {
-		return 0, "", err
+		return ApplyResult{}, err
 	}
-	return id, conversation.ApplyOK, nil
+	if state == Sent {
+		if err := c.recordEvent(ctx, id, AwaitingParent, Sent, ByParent); err != nil {
+			return ApplyResult{}, err
+		}
+	}
+	return ApplyResult{ID: id, State: state}, nil
 }
 
 // Applications lists a student's applications, live ones first, newest first.
@@ -154,17 +208,25 @@ func (c Conn) Applications(ctx context.Context, studentID int64) ([]conversation
 // ErrTransition when the application's current state does not allow it and ErrNotFound when the
 // student has no such application.
 func (c Conn) MoveApplication(ctx context.Context, studentID, applicationID int64, to ApplicationState, actor Actor) error {
-	var from ApplicationState
-	if err := c.get(ctx, &from, `SELECT state FROM applications WHERE id = $1 AND student_id = $2 FOR UPDATE`,
-		applicationID, studentID); err != nil {
-		return fmt.Errorf("application %d: %w", applicationID, err)
-	}
+	return c.atomically(ctx, func(c Conn) error {
+		var from ApplicationState
+		if err := c.get(ctx, &from, `SELECT state FROM applications WHERE id = $1 AND student_id = $2 FOR UPDATE`,
+			applicationID, studentID); err != nil {
+			return fmt.Errorf("application %d: %w", applicationID, err)
+		}
+		return c.move(ctx, applicationID, from, to, actor)
+	})
+}
+
+// move moves an application, locked in state from by the caller's transaction, to state to if
+// actor may, and records the event.
+func (c Conn) move(ctx context.Context, applicationID int64, from, to ApplicationState, actor Actor) error {
 	if !CanMove(from, to, actor) {
-		return fmt.Errorf("%s → %s by %s: %w", from, to, actor, ErrTransition)
+		return fmt.Errorf("application %d: %s → %s by %s: %w", applicationID, from, to, actor, ErrTransition)
 	}
 	if _, err := c.q.ExecContext(ctx, `UPDATE applications SET state = $2, updated_at = now() WHERE id = $1`,
 		applicationID, to); err != nil {
-		return fmt.Errorf("move application: %w", err)
+		return fmt.Errorf("move application %d: %w", applicationID, err)
 	}
 	return c.recordEvent(ctx, applicationID, from, to, actor)
 }

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"time"
 )
@@ -42,4 +43,17 @@ func (c Conn) SaveConversation(ctx context.Context, conv Conversation) error {
 		return fmt.Errorf("save conversation: %w", err)
 	}
 	return nil
+}
+
+// OptedOut reports whether the person on (channel, address) sent STOP and not START since.
+func (c Conn) OptedOut(ctx context.Context, channel, address string) (bool, error) {
+	var out bool
+	err := c.get(ctx, &out, `SELECT opted_out FROM conversations WHERE channel = $1 AND address = $2`, channel, address)
+	if errors.Is(err, ErrNotFound) {
+		return false, nil
+	}
+	if err != nil {
+		return false, fmt.Errorf("opted out: %w", err)
+	}
+	return out, nil
 }

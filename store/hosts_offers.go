@@ -31,14 +31,16 @@ type Host struct {
 }
 
 // HostContact is a person at a host who receives requests and answers them. Phone is in E.164 form
-// ("+33612345678"), empty when unknown; Email may be empty; Lang defaults to "fr".
+// ("+33612345678"), empty when unknown; Email may be empty; Lang defaults to "fr". TelegramChatID is
+// the Telegram chat linked with LinkTelegram, empty until then (UpsertHostContact leaves it alone).
 type HostContact struct {
-	ID     int64  `db:"id"`
-	HostID int64  `db:"host_id"`
-	Name   string `db:"name"`
-	Phone  string `db:"phone"`
-	Email  string `db:"email"`
-	Lang   string `db:"lang"`
+	ID             int64  `db:"id"`
+	HostID         int64  `db:"host_id"`
+	Name           string `db:"name"`
+	Phone          string `db:"phone"`
+	Email          string `db:"email"`
+	Lang           string `db:"lang"`
+	TelegramChatID string `db:"telegram_chat_id"`
 }
 
 // Offer is an internship offer at a host. HostName and SectorName are not columns of their own:
@@ -116,8 +118,8 @@ func (c Conn) UpsertHostContact(ctx context.Context, hc HostContact) (bool, erro
 // HostContacts returns the contacts of a host, by name.
 func (c Conn) HostContacts(ctx context.Context, hostID int64) ([]HostContact, error) {
 	var contacts []HostContact
-	err := sqlx.SelectContext(ctx, c.q, &contacts, `SELECT id, host_id, name, COALESCE(phone, '') AS phone,
-		COALESCE(email, '') AS email, lang FROM host_contacts WHERE host_id = $1 ORDER BY name`, hostID)
+	err := sqlx.SelectContext(ctx, c.q, &contacts, `SELECT `+hostContactColumns+`
+		FROM host_contacts WHERE host_id = $1 ORDER BY name`, hostID)
 	if err != nil {
 		return nil, fmt.Errorf("contacts of host %d: %w", hostID, err)
 	}

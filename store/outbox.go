@@ -61,3 +61,12 @@ func (c Conn) MarkSent(ctx context.Context, id int64, providerMessageID string, 
 	}
 	return nil
 }
+
+// DropPending fails what is still queued for a person who sent STOP: nothing more goes to them.
+func (c Conn) DropPending(ctx context.Context, channel, address string) error {
+	if _, err := c.q.ExecContext(ctx, `UPDATE outbox SET status = 'failed', error_code = 'stopped', status_at = now()
+		WHERE channel = $1 AND address = $2 AND status = 'pending'`, channel, address); err != nil {
+		return fmt.Errorf("drop pending: %w", err)
+	}
+	return nil
+}

@@ -121,3 +121,22 @@ func (c Conn) EraseMessages(ctx context.Context, channel, address string) error 
 	}
 	return nil
 }
+
+// ParentByID reads one parent.
+func (c Conn) ParentByID(ctx context.Context, id int64) (Parent, error) {
+	var p Parent
+	if err := c.get(ctx, &p, `SELECT id, phone, lang FROM parents WHERE id = $1`, id); err != nil {
+		return Parent{}, fmt.Errorf("parent %d: %w", id, err)
+	}
+	return p, nil
+}
+
+// IsStudent reports whether a student signed up from (channel, address).
+func (c Conn) IsStudent(ctx context.Context, channel, address string) (bool, error) {
+	var yes bool
+	if err := c.get(ctx, &yes, `SELECT EXISTS (SELECT 1 FROM students WHERE channel = $1 AND address = $2)`,
+		channel, address); err != nil {
+		return false, fmt.Errorf("is student: %w", err)
+	}
+	return yes, nil
+}

@@ -266,6 +266,10 @@ func TestStudentJourneyOverSignedTwilioWebhooks(t *testing.T) {
 		replies := r.text(body)
 		var b strings.Builder
 		for _, m := range replies {
+			if m.To == "+33781234567" { // the parent, asked to agree once the student signed up
+				expect(t, m.Body, "Sam M. (Voltaire)")
+				continue
+			}
 			if m.To != studentSMS || m.From != twilioFrom {
 				t.Fatalf("reply from %s to %s", m.From, m.To)
 			}

@@ -1,0 +1,160 @@
+package bot
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+
+	"stagebot/conversation"
+	"stagebot/store"
+)
+
+// The notifications: when an application moves, the people it concerns are told, each on their
+// channel and in their language, in the same transaction as the move. They are "proactive"
+// messages: the sender holds them during quiet hours on SMS, and nobody who sent STOP gets one.
+
+// noticeOf fills a notice from an application.
+func noticeOf(kind conversation.NoticeKind, app store.ApplicationInfo) conversation.Notice {
+	return conversation.Notice{Kind: kind, AppID: app.ID,
+		Student: personName(app.StudentFirstName, app.StudentLastInitial), School: app.SchoolName,
+		Priority: app.Priority, Offer: app.OfferTitle, Host: app.HostName, Address: app.Address,
+		Hours: app.DailyHours, Contact: app.ContactName, Week: app.Week, ConfirmBy: app.ConfirmBy,
+		Motivation: app.Motivation}
+}
+
+func personName(first, initial string) string {
+	if initial == "" {
+		return first
+	}
+	return first + " " + initial + "."
+}
+
+// tellParent sends a notice about an application to the student's parent.
+func (ib *Inbox) tellParent(ctx context.Context, tx *store.Tx, app store.ApplicationInfo, kind conversation.NoticeKind) error {
+	if app.ParentPhone == "" {
+		return nil
+	}
+	return ib.sendProactive(ctx, tx, ib.parentChannel(ctx, tx, app.ParentPhone), app.ParentPhone, app.ParentLang,
+		ib.machine.ParentNotice(app.ParentLang, noticeOf(kind, app)))
+}
+
+// parentChannel is WhatsApp for a parent who wrote to us from it, SMS otherwise.
+func (ib *Inbox) parentChannel(ctx context.Context, tx *store.Tx, phone string) string {
+	if at, err := tx.LastInbound(ctx, string(conversation.WhatsApp), phone); err == nil && at != nil {
+		return string(conversation.WhatsApp)
+	}
+	return string(conversation.SMS)
+}
+
+// tellHost sends a notice about an application to every contact of its host: on Telegram when the
+// contact linked it, by SMS otherwise.
+func (ib *Inbox) tellHost(ctx context.Context, tx *store.Tx, app store.ApplicationInfo, n conversation.Notice) error {
+	contacts, err := tx.HostContacts(ctx, app.HostID)
+	if err != nil {
+		return err
+	}
+	for _, c := range contacts {
+		channel, address := string(conversation.Telegram), c.TelegramChatID
+		if address == "" {
+			channel, address = string(conversation.SMS), c.Phone
+		}
+		if address == "" {
+			continue
+		}
+		if err := ib.sendProactive(ctx, tx, channel, address, c.Lang, ib.machine.HostNotice(c.Lang, n)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// tellStudent sends a notice to the student of an application. A host's question changes where
+// the student is in the conversation, so their conversation row is locked and saved with it.
+func (ib *Inbox) tellStudent(ctx context.Context, tx *store.Tx, app store.ApplicationInfo, n conversation.Notice) error {
+	conv, err := tx.LockConversation(ctx, app.StudentChannel, app.StudentAddress)
+	if err != nil {
+		return err
+	}
+	if conv.OptedOut {
+		return nil
+	}
+	session := ib.studentSession(ctx, conv)
+	out := ib.machine.StudentNotice(session, n)
+	if n.Kind == conversation.NoticeHostQuestion {
+		if err := ib.saveStudent(ctx, tx, conv, out.Session, nil); err != nil {
+			return err
+		}
+	}
+	for _, r := range out.Replies {
+		if err := ib.enqueue(ctx, tx, app.StudentChannel, app.StudentAddress, out.Session.Lang, r, true); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// sendProactive queues a message nobody just asked for, unless its recipient sent STOP.
+func (ib *Inbox) sendProactive(ctx context.Context, tx *store.Tx, channel, address, lang string, r conversation.Reply) error {
+	if r.Text == "" {
+		return nil
+	}
+	stopped, err := tx.OptedOut(ctx, channel, address)
+	if err != nil || stopped {
+		return err
+	}
+	return ib.enqueue(ctx, tx, channel, address, lang, r, true)
+}
+
+// enqueue queues one reply for the sender.
+func (ib *Inbox) enqueue(ctx context.Context, tx *store.Tx, channel, address, lang string, r conversation.Reply, proactive bool) error {
+	choices, err := json.Marshal(r.Choices)
+	if err != nil {
+		return fmt.Errorf("encode choices: %w", err)
+	}
+	_, err = tx.Enqueue(ctx, store.OutboxMessage{Channel: channel, Address: address, Lang: lang, Body: r.Text,
+		Choices: choices, Proactive: proactive})
+	return err
+}
+
+// applicationSent tells the host about a new request and the parent that it went.
+func (ib *Inbox) applicationSent(ctx context.Context, tx *store.Tx, app store.ApplicationInfo) error {
+	if err := ib.tellHost(ctx, tx, app, noticeOf(conversation.NoticeSent, app)); err != nil {
+		return err
+	}
+	return ib.tellParent(ctx, tx, app, conversation.NoticeSent)
+}
+
+// applicationWithdrawn tells the host (when the request had reached it) and the parent.
+func (ib *Inbox) applicationWithdrawn(ctx context.Context, tx *store.Tx, app store.ApplicationInfo, before store.ApplicationState) error {
+	if before == store.Sent || before == store.Accepted || before == store.Confirmed {
+		if err := ib.tellHost(ctx, tx, app, noticeOf(conversation.NoticeWithdrawn, app)); err != nil {
+			return err
+		}
+		return ib.tellParent(ctx, tx, app, conversation.NoticeWithdrawn)
+	}
+	return nil
+}
+
+// consentRequest asks a newly signed-up student's parent to agree.
+func (ib *Inbox) consentRequest(ctx context.Context, tx *store.Tx, studentID int64) error {
+	st, err := tx.StudentByID(ctx, studentID)
+	if err != nil {
+		return err
+	}
+	parent, err := tx.ParentByID(ctx, st.ParentID)
+	if err != nil {
+		return err
+	}
+	children, err := tx.Children(ctx, parent.ID)
+	if err != nil {
+		return err
+	}
+	n := conversation.Notice{Kind: conversation.NoticeConsentRequest, Student: personName(st.FirstName, st.LastInitial),
+		School: st.SchoolName, Count: len(children)}
+	return ib.sendProactive(ctx, tx, ib.parentChannel(ctx, tx, parent.Phone), parent.Phone, parent.Lang,
+		ib.machine.ParentNotice(parent.Lang, n))
+}
+
+// errNotAllowed marks an action on an application that is not the actor's.
+var errNotAllowed = errors.New("bot: not the actor's application")

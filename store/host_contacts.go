@@ -1,0 +1,85 @@
+package store
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"time"
+)
+
+// hostContactColumns reads a host_contacts row into HostContact.
+const hostContactColumns = `id, host_id, name, COALESCE(phone, '') AS phone, COALESCE(email, '') AS email, lang,
+	COALESCE(telegram_chat_id, '') AS telegram_chat_id`
+
+// HostContactByAddress finds the host contact writing from a channel's address: the phone (E.164)
+// on "sms" and "whatsapp", the linked chat on "telegram". A phone listed for several hosts gives the
+// contact registered first. ErrNotFound when nobody matches or the channel is another.
+func (c Conn) HostContactByAddress(ctx context.Context, channel, address string) (HostContact, error) {
+	var column string
+	switch channel {
+	case "sms", "whatsapp":
+		column = "phone"
+	case "telegram":
+		column = "telegram_chat_id"
+	default:
+		return HostContact{}, fmt.Errorf("host contact on %q: %w", channel, ErrNotFound)
+	}
+	var hc HostContact
+	if err := c.get(ctx, &hc, `SELECT `+hostContactColumns+` FROM host_contacts WHERE `+column+` = $1
+		ORDER BY id LIMIT 1`, address); err != nil {
+		return HostContact{}, fmt.Errorf("host contact on %s: %w", channel, err)
+	}
+	return hc, nil
+}
+
+// CreateLinkCode makes a single-use code, valid for ttl from now, with which a host contact links
+// their Telegram chat (LinkTelegram): 24 URL-safe characters from crypto/rand. ErrNotFound when
+// there is no such contact.
+func (c Conn) CreateLinkCode(ctx context.Context, contactID int64, ttl time.Duration, now time.Time) (string, error) {
+	if ttl <= 0 {
+		return "", fmt.Errorf("link code for contact %d: ttl %v is not positive", contactID, ttl)
+	}
+	b := make([]byte, 18)
+	if _, err := rand.Read(b); err != nil {
+		return "", fmt.Errorf("link code: %w", err)
+	}
+	code := base64.RawURLEncoding.EncodeToString(b)
+	_, err := c.q.ExecContext(ctx, `INSERT INTO host_link_codes (code, contact_id, expires_at) VALUES ($1, $2, $3)`,
+		code, contactID, now.Add(ttl))
+	if isForeignKeyViolation(err) {
+		return "", fmt.Errorf("link code for contact %d: %w", contactID, ErrNotFound)
+	}
+	if err != nil {
+		return "", fmt.Errorf("link code for contact %d: %w", contactID, err)
+	}
+	return code, nil
+}
+
+// LinkTelegram uses a link code, in one transaction: the code's contact gets chatID as their
+// Telegram chat (a chat linked to another contact before is unlinked there first) and the code is
+// spent. A used, expired or unknown code is ErrNotFound.
+func (c Conn) LinkTelegram(ctx context.Context, code, chatID string, now time.Time) (HostContact, error) {
+	if chatID == "" {
+		return HostContact{}, errors.New("link telegram: empty chat id")
+	}
+	var hc HostContact
+	err := c.atomically(ctx, func(c Conn) error {
+		var contactID int64
+		if err := c.get(ctx, &contactID, `UPDATE host_link_codes SET used_at = $2
+			WHERE code = $1 AND used_at IS NULL AND expires_at > $2 RETURNING contact_id`, code, now); err != nil {
+			return fmt.Errorf("link code: %w", err)
+		}
+		if _, err := c.q.ExecContext(ctx, `UPDATE host_contacts SET telegram_chat_id = NULL
+			WHERE telegram_chat_id = $1 AND id <> $2`, chatID, contactID); err != nil {
+			return fmt.Errorf("unlink telegram chat: %w", err)
+		}
+		if err := c.get(ctx, &hc, `UPDATE host_contacts SET telegram_chat_id = $1 WHERE id = $2
+			RETURNING `+hostContactColumns, chatID, contactID); err != nil {
+			return fmt.Errorf("link telegram chat to contact %d: %w", contactID, err)
+		}
+		return nil
+	})
+	return hc, err
+}

@@ -1,0 +1,336 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+	"github.com/lib/pq"
+)
+
+// ApplicationInfo is an application with everything a message about it needs: the student, their
+// parent, the offer and its host.
+type ApplicationInfo struct {
+	ID                 int64            `db:"id"`
+	State              ApplicationState `db:"state"`
+	PreviousState      ApplicationState `db:"-"` // the state before the move that returned it, if any
+	StudentID          int64            `db:"student_id"`
+	StudentFirstName   string           `db:"student_first_name"`
+	StudentLastInitial string           `db:"student_last_initial"`
+	StudentChannel     string           `db:"student_channel"`
+	StudentAddress     string           `db:"student_address"`
+	StudentLang        string           `db:"student_lang"`
+	SchoolName         string           `db:"school_name"`
+	Priority           string           `db:"priority"` // the student's collège: none, REP or REP+
+	Week               time.Time        `db:"week"`     // the Monday of the stage week
+	OfferID            int64            `db:"offer_id"`
+	OfferTitle         string           `db:"offer_title"`
+	Address            string           `db:"address"` // where the stage takes place
+	Arrondissement     int              `db:"arrondissement"`
+	DailyHours         string           `db:"daily_hours"`
+	HostID             int64            `db:"host_id"`
+	HostName           string           `db:"host_name"`
+	ContactName        string           `db:"contact_name"` // the host's first contact, whom the student meets; "" if none
+	Motivation         string           `db:"motivation"`
+	ParentID           int64            `db:"parent_id"`
+	ParentPhone        string           `db:"parent_phone"`
+	ParentLang         string           `db:"parent_lang"`
+	ConfirmBy          *time.Time       `db:"confirm_by"` // set when accepted: the student confirms before it
+}
+
+// applicationInfo reads ApplicationInfo rows; callers add a WHERE on a (applications), s, o or h.
+const applicationInfo = `SELECT a.id, a.state, a.student_id, s.first_name AS student_first_name,
+		s.last_initial AS student_last_initial, s.channel AS student_channel, s.address AS student_address,
+		s.lang AS student_lang, s.school_name, s.education_priority AS priority, a.week_start AS week,
+		a.offer_id, o.title AS offer_title, o.address, o.arrondissement, o.daily_hours, h.id AS host_id,
+		h.name AS host_name,
+		coalesce((SELECT hc.name FROM host_contacts hc WHERE hc.host_id = h.id ORDER BY hc.id LIMIT 1), '') AS contact_name,
+		a.motivation, p.id AS parent_id, p.phone AS parent_phone, p.lang AS parent_lang, a.confirm_by
+	FROM applications a
+	JOIN students s ON s.id = a.student_id
+	JOIN parents p ON p.id = s.parent_id
+	JOIN offers o ON o.id = a.offer_id
+	JOIN hosts h ON h.id = o.host_id`
+
+// The problems Accept, Decline and Confirm answer with; "" means done.
+const (
+	ProblemNotFound    = "not_found"    // no such application, or not the asker's to act on
+	ProblemNotPending  = "not_pending"  // the application is not waiting for the host's answer (sent)
+	ProblemFull        = "full"         // no place left for this applicant: the application was declined
+	ProblemNotAccepted = "not_accepted" // the application is not accepted (or already confirmed)
+	ProblemExpired     = "expired"      // too late to confirm: the application expired
+)
+
+// ApplicationByID reads one application for a message.
+func (c Conn) ApplicationByID(ctx context.Context, id int64) (ApplicationInfo, error) {
+	var a ApplicationInfo
+	if err := c.get(ctx, &a, applicationInfo+` WHERE a.id = $1`, id); err != nil {
+		return ApplicationInfo{}, fmt.Errorf("application %d: %w", id, err)
+	}
+	return a, nil
+}
+
+// HostPending lists the applications waiting for the host's answer (sent) on its offers, oldest
+// first (by when they last moved, i.e. were sent).
+func (c Conn) HostPending(ctx context.Context, hostID int64) ([]ApplicationInfo, error) {
+	var apps []ApplicationInfo
+	if err := c.all(ctx, &apps, applicationInfo+` WHERE h.id = $1 AND a.state = 'sent'
+		ORDER BY a.updated_at, a.id`, hostID); err != nil {
+		return nil, fmt.Errorf("pending applications of host %d: %w", hostID, err)
+	}
+	return apps, nil
+}
+
+// AcceptParams are a host's acceptance of an application.
+type AcceptParams struct {
+	HostID        int64
+	ApplicationID int64
+	Now           time.Time
+	ReleaseDate   *time.Time // from this day unused reserved places are open to all; nil: never
+	ConfirmDays   int        // the student confirms within this many days; 0 or less: no deadline
+}
+
+// AcceptResult is what became of an acceptance. App is the application after it (empty on
+// ProblemNotFound).
+type AcceptResult struct {
+	Problem string // "", ProblemNotFound, ProblemNotPending or ProblemFull
+	App     ApplicationInfo
+}
+
+// Accept lets a host take the student of one of its sent applications, in one transaction. The
+// offer week is locked first so that concurrent acceptances on it are taken one after the other;
+// then the places left for this applicant are counted (placesLeft). With a place, the application
+// is accepted and the student must confirm by Now + ConfirmDays; without, it is declined by the
+// system and the answer is ProblemFull. A host acts only on its own offers: any other application
+// is ProblemNotFound, as if it did not exist.
+func (c Conn) Accept(ctx context.Context, p AcceptParams) (AcceptResult, error) {
+	var res AcceptResult
+	err := c.atomically(ctx, func(c Conn) error {
+		var app struct {
+			OfferID   int64     `db:"offer_id"`
+			Week      time.Time `db:"week_start"`
+			StudentID int64     `db:"student_id"`
+		}
+		err := c.get(ctx, &app, `SELECT a.offer_id, a.week_start, a.student_id FROM applications a
+			JOIN offers o ON o.id = a.offer_id WHERE a.id = $1 AND o.host_id = $2`, p.ApplicationID, p.HostID)
+		if errors.Is(err, ErrNotFound) {
+			res.Problem = ProblemNotFound
+			return nil
+		}
+		if err != nil {
+			return fmt.Errorf("accept application %d: %w", p.ApplicationID, err)
+		}
+		// FOR NO KEY UPDATE serializes acceptances on the offer week like FOR UPDATE, without
+		// blocking the key-share lock a new application's foreign key takes on it.
+		if _, err := c.q.ExecContext(ctx, `SELECT 1 FROM offer_weeks WHERE offer_id = $1 AND week_start = $2
+			FOR NO KEY UPDATE`, app.OfferID, app.Week); err != nil {
+			return fmt.Errorf("accept application %d: lock offer week: %w", p.ApplicationID, err)
+		}
+		from, err := c.lockApplication(ctx, p.ApplicationID)
+		if errors.Is(err, ErrNotFound) { // erased meanwhile
+			res.Problem = ProblemNotFound
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		if from != Sent {
+			res.Problem = ProblemNotPending
+			res.App, err = c.ApplicationByID(ctx, p.ApplicationID)
+			return err
+		}
+		var left int
+		if err := c.get(ctx, &left, `WITH `+student("$1", "$2")+`, taken AS (`+takenPlaces+`)
+			SELECT `+placesLeft+` FROM me
+			JOIN offer_weeks w ON w.offer_id = $3 AND w.week_start = $4
+			LEFT JOIN taken t ON t.offer_id = w.offer_id AND t.week_start = w.week_start`,
+			app.StudentID, released(p.ReleaseDate, p.Now), app.OfferID, app.Week); err != nil {
+			return fmt.Errorf("accept application %d: places left: %w", p.ApplicationID, err)
+		}
+		if left <= 0 {
+			res.Problem = ProblemFull
+			if err := c.move(ctx, p.ApplicationID, from, Declined, BySystem); err != nil {
+				return err
+			}
+		} else {
+			if err := c.move(ctx, p.ApplicationID, from, Accepted, ByHost); err != nil {
+				return err
+			}
+			var confirmBy *time.Time
+			if p.ConfirmDays > 0 {
+				t := p.Now.AddDate(0, 0, p.ConfirmDays)
+				confirmBy = &t
+			}
+			if _, err := c.q.ExecContext(ctx, `UPDATE applications SET accepted_at = $2, confirm_by = $3 WHERE id = $1`,
+				p.ApplicationID, p.Now, confirmBy); err != nil {
+				return fmt.Errorf("accept application %d: %w", p.ApplicationID, err)
+			}
+		}
+		res.App, err = c.movedInfo(ctx, p.ApplicationID, from)
+		return err
+	})
+	return res, err
+}
+
+// Decline lets a host say no to one of its sent applications. problem is "", ProblemNotFound (no
+// such application on the host's offers) or ProblemNotPending (not sent).
+func (c Conn) Decline(ctx context.Context, hostID, applicationID int64) (app ApplicationInfo, problem string, err error) {
+	err = c.atomically(ctx, func(c Conn) error {
+		var from ApplicationState
+		err := c.get(ctx, &from, `SELECT a.state FROM applications a JOIN offers o ON o.id = a.offer_id
+			WHERE a.id = $1 AND o.host_id = $2 FOR UPDATE OF a`, applicationID, hostID)
+		if errors.Is(err, ErrNotFound) {
+			problem = ProblemNotFound
+			return nil
+		}
+		if err != nil {
+			return fmt.Errorf("decline application %d: %w", applicationID, err)
+		}
+		if from != Sent {
+			problem = ProblemNotPending
+			app, err = c.ApplicationByID(ctx, applicationID)
+			return err
+		}
+		if err := c.move(ctx, applicationID, from, Declined, ByHost); err != nil {
+			return err
+		}
+		app, err = c.movedInfo(ctx, applicationID, from)
+		return err
+	})
+	return app, problem, err
+}
+
+// ConfirmResult is what became of a student's confirmation: App is the application after it (empty
+// on ProblemNotFound) and Cancelled the student's other applications it cancelled, whose hosts are
+// to be told.
+type ConfirmResult struct {
+	Problem   string // "", ProblemNotFound, ProblemNotAccepted or ProblemExpired
+	App       ApplicationInfo
+	Cancelled []ApplicationInfo
+}
+
+// Confirm lets a student confirm their own accepted application before its confirm_by: it becomes
+// their stage, and every other live application of theirs still in progress (awaiting_parent, sent,
+// accepted) is cancelled by the system. Past confirm_by the application expires instead
+// (ProblemExpired). A student has one confirmed stage: a second confirmation is ProblemNotAccepted.
+func (c Conn) Confirm(ctx context.Context, studentID, applicationID int64, now time.Time) (ConfirmResult, error) {
+	var res ConfirmResult
+	err := c.atomically(ctx, func(c Conn) error {
+		// The student's row first: one confirmation of theirs at a time.
+		var id int64
+		err := c.get(ctx, &id, `SELECT id FROM students WHERE id = $1 FOR UPDATE`, studentID)
+		var app struct {
+			State     ApplicationState `db:"state"`
+			ConfirmBy *time.Time       `db:"confirm_by"`
+		}
+		if err == nil {
+			err = c.get(ctx, &app, `SELECT state, confirm_by FROM applications WHERE id = $1 AND student_id = $2
+				FOR UPDATE`, applicationID, studentID)
+		}
+		if errors.Is(err, ErrNotFound) {
+			res.Problem = ProblemNotFound
+			return nil
+		}
+		if err != nil {
+			return fmt.Errorf("confirm application %d: %w", applicationID, err)
+		}
+		switch {
+		case app.State != Accepted:
+			res.Problem = ProblemNotAccepted
+			res.App, err = c.ApplicationByID(ctx, applicationID)
+			return err
+		case app.ConfirmBy != nil && !now.Before(*app.ConfirmBy):
+			res.Problem = ProblemExpired
+			if err := c.move(ctx, applicationID, app.State, Expired, BySystem); err != nil {
+				return err
+			}
+			res.App, err = c.movedInfo(ctx, applicationID, app.State)
+			return err
+		}
+		if err := c.move(ctx, applicationID, app.State, Confirmed, ByStudent); err != nil {
+			return err
+		}
+		if res.App, err = c.movedInfo(ctx, applicationID, app.State); err != nil {
+			return err
+		}
+		res.Cancelled, err = c.moveAll(ctx, `student_id = $1 AND id <> $2 AND state IN ('awaiting_parent', 'sent', 'accepted')`,
+			[]any{studentID, applicationID}, Cancelled, BySystem)
+		return err
+	})
+	return res, err
+}
+
+// ExpireOverdue expires the accepted applications whose confirm_by has passed at now, freeing
+// their places, and returns them (PreviousState accepted) so their students and hosts can be told.
+// Rows another transaction holds are skipped: a later run takes them.
+func (c Conn) ExpireOverdue(ctx context.Context, now time.Time) ([]ApplicationInfo, error) {
+	var apps []ApplicationInfo
+	err := c.atomically(ctx, func(c Conn) error {
+		var err error
+		apps, err = c.moveAll(ctx, `state = 'accepted' AND confirm_by <= $1`, []any{now}, Expired, BySystem, "SKIP LOCKED")
+		return err
+	})
+	return apps, err
+}
+
+// moveAll locks the applications matching where (on applications, with args) in id order, moves
+// each to state to by actor and returns them after the move, with their PreviousState.
+func (c Conn) moveAll(ctx context.Context, where string, args []any, to ApplicationState, actor Actor, lockOptions ...string) ([]ApplicationInfo, error) {
+	var rows []struct {
+		ID    int64            `db:"id"`
+		State ApplicationState `db:"state"`
+	}
+	lock := "FOR UPDATE"
+	for _, o := range lockOptions {
+		lock += " " + o
+	}
+	if err := c.all(ctx, &rows, `SELECT id, state FROM applications WHERE `+where+` ORDER BY id `+lock, args...); err != nil {
+		return nil, fmt.Errorf("applications to move to %s: %w", to, err)
+	}
+	apps := make([]ApplicationInfo, 0, len(rows))
+	for _, r := range rows {
+		if err := c.move(ctx, r.ID, r.State, to, actor); err != nil {
+			return nil, err
+		}
+		a, err := c.movedInfo(ctx, r.ID, r.State)
+		if err != nil {
+			return nil, err
+		}
+		apps = append(apps, a)
+	}
+	return apps, nil
+}
+
+// lockApplication locks one application row in the transaction and returns its state.
+func (c Conn) lockApplication(ctx context.Context, id int64) (ApplicationState, error) {
+	var state ApplicationState
+	if err := c.get(ctx, &state, `SELECT state FROM applications WHERE id = $1 FOR UPDATE`, id); err != nil {
+		return "", fmt.Errorf("lock application %d: %w", id, err)
+	}
+	return state, nil
+}
+
+// movedInfo reads an application just moved from state from.
+func (c Conn) movedInfo(ctx context.Context, id int64, from ApplicationState) (ApplicationInfo, error) {
+	a, err := c.ApplicationByID(ctx, id)
+	a.PreviousState = from
+	return a, err
+}
+
+// atomically runs fn in one transaction: the caller's when c already runs in one, a new one
+// (committed when fn returns nil) when c is the pool.
+func (c Conn) atomically(ctx context.Context, fn func(c Conn) error) error {
+	db, ok := c.q.(*sqlx.DB)
+	if !ok {
+		return fn(c)
+	}
+	return New(db).InTx(ctx, func(tx *Tx) error { return fn(tx.Conn) })
+}
+
+// isForeignKeyViolation reports whether err is Postgres refusing a row that refers to a missing one.
+func isForeignKeyViolation(err error) bool {
+	var pqErr *pq.Error
+	return errors.As(err, &pqErr) && pqErr.Code == "23503"
+}

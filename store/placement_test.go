@@ -1,0 +1,399 @@
+package store_test
+
+import (
+	"errors"
+	"fmt"
+	"slices"
+	"sync"
+	"testing"
+	"time"
+
+	"stagebot/conversation"
+	"stagebot/store"
+)
+
+// Fifty hosts' phones accept fifty students on one offer week with three places, at once, each in
+// its own transaction: exactly three get the places, the others are declined as full.
+func TestAcceptConcurrently(t *testing.T) {
+	const students, places = 50, 3
+	w := newWorld(t)
+	host := w.host(store.EmployerPublic)
+	offer := w.offer(host, "Crèche", places, 0)
+	apps := make([]int64, students)
+	for i := range apps {
+		apps[i] = w.apply(w.consenting(fmt.Sprintf("S%d", i), false), offer)
+	}
+
+	start := make(chan struct{})
+	results := make([]store.AcceptResult, students)
+	errs := make([]error, students)
+	var wg sync.WaitGroup
+	for i, app := range apps {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			<-start
+			errs[i] = w.s.InTx(w.ctx, func(tx *store.Tx) error {
+				var err error
+				results[i], err = tx.Accept(w.ctx, store.AcceptParams{HostID: host, ApplicationID: app, Now: today,
+					ConfirmDays: 7})
+				return err
+			})
+		}()
+	}
+	close(start)
+	wg.Wait()
+
+	problems := map[string]int{}
+	for i, r := range results {
+		if errs[i] != nil {
+			t.Fatalf("accept %d: %v", apps[i], errs[i])
+		}
+		problems[r.Problem]++
+		want := map[string]store.ApplicationState{"": store.Accepted, store.ProblemFull: store.Declined}[r.Problem]
+		if r.App.ID != apps[i] || r.App.State != want || r.App.PreviousState != store.Sent {
+			t.Errorf("accept %d: %q, app %+v", apps[i], r.Problem, r.App)
+		}
+	}
+	if problems[""] != places || problems[store.ProblemFull] != students-places || len(problems) != 2 {
+		t.Errorf("problems %v, want %d accepted and %d full", problems, places, students-places)
+	}
+	var counts []struct {
+		State string `db:"state"`
+		N     int    `db:"n"`
+	}
+	if err := w.s.DB().SelectContext(w.ctx, &counts, `SELECT state, count(*) AS n FROM applications
+		GROUP BY state ORDER BY state`); err != nil {
+		t.Fatal(err)
+	}
+	if fmt.Sprint(counts) != fmt.Sprintf("[{accepted %d} {declined %d}]", places, students-places) {
+		t.Errorf("database says %v", counts)
+	}
+	var events int
+	if err := w.s.DB().GetContext(w.ctx, &events, `SELECT count(*) FROM application_events
+		WHERE (to_state = 'accepted' AND actor = 'host') OR (to_state = 'declined' AND actor = 'system')`); err != nil {
+		t.Fatal(err)
+	}
+	if events != students {
+		t.Errorf("%d accept/decline events, want %d", events, students)
+	}
+}
+
+// Three places, two reserved for REP/REP+: a non-REP student gets only the third until the
+// release date; a REP student may take any. Search, offer detail, apply and accept agree.
+func TestReservedPlacesAndRelease(t *testing.T) {
+	w := newWorld(t)
+	host := w.host(store.EmployerPublic)
+	offer := w.offer(host, "Bibliothèque", 3, 2)
+	first, second, third := w.consenting("Ana", false), w.consenting("Bo", false), w.consenting("Cy", false)
+	rep, rep2 := w.consenting("Rita", true), w.consenting("Rui", true)
+	releasedOn := today.AddDate(0, 0, -1)
+	notYet := today.AddDate(0, 0, 1)
+	appFirst, appSecond, appRep := w.apply(first, offer), w.apply(second, offer), w.apply(rep, offer)
+
+	if r := w.accept(host, appFirst, nil); r.Problem != "" {
+		t.Fatalf("first non-REP accept: %q", r.Problem)
+	}
+	if r := w.accept(host, appSecond, &notYet); r.Problem != store.ProblemFull || r.App.State != store.Declined {
+		t.Errorf("second non-REP accept before the release date: %q %s, want full, declined", r.Problem, r.App.State)
+	}
+
+	// What a third non-REP student and a REP student see, before and after the release date.
+	for _, c := range []struct {
+		name      string
+		student   int64
+		release   *time.Time
+		wantFound bool
+		wantLeft  int
+	}{
+		{"non-REP, never released", third, nil, false, 0},
+		{"non-REP, before release", third, &notYet, false, 0},
+		{"non-REP, released", third, &releasedOn, true, 2},
+		{"REP, never released", rep2, nil, true, 2},
+	} {
+		found := slices.Contains(w.searchIDs(c.student, c.release), offer)
+		d, err := w.s.OfferDetail(w.ctx, store.OfferParams{StudentID: c.student, OfferID: offer, Today: today,
+			ReleaseDate: c.release})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if found != c.wantFound || d.PlacesLeft != c.wantLeft {
+			t.Errorf("%s: found %v, %d places left; want %v, %d", c.name, found, d.PlacesLeft, c.wantFound, c.wantLeft)
+		}
+	}
+	if r := w.applyWith(store.ApplyParams{StudentID: third, OfferID: offer}); r.Problem != conversation.ApplyFull {
+		t.Errorf("non-REP apply before release: %q, want full", r.Problem)
+	}
+	appThird := w.applyWith(store.ApplyParams{StudentID: third, OfferID: offer, ReleaseDate: &releasedOn})
+	if appThird.Problem != "" || appThird.State != store.Sent {
+		t.Fatalf("non-REP apply after release: %+v", appThird)
+	}
+
+	if r := w.accept(host, appRep, nil); r.Problem != "" {
+		t.Errorf("REP accept with the unreserved place taken: %q", r.Problem)
+	}
+	if r := w.accept(host, appThird.ID, nil); r.Problem != store.ProblemFull {
+		t.Errorf("non-REP accept, reserved place not released: %q, want full", r.Problem)
+	}
+	appThird = w.applyWith(store.ApplyParams{StudentID: third, OfferID: offer, ReleaseDate: &releasedOn})
+	if r := w.accept(host, appThird.ID, &releasedOn); r.Problem != "" {
+		t.Errorf("non-REP accept after the release date: %q", r.Problem)
+	}
+	if got := w.searchIDs(rep2, nil); slices.Contains(got, offer) {
+		t.Errorf("full offer still found by a REP student: %v", got)
+	}
+}
+
+// A student under 14 on the Monday of their week may only go to a public employer.
+func TestUnder14OnlyPublicEmployers(t *testing.T) {
+	w := newWorld(t)
+	public := w.offer(w.host(store.EmployerPublic), "Mairie", 2, 0)
+	private := w.offer(w.host(store.EmployerPrivate), "Ressourcerie", 2, 0)
+	for _, c := range []struct {
+		born     string
+		tooYoung bool
+	}{
+		{"2012-12-01", false}, // 14 on 2026-12-31 at the latest
+		{"2013-01-01", true},  // may turn 14 on 2027-01-31, after the Monday 2027-01-11
+		{"2012-01-01", false},
+		{"2013-06-01", true},
+	} {
+		s := w.student("Eli", false, day(c.born))
+		if _, err := w.s.GrantConsent(w.ctx, s, today); err != nil {
+			t.Fatal(err)
+		}
+		found := w.searchIDs(s, nil)
+		_, detailErr := w.s.OfferDetail(w.ctx, store.OfferParams{StudentID: s, OfferID: private})
+		res := w.applyWith(store.ApplyParams{StudentID: s, OfferID: private})
+		if c.tooYoung {
+			if slices.Contains(found, private) || !errors.Is(detailErr, store.ErrNotFound) ||
+				res.Problem != conversation.ApplyTooYoung {
+				t.Errorf("born %s, private employer: found in %v, detail %v, apply %q", c.born, found, detailErr, res.Problem)
+			}
+		} else if !slices.Contains(found, private) || detailErr != nil || res.Problem != "" {
+			t.Errorf("born %s, private employer: found in %v, detail %v, apply %q", c.born, found, detailErr, res.Problem)
+		}
+		if !slices.Contains(found, public) {
+			t.Errorf("born %s: public offer not found: %v", c.born, found)
+		}
+		if res := w.applyWith(store.ApplyParams{StudentID: s, OfferID: public}); res.Problem != "" {
+			t.Errorf("born %s, public employer: %q", c.born, res.Problem)
+		}
+	}
+}
+
+// Confirming a stage cancels the student's other applications in progress; past confirm_by it
+// expires; one confirmed stage per student.
+func TestConfirm(t *testing.T) {
+	w := newWorld(t)
+	hostA, hostB, hostC := w.host(store.EmployerPublic), w.host(store.EmployerPublic), w.host(store.EmployerPublic)
+	offerA, offerB, offerC := w.offer(hostA, "A", 1, 0), w.offer(hostB, "B", 1, 0), w.offer(hostC, "C", 1, 0)
+	s := w.consenting("Lou", false)
+	appA, appB, appC := w.apply(s, offerA), w.apply(s, offerB), w.apply(s, offerC)
+	w.accept(hostA, appA, nil)
+	w.accept(hostC, appC, nil)
+	other := w.consenting("Max", false)
+
+	if r, err := w.s.Confirm(w.ctx, other, appA, today); err != nil || r.Problem != store.ProblemNotFound {
+		t.Errorf("another student confirms: %q, %v", r.Problem, err)
+	}
+	if r, err := w.s.Confirm(w.ctx, s, appB, today); err != nil || r.Problem != store.ProblemNotAccepted {
+		t.Errorf("confirm a sent application: %q, %v", r.Problem, err)
+	}
+	r, err := w.s.Confirm(w.ctx, s, appA, today.Add(time.Hour))
+	if err != nil || r.Problem != "" || r.App.State != store.Confirmed {
+		t.Fatalf("confirm: %+v, %v", r, err)
+	}
+	if got := ids(r.Cancelled); !slices.Equal(got, []int64{appB, appC}) ||
+		r.Cancelled[0].PreviousState != store.Sent || r.Cancelled[1].PreviousState != store.Accepted ||
+		r.Cancelled[1].State != store.Cancelled || r.Cancelled[1].HostID != hostC {
+		t.Errorf("cancelled %+v", r.Cancelled)
+	}
+	if got := w.events(appC); got[len(got)-1] != "accepted>cancelled:system" {
+		t.Errorf("events of C %v", got)
+	}
+	if r, err := w.s.Confirm(w.ctx, s, appA, today); err != nil || r.Problem != store.ProblemNotAccepted {
+		t.Errorf("second confirm: %q, %v", r.Problem, err)
+	}
+	if res := w.applyWith(store.ApplyParams{StudentID: s, OfferID: offerB}); res.Problem != conversation.ApplyPlaced {
+		t.Errorf("apply once placed: %q", res.Problem)
+	}
+	// C's place is free again.
+	if got := w.searchIDs(other, nil); !slices.Equal(got, []int64{offerB, offerC}) {
+		t.Errorf("offers left %v", got)
+	}
+
+	late := w.consenting("Noa", false)
+	appLate := w.apply(late, offerB)
+	acc := w.accept(hostB, appLate, nil)
+	if acc.App.ConfirmBy == nil || !acc.App.ConfirmBy.Equal(today.AddDate(0, 0, 7)) {
+		t.Fatalf("confirm by %v", acc.App.ConfirmBy)
+	}
+	r, err = w.s.Confirm(w.ctx, late, appLate, today.AddDate(0, 0, 7))
+	if err != nil || r.Problem != store.ProblemExpired || r.App.State != store.Expired {
+		t.Errorf("confirm too late: %+v, %v", r, err)
+	}
+}
+
+func TestMaxLiveApplications(t *testing.T) {
+	w := newWorld(t)
+	host := w.host(store.EmployerPublic)
+	s := w.consenting("Zoé", false)
+	o1, o2, o3 := w.offer(host, "1", 1, 0), w.offer(host, "2", 1, 0), w.offer(host, "3", 1, 0)
+	for _, o := range []int64{o1, o2} {
+		if r := w.applyWith(store.ApplyParams{StudentID: s, OfferID: o, MaxApplications: 2}); r.Problem != "" {
+			t.Fatalf("apply: %q", r.Problem)
+		}
+	}
+	if r := w.applyWith(store.ApplyParams{StudentID: s, OfferID: o3, MaxApplications: 2}); r.Problem != conversation.ApplyTooMany {
+		t.Errorf("third application: %q, want too_many", r.Problem)
+	}
+}
+
+// A host acts on its own offers only, and learns nothing about the others.
+func TestHostOwnership(t *testing.T) {
+	w := newWorld(t)
+	hostA, hostB := w.host(store.EmployerPublic), w.host(store.EmployerPublic)
+	offer := w.offer(hostA, "A", 2, 0)
+	s1, s2 := w.consenting("Ivy", false), w.consenting("Jo", false)
+	app1, app2 := w.apply(s1, offer), w.apply(s2, offer)
+
+	if r := w.accept(hostB, app1, nil); r.Problem != store.ProblemNotFound || r.App.ID != 0 {
+		t.Errorf("host B accepts A's application: %+v", r)
+	}
+	if app, problem, err := w.s.Decline(w.ctx, hostB, app1); err != nil || problem != store.ProblemNotFound || app.ID != 0 {
+		t.Errorf("host B declines A's application: %q %+v %v", problem, app, err)
+	}
+	if r := w.accept(hostA, 1_000_000, nil); r.Problem != store.ProblemNotFound {
+		t.Errorf("no such application: %q", r.Problem)
+	}
+	if got := w.events(app1); w.state(app1) != store.Sent || len(got) != 2 {
+		t.Errorf("host B changed something: %s, %v", w.state(app1), got)
+	}
+	pending, err := w.s.HostPending(w.ctx, hostA)
+	if err != nil || !slices.Equal(ids(pending), []int64{app1, app2}) {
+		t.Errorf("pending of A: %v, %v", ids(pending), err)
+	}
+	if pending, err := w.s.HostPending(w.ctx, hostB); err != nil || len(pending) != 0 {
+		t.Errorf("pending of B: %v, %v", ids(pending), err)
+	}
+
+	app, problem, err := w.s.Decline(w.ctx, hostA, app1)
+	if err != nil || problem != "" || app.State != store.Declined || app.PreviousState != store.Sent {
+		t.Errorf("decline: %q %+v %v", problem, app, err)
+	}
+	if _, problem, _ := w.s.Decline(w.ctx, hostA, app1); problem != store.ProblemNotPending {
+		t.Errorf("decline again: %q", problem)
+	}
+	if r := w.accept(hostA, app1, nil); r.Problem != store.ProblemNotPending || r.App.State != store.Declined {
+		t.Errorf("accept declined: %+v", r)
+	}
+	if got := w.events(app1); got[len(got)-1] != "sent>declined:host" {
+		t.Errorf("events %v", got)
+	}
+}
+
+func TestApplicationByID(t *testing.T) {
+	w := newWorld(t)
+	host := w.host(store.EmployerPublic)
+	offer := w.offer(host, "Piscine", 1, 0)
+	s := w.consenting("Léa", true)
+	app := w.apply(s, offer)
+	a, err := w.s.ApplicationByID(w.ctx, app)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a.State != store.Sent || a.StudentFirstName != "Léa" || a.StudentLastInitial != "D" || a.StudentChannel != "sms" ||
+		a.Priority != "REP" || !a.Week.Equal(week) || a.OfferTitle != "Piscine" || a.Arrondissement != 4 ||
+		a.DailyHours != "9h-17h" || a.HostID != host || a.ContactName == "" || a.ParentPhone == "" ||
+		a.ParentLang != "fr" || a.Motivation == "" || a.ConfirmBy != nil {
+		t.Errorf("application %+v", a)
+	}
+	if _, err := w.s.ApplicationByID(w.ctx, app+1); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("unknown application: %v", err)
+	}
+}
+
+func TestExpireOverdue(t *testing.T) {
+	w := newWorld(t)
+	host := w.host(store.EmployerPublic)
+	offer := w.offer(host, "Jardin", 2, 0)
+	app1, app2 := w.apply(w.consenting("A", false), offer), w.apply(w.consenting("B", false), offer)
+	w.accept(host, app1, nil)
+	if _, err := w.s.Accept(w.ctx, store.AcceptParams{HostID: host, ApplicationID: app2, Now: today.AddDate(0, 0, 3),
+		ConfirmDays: 7}); err != nil {
+		t.Fatal(err)
+	}
+	expired, err := w.s.ExpireOverdue(w.ctx, today.AddDate(0, 0, 8))
+	if err != nil || !slices.Equal(ids(expired), []int64{app1}) || expired[0].PreviousState != store.Accepted {
+		t.Errorf("expired %v, %v", ids(expired), err)
+	}
+	if w.state(app1) != store.Expired || w.state(app2) != store.Accepted {
+		t.Errorf("states %s %s", w.state(app1), w.state(app2))
+	}
+}
+
+// CanMove is the transitions table: every state, target and actor.
+func TestTransitions(t *testing.T) {
+	states := []store.ApplicationState{store.Draft, store.AwaitingParent, store.Sent, store.Accepted, store.Confirmed,
+		store.Declined, store.Withdrawn, store.Cancelled, store.Expired}
+	actors := []store.Actor{store.ByStudent, store.ByParent, store.ByHost, store.BySystem}
+	allowed := map[string]bool{}
+	for _, m := range []string{
+		"draft>awaiting_parent:student",
+		"awaiting_parent>sent:parent",
+		"sent>accepted:host", "sent>declined:host", "sent>declined:system",
+		"accepted>confirmed:student",
+		"awaiting_parent>cancelled:system", "sent>cancelled:system", "accepted>cancelled:system",
+		"awaiting_parent>expired:system", "sent>expired:system", "accepted>expired:system",
+	} {
+		allowed[m] = true
+	}
+	for _, from := range []store.ApplicationState{store.Draft, store.AwaitingParent, store.Sent, store.Accepted, store.Confirmed} {
+		allowed[string(from)+">withdrawn:student"] = true
+		allowed[string(from)+">withdrawn:parent"] = true
+	}
+	n := 0
+	for _, from := range states {
+		for _, to := range states {
+			for _, actor := range actors {
+				m := fmt.Sprintf("%s>%s:%s", from, to, actor)
+				if got := store.CanMove(from, to, actor); got != allowed[m] {
+					t.Errorf("CanMove %s = %v", m, got)
+				}
+				if allowed[m] {
+					n++
+				}
+			}
+		}
+	}
+	if n != len(allowed) {
+		t.Errorf("%d allowed moves checked, table lists %d", n, len(allowed))
+	}
+	for _, s := range states {
+		if live := s == store.Draft || s == store.AwaitingParent || s == store.Sent || s == store.Accepted ||
+			s == store.Confirmed; s.Live() != live {
+			t.Errorf("%s live = %v", s, s.Live())
+		}
+	}
+
+	// MoveApplication refuses what the table refuses.
+	w := newWorld(t)
+	host := w.host(store.EmployerPublic)
+	s := w.consenting("Tom", false)
+	app := w.apply(s, w.offer(host, "X", 1, 0))
+	for _, c := range []struct {
+		to    store.ApplicationState
+		actor store.Actor
+	}{{store.Accepted, store.ByStudent}, {store.Confirmed, store.ByStudent}, {store.Sent, store.ByParent}, {store.Declined, store.ByParent}} {
+		if err := w.s.MoveApplication(w.ctx, s, app, c.to, c.actor); !errors.Is(err, store.ErrTransition) {
+			t.Errorf("sent → %s by %s: %v", c.to, c.actor, err)
+		}
+	}
+	if err := w.s.MoveApplication(w.ctx, s, app, store.Withdrawn, store.ByStudent); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.s.MoveApplication(w.ctx, s, app, store.Withdrawn, store.ByStudent); !errors.Is(err, store.ErrTransition) {
+		t.Errorf("withdraw twice: %v", err)
+	}
+}
