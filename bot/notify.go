@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 
 	"stagebot/conversation"
 	"stagebot/store"
@@ -62,7 +63,11 @@ func (ib *Inbox) tellHost(ctx context.Context, tx *store.Tx, app store.Applicati
 		if address == "" {
 			continue
 		}
-		if err := ib.sendProactive(ctx, tx, channel, address, c.Lang, ib.machine.HostNotice(c.Lang, n)); err != nil {
+		reply := ib.machine.HostNotice(c.Lang, n)
+		if channel != string(conversation.Telegram) {
+			reply.Choices = nil // by SMS the text says how to answer: OUI 1042, NON 1042
+		}
+		if err := ib.sendProactive(ctx, tx, channel, address, c.Lang, reply); err != nil {
 			return err
 		}
 	}
@@ -151,6 +156,7 @@ func (ib *Inbox) consentRequest(ctx context.Context, tx *store.Tx, studentID int
 		return err
 	}
 	n := conversation.Notice{Kind: conversation.NoticeConsentRequest, Student: personName(st.FirstName, st.LastInitial),
+		First: strings.ToUpper(st.FirstName),
 		School: st.SchoolName, Count: len(children)}
 	return ib.sendProactive(ctx, tx, ib.parentChannel(ctx, tx, parent.Phone), parent.Phone, parent.Lang,
 		ib.machine.ParentNotice(parent.Lang, n))

@@ -48,6 +48,16 @@ func (ib *Inbox) saveContact(ctx context.Context, tx *store.Tx, conv store.Conve
 	return nil
 }
 
+// reply queues a conversation's direct answers, ahead of the notices its effects send to others.
+func (ib *Inbox) reply(ctx context.Context, tx *store.Tx, conv store.Conversation, lang string, replies []conversation.Reply) error {
+	for _, r := range replies {
+		if err := ib.enqueue(ctx, tx, conv.Channel, conv.Address, lang, r, false); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // handleParent reads a message from a parent.
 func (ib *Inbox) handleParent(ctx context.Context, tx *store.Tx, msg Inbound, parent store.Parent, now time.Time) error {
 	conv, err := tx.LockConversation(ctx, string(msg.Channel), msg.Address)
@@ -68,11 +78,12 @@ func (ib *Inbox) handleParent(ctx context.Context, tx *store.Tx, msg Inbound, pa
 			School: c.SchoolName, Consent: c.Consent}
 	}
 	in := conversation.ParentInput{Text: msg.Text, Now: now, Children: kids}
-	var replies []conversation.Reply
 	for step := 0; step < maxSteps; step++ {
 		out := ib.machine.ParentStep(session, in)
 		session = out.Session
-		replies = append(replies, out.Replies...)
+		if err := ib.reply(ctx, tx, conv, session.Lang, out.Replies); err != nil {
+			return err
+		}
 		var result conversation.Result
 		for _, e := range out.Effects {
 			r, err := ib.parentEffect(ctx, tx, parent, kids, e, now)
@@ -88,7 +99,7 @@ func (ib *Inbox) handleParent(ctx context.Context, tx *store.Tx, msg Inbound, pa
 		}
 		in = conversation.ParentInput{Now: now, Children: kids, Result: result}
 	}
-	return ib.saveContact(ctx, tx, conv, conversation.RoleParent, session, replies, msg.ReceivedAt)
+	return ib.saveContact(ctx, tx, conv, conversation.RoleParent, session, nil, msg.ReceivedAt)
 }
 
 func (ib *Inbox) parentEffect(ctx context.Context, tx *store.Tx, parent store.Parent, kids []conversation.Child,
@@ -199,11 +210,12 @@ func (ib *Inbox) handleHost(ctx context.Context, tx *store.Tx, msg Inbound, cont
 		hostName = a.HostName
 	}
 	in := conversation.HostInput{Text: msg.Text, Choice: msg.Choice, Now: now, Host: hostName, Apps: apps}
-	var replies []conversation.Reply
 	for step := 0; step < maxSteps; step++ {
 		out := ib.machine.HostStep(session, in)
 		session = out.Session
-		replies = append(replies, out.Replies...)
+		if err := ib.reply(ctx, tx, conv, session.Lang, out.Replies); err != nil {
+			return err
+		}
 		var result conversation.Result
 		for _, e := range out.Effects {
 			r, err := ib.hostEffect(ctx, tx, contact, e, now)
@@ -219,7 +231,7 @@ func (ib *Inbox) handleHost(ctx context.Context, tx *store.Tx, msg Inbound, cont
 		}
 		in = conversation.HostInput{Now: now, Host: hostName, Apps: apps, Result: result}
 	}
-	return ib.saveContact(ctx, tx, conv, conversation.RoleHost, session, replies, msg.ReceivedAt)
+	return ib.saveContact(ctx, tx, conv, conversation.RoleHost, session, nil, msg.ReceivedAt)
 }
 
 func (ib *Inbox) hostEffect(ctx context.Context, tx *store.Tx, contact store.HostContact, e conversation.Effect,

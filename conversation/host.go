@@ -180,7 +180,7 @@ func (c *contactTurn) askWhich(verb, text string, apps []HostApp) {
 	choices := make([]Choice, len(apps))
 	for i, a := range apps {
 		choices[i] = Choice{Key: "app:" + strconv.FormatInt(a.ID, 10),
-			Label: strconv.FormatInt(a.ID, 10) + " " + a.Student + " - " + a.Offer}
+			Label: a.Student + " - " + a.Offer + " (" + strconv.FormatInt(a.ID, 10) + ")"}
 	}
 	c.say(c.tr("host_which_application", nil), choices...)
 	c.s.Pending, c.s.Text = verb, text

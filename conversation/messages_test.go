@@ -132,7 +132,7 @@ func TestMessagesRenderInBothLanguages(t *testing.T) {
 	full := data{"Name": "Léa", "Max": 5, "Min": 1, "School": "S", "Date": "D", "Query": "Q", "Host": "H", "Kind": "K",
 		"Sector": "S", "Address": "A", "Hours": "9h", "Filters": "F", "Week": "W", "Birth": "B", "Phone": "P",
 		"Length": 9, "Page": 1, "Pages": 2, "Weekday": "lundi", "Month": "mars", "Year": 2012, "Title": "T", "Status": "S",
-		"Child": "Léa M.", "Children": "Léa M.", "Student": "Léa M.", "Offer": "O", "Ref": 1042, "Motivation": "M",
+		"Child": "Léa M.", "First": "LÉA", "Children": "Léa M.", "Student": "Léa M.", "Offer": "O", "Ref": 1042, "Motivation": "M",
 		"Text": "Q?", "Contact": "C", "Friday": "F", "ConfirmBy": "D", "REP": true, "Priority": "REP"}
 	for id := range usedIDs(t) {
 		for _, lang := range []string{"fr", "en"} {

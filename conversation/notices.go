@@ -29,6 +29,7 @@ type Notice struct {
 	Kind       NoticeKind
 	AppID      int64
 	Student    string // "Léa M."
+	First      string // "Léa": how a parent with several children names this one
 	School     string
 	Priority   string // REP, REP+ or none
 	Offer      string
@@ -99,6 +100,9 @@ func (m *Machine) StudentNotice(s Session, n Notice) Output {
 	switch n.Kind {
 	case NoticeParentAgreed:
 		text = m.pluralIn(s.Lang, "student_notice_parent_agreed", n.Count, d)
+		if n.Count == 0 {
+			text = m.textIn(s.Lang, "student_notice_parent_agreed_none", d)
+		}
 	case NoticeParentRefused:
 		text = m.textIn(s.Lang, "student_notice_parent_refused", d)
 	case NoticeAccepted:
@@ -133,7 +137,7 @@ type Question struct {
 
 // noticeData is the template data of a notice, with dates written in lang.
 func (m *Machine) noticeData(lang string, n Notice) data {
-	d := data{"Ref": n.AppID, "Student": n.Student, "School": n.School, "Offer": n.Offer, "Host": n.Host,
+	d := data{"Ref": n.AppID, "Student": n.Student, "First": n.First, "School": n.School, "Offer": n.Offer, "Host": n.Host,
 		"Address": n.Address, "Hours": n.Hours, "Contact": n.Contact, "Motivation": n.Motivation, "Text": n.Text,
 		"Count": n.Count, "REP": n.Priority == "REP" || n.Priority == "REP+", "Priority": n.Priority}
 	if !n.Week.IsZero() {

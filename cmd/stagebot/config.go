@@ -33,6 +33,15 @@ type config struct {
 	// TelegramChatGap is the least time between two messages to one Telegram chat (default 1 s,
 	// Telegram's limit); tests shorten it.
 	TelegramChatGap time.Duration
+
+	// ReleaseDate is the day from which places reserved for REP/REP+ students open to all
+	// (REP_RELEASE_DATE, YYYY-MM-DD; empty: never). ConfirmDays is how long a student has to
+	// confirm a place a host accepted (CONFIRM_DAYS, default 7).
+	ReleaseDate *time.Time
+	ConfirmDays int
+
+	// clock replaces time.Now in tests.
+	clock func() time.Time
 }
 
 // Telegram and Twilio are on when their credentials are set.
@@ -104,6 +113,21 @@ func loadConfig(getenv func(string) string) (config, error) {
 			bad("TWILIO_MESSAGES_PER_SECOND must be a number above 0 (got %q)", v)
 		}
 		c.TwilioPerSecond = f
+	}
+	if v := getenv("REP_RELEASE_DATE"); v != "" {
+		d, err := time.Parse(time.DateOnly, v)
+		if err != nil {
+			bad("REP_RELEASE_DATE must be a date such as 2027-01-04 (got %q)", v)
+		}
+		c.ReleaseDate = &d
+	}
+	c.ConfirmDays = 7
+	if v := getenv("CONFIRM_DAYS"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > 60 {
+			bad("CONFIRM_DAYS must be a whole number of days from 1 to 60 (got %q)", v)
+		}
+		c.ConfirmDays = n
 	}
 	if v := getenv("MAX_APPLICATIONS"); v != "" {
 		n, err := strconv.Atoi(v)

@@ -38,8 +38,8 @@ func newService(ctx context.Context, cfg config, st *store.Store, log *slog.Logg
 	if err != nil {
 		return nil, err
 	}
-	inbox := bot.NewInbox(st, conversation.New(cat, conversation.Config{}),
-		bot.InboxConfig{MaxApplications: cfg.MaxApplications}, log)
+	inbox := bot.NewInbox(st, conversation.New(cat, conversation.Config{}), bot.InboxConfig{
+		MaxApplications: cfg.MaxApplications, ConfirmDays: cfg.ConfirmDays, ReleaseDate: cfg.ReleaseDate, Now: cfg.clock}, log)
 	renderer := bot.NewRenderer(cat)
 	registry := prometheus.NewRegistry()
 	registry.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
@@ -87,6 +87,7 @@ func newService(ctx context.Context, cfg config, st *store.Store, log *slog.Logg
 		log.Info("twilio off: TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN are not set")
 	}
 	svc.sender = bot.NewSender(st, transports, bot.SenderConfig{DatabaseURL: cfg.DatabaseURL, ChatGap: cfg.TelegramChatGap,
+		Now: cfg.clock,
 		PerSecond: map[conversation.Channel]float64{conversation.SMS: cfg.TwilioPerSecond,
 			conversation.WhatsApp: cfg.TwilioPerSecond}}, metrics, log)
 	return svc, nil

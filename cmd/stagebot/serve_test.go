@@ -60,10 +60,16 @@ func demoCatalog(ctx context.Context, s *store.Store) error {
 
 func newRig(t *testing.T, st *store.Store) *rig {
 	t.Helper()
+	return newRigWithClock(t, st, nil)
+}
+
+// newRigWithClock is newRig with a clock of the test's (nil: the real one).
+func newRigWithClock(t *testing.T, st *store.Store, clock func() time.Time) *rig {
+	t.Helper()
 	r := &rig{t: t, st: st, tg: telegramtest.NewServer(t, tgToken), tw: twiliotest.NewServer(t, twSID, twToken)}
 	cfg := config{PublicURL: publicURL, TelegramToken: tgToken, TelegramEndpoint: r.tg.Endpoint(), TelegramSecret: tgSecret,
 		TwilioAccountSID: twSID, TwilioAuthToken: twToken, TwilioFrom: twilioFrom, TwilioAPIBaseURL: r.tw.URL(),
-		TwilioPerSecond: 100, MaxApplications: 5, TelegramChatGap: time.Millisecond}
+		TwilioPerSecond: 100, MaxApplications: 5, ConfirmDays: 7, TelegramChatGap: time.Millisecond, clock: clock}
 	svc, err := newService(context.Background(), cfg, st, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	if err != nil {
 		t.Fatal(err)
