@@ -156,7 +156,7 @@ func (ib *Inbox) consentRequest(ctx context.Context, tx *store.Tx, studentID int
 		return err
 	}
 	n := conversation.Notice{Kind: conversation.NoticeConsentRequest, Student: personName(st.FirstName, st.LastInitial),
-		First: strings.ToUpper(st.FirstName),
+		First:  strings.ToUpper(st.FirstName),
 		School: st.SchoolName, Count: len(children)}
 	return ib.sendProactive(ctx, tx, ib.parentChannel(ctx, tx, parent.Phone), parent.Phone, parent.Lang,
 		ib.machine.ParentNotice(parent.Lang, n))
