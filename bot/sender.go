@@ -3,6 +3,7 @@ package bot
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"log/slog"
 	"math/rand/v2"
@@ -191,8 +192,21 @@ func (s *Sender) SendDue(ctx context.Context) (int, error) {
 			cancel()
 			return len(rows), err
 		}
-		if err := s.deliver(ctx, row); err != nil {
-			return len(rows), err
+		held, err := s.store.RenewClaim(ctx, row.ID, s.cfg.Now(), s.cfg.Lease)
+		if err == nil && !held {
+			continue // the hold ran out while earlier rows were sent: the row is someone else's now
+		}
+		if err == nil {
+			err = s.deliver(ctx, row)
+		}
+		if err != nil {
+			ids := make([]int64, 0, len(rows)-i-1)
+			for _, r := range rows[i+1:] {
+				ids = append(ids, r.ID)
+			}
+			releaseCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+			defer cancel()
+			return len(rows), errors.Join(err, s.store.Release(releaseCtx, ids))
 		}
 	}
 	return len(rows), nil
@@ -228,8 +242,15 @@ func (s *Sender) deliver(ctx context.Context, row store.OutboxMessage) error {
 		if err := s.limiters[ch].Wait(ctx); err != nil {
 			return s.store.Release(book, []int64{row.ID})
 		}
+		if i > row.PartsSent && ctx.Err() != nil {
+			// Stopping between two parts: the rest goes on the next run, from this part.
+			return s.store.Release(book, []int64{row.ID})
+		}
 		start := time.Now()
-		id, err := t.Send(ctx, row.Address, parts[i])
+		// A send that started finishes even if the sender is stopping: cutting it could leave a
+		// message the provider accepted recorded as unsent, and sent twice. The transports bound
+		// every call with their own timeout.
+		id, err := t.Send(context.WithoutCancel(ctx), row.Address, parts[i])
 		s.metrics.sendTime(row.Channel, time.Since(start))
 		if err != nil {
 			return s.failed(book, row, classify(err))

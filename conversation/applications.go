@@ -181,12 +181,13 @@ func (t *turn) status(state string) string {
 }
 
 // ongoing reports whether an application in this state is worth opening: not ended.
-func ongoing(state string) bool { return withdrawable(state) || state == "confirmed" }
+func ongoing(state string) bool { return withdrawable(state) }
 
-// withdrawable reports whether the student can still withdraw an application in this state.
+// withdrawable reports whether the student can still withdraw an application in this state: any
+// live one, a confirmed stage too (the host is told).
 func withdrawable(state string) bool {
 	switch state {
-	case "draft", "awaiting_parent", "sent", "accepted":
+	case "draft", "awaiting_parent", "sent", "accepted", "confirmed":
 		return true
 	}
 	return false

@@ -141,7 +141,7 @@ func TestStopSilenceStart(t *testing.T) {
 		t.Errorf("set stopped = %+v", e)
 	}
 	stopped := d.s
-	for _, text := range []string{"Collège Jean Moulin", "AIDE", "menu", "1", "STOP", "supprimer", ""} {
+	for _, text := range []string{"Collège Jean Moulin", "AIDE", "menu", "1", "STOP", ""} {
 		if got := d.send(text); got != "" || len(d.effects) != 0 {
 			t.Errorf("%q while stopped answered %q, %v", text, got, d.effects)
 		}
@@ -161,6 +161,17 @@ func TestStopSilenceStart(t *testing.T) {
 	d.expect(AskSchool, "Dans quel collège")
 	if _, ok := effectOf[SetStopped](d); ok {
 		t.Errorf("START when not stopped set stopped again")
+	}
+	d.send("STOP")
+	// SUPPRIMER still works after STOP: everything is erased, silently.
+	if got := d.send("supprimer"); got != "" {
+		t.Errorf("supprimer while stopped answered %q", got)
+	}
+	if _, ok := effectOf[Erase](d); !ok {
+		t.Errorf("supprimer while stopped erased nothing")
+	}
+	if d.s.Profile.FirstName != "" || !d.s.Stopped {
+		t.Errorf("after supprimer while stopped: %+v", d.s)
 	}
 }
 
@@ -229,8 +240,8 @@ func TestDeleteBeforeRegistrationJustResets(t *testing.T) {
 	d.expect(ConfirmDelete, "erase all your data")
 	d.send("yes")
 	d.expect(Welcome, "Your data has been erased")
-	if _, ok := effectOf[Erase](d); ok {
-		t.Errorf("erase asked before registration")
+	if e, ok := effectOf[Erase](d); !ok || e.StudentID != 0 {
+		t.Errorf("erase = %+v, %v: what was typed before registration must be erased too", e, ok)
 	}
 	if d.s.Lang != "en" || d.s.Profile.FirstName != "" {
 		t.Errorf("session = %+v", d.s)

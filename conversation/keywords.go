@@ -135,9 +135,8 @@ func (t *turn) showConfirmDelete() {
 func (t *turn) onConfirmDelete() {
 	switch t.choice {
 	case "delete:yes":
-		if id := t.s.Profile.StudentID; id != 0 {
-			t.effect(Erase{StudentID: id})
-		}
+		// Registered or not, what was typed so far goes too (StudentID 0 erases the messages).
+		t.effect(Erase{StudentID: t.s.Profile.StudentID})
 		lang := t.s.Lang
 		t.s = NewSession()
 		t.s.Lang = lang

@@ -41,7 +41,14 @@ func (m *Machine) Step(s Session, in Input) Output {
 	t := m.begin(s, in)
 	switch {
 	case s.Stopped:
-		// After STOP, only START gets an answer; everything else changes nothing.
+		// After STOP, only START gets an answer; everything else changes nothing, except that
+		// SUPPRIMER still erases everything, silently (no message after STOP).
+		if in.Result == nil && in.Choice == "" && keywordOf(t.text) == kwDelete {
+			lang := s.Lang
+			fresh := NewSession()
+			fresh.Lang, fresh.Stopped = lang, true
+			return Output{Session: fresh, Effects: []Effect{Erase{StudentID: s.Profile.StudentID}}}
+		}
 		if in.Result != nil || in.Choice != "" || keywordOf(t.text) != kwStart {
 			return Output{Session: s}
 		}

@@ -91,11 +91,8 @@ func TestEveryStatusInWords(t *testing.T) {
 	if len(d.s.Choices) != 6 {
 		t.Errorf("choices = %q, want 5 ongoing and Menu", d.s.Choices)
 	}
-	d.send("5") // confirmed: no withdrawal
-	d.expect(ViewApplication, "stage confirmé", "[Retour]")
-	if strings.Contains(d.text(), "Retirer") {
-		t.Errorf("a confirmed stage offers withdrawal")
-	}
+	d.send("5") // confirmed: it can still be withdrawn (the host is told)
+	d.expect(ViewApplication, "stage confirmé", "[Retirer ma candidature]", "[Retour]")
 	d.send("Retour")
 	d.send("1")
 	d.w.apps = d.w.apps[1:] // the draft disappears meanwhile

@@ -27,10 +27,11 @@ func (t *turn) offersFound() bool {
 	}
 	size := t.in.Channel.PageSize()
 	search := &t.s.Search
-	search.Total = max(r.Total, search.Page*size+len(r.Offers))
-	if len(r.Offers) == 0 && search.Page > 0 && search.Total > 0 {
-		// The page asked for has emptied since: show the last one.
-		search.Page = min(search.Page-1, (search.Total-1)/size)
+	search.Total = r.Total
+	if len(r.Offers) == 0 && search.Page > 0 && r.Total > 0 {
+		// The page asked for has emptied since (places went): show the last page there is, in
+		// one more search whatever the page was.
+		search.Page = (r.Total - 1) / size
 		t.showResults()
 		return true
 	}

@@ -93,11 +93,13 @@ func (c Conn) MarkFailed(ctx context.Context, id int64, errorCode string, at tim
 const deliveryRank = `CASE %s WHEN 'pending' THEN 0 WHEN 'sending' THEN 1 WHEN 'sent' THEN 2 ELSE 3 END`
 
 // UpdateDeliveryStatus applies a provider's status callback (sent, delivered, undelivered, failed) to
-// the row with that provider id. A callback that arrives after a later status is ignored. It reports
-// whether a row changed.
+// the row with that provider id. A callback that arrives after a later status is ignored, and so is
+// one about a row the sender still holds or will retry (the first part of a long message may be
+// delivered while the rest waits): the sender's own record comes first. It reports whether a row
+// changed.
 func (c Conn) UpdateDeliveryStatus(ctx context.Context, providerMessageID, status, errorCode string, at time.Time) (bool, error) {
 	res, err := c.q.ExecContext(ctx, `UPDATE outbox SET status = $2, error_code = nullif($3, ''), status_at = $4
-		WHERE provider_message_id = $1
+		WHERE provider_message_id = $1 AND status NOT IN ('pending', 'sending')
 		  AND `+fmt.Sprintf(deliveryRank, "$2::text")+` > `+fmt.Sprintf(deliveryRank, "status")+``,
 		providerMessageID, status, errorCode, at)
 	if err != nil {
@@ -195,4 +197,17 @@ func (c Conn) LastInbound(ctx context.Context, channel, address string) (*time.T
 		return nil, fmt.Errorf("last inbound: %w", err)
 	}
 	return at, nil
+}
+
+// RenewClaim extends a sender's hold on a row it claimed, just before sending it. It reports false
+// when the hold ran out and the row went back to the queue (another sender may have it now): the
+// row must then not be sent.
+func (c Conn) RenewClaim(ctx context.Context, id int64, now time.Time, lease time.Duration) (bool, error) {
+	res, err := c.q.ExecContext(ctx, `UPDATE outbox SET claimed_until = $2::timestamptz + $3 * interval '1 millisecond'
+		WHERE id = $1 AND status = 'sending' AND claimed_until >= $2`, id, now, lease.Milliseconds())
+	if err != nil {
+		return false, fmt.Errorf("renew claim: %w", err)
+	}
+	n, err := res.RowsAffected()
+	return n == 1, err
 }

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 )
@@ -53,6 +54,11 @@ func (c Conn) RegisterStudent(ctx context.Context, p RegisterParams) (int64, err
 	if p.SchoolUAI != "" {
 		uai = &p.SchoolUAI
 	}
+	var previousParent int64 // when signing up again, the parent given last time
+	if err := c.get(ctx, &previousParent, `SELECT parent_id FROM students WHERE channel = $1 AND address = $2`,
+		p.Channel, p.Address); err != nil && !errors.Is(err, ErrNotFound) {
+		return 0, fmt.Errorf("previous sign-up: %w", err)
+	}
 	var id int64
 	if err := c.get(ctx, &id, `
 		INSERT INTO students (channel, address, first_name, school_uai, school_name, education_priority,
@@ -69,6 +75,13 @@ func (c Conn) RegisterStudent(ctx context.Context, p RegisterParams) (int64, err
 		p.Channel, p.Address, p.FirstName, uai, p.SchoolName, p.StageWeek, p.BirthMonth, parentID, p.Lang,
 		p.LastInitial); err != nil {
 		return 0, fmt.Errorf("save student: %w", err)
+	}
+	if previousParent != 0 && previousParent != parentID {
+		// A parent number given by mistake last time is forgotten, unless another child has it.
+		if _, err := c.q.ExecContext(ctx, `DELETE FROM parents p WHERE p.id = $1
+			AND NOT EXISTS (SELECT 1 FROM students WHERE parent_id = p.id)`, previousParent); err != nil {
+			return 0, fmt.Errorf("forget previous parent: %w", err)
+		}
 	}
 	return id, nil
 }
@@ -95,29 +108,48 @@ func (c Conn) SetStudentLanguage(ctx context.Context, channel, address, lang str
 }
 
 // EraseStudent deletes a student with their applications and everything they wrote or were sent
-// on their conversation, and their parent when no other child of theirs is on the service.
+// on their conversation, and their parent, with the parent's messages, when no other child of theirs
+// is on the service.
 func (c Conn) EraseStudent(ctx context.Context, id int64) error {
 	var s Student
 	if err := c.get(ctx, &s, `DELETE FROM students WHERE id = $1 RETURNING id, channel, address, parent_id`, id); err != nil {
 		return fmt.Errorf("erase student %d: %w", id, err)
 	}
-	if _, err := c.q.ExecContext(ctx, `DELETE FROM parents p WHERE p.id = $1
-		AND NOT EXISTS (SELECT 1 FROM students WHERE parent_id = p.id)`, s.ParentID); err != nil {
+	var parentPhone string
+	err := c.get(ctx, &parentPhone, `DELETE FROM parents p WHERE p.id = $1
+		AND NOT EXISTS (SELECT 1 FROM students WHERE parent_id = p.id) RETURNING phone`, s.ParentID)
+	switch {
+	case err == nil:
+		if err := c.EraseMessages(ctx, "sms", parentPhone); err != nil {
+			return err
+		}
+	case !errors.Is(err, ErrNotFound):
 		return fmt.Errorf("erase parent: %w", err)
 	}
 	return c.EraseMessages(ctx, s.Channel, s.Address)
 }
 
-// EraseMessages deletes the texts received from and sent to one address: inbound messages keep only
-// their provider id (so a late repeat is still recognised) and the outbox rows already sent go.
+// EraseMessages deletes the texts received from and sent to one person: inbound messages keep only
+// their provider id (so a late repeat is still recognised), the outbox rows already sent go, and so
+// does the memory that they were unreachable. A phone number is erased on SMS and WhatsApp both
+// (a WhatsApp message may have gone by SMS).
 func (c Conn) EraseMessages(ctx context.Context, channel, address string) error {
-	if _, err := c.q.ExecContext(ctx, `UPDATE inbound_messages SET body = '', address = ''
-		WHERE channel = $1 AND address = $2`, channel, address); err != nil {
-		return fmt.Errorf("erase inbound messages: %w", err)
+	channels := []string{channel}
+	if channel == "sms" || channel == "whatsapp" {
+		channels = []string{"sms", "whatsapp"}
 	}
-	if _, err := c.q.ExecContext(ctx, `DELETE FROM outbox WHERE channel = $1 AND address = $2
-		AND status <> 'pending' AND status <> 'sending'`, channel, address); err != nil {
-		return fmt.Errorf("erase sent messages: %w", err)
+	for _, ch := range channels {
+		if _, err := c.q.ExecContext(ctx, `UPDATE inbound_messages SET body = '', address = ''
+			WHERE channel = $1 AND address = $2`, ch, address); err != nil {
+			return fmt.Errorf("erase inbound messages: %w", err)
+		}
+		if _, err := c.q.ExecContext(ctx, `DELETE FROM outbox WHERE channel = $1 AND address = $2
+			AND status <> 'pending' AND status <> 'sending'`, ch, address); err != nil {
+			return fmt.Errorf("erase sent messages: %w", err)
+		}
+		if _, err := c.q.ExecContext(ctx, `DELETE FROM unreachable WHERE channel = $1 AND address = $2`, ch, address); err != nil {
+			return fmt.Errorf("erase unreachable: %w", err)
+		}
 	}
 	return nil
 }

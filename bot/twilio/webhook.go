@@ -37,7 +37,7 @@ const (
 // unreachable carrier.
 func unreachableCode(code string) bool {
 	switch code {
-	case "21610", "30003", "30005", "30006":
+	case "21610", "30005", "30006": // not 30003 (unreachable handset): often a phone switched off, it passes
 		return true
 	}
 	return false
@@ -91,7 +91,7 @@ func (a *Adapter) InboundHandler() http.Handler {
 // posts what became of the messages sent. queued, accepted, sending and sent are recorded as
 // "sent", delivered and read as "delivered", undelivered and failed as they are; a callback that
 // arrives after a later status changes nothing (the store keeps statuses in order), and other
-// statuses are ignored. ErrorCode 21610, 30003, 30005 or 30006 also marks the recipient
+// statuses are ignored. ErrorCode 21610, 30005 or 30006 also marks the recipient
 // unreachable on the channel. Authentication and errors are answered as by InboundHandler; the
 // answer is 200 with no body once the status is recorded.
 func (a *Adapter) StatusHandler() http.Handler {

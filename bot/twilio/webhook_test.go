@@ -307,7 +307,7 @@ func TestStatusCallbacks(t *testing.T) {
 		t.Errorf("unknown status: outcome %q", got)
 	}
 
-	// Undelivered, unreachable handset: the person is remembered as unreachable by SMS, and what
+	// Undelivered, unknown destination: the person is remembered as unreachable by SMS, and what
 	// is still queued for them fails.
 	const other = "+33698765432"
 	sentRow(t, e.st, "sms", other, "SMbbb")
@@ -315,11 +315,11 @@ func TestStatusCallbacks(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	callback("SMbbb", "undelivered", other, testFrom, "30003")
-	if status, code := rowStatus("SMbbb"); status != "undelivered" || code != "twilio:30003" {
+	callback("SMbbb", "undelivered", other, testFrom, "30005")
+	if status, code := rowStatus("SMbbb"); status != "undelivered" || code != "twilio:30005" {
 		t.Errorf("row %s %s", status, code)
 	}
-	if unreachable, reason, err := e.st.IsUnreachable(ctx, "sms", other); err != nil || !unreachable || reason != "twilio:30003" {
+	if unreachable, reason, err := e.st.IsUnreachable(ctx, "sms", other); err != nil || !unreachable || reason != "twilio:30005" {
 		t.Errorf("unreachable = %v %q (%v)", unreachable, reason, err)
 	}
 	if n := e.count(t, `SELECT count(*) FROM outbox WHERE id = $1 AND status = 'failed'`, pending); n != 1 {
@@ -337,6 +337,12 @@ func TestStatusCallbacks(t *testing.T) {
 	}
 	if unreachable, _, _ := e.st.IsUnreachable(ctx, "sms", student); unreachable {
 		t.Error("30007 marks the person unreachable")
+	}
+	// Unreachable handset (30003) is most often a phone switched off: it passes, nobody marked.
+	sentRow(t, e.st, "sms", student, "SMhandset")
+	callback("SMhandset", "undelivered", student, testFrom, "30003")
+	if unreachable, _, _ := e.st.IsUnreachable(ctx, "sms", student); unreachable {
+		t.Error("30003 marks the person unreachable")
 	}
 
 	// WhatsApp: read counts as delivered; an unsubscribed recipient is unreachable on WhatsApp only.
