@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"strings"
+	"time"
 
 	"stagebot/bot"
 	"stagebot/catalog"
@@ -199,4 +201,40 @@ func (env environment) demo(ctx context.Context, args []string) error {
 		return err
 	}
 	return env.chat(ctx, s, f)
+}
+
+// hostLink prints, for each contact of a host, a single-use Telegram link that ties their Telegram
+// account to the host: the contact opens it once, and requests then reach them on Telegram.
+func (env environment) hostLink(ctx context.Context, args []string) error {
+	fs := flag.NewFlagSet("host-link", flag.ContinueOnError)
+	ttl := fs.Duration("valid", 7*24*time.Hour, "how long the links stay valid")
+	bot := fs.String("bot", "", "the bot's Telegram username, to print t.me links")
+	if err := fs.Parse(args); err != nil || fs.NArg() != 1 {
+		return usageError("stagebot host-link [--valid 168h] [--bot NAME] HOST_REF")
+	}
+	s, err := env.open(ctx)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	hostID, err := s.HostIDByRef(ctx, fs.Arg(0))
+	if err != nil {
+		return err
+	}
+	contacts, err := s.HostContacts(ctx, hostID)
+	if err != nil {
+		return err
+	}
+	for _, c := range contacts {
+		code, err := s.CreateLinkCode(ctx, c.ID, *ttl, time.Now())
+		if err != nil {
+			return err
+		}
+		link := "/start host-" + code
+		if *bot != "" {
+			link = "https://t.me/" + strings.TrimPrefix(*bot, "@") + "?start=host-" + code
+		}
+		fmt.Fprintf(env.stdout, "%s\t%s\n", c.Name, link)
+	}
+	return nil
 }

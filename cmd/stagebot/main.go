@@ -7,6 +7,7 @@
 //	stagebot seed                       create the synthetic Paris demo catalog
 //	stagebot console                    chat on the terminal through the real engine
 //	stagebot serve                      webhooks, health, metrics and the outbound sender
+//	stagebot host-link HOST_REF         single-use links tying a host's contacts to Telegram
 //
 // The database is DATABASE_URL (for a local server, add sslmode=disable).
 package main
@@ -31,6 +32,7 @@ Usage:
   stagebot seed
   stagebot console [--channel sms|telegram|whatsapp] [--as ID]
   stagebot serve
+  stagebot host-link [--valid 168h] [--bot NAME] HOST_REF
 
 Environment (see .env.example):
   DATABASE_URL   Postgres connection URL (required except for demo, which starts its own Postgres)
@@ -76,6 +78,8 @@ func run(ctx context.Context, args []string, log *slog.Logger) error {
 		return env.console(ctx, args[1:])
 	case "serve":
 		return env.serve(ctx)
+	case "host-link":
+		return env.hostLink(ctx, args[1:])
 	case "help", "-h", "--help":
 		fmt.Print(usage)
 		return nil

@@ -1,0 +1,62 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"log/slog"
+	"strings"
+	"testing"
+	"time"
+
+	"stagebot/bot/telegram/telegramtest"
+	"stagebot/store/storetest"
+)
+
+// host-link prints one single-use link per contact; the link ties a Telegram chat to the contact.
+func TestHostLink(t *testing.T) {
+	ctx := context.Background()
+	st := storetest.NewFrom(t, "stories", storyCatalog)
+	var db string
+	if err := st.DB().Get(&db, `SELECT current_database()`); err != nil {
+		t.Fatal(err)
+	}
+	var out bytes.Buffer
+	env := environment{getenv: func(k string) string {
+		if k == "DATABASE_URL" {
+			return storetest.URL(db)
+		}
+		return ""
+	}, stdout: &out, log: slog.New(slog.NewTextHandler(io.Discard, nil))}
+	if err := env.hostLink(ctx, []string{"--bot", "@stagebot_paris_bot", "story-boucle-20"}); err != nil {
+		t.Fatal(err)
+	}
+	name, link, ok := strings.Cut(strings.TrimSpace(out.String()), "\t")
+	code, found := strings.CutPrefix(link, "https://t.me/stagebot_paris_bot?start=host-")
+	if !ok || name != "Yanis Moreau" || !found || len(code) < 16 {
+		t.Fatalf("host-link printed %q", out.String())
+	}
+	// The contact opens the link: Telegram sends "/start host-CODE".
+	r := newRig(t, st)
+	r.update++
+	if code := r.telegram(telegramtest.TextUpdate(r.update, 777001, "/start host-"+code)); code != 200 {
+		t.Fatalf("HTTP %d", code)
+	}
+	expect(t, texts(r.telegramReplies()), "Bonjour Yanis Moreau ! Ce compte Telegram est relié à Ressourcerie La Boucle")
+	contact, err := st.HostContactByAddress(ctx, "telegram", "777001")
+	if err != nil || contact.Name != "Yanis Moreau" {
+		t.Fatalf("linked contact: %+v, %v", contact, err)
+	}
+	// The same link again, from another chat: refused, and nothing said about the host.
+	r.update++
+	r.telegram(telegramtest.TextUpdate(r.update, 777002, "/start host-"+code))
+	if got := texts(r.telegramReplies()); !strings.Contains(got, "plus valable") || strings.Contains(got, "Boucle") {
+		t.Errorf("a used link answered %q", got)
+	}
+	if _, err := st.LinkTelegram(ctx, code, "777003", time.Now()); err == nil {
+		t.Error("a link code worked twice")
+	}
+	if err := env.hostLink(ctx, []string{"no-such-host"}); err == nil {
+		t.Error("host-link of an unknown host succeeded")
+	}
+}
