@@ -22,6 +22,8 @@ const (
 	NoticeParentRefused  NoticeKind = "parent_refused"  // student: the parent said no (or withdrew)
 	NoticeHostQuestion   NoticeKind = "host_question"   // student: a host asks something
 	NoticeStudentAnswer  NoticeKind = "student_answer"  // host: the student's answer
+	NoticeDayBefore      NoticeKind = "day_before"      // student and parent: the stage starts tomorrow
+	NoticeExpired        NoticeKind = "expired"         // student and host: the place was not confirmed in time
 )
 
 // Notice is what the message about an event needs to say. Only the fields of its kind are used.
@@ -63,6 +65,8 @@ func (m *Machine) ParentNotice(lang string, n Notice) Reply {
 		return Reply{Text: m.textIn(lang, "parent_notice_confirmed", d)}
 	case NoticeWithdrawn:
 		return Reply{Text: m.textIn(lang, "parent_notice_withdrawn", d)}
+	case NoticeDayBefore:
+		return Reply{Text: m.textIn(lang, "parent_notice_day_before", d)}
 	}
 	return Reply{}
 }
@@ -87,6 +91,8 @@ func (m *Machine) HostNotice(lang string, n Notice) Reply {
 		return Reply{Text: m.textIn(lang, "host_notice_confirmed", d)}
 	case NoticeStudentAnswer:
 		return Reply{Text: m.textIn(lang, "host_notice_answer", d)}
+	case NoticeExpired:
+		return Reply{Text: m.textIn(lang, "host_notice_expired", d)}
 	}
 	return Reply{}
 }
@@ -113,6 +119,10 @@ func (m *Machine) StudentNotice(s Session, n Notice) Output {
 		text = m.textIn(s.Lang, "student_notice_full", d)
 	case NoticeWithdrawn:
 		text = m.textIn(s.Lang, "student_notice_withdrawn", d)
+	case NoticeDayBefore:
+		text = m.textIn(s.Lang, "student_notice_day_before", d)
+	case NoticeExpired:
+		text = m.textIn(s.Lang, "student_notice_expired", d)
 	case NoticeHostQuestion:
 		back := s.State
 		if s.Question != nil && s.State == AnswerHost {

@@ -17,18 +17,20 @@ import (
 	"stagebot/bot/twilio"
 	"stagebot/conversation"
 	"stagebot/locales"
+	"stagebot/scheduler"
 	"stagebot/store"
 )
 
 // service is everything `stagebot serve` runs: the HTTP server (webhooks, health, metrics), the
 // outbound sender and, without a public URL, Telegram long polling.
 type service struct {
-	cfg      config
-	store    *store.Store
-	log      *slog.Logger
-	handler  http.Handler
-	sender   *bot.Sender
-	telegram *telegram.Adapter // nil when off
+	cfg       config
+	scheduler *scheduler.Scheduler
+	store     *store.Store
+	log       *slog.Logger
+	handler   http.Handler
+	sender    *bot.Sender
+	telegram  *telegram.Adapter // nil when off
 }
 
 // newService wires the service from its configuration. Channels whose credentials are missing are
@@ -86,6 +88,16 @@ func newService(ctx context.Context, cfg config, st *store.Store, log *slog.Logg
 	} else {
 		log.Info("twilio off: TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN are not set")
 	}
+	paris, err := time.LoadLocation("Europe/Paris")
+	if err != nil {
+		return nil, fmt.Errorf("time zone: %w", err)
+	}
+	svc.scheduler, err = scheduler.New(paris, log,
+		scheduler.Job{Name: "day-before reminders", Spec: "0 10 * * *", Run: inbox.DayBefore},
+		scheduler.Job{Name: "unconfirmed places", Spec: "15 * * * *", Run: inbox.ExpireOverdue})
+	if err != nil {
+		return nil, err
+	}
 	svc.sender = bot.NewSender(st, transports, bot.SenderConfig{DatabaseURL: cfg.DatabaseURL, ChatGap: cfg.TelegramChatGap,
 		Now: cfg.clock,
 		PerSecond: map[conversation.Channel]float64{conversation.SMS: cfg.TwilioPerSecond,
@@ -114,6 +126,7 @@ func (svc *service) run(ctx context.Context) error {
 		wg.Add(1)
 		go func() { defer wg.Done(); errs <- svc.telegram.Poll(workCtx) }()
 	}
+	svc.scheduler.Start()
 	serveErr := make(chan error, 1)
 	go func() {
 		svc.log.Info("listening", slog.String("addr", svc.cfg.HTTPAddr))
@@ -134,6 +147,7 @@ func (svc *service) run(ctx context.Context) error {
 		err = e
 	}
 	stopWork()
+	svc.scheduler.Stop(shutdownCtx)
 	wg.Wait()
 	close(errs)
 	for e := range errs {

@@ -1,0 +1,98 @@
+package bot_test
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"testing"
+	"time"
+
+	"stagebot/bot"
+	"stagebot/conversation"
+	"stagebot/locales"
+	"stagebot/store"
+	"stagebot/store/storetest"
+)
+
+// jobFixture signs a student up with a parent and gives them an application to an offer running
+// in the week of 18 January 2027, in the given state.
+func jobFixture(t *testing.T, s *store.Store, state string, confirmBy *time.Time) int64 {
+	t.Helper()
+	ctx := context.Background()
+	monday := time.Date(2027, 1, 18, 0, 0, 0, 0, time.UTC)
+	id, err := s.RegisterStudent(ctx, store.RegisterParams{Channel: "sms", Address: "+33639989999", FirstName: "Léa",
+		LastInitial: "M", SchoolName: "Voltaire", StageWeek: monday, BirthMonth: time.Date(2012, 3, 1, 0, 0, 0, 0, time.UTC),
+		ParentPhone: "+33612345678", Lang: "fr"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var appID int64
+	if err := s.DB().Get(&appID, `INSERT INTO applications (student_id, offer_id, week_start, state, motivation, confirm_by)
+		SELECT $1, offer_id, week_start, $2, 'J''aime ça.', $3 FROM offer_weeks WHERE week_start = $4 ORDER BY offer_id LIMIT 1
+		RETURNING id`, id, state, confirmBy, monday); err != nil {
+		t.Fatal(err)
+	}
+	return appID
+}
+
+func jobInbox(t *testing.T, s *store.Store, now time.Time) *bot.Inbox {
+	t.Helper()
+	cat := mustCatalog(t)
+	return bot.NewInbox(s, conversation.New(cat, conversation.Config{}), bot.InboxConfig{Now: func() time.Time { return now }},
+		slog.New(slog.NewTextHandler(io.Discard, nil)))
+}
+
+func TestDayBeforeRemindsOnce(t *testing.T) {
+	ctx := context.Background()
+	s := storetest.NewFrom(t, "demo", demoCatalog)
+	jobFixture(t, s, "confirmed", nil)
+	paris, _ := time.LoadLocation("Europe/Paris")
+	ib := jobInbox(t, s, time.Date(2027, 1, 17, 10, 0, 0, 0, paris)) // the Sunday before
+	n, err := ib.DayBefore(ctx)
+	if err != nil || n != 1 {
+		t.Fatalf("DayBefore = %d, %v; want 1 stage reminded", n, err)
+	}
+	for who, address := range map[string]string{"student": "+33639989999", "parent": "+33612345678"} {
+		if got := countRows(t, s, `SELECT count(*) FROM outbox WHERE address = $1 AND proactive AND body LIKE '%demain%'`,
+			address); got != 1 {
+			t.Errorf("%s got %d reminders, want 1", who, got)
+		}
+	}
+	if n, err := ib.DayBefore(ctx); err != nil || n != 0 {
+		t.Errorf("second run reminded %d (%v): a replica must not remind again", n, err)
+	}
+	if n, _ := jobInbox(t, s, time.Date(2027, 1, 10, 10, 0, 0, 0, paris)).DayBefore(ctx); n != 0 {
+		t.Errorf("a week early: %d reminded", n)
+	}
+}
+
+func TestUnconfirmedPlacesExpire(t *testing.T) {
+	ctx := context.Background()
+	s := storetest.NewFrom(t, "demo", demoCatalog)
+	deadline := time.Date(2026, 12, 7, 10, 0, 0, 0, time.UTC)
+	app := jobFixture(t, s, "accepted", &deadline)
+	if n, err := jobInbox(t, s, deadline.Add(-time.Hour)).ExpireOverdue(ctx); err != nil || n != 0 {
+		t.Fatalf("before the deadline: %d expired (%v)", n, err)
+	}
+	if n, err := jobInbox(t, s, deadline.Add(time.Hour)).ExpireOverdue(ctx); err != nil || n != 1 {
+		t.Fatalf("after the deadline: %d expired (%v), want 1", n, err)
+	}
+	if got := countRows(t, s, `SELECT count(*) FROM applications WHERE id = $1 AND state = 'expired'`, app); got != 1 {
+		t.Error("the application did not expire")
+	}
+	if got := countRows(t, s, `SELECT count(*) FROM outbox WHERE address = '+33639989999' AND body LIKE '%pas confirmé%'`); got != 1 {
+		t.Errorf("student told %d times, want 1", got)
+	}
+	if got := countRows(t, s, `SELECT count(*) FROM outbox WHERE body LIKE '%de nouveau libre%'`); got < 1 {
+		t.Error("the host was not told the place is free")
+	}
+}
+
+func mustCatalog(t *testing.T) *locales.Catalog {
+	t.Helper()
+	cat, err := locales.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return cat
+}

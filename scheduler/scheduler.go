@@ -1,0 +1,69 @@
+// Package scheduler runs stagebot's periodic jobs (reminders, deadlines) on cron schedules in
+// Europe/Paris time, with robfig/cron. Every replica runs every job; the jobs themselves use the
+// database so that each reminder goes once.
+package scheduler
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/robfig/cron/v3"
+)
+
+// Job is one periodic task.
+type Job struct {
+	Name string                                 // for the logs
+	Spec string                                 // a cron schedule, e.g. "0 10 * * *" (every day at 10:00)
+	Run  func(ctx context.Context) (int, error) // does the work; returns how many items it handled
+}
+
+// Scheduler runs jobs on their schedules.
+type Scheduler struct {
+	cron *cron.Cron
+	log  *slog.Logger
+}
+
+// jobTimeout bounds one run of a job.
+const jobTimeout = 5 * time.Minute
+
+// New prepares the jobs in location loc. A job still running when its next time comes is skipped,
+// and a panic in a job is logged instead of stopping the process.
+func New(loc *time.Location, log *slog.Logger, jobs ...Job) (*Scheduler, error) {
+	cronLog := cron.PrintfLogger(slog.NewLogLogger(log.Handler(), slog.LevelWarn))
+	c := cron.New(cron.WithLocation(loc), cron.WithChain(cron.SkipIfStillRunning(cronLog), cron.Recover(cronLog)))
+	s := &Scheduler{cron: c, log: log}
+	for _, j := range jobs {
+		if _, err := c.AddFunc(j.Spec, s.wrap(j)); err != nil {
+			return nil, fmt.Errorf("job %s: schedule %q: %w", j.Name, j.Spec, err)
+		}
+	}
+	return s, nil
+}
+
+func (s *Scheduler) wrap(j Job) func() {
+	return func() {
+		ctx, cancel := context.WithTimeout(context.Background(), jobTimeout)
+		defer cancel()
+		start := time.Now()
+		n, err := j.Run(ctx)
+		if err != nil {
+			s.log.Error("job failed", slog.String("job", j.Name), slog.String("error", err.Error()))
+			return
+		}
+		s.log.Info("job done", slog.String("job", j.Name), slog.Int("handled", n),
+			slog.Duration("took", time.Since(start)))
+	}
+}
+
+// Start starts running the jobs in the background.
+func (s *Scheduler) Start() { s.cron.Start() }
+
+// Stop stops scheduling and waits, until ctx ends, for the jobs running to finish.
+func (s *Scheduler) Stop(ctx context.Context) {
+	select {
+	case <-s.cron.Stop().Done():
+	case <-ctx.Done():
+	}
+}
