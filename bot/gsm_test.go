@@ -252,3 +252,27 @@ func TestSplitSMSFitting(t *testing.T) {
 		}
 	}
 }
+
+// Portuguese and Spanish SMS (foldsToGSM) fold to GSM-7 without losing a letter: ã õ â ê ô á í ó ú ç
+// lose their accent, ñ ¿ ¡ and é are GSM and stay.
+func TestFoldToGSMPortugueseSpanish(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"NÃO, não, põe, mãe", "NAO, nao, poe, mae"},
+		{"você, português, avô, câmara, março", "voce, portugues, avo, camara, marco"},
+		{"está, início, opção, número, Olá", "esta, inicio, opcao, numero, Ola"},
+		{"¿Acepta? ¡Gracias! España, señor, SÍ, miércoles", "¿Acepta? ¡Gracias! España, señor, SI, miércoles"},
+		{"Á É Í Ó Ú Ã Õ Â Ê Ô Ç Ñ", "A É I O U A O A E O Ç Ñ"},
+	}
+	for _, tt := range tests {
+		got := FoldToGSM(tt.in)
+		if got != tt.want {
+			t.Errorf("FoldToGSM(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+		if enc := SMSEncoding(got); enc != GSM7 {
+			t.Errorf("FoldToGSM(%q) is %s", tt.in, enc)
+		}
+		if fold.String(got) != fold.String(tt.in) { // what a parent copies back still parses the same
+			t.Errorf("FoldToGSM(%q) folds to %q, want %q", tt.in, fold.String(got), fold.String(tt.in))
+		}
+	}
+}

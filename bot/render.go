@@ -134,11 +134,12 @@ func SplitTelegram(text string) []string {
 }
 
 // foldsToGSM reports whether lang is written in the Latin alphabet, so that its SMS are folded to
-// GSM-7 with FoldToGSM. Add a language here when its catalog is added, if it is written in Latin
-// letters.
+// GSM-7 with FoldToGSM: French, English, Portuguese and Spanish (whose ã õ â ê ô á í ó ú ç fold to
+// bare letters; ñ ¿ ¡ are GSM). Arabic and Chinese are sent as they are, in UCS-2. Add a language
+// here when its catalog is added, if it is written in Latin letters.
 func foldsToGSM(lang string) bool {
 	switch lang {
-	case "fr", "en":
+	case "fr", "en", "pt", "es":
 		return true
 	}
 	return false

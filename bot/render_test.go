@@ -71,7 +71,7 @@ func TestSMS(t *testing.T) {
 }
 
 func TestFoldsToGSM(t *testing.T) {
-	for lang, want := range map[string]bool{"fr": true, "en": true, "ar": false, "zh": false, "": false} {
+	for lang, want := range map[string]bool{"fr": true, "en": true, "pt": true, "es": true, "ar": false, "zh": false, "": false} {
 		if got := foldsToGSM(lang); got != want {
 			t.Errorf("foldsToGSM(%q) = %v, want %v", lang, got, want)
 		}
