@@ -17,7 +17,7 @@ import (
 	"stagebot/store/storetest"
 )
 
-func newInbox(t *testing.T, s *store.Store) *bot.Inbox {
+func newInbox(t testing.TB, s *store.Store) *bot.Inbox {
 	t.Helper()
 	cat, err := locales.Load()
 	if err != nil {
@@ -27,7 +27,7 @@ func newInbox(t *testing.T, s *store.Store) *bot.Inbox {
 		slog.New(slog.NewTextHandler(io.Discard, nil)))
 }
 
-func countRows(t *testing.T, s *store.Store, query string, args ...any) int {
+func countRows(t testing.TB, s *store.Store, query string, args ...any) int {
 	t.Helper()
 	var n int
 	if err := s.DB().GetContext(context.Background(), &n, query, args...); err != nil {

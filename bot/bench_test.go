@@ -1,0 +1,65 @@
+package bot_test
+
+import (
+	"context"
+	"fmt"
+	"testing"
+
+	"stagebot/bot"
+	"stagebot/conversation"
+	"stagebot/store"
+	"stagebot/store/storetest"
+)
+
+// BenchmarkHandleSearch measures one inbound message handled end to end on the demo catalog (1,051
+// offers): recorded, conversation locked, a keyword search run, the session saved, the reply queued,
+// in one transaction.
+func BenchmarkHandleSearch(b *testing.B) {
+	ctx := context.Background()
+	s := storetest.NewFrom(b, "demo", demoCatalog)
+	ib := newInbox(b, s)
+	const student = "+33639989999"
+	n := 0
+	say := func(text string) {
+		n++
+		if err := ib.Handle(ctx, bot.Inbound{Channel: conversation.SMS, ProviderID: fmt.Sprint("SM", n), Address: student,
+			Text: text}); err != nil {
+			b.Fatal(err)
+		}
+	}
+	for _, text := range []string{"Bonjour", "1", "Léa", "M", "Voltaire", "1", "1", "03/2012", "06 12 34 56 78", "1", "1"} {
+		say(text)
+	}
+	b.ResetTimer()
+	for i := range b.N {
+		if i%2 == 0 {
+			say("musee") // the search, from the search prompt
+		} else {
+			say("5") // "Nouvelle recherche": back to the search prompt
+		}
+	}
+}
+
+// BenchmarkSearchOffers measures the search query alone: a keyword with a typo, in the student's
+// week, with the places left computed for them.
+func BenchmarkSearchOffers(b *testing.B) {
+	ctx := context.Background()
+	s := storetest.NewFrom(b, "demo", demoCatalog)
+	var studentID int64
+	if err := s.DB().Get(&studentID, `INSERT INTO parents (phone) VALUES ('+33612345678') RETURNING id`); err != nil {
+		b.Fatal(err)
+	}
+	id, err := s.RegisterStudent(ctx, store.RegisterParams{Channel: "sms", Address: "+33639989999", FirstName: "Léa",
+		SchoolName: "Voltaire", StageWeek: transcriptClock().AddDate(0, 0, 50), BirthMonth: transcriptClock().AddDate(-14, 0, 0),
+		ParentPhone: "+33612345678", Lang: "fr"})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ResetTimer()
+	for range b.N {
+		if _, _, err := s.SearchOffers(ctx, store.SearchParams{StudentID: id, Today: transcriptClock(), Limit: 3,
+			Filters: conversation.Filters{Keyword: "bibliotheqe"}}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
