@@ -16,6 +16,10 @@ import (
 // Console is a local chat on a terminal: each line read is an inbound message on the chosen channel,
 // handled by the same inbox, store and outbox as real traffic, and the replies are printed as that
 // channel renders them. It reads until end of input, so it can be scripted.
+//
+// A line "@06 12 34 56 78 OUI" is sent by SMS from that number instead (a parent, a host), and
+// what stagebot sends to anyone else is shown too, under a line naming them: one terminal plays
+// the whole story.
 type Console struct {
 	Inbox    *Inbox
 	Store    *store.Store
@@ -42,9 +46,12 @@ func (c *Console) Run(ctx context.Context) error {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		msg := Inbound{Channel: c.Channel, Address: c.Address, Text: scanner.Text(), ReceivedAt: now(),
-			ProviderID: fmt.Sprintf("console-%s-%d-%d", c.Address, now().UnixNano(), n)}
-		if c.Channel == conversation.Telegram {
+		msg := Inbound{Channel: c.Channel, Address: c.Address, Text: scanner.Text(), ReceivedAt: now()}
+		if other, text, ok := otherSender(msg.Text); ok {
+			msg.Channel, msg.Address, msg.Text = conversation.SMS, other, text
+		}
+		msg.ProviderID = fmt.Sprintf("console-%s-%d-%d", msg.Address, now().UnixNano(), n)
+		if msg.Channel == conversation.Telegram {
 			msg.Text, msg.Start = telegramStart(msg.Text)
 		}
 		fmt.Fprintf(c.Out, "> %s\n", scanner.Text())
@@ -60,7 +67,7 @@ func (c *Console) Run(ctx context.Context) error {
 
 // deliver prints the replies waiting for the console's address and marks them sent.
 func (c *Console) deliver(ctx context.Context, now time.Time) error {
-	pending, err := c.Store.PendingFor(ctx, string(c.Channel), c.Address)
+	pending, err := c.Store.PendingAll(ctx)
 	if err != nil {
 		return fmt.Errorf("console: %w", err)
 	}
@@ -69,13 +76,43 @@ func (c *Console) deliver(ctx context.Context, now time.Time) error {
 		if err := json.Unmarshal(m.Choices, &reply.Choices); err != nil {
 			return fmt.Errorf("console: choices of message %d: %w", m.ID, err)
 		}
-		fmt.Fprintln(c.Out, c.Renderer.Console(c.Channel, m.Lang, reply))
+		if m.Channel != string(c.Channel) || m.Address != c.Address {
+			fmt.Fprintf(c.Out, "--- to %s (%s) ---\n", m.Address, m.Channel)
+		}
+		fmt.Fprintln(c.Out, c.Renderer.Console(conversation.Channel(m.Channel), m.Lang, reply))
 		fmt.Fprintln(c.Out)
 		if err := c.Store.MarkSent(ctx, m.ID, fmt.Sprintf("console-%d", m.ID), now); err != nil {
 			return fmt.Errorf("console: %w", err)
 		}
 	}
 	return nil
+}
+
+// otherSender reads "@06 12 34 56 78 OUI" or "@+33612345678 OUI": a message from another phone.
+func otherSender(line string) (address, text string, ok bool) {
+	rest, found := strings.CutPrefix(line, "@")
+	if !found {
+		return "", "", false
+	}
+	if strings.HasPrefix(rest, "+") { // international form, written in one piece
+		number, text, _ := strings.Cut(rest, " ")
+		return number, strings.TrimSpace(text), len(number) >= 8
+	}
+	var digits strings.Builder // French form, spaces allowed: ten digits
+	i := 0
+	for ; i < len(rest) && digits.Len() < 10; i++ {
+		switch r := rest[i]; {
+		case r >= '0' && r <= '9':
+			digits.WriteByte(r)
+		case r != ' ':
+			return "", "", false
+		}
+	}
+	number := digits.String()
+	if len(number) != 10 || number[0] != '0' {
+		return "", "", false
+	}
+	return "+33" + number[1:], strings.TrimSpace(rest[i:]), true
 }
 
 // telegramStart splits a typed "/start PAYLOAD" as Telegram delivers a deep link.

@@ -198,7 +198,11 @@ func withdrawable(state string) bool {
 func (t *turn) placeConfirmed(c Confirmed) {
 	switch c.Problem {
 	case "":
-		t.preface(t.plural("place_confirmed", c.Cancelled, data{"Host": c.Host}))
+		if c.Cancelled == 0 {
+			t.preface(t.tr("place_confirmed_alone", data{"Host": c.Host}))
+		} else {
+			t.preface(t.plural("place_confirmed", c.Cancelled, data{"Host": c.Host}))
+		}
 	case "expired":
 		t.preface(t.tr("place_confirm_expired", nil))
 	default:

@@ -70,3 +70,14 @@ func (c Conn) DropPending(ctx context.Context, channel, address string) error {
 	}
 	return nil
 }
+
+// PendingAll lists every message not yet sent, oldest first (for the console, which stands in
+// for every channel at once).
+func (c Conn) PendingAll(ctx context.Context) ([]OutboxMessage, error) {
+	var ms []OutboxMessage
+	if err := c.all(ctx, &ms, `SELECT id, channel, address, lang, body, choices, status, attempts,
+		provider_message_id, created_at, parts_sent, proactive FROM outbox WHERE status = 'pending' ORDER BY id`); err != nil {
+		return nil, fmt.Errorf("pending messages: %w", err)
+	}
+	return ms, nil
+}
