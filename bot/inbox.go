@@ -198,12 +198,7 @@ func (ib *Inbox) saveStudent(ctx context.Context, tx *store.Tx, conv store.Conve
 	if err := tx.SaveConversation(ctx, conv); err != nil {
 		return err
 	}
-	for _, r := range replies {
-		if err := ib.enqueue(ctx, tx, conv.Channel, conv.Address, session.Lang, r, false); err != nil {
-			return err
-		}
-	}
-	return nil
+	return ib.reply(ctx, tx, conv, session.Lang, replies)
 }
 
 // carryOut performs a step's effects in order and returns the answer of the asking one, if any.

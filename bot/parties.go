@@ -40,12 +40,7 @@ func (ib *Inbox) saveContact(ctx context.Context, tx *store.Tx, conv store.Conve
 	if err := tx.SaveConversation(ctx, conv); err != nil {
 		return err
 	}
-	for _, r := range replies {
-		if err := ib.enqueue(ctx, tx, conv.Channel, conv.Address, s.Lang, r, false); err != nil {
-			return err
-		}
-	}
-	return nil
+	return ib.reply(ctx, tx, conv, s.Lang, replies)
 }
 
 // reply queues a conversation's direct answers, ahead of the notices its effects send to others.

@@ -129,8 +129,12 @@ func (m TelegramMessage) Split() []TelegramMessage {
 // SplitTelegram cuts text into texts of at most 4096 UTF-16 code units, Telegram's limit, at a line
 // break or a space when possible, never inside a character (see SplitSMS for the rules). A text
 // that fits is returned alone, as is; an empty text gives no parts.
-func SplitTelegram(text string) []string {
-	return splitText(text, func(s string) bool { return utf16Len(s) <= telegramTextLimit })
+func SplitTelegram(text string) []string { return SplitUTF16(text, telegramTextLimit) }
+
+// SplitUTF16 cuts text into texts of at most limit UTF-16 code units (Telegram's 4,096, WhatsApp's
+// 1,600 characters), at a line break or a space when possible, never inside a character.
+func SplitUTF16(text string, limit int) []string {
+	return splitText(text, func(s string) bool { return utf16Len(s) <= limit })
 }
 
 // foldsToGSM reports whether lang is written in the Latin alphabet, so that its SMS are folded to

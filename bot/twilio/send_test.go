@@ -257,7 +257,7 @@ func TestSplitLimit(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got := splitLimit(tt.text, tt.limit)
+			got := bot.SplitUTF16(tt.text, tt.limit)
 			if strings.Join(got, "|") != strings.Join(tt.want, "|") || len(got) != len(tt.want) {
 				t.Errorf("got %q, want %q", got, tt.want)
 			}

@@ -125,7 +125,7 @@ func (t *transport) Channel() conversation.Channel { return t.channel }
 func (t *transport) Parts(lang string, reply conversation.Reply) []bot.Part {
 	var texts []string
 	if t.channel == conversation.WhatsApp {
-		texts = splitLimit(t.a.renderer.WhatsApp(lang, reply), WhatsAppBodyLimit)
+		texts = bot.SplitUTF16(t.a.renderer.WhatsApp(lang, reply), WhatsAppBodyLimit)
 	} else {
 		texts = bot.SplitSMS(t.a.renderer.SMS(lang, reply), t.a.cfg.MaxSegments)
 	}
