@@ -86,7 +86,7 @@ func (ib *Inbox) tellStudent(ctx context.Context, tx *store.Tx, app store.Applic
 	}
 	session := ib.studentSession(ctx, conv)
 	out := ib.machine.StudentNotice(session, n)
-	if n.Kind == conversation.NoticeHostQuestion {
+	if n.Kind == conversation.NoticeHostQuestion || n.Kind == conversation.NoticeParentUnreachable {
 		if err := ib.saveStudent(ctx, tx, conv, out.Session, nil); err != nil {
 			return err
 		}
@@ -164,3 +164,35 @@ func (ib *Inbox) consentRequest(ctx context.Context, tx *store.Tx, studentID int
 
 // errNotAllowed marks an action on an application that is not the actor's.
 var errNotAllowed = errors.New("bot: not the actor's application")
+
+// PersonUnreachable is called when a provider says a person cannot be reached on a channel. When
+// they are a parent, each of their children is told and asked for another number: a parent who
+// cannot be reached must not silently block a student.
+func (ib *Inbox) PersonUnreachable(ctx context.Context, channel, address string) error {
+	if channel != string(conversation.SMS) && channel != string(conversation.WhatsApp) {
+		return nil
+	}
+	return ib.store.InTx(ctx, func(tx *store.Tx) error {
+		parent, err := tx.ParentByPhone(ctx, address)
+		if errors.Is(err, store.ErrNotFound) {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		children, err := tx.Children(ctx, parent.ID)
+		if err != nil {
+			return err
+		}
+		for _, c := range children {
+			if c.Consent != "pending" {
+				continue // the parent answered once: the number works, or they chose to stop
+			}
+			if err := ib.tellStudent(ctx, tx, store.ApplicationInfo{StudentChannel: c.Channel, StudentAddress: c.Address,
+				StudentLang: c.Lang}, conversation.Notice{Kind: conversation.NoticeParentUnreachable}); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}

@@ -33,6 +33,9 @@ type SenderConfig struct {
 	// WhatsAppWindow is how long after a person's last message free-form WhatsApp messages may be
 	// sent (default 24 h); outside it a message falls back to SMS.
 	WhatsAppWindow time.Duration
+	// OnUnreachable is called (outside the sender's transaction) when a provider says a person
+	// cannot be reached, so that the flow that needed them knows it.
+	OnUnreachable func(ctx context.Context, channel, address string) error
 	// QuietHours: messages the person did not just ask for (reminders, notifications) are not sent
 	// by SMS or WhatsApp between these hours, Paris time (default 20 to 8).
 	QuietFrom, QuietUntil int
@@ -281,7 +284,13 @@ func (s *Sender) failed(ctx context.Context, row store.OutboxMessage, se *SendEr
 		if err := s.store.MarkFailed(ctx, row.ID, se.Code, now); err != nil {
 			return err
 		}
-		return s.store.MarkUnreachable(ctx, row.Channel, row.Address, se.Code, now)
+		if err := s.store.MarkUnreachable(ctx, row.Channel, row.Address, se.Code, now); err != nil {
+			return err
+		}
+		if s.cfg.OnUnreachable != nil {
+			return s.cfg.OnUnreachable(ctx, row.Channel, row.Address)
+		}
+		return nil
 	case se.Permanent || row.Attempts >= s.cfg.MaxAttempts:
 		s.metrics.outbound(row.Channel, "failed")
 		return s.store.MarkFailed(ctx, row.ID, se.Code, now)

@@ -10,20 +10,21 @@ type NoticeKind string
 
 // The notices. Each goes to one person; the comment says who.
 const (
-	NoticeConsentRequest NoticeKind = "consent_request" // parent: a child signed up, do you agree?
-	NoticeSent           NoticeKind = "sent"            // parent: the application went to the host; host: a new request
-	NoticeAccepted       NoticeKind = "accepted"        // parent and student: the host took the child
-	NoticeDeclined       NoticeKind = "declined"        // parent and student: the host said no
-	NoticeFull           NoticeKind = "full"            // student: the offer filled up before the host could say yes
-	NoticeConfirmed      NoticeKind = "confirmed"       // parent and host: the student confirmed the place
-	NoticeWithdrawn      NoticeKind = "withdrawn"       // parent and host: the student or the parent withdrew it
-	NoticeCancelled      NoticeKind = "cancelled"       // host: the student confirmed another stage
-	NoticeParentAgreed   NoticeKind = "parent_agreed"   // student: the parent agreed, applications sent
-	NoticeParentRefused  NoticeKind = "parent_refused"  // student: the parent said no (or withdrew)
-	NoticeHostQuestion   NoticeKind = "host_question"   // student: a host asks something
-	NoticeStudentAnswer  NoticeKind = "student_answer"  // host: the student's answer
-	NoticeDayBefore      NoticeKind = "day_before"      // student and parent: the stage starts tomorrow
-	NoticeExpired        NoticeKind = "expired"         // student and host: the place was not confirmed in time
+	NoticeConsentRequest    NoticeKind = "consent_request"    // parent: a child signed up, do you agree?
+	NoticeSent              NoticeKind = "sent"               // parent: the application went to the host; host: a new request
+	NoticeAccepted          NoticeKind = "accepted"           // parent and student: the host took the child
+	NoticeDeclined          NoticeKind = "declined"           // parent and student: the host said no
+	NoticeFull              NoticeKind = "full"               // student: the offer filled up before the host could say yes
+	NoticeConfirmed         NoticeKind = "confirmed"          // parent and host: the student confirmed the place
+	NoticeWithdrawn         NoticeKind = "withdrawn"          // parent and host: the student or the parent withdrew it
+	NoticeCancelled         NoticeKind = "cancelled"          // host: the student confirmed another stage
+	NoticeParentAgreed      NoticeKind = "parent_agreed"      // student: the parent agreed, applications sent
+	NoticeParentRefused     NoticeKind = "parent_refused"     // student: the parent said no (or withdrew)
+	NoticeHostQuestion      NoticeKind = "host_question"      // student: a host asks something
+	NoticeStudentAnswer     NoticeKind = "student_answer"     // host: the student's answer
+	NoticeDayBefore         NoticeKind = "day_before"         // student and parent: the stage starts tomorrow
+	NoticeExpired           NoticeKind = "expired"            // student and host: the place was not confirmed in time
+	NoticeParentUnreachable NoticeKind = "parent_unreachable" // student: the parent's number cannot be reached
 )
 
 // Notice is what the message about an event needs to say. Only the fields of its kind are used.
@@ -123,6 +124,14 @@ func (m *Machine) StudentNotice(s Session, n Notice) Output {
 		text = m.textIn(s.Lang, "student_notice_day_before", d)
 	case NoticeExpired:
 		text = m.textIn(s.Lang, "student_notice_expired", d)
+	case NoticeParentUnreachable:
+		// Nothing can go to a host without the parent: the student gives another number, and
+		// confirms the sign-up again (which asks the new number's owner to agree).
+		if s.State == AskParentPhone {
+			return Output{Session: s} // already asked
+		}
+		s.State, s.Attempts, s.Choices, s.Labels = AskParentPhone, 0, nil, nil
+		text = m.textIn(s.Lang, "student_notice_parent_unreachable", data{"Phone": maskPhone(s.Profile.ParentPhone)})
 	case NoticeHostQuestion:
 		back := s.State
 		if s.Question != nil && s.State == AnswerHost {

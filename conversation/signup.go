@@ -207,6 +207,11 @@ func (t *turn) onParentPhone() {
 		t.refuse(t.tr("phone_own", nil))
 		return
 	}
+	if t.s.Profile.StudentID != 0 && e164 == t.s.Profile.ParentPhone {
+		// Asked again because this number cannot be reached.
+		t.refuse(t.tr("phone_same", nil))
+		return
+	}
 	t.s.Profile.ParentPhone = e164
 	t.goTo(ConfirmSignup)
 }

@@ -138,6 +138,10 @@ func (a *Adapter) StatusHandler() http.Handler {
 			}
 			return nil
 		})
+		if err == nil && unreachable && a.inbox != nil {
+			// The flow that needed this person learns it (a parent's child is asked for another number).
+			err = a.inbox.PersonUnreachable(ctx, string(channel), to)
+		}
 		attrs := []any{slog.String("channel", string(channel)), slog.String("message_sid", sid),
 			slog.String("status", twilioStatus), slog.String("error_code", errorCode)}
 		if err != nil {

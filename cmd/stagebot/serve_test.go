@@ -405,3 +405,41 @@ func truncate(s string) string {
 	}
 	return s
 }
+
+// A parent's number that cannot be reached does not block the student: they are asked for
+// another one, and the new number's owner is asked to agree.
+func TestUnreachableParentIsReplaced(t *testing.T) {
+	r := newRig(t, storetest.NewFrom(t, "demo", demoCatalog))
+	for _, text := range []string{"Bonjour", "1", "Léa", "M", "Voltaire", "1", "1", "03/2012", "06 12 34 56 78"} {
+		r.text(text)
+	}
+	r.tw.FailNext(1, twiliotest.InvalidNumber) // the first message out is the consent request
+	var got strings.Builder
+	for _, m := range r.text("1") {
+		got.WriteString(m.To + ": " + m.Body + "\n")
+	}
+	expect(t, got.String(), "n'arrivons pas à joindre ton parent au 06 xx xx xx 78")
+	expect(t, strings.Join(bodies(r.text("06 12 34 56 78")), "\n"), "meme numéro")
+	expect(t, strings.Join(bodies(r.text("07 81 23 45 67")), "\n"), "07 xx xx xx 67")
+	replies := r.text("1")
+	var toNewParent bool
+	for _, m := range replies {
+		if m.To == "+33781234567" && strings.Contains(m.Body, "Léa M.") {
+			toNewParent = true
+		}
+	}
+	if !toNewParent {
+		t.Errorf("the new number was not asked to agree: %v", bodies(replies))
+	}
+	if n := r.count(`SELECT count(*) FROM parents WHERE phone = '+33612345678'`); n != 0 {
+		t.Errorf("the unreachable number is still kept as a parent")
+	}
+}
+
+func bodies(ms []twiliotest.Message) []string {
+	out := make([]string, len(ms))
+	for i, m := range ms {
+		out[i] = m.To + ": " + m.Body
+	}
+	return out
+}
