@@ -100,7 +100,7 @@ func newService(ctx context.Context, cfg config, st *store.Store, log *slog.Logg
 	}
 	svc.sender = bot.NewSender(st, transports, bot.SenderConfig{DatabaseURL: cfg.DatabaseURL, ChatGap: cfg.TelegramChatGap,
 		OnUnreachable: inbox.PersonUnreachable,
-		Now: cfg.clock,
+		Now:           cfg.clock,
 		PerSecond: map[conversation.Channel]float64{conversation.SMS: cfg.TwilioPerSecond,
 			conversation.WhatsApp: cfg.TwilioPerSecond}}, metrics, log)
 	return svc, nil
