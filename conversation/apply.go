@@ -37,43 +37,27 @@ func (t *turn) applied() bool {
 	if !ok {
 		return false
 	}
-	switch r.Problem {
-	case ApplyOK:
-		if r.Sent {
+	if r.Problem == ApplyOK {
+		switch {
+		case r.Sent:
 			t.preface(t.tr("applied_sent", data{"Host": t.s.Host}))
-		} else if t.s.Host == "" {
+		case t.s.Host == "":
 			t.preface(t.tr("applied_no_host", nil))
-		} else {
+		default:
 			t.preface(t.tr("applied", data{"Host": t.s.Host}))
 		}
 		t.goTo(Menu)
-	case ApplyAlready:
-		t.preface(t.tr("apply_already", nil))
-		t.goTo(Menu)
-	case ApplyFull:
-		t.preface(t.tr("apply_full", nil))
+		return true
+	}
+	// Each refusal says why in its own words ("apply_" + the problem); those about this offer go
+	// back to it, the others to the menu.
+	switch r.Problem {
+	case ApplyFull, ApplyNotWeek, ApplyClosed, ApplyTooYoung:
+		t.preface(t.tr("apply_"+string(r.Problem), nil))
 		t.goTo(ViewOffer)
-	case ApplyNotWeek:
-		t.preface(t.tr("apply_not_week", nil))
-		t.goTo(ViewOffer)
-	case ApplyClosed:
-		t.preface(t.tr("apply_closed", nil))
-		t.goTo(ViewOffer)
-	case ApplyTooMany:
-		t.preface(t.tr("apply_too_many", nil))
+	case ApplyAlready, ApplyTooMany, ApplyNotFound, ApplyPlaced, ApplyNoConsent:
+		t.preface(t.tr("apply_"+string(r.Problem), nil))
 		t.goTo(Menu)
-	case ApplyNotFound:
-		t.preface(t.tr("apply_not_found", nil))
-		t.goTo(Menu)
-	case ApplyPlaced:
-		t.preface(t.tr("apply_placed", nil))
-		t.goTo(Menu)
-	case ApplyNoConsent:
-		t.preface(t.tr("apply_no_consent", nil))
-		t.goTo(Menu)
-	case ApplyTooYoung:
-		t.preface(t.tr("apply_too_young", nil))
-		t.goTo(ViewOffer)
 	default:
 		t.preface(t.tr("apply_failed", nil))
 		t.goTo(Menu)

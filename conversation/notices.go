@@ -56,18 +56,8 @@ func (m *Machine) ParentNotice(lang string, n Notice) Reply {
 			return Reply{Text: m.textIn(lang, "parent_notice_consent_several", d)}
 		}
 		return Reply{Text: m.textIn(lang, "parent_notice_consent", d)}
-	case NoticeSent:
-		return Reply{Text: m.textIn(lang, "parent_notice_sent", d)}
-	case NoticeAccepted:
-		return Reply{Text: m.textIn(lang, "parent_notice_accepted", d)}
-	case NoticeDeclined:
-		return Reply{Text: m.textIn(lang, "parent_notice_declined", d)}
-	case NoticeConfirmed:
-		return Reply{Text: m.textIn(lang, "parent_notice_confirmed", d)}
-	case NoticeWithdrawn:
-		return Reply{Text: m.textIn(lang, "parent_notice_withdrawn", d)}
-	case NoticeDayBefore:
-		return Reply{Text: m.textIn(lang, "parent_notice_day_before", d)}
+	case NoticeSent, NoticeAccepted, NoticeDeclined, NoticeConfirmed, NoticeWithdrawn, NoticeDayBefore:
+		return Reply{Text: m.textIn(lang, "parent_notice_"+string(n.Kind), d)}
 	}
 	return Reply{}
 }
@@ -84,16 +74,8 @@ func (m *Machine) HostNotice(lang string, n Notice) Reply {
 			{Key: "host:no:" + ref, Label: m.textIn(lang, "host_choice_decline", nil)},
 			{Key: "host:ask:" + ref, Label: m.textIn(lang, "host_choice_ask", nil)},
 		}}
-	case NoticeWithdrawn:
-		return Reply{Text: m.textIn(lang, "host_notice_withdrawn", d)}
-	case NoticeCancelled:
-		return Reply{Text: m.textIn(lang, "host_notice_cancelled", d)}
-	case NoticeConfirmed:
-		return Reply{Text: m.textIn(lang, "host_notice_confirmed", d)}
-	case NoticeStudentAnswer:
-		return Reply{Text: m.textIn(lang, "host_notice_answer", d)}
-	case NoticeExpired:
-		return Reply{Text: m.textIn(lang, "host_notice_expired", d)}
+	case NoticeWithdrawn, NoticeCancelled, NoticeConfirmed, NoticeStudentAnswer, NoticeExpired:
+		return Reply{Text: m.textIn(lang, "host_notice_"+string(n.Kind), d)}
 	}
 	return Reply{}
 }
@@ -110,20 +92,8 @@ func (m *Machine) StudentNotice(s Session, n Notice) Output {
 		if n.Count == 0 {
 			text = m.textIn(s.Lang, "student_notice_parent_agreed_none", d)
 		}
-	case NoticeParentRefused:
-		text = m.textIn(s.Lang, "student_notice_parent_refused", d)
-	case NoticeAccepted:
-		text = m.textIn(s.Lang, "student_notice_accepted", d)
-	case NoticeDeclined:
-		text = m.textIn(s.Lang, "student_notice_declined", d)
-	case NoticeFull:
-		text = m.textIn(s.Lang, "student_notice_full", d)
-	case NoticeWithdrawn:
-		text = m.textIn(s.Lang, "student_notice_withdrawn", d)
-	case NoticeDayBefore:
-		text = m.textIn(s.Lang, "student_notice_day_before", d)
-	case NoticeExpired:
-		text = m.textIn(s.Lang, "student_notice_expired", d)
+	case NoticeParentRefused, NoticeAccepted, NoticeDeclined, NoticeFull, NoticeWithdrawn, NoticeDayBefore, NoticeExpired:
+		text = m.textIn(s.Lang, "student_notice_"+string(n.Kind), d)
 	case NoticeParentUnreachable:
 		// Nothing can go to a host without the parent: the student gives another number, and
 		// confirms the sign-up again (which asks the new number's owner to agree).
