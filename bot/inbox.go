@@ -12,7 +12,6 @@ import (
 	"strings"
 	"time"
 	"unicode"
-	"unicode/utf8"
 
 	"stagebot/conversation"
 	"stagebot/store"
@@ -52,9 +51,6 @@ type Inbox struct {
 // step with the answer).
 const maxSteps = 6
 
-// maxStoredBody bounds how much of an inbound text is kept.
-const maxStoredBody = 4096
-
 // NewInbox builds an inbox.
 func NewInbox(s *store.Store, m *conversation.Machine, cfg InboxConfig, log *slog.Logger) *Inbox {
 	if cfg.MaxApplications == 0 {
@@ -88,8 +84,10 @@ func (ib *Inbox) Handle(ctx context.Context, msg Inbound) error {
 	}
 	msg.Text = cleanText(msg.Text)
 	err := ib.store.InTx(ctx, func(tx *store.Tx) error {
+		// Only the fact of the message is kept (to recognise a repeat), not what it says: what
+		// matters of it is in the conversation and the rows its effects write.
 		fresh, err := tx.RecordInbound(ctx, store.InboundMessage{Channel: string(msg.Channel), ProviderID: msg.ProviderID,
-			Address: msg.Address, Body: truncate(msg.Text, maxStoredBody), ReceivedAt: msg.ReceivedAt})
+			Address: msg.Address, ReceivedAt: msg.ReceivedAt})
 		if err != nil {
 			return err
 		}
@@ -115,15 +113,13 @@ func (ib *Inbox) route(ctx context.Context, tx *store.Tx, msg Inbound, now time.
 	if code, ok := strings.CutPrefix(msg.Start, "host-"); ok && msg.Channel == conversation.Telegram {
 		return ib.linkHost(ctx, tx, msg, code, now)
 	}
-	contact, err := tx.HostContactByAddress(ctx, string(msg.Channel), msg.Address)
-	switch {
-	case err == nil:
-		return ib.handleHost(ctx, tx, msg, contact, now)
-	case !errors.Is(err, store.ErrNotFound):
+	contacts, err := tx.HostContactsByAddress(ctx, string(msg.Channel), msg.Address)
+	if err != nil && !errors.Is(err, store.ErrNotFound) {
 		return err
 	}
+	var parent *store.Parent
 	if msg.Channel == conversation.SMS || msg.Channel == conversation.WhatsApp {
-		parent, err := tx.ParentByPhone(ctx, msg.Address)
+		p, err := tx.ParentByPhone(ctx, msg.Address)
 		switch {
 		case err == nil:
 			student, err := tx.IsStudent(ctx, string(msg.Channel), msg.Address)
@@ -131,17 +127,30 @@ func (ib *Inbox) route(ctx context.Context, tx *store.Tx, msg Inbound, now time.
 				return err
 			}
 			if !student {
-				return ib.handleParent(ctx, tx, msg, parent, now)
+				parent = &p
 			}
 		case !errors.Is(err, store.ErrNotFound):
 			return err
 		}
+	}
+	switch {
+	case len(contacts) > 0 && (parent == nil || hostAnswer(msg)):
+		// A host contact who is also a parent answers as a host only with a reference or a button.
+		return ib.handleHost(ctx, tx, msg, contacts, now)
+	case parent != nil:
+		return ib.handleParent(ctx, tx, msg, *parent, now)
 	}
 	if looksLikeHostCommand(msg.Text) {
 		ib.log.InfoContext(ctx, "host command from an address that is no host contact",
 			slog.String("channel", string(msg.Channel)))
 	}
 	return ib.handleStudent(ctx, tx, msg, now)
+}
+
+// hostAnswer reports whether a message is shaped as a host's answer: a button of a request, or a
+// text with a reference number in it.
+func hostAnswer(msg Inbound) bool {
+	return strings.HasPrefix(msg.Choice, "host:") || strings.ContainsAny(msg.Text, "0123456789")
 }
 
 // handleStudent runs the student's conversation on the message.
@@ -198,7 +207,7 @@ func (ib *Inbox) saveStudent(ctx context.Context, tx *store.Tx, conv store.Conve
 	if err := tx.SaveConversation(ctx, conv); err != nil {
 		return err
 	}
-	return ib.reply(ctx, tx, conv, session.Lang, replies)
+	return ib.reply(ctx, tx, conv, session.Lang, replies, 0)
 }
 
 // carryOut performs a step's effects in order and returns the answer of the asking one, if any.
@@ -247,7 +256,8 @@ func (ib *Inbox) carryOutOne(ctx context.Context, tx *store.Tx, msg Inbound, now
 		if err != nil {
 			return nil, err
 		}
-		return conversation.Registered{StudentID: id}, ib.consentRequest(ctx, tx, id)
+		asked, err := ib.consentRequest(ctx, tx, id)
+		return conversation.Registered{StudentID: id, ParentStopped: !asked}, err
 	case conversation.SearchOffers:
 		offers, total, err := tx.SearchOffers(ctx, store.SearchParams{StudentID: e.StudentID, Filters: e.Filters,
 			Today: now, Limit: e.PageSize, Offset: e.Page * e.PageSize, ReleaseDate: ib.cfg.ReleaseDate})
@@ -304,7 +314,7 @@ func (ib *Inbox) carryOutOne(ctx context.Context, tx *store.Tx, msg Inbound, now
 		return conversation.Withdrawn{OK: true}, ib.applicationWithdrawn(ctx, tx, app, app.State)
 	case conversation.RelayToHost:
 		app, err := tx.ApplicationByID(ctx, e.ApplicationID)
-		if errors.Is(err, store.ErrNotFound) || err == nil && (!app.State.Live() || app.StudentChannel != string(msg.Channel) ||
+		if errors.Is(err, store.ErrNotFound) || err == nil && (!reachedHost(app.State) || app.StudentChannel != string(msg.Channel) ||
 			app.StudentAddress != msg.Address) {
 			return conversation.Relayed{}, nil
 		}
@@ -356,8 +366,9 @@ func (ib *Inbox) carryOutOne(ctx context.Context, tx *store.Tx, msg Inbound, now
 }
 
 // erase deletes a student's data after SUPPRIMER: hosts holding one of their requests are told it is
-// withdrawn (without a name being kept anywhere after), then the student, their messages on this
-// conversation (registered or not), and their parent when no other child of theirs remains.
+// withdrawn (by its reference only: no name outlives the erasure), then the student with every
+// message about them, their messages on this conversation (registered or not), and their parent
+// when no other child of theirs remains.
 func (ib *Inbox) erase(ctx context.Context, tx *store.Tx, msg Inbound, studentID int64) error {
 	if studentID != 0 {
 		apps, err := tx.Applications(ctx, studentID)
@@ -372,7 +383,7 @@ func (ib *Inbox) erase(ctx context.Context, tx *store.Tx, msg Inbound, studentID
 			if err != nil {
 				return err
 			}
-			if err := ib.tellHost(ctx, tx, app, noticeOf(conversation.NoticeWithdrawn, app)); err != nil {
+			if err := ib.tellHost(ctx, tx, app, noticeOf(conversation.NoticeErased, app)); err != nil {
 				return err
 			}
 		}
@@ -393,15 +404,4 @@ func cleanText(s string) string {
 		}
 		return -1
 	}, s)
-}
-
-// truncate cuts s to at most n bytes on a rune boundary.
-func truncate(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	for n > 0 && !utf8.RuneStart(s[n]) {
-		n--
-	}
-	return s[:n]
 }

@@ -37,7 +37,7 @@ func (ib *Inbox) tellParent(ctx context.Context, tx *store.Tx, app store.Applica
 		return nil
 	}
 	return ib.sendProactive(ctx, tx, ib.parentChannel(ctx, tx, app.ParentPhone), app.ParentPhone, app.ParentLang,
-		ib.machine.ParentNotice(app.ParentLang, noticeOf(kind, app)))
+		ib.machine.ParentNotice(app.ParentLang, noticeOf(kind, app)), app.StudentID)
 }
 
 // parentChannel is WhatsApp for a parent who wrote to us from it, SMS otherwise.
@@ -67,7 +67,11 @@ func (ib *Inbox) tellHost(ctx context.Context, tx *store.Tx, app store.Applicati
 		if channel != string(conversation.Telegram) {
 			reply.Choices = nil // by SMS the text says how to answer: OUI 1042, NON 1042
 		}
-		if err := ib.sendProactive(ctx, tx, channel, address, c.Lang, reply); err != nil {
+		about := app.StudentID
+		if n.Kind == conversation.NoticeErased {
+			about = 0 // it names no one, and must outlive the student's erasure
+		}
+		if err := ib.sendProactive(ctx, tx, channel, address, c.Lang, reply, about); err != nil {
 			return err
 		}
 	}
@@ -92,33 +96,56 @@ func (ib *Inbox) tellStudent(ctx context.Context, tx *store.Tx, app store.Applic
 		}
 	}
 	for _, r := range out.Replies {
-		if err := ib.enqueue(ctx, tx, app.StudentChannel, app.StudentAddress, out.Session.Lang, r, true); err != nil {
+		if err := ib.enqueue(ctx, tx, app.StudentChannel, app.StudentAddress, out.Session.Lang, r, true, 0); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
-// sendProactive queues a message nobody just asked for, unless its recipient sent STOP.
-func (ib *Inbox) sendProactive(ctx context.Context, tx *store.Tx, channel, address, lang string, r conversation.Reply) error {
+// sendProactive queues a message nobody just asked for, unless its recipient sent STOP (on either
+// channel of a phone number). about is the student the message is about (0: none): it is erased
+// with them.
+func (ib *Inbox) sendProactive(ctx context.Context, tx *store.Tx, channel, address, lang string, r conversation.Reply,
+	about int64) error {
 	if r.Text == "" {
 		return nil
 	}
-	stopped, err := tx.OptedOut(ctx, channel, address)
+	stopped, err := ib.stopped(ctx, tx, channel, address)
 	if err != nil || stopped {
 		return err
 	}
-	return ib.enqueue(ctx, tx, channel, address, lang, r, true)
+	return ib.enqueue(ctx, tx, channel, address, lang, r, true, about)
 }
 
-// enqueue queues one reply for the sender.
-func (ib *Inbox) enqueue(ctx context.Context, tx *store.Tx, channel, address, lang string, r conversation.Reply, proactive bool) error {
+// stopped reports whether a person sent STOP: on the channel, or for a phone number on SMS or
+// WhatsApp, either.
+func (ib *Inbox) stopped(ctx context.Context, tx *store.Tx, channel, address string) (bool, error) {
+	channels := []string{channel}
+	if channel == string(conversation.SMS) || channel == string(conversation.WhatsApp) {
+		channels = []string{string(conversation.SMS), string(conversation.WhatsApp)}
+	}
+	for _, ch := range channels {
+		if stopped, err := tx.OptedOut(ctx, ch, address); err != nil || stopped {
+			return stopped, err
+		}
+	}
+	return false, nil
+}
+
+// enqueue queues one reply for the sender; about is the student it concerns (0: none).
+func (ib *Inbox) enqueue(ctx context.Context, tx *store.Tx, channel, address, lang string, r conversation.Reply,
+	proactive bool, about int64) error {
 	choices, err := json.Marshal(r.Choices)
 	if err != nil {
 		return fmt.Errorf("encode choices: %w", err)
 	}
-	_, err = tx.Enqueue(ctx, store.OutboxMessage{Channel: channel, Address: address, Lang: lang, Body: r.Text,
-		Choices: choices, Proactive: proactive})
+	m := store.OutboxMessage{Channel: channel, Address: address, Lang: lang, Body: r.Text, Choices: choices,
+		Proactive: proactive}
+	if about != 0 {
+		m.StudentID = &about
+	}
+	_, err = tx.Enqueue(ctx, m)
 	return err
 }
 
@@ -141,25 +168,28 @@ func (ib *Inbox) applicationWithdrawn(ctx context.Context, tx *store.Tx, app sto
 	return nil
 }
 
-// consentRequest asks a newly signed-up student's parent to agree.
-func (ib *Inbox) consentRequest(ctx context.Context, tx *store.Tx, studentID int64) error {
+// consentRequest asks a newly signed-up student's parent to agree. It reports false when the parent
+// cannot be asked (they sent STOP).
+func (ib *Inbox) consentRequest(ctx context.Context, tx *store.Tx, studentID int64) (bool, error) {
 	st, err := tx.StudentByID(ctx, studentID)
 	if err != nil {
-		return err
+		return false, err
 	}
 	parent, err := tx.ParentByID(ctx, st.ParentID)
 	if err != nil {
-		return err
+		return false, err
 	}
 	children, err := tx.Children(ctx, parent.ID)
 	if err != nil {
-		return err
+		return false, err
+	}
+	channel := ib.parentChannel(ctx, tx, parent.Phone)
+	if stopped, err := ib.stopped(ctx, tx, channel, parent.Phone); err != nil || stopped {
+		return false, err
 	}
 	n := conversation.Notice{Kind: conversation.NoticeConsentRequest, Student: personName(st.FirstName, st.LastInitial),
-		First:  strings.ToUpper(st.FirstName),
-		School: st.SchoolName, Count: len(children)}
-	return ib.sendProactive(ctx, tx, ib.parentChannel(ctx, tx, parent.Phone), parent.Phone, parent.Lang,
-		ib.machine.ParentNotice(parent.Lang, n))
+		First: strings.ToUpper(st.FirstName), School: st.SchoolName, Count: len(children)}
+	return true, ib.sendProactive(ctx, tx, channel, parent.Phone, parent.Lang, ib.machine.ParentNotice(parent.Lang, n), st.ID)
 }
 
 // errNotAllowed marks an action on an application that is not the actor's.

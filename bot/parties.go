@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
 	"strings"
 	"time"
 
@@ -40,13 +41,15 @@ func (ib *Inbox) saveContact(ctx context.Context, tx *store.Tx, conv store.Conve
 	if err := tx.SaveConversation(ctx, conv); err != nil {
 		return err
 	}
-	return ib.reply(ctx, tx, conv, s.Lang, replies)
+	return ib.reply(ctx, tx, conv, s.Lang, replies, 0)
 }
 
 // reply queues a conversation's direct answers, ahead of the notices its effects send to others.
-func (ib *Inbox) reply(ctx context.Context, tx *store.Tx, conv store.Conversation, lang string, replies []conversation.Reply) error {
+// about is the student they speak of (0: none), so that they go when the student is erased.
+func (ib *Inbox) reply(ctx context.Context, tx *store.Tx, conv store.Conversation, lang string, replies []conversation.Reply,
+	about int64) error {
 	for _, r := range replies {
-		if err := ib.enqueue(ctx, tx, conv.Channel, conv.Address, lang, r, false); err != nil {
+		if err := ib.enqueue(ctx, tx, conv.Channel, conv.Address, lang, r, false, about); err != nil {
 			return err
 		}
 	}
@@ -73,10 +76,19 @@ func (ib *Inbox) handleParent(ctx context.Context, tx *store.Tx, msg Inbound, pa
 			School: c.SchoolName, Consent: c.Consent}
 	}
 	in := conversation.ParentInput{Text: msg.Text, Now: now, Children: kids}
+	var about int64 // the child the answers speak of
 	for step := 0; step < maxSteps; step++ {
 		out := ib.machine.ParentStep(session, in)
 		session = out.Session
-		if err := ib.reply(ctx, tx, conv, session.Lang, out.Replies); err != nil {
+		for _, e := range out.Effects {
+			switch e := e.(type) {
+			case conversation.Consent:
+				about = e.StudentID
+			case conversation.ReadRelays:
+				about = e.StudentID
+			}
+		}
+		if err := ib.reply(ctx, tx, conv, session.Lang, out.Replies, about); err != nil {
 			return err
 		}
 		var result conversation.Result
@@ -147,6 +159,10 @@ func (ib *Inbox) consent(ctx context.Context, tx *store.Tx, studentID int64, agr
 	if err != nil {
 		return err
 	}
+	// The student's conversation before the student's rows, as every transaction does.
+	if _, err := tx.LockConversation(ctx, st.Channel, st.Address); err != nil {
+		return err
+	}
 	if agree {
 		sent, err := tx.GrantConsent(ctx, studentID, now)
 		if err != nil {
@@ -183,37 +199,59 @@ func (ib *Inbox) tellStudentAbout(ctx context.Context, tx *store.Tx, st store.St
 		StudentLang: st.Lang}, n)
 }
 
-// handleHost reads a message from a host contact.
-func (ib *Inbox) handleHost(ctx context.Context, tx *store.Tx, msg Inbound, contact store.HostContact, now time.Time) error {
+// handleHost reads a message from a host contact: one person, who may be a contact of several
+// host structures.
+func (ib *Inbox) handleHost(ctx context.Context, tx *store.Tx, msg Inbound, contacts []store.HostContact, now time.Time) error {
 	conv, err := tx.LockConversation(ctx, string(msg.Channel), msg.Address)
 	if err != nil {
 		return err
 	}
 	session := loadContact(conv)
 	if len(conv.Session) <= 2 {
-		session.Lang = contact.Lang
+		session.Lang = contacts[0].Lang
 	}
-	pending, err := tx.HostPending(ctx, contact.HostID)
+	hosts := make([]int64, len(contacts))
+	for i, c := range contacts {
+		hosts[i] = c.HostID
+	}
+	active, err := tx.HostActive(ctx, hosts)
 	if err != nil {
 		return err
 	}
 	hostName := ""
-	apps := make([]conversation.HostApp, len(pending))
-	for i, a := range pending {
+	if len(hosts) == 1 {
+		if hostName, err = tx.HostName(ctx, hosts[0]); err != nil {
+			return err
+		}
+	}
+	apps := make([]conversation.HostApp, len(active))
+	for i, a := range active {
 		apps[i] = conversation.HostApp{ID: a.ID, Student: personName(a.StudentFirstName, a.StudentLastInitial),
 			Offer: a.OfferTitle, Week: a.Week, State: string(a.State)}
-		hostName = a.HostName
+	}
+	studentOf := map[int64]int64{} // application → its student, for the answers that name them
+	for _, a := range active {
+		studentOf[a.ID] = a.StudentID
 	}
 	in := conversation.HostInput{Text: msg.Text, Choice: msg.Choice, Now: now, Host: hostName, Apps: apps}
+	var about int64
 	for step := 0; step < maxSteps; step++ {
 		out := ib.machine.HostStep(session, in)
 		session = out.Session
-		if err := ib.reply(ctx, tx, conv, session.Lang, out.Replies); err != nil {
+		if err := ib.reply(ctx, tx, conv, session.Lang, out.Replies, about); err != nil {
 			return err
 		}
 		var result conversation.Result
 		for _, e := range out.Effects {
-			r, err := ib.hostEffect(ctx, tx, contact, e, now)
+			switch e := e.(type) {
+			case conversation.AcceptApplication:
+				about = studentOf[e.ApplicationID]
+			case conversation.DeclineApplication:
+				about = studentOf[e.ApplicationID]
+			case conversation.RelayToStudent:
+				about = studentOf[e.ApplicationID]
+			}
+			r, err := ib.hostEffect(ctx, tx, hosts, e, now)
 			if err != nil {
 				return fmt.Errorf("%T: %w", e, err)
 			}
@@ -229,11 +267,42 @@ func (ib *Inbox) handleHost(ctx context.Context, tx *store.Tx, msg Inbound, cont
 	return ib.saveContact(ctx, tx, conv, conversation.RoleHost, session, nil, msg.ReceivedAt)
 }
 
-func (ib *Inbox) hostEffect(ctx context.Context, tx *store.Tx, contact store.HostContact, e conversation.Effect,
+// hostsApplication reads an application a host contact acts on, and locks its student's
+// conversation first: every transaction takes the student's conversation before the student's
+// rows, so a host's answer and the student's own message never deadlock. ok is false when the
+// application is not on one of the contact's hosts' offers (the host then learns nothing).
+func (ib *Inbox) hostsApplication(ctx context.Context, tx *store.Tx, hosts []int64, id int64) (store.ApplicationInfo, bool, error) {
+	app, err := tx.ApplicationByID(ctx, id)
+	if errors.Is(err, store.ErrNotFound) {
+		return app, false, nil
+	}
+	if err != nil {
+		return app, false, err
+	}
+	if !slices.Contains(hosts, app.HostID) {
+		return app, false, nil
+	}
+	if _, err := tx.LockConversation(ctx, app.StudentChannel, app.StudentAddress); err != nil {
+		return app, false, err
+	}
+	return app, true, nil
+}
+
+// reachedHost reports whether an application is one a host may read and write about: the parent
+// agreed and it went to the host (sent, accepted, confirmed).
+func reachedHost(state store.ApplicationState) bool {
+	return state == store.Sent || state == store.Accepted || state == store.Confirmed
+}
+
+func (ib *Inbox) hostEffect(ctx context.Context, tx *store.Tx, hosts []int64, e conversation.Effect,
 	now time.Time) (conversation.Result, error) {
 	switch e := e.(type) {
 	case conversation.AcceptApplication:
-		r, err := tx.Accept(ctx, store.AcceptParams{HostID: contact.HostID, ApplicationID: e.ApplicationID, Now: now,
+		app, ok, err := ib.hostsApplication(ctx, tx, hosts, e.ApplicationID)
+		if err != nil || !ok {
+			return conversation.HostAnswered{Accept: true, Problem: store.ProblemNotFound}, err
+		}
+		r, err := tx.Accept(ctx, store.AcceptParams{HostID: app.HostID, ApplicationID: e.ApplicationID, Now: now,
 			ReleaseDate: ib.cfg.ReleaseDate, ConfirmDays: ib.cfg.ConfirmDays})
 		if err != nil {
 			return nil, err
@@ -246,12 +315,16 @@ func (ib *Inbox) hostEffect(ctx context.Context, tx *store.Tx, contact store.Hos
 				return nil, err
 			}
 			return answer, ib.tellParent(ctx, tx, r.App, conversation.NoticeAccepted)
-		case "full":
+		case store.ProblemFull:
 			return answer, ib.tellStudent(ctx, tx, r.App, noticeOf(conversation.NoticeFull, r.App))
 		}
 		return answer, nil
 	case conversation.DeclineApplication:
-		app, problem, err := tx.Decline(ctx, contact.HostID, e.ApplicationID)
+		app, ok, err := ib.hostsApplication(ctx, tx, hosts, e.ApplicationID)
+		if err != nil || !ok {
+			return conversation.HostAnswered{Problem: store.ProblemNotFound}, err
+		}
+		app, problem, err := tx.Decline(ctx, app.HostID, e.ApplicationID)
 		if err != nil {
 			return nil, err
 		}
@@ -264,12 +337,9 @@ func (ib *Inbox) hostEffect(ctx context.Context, tx *store.Tx, contact store.Hos
 		}
 		return answer, nil
 	case conversation.RelayToStudent:
-		app, err := tx.ApplicationByID(ctx, e.ApplicationID)
-		if errors.Is(err, store.ErrNotFound) || err == nil && (app.HostID != contact.HostID || !app.State.Live()) {
-			return conversation.Relayed{}, nil // not the host's: it learns nothing
-		}
-		if err != nil {
-			return nil, err
+		app, ok, err := ib.hostsApplication(ctx, tx, hosts, e.ApplicationID)
+		if err != nil || !ok || !reachedHost(app.State) {
+			return conversation.Relayed{}, err // not the host's, or not yet agreed by the parent: nothing
 		}
 		if err := tx.RecordRelay(ctx, app.ID, "host_to_student", e.Text, now); err != nil {
 			return nil, err
@@ -284,31 +354,28 @@ func (ib *Inbox) hostEffect(ctx context.Context, tx *store.Tx, contact store.Hos
 	return nil, fmt.Errorf("unknown host effect %T", e)
 }
 
-// linkHost links a host contact's Telegram chat with a single-use code ("/start host-CODE").
+// linkHost links a host contact's Telegram chat with a single-use code ("/start host-CODE"). A code
+// that does not work gets a short answer and changes nothing (the chat may be a student's).
 func (ib *Inbox) linkHost(ctx context.Context, tx *store.Tx, msg Inbound, code string, now time.Time) error {
 	contact, err := tx.LinkTelegram(ctx, code, msg.Address, now)
-	lang := "fr"
-	var reply conversation.Reply
-	switch {
-	case errors.Is(err, store.ErrNotFound):
+	if errors.Is(err, store.ErrNotFound) {
 		ib.log.InfoContext(ctx, "host link code refused", slog.String("channel", string(msg.Channel)))
-		reply = ib.machine.HostLinkInvalid(lang)
-	case err != nil:
+		conv := store.Conversation{Channel: string(msg.Channel), Address: msg.Address}
+		return ib.reply(ctx, tx, conv, "fr", []conversation.Reply{ib.machine.HostLinkInvalid("fr")}, 0)
+	}
+	if err != nil {
 		return err
-	default:
-		lang = contact.Lang
-		host, err := tx.HostName(ctx, contact.HostID)
-		if err != nil {
-			return err
-		}
-		reply = ib.machine.HostLinked(lang, contact.Name, host)
+	}
+	host, err := tx.HostName(ctx, contact.HostID)
+	if err != nil {
+		return err
 	}
 	conv, err := tx.LockConversation(ctx, string(msg.Channel), msg.Address)
 	if err != nil {
 		return err
 	}
-	return ib.saveContact(ctx, tx, conv, conversation.RoleHost, conversation.ContactSession{Lang: lang},
-		[]conversation.Reply{reply}, msg.ReceivedAt)
+	return ib.saveContact(ctx, tx, conv, conversation.RoleHost, conversation.ContactSession{Lang: contact.Lang},
+		[]conversation.Reply{ib.machine.HostLinked(contact.Lang, contact.Name, host)}, msg.ReceivedAt)
 }
 
 // looksLikeHostCommand reports whether a stranger's message is shaped like a host's answer

@@ -73,7 +73,7 @@ func (m *Machine) HostStep(s ContactSession, in HostInput) ContactOutput {
 		c.say(c.tr("host_help", data{"Host": in.Host}))
 		return c.output()
 	}
-	verb, id, text := parseHostMessage(c.words, c.text)
+	verb, id, text := parseHostMessage(c.words, c.text, in.Apps)
 	if verb == "ask" && c.s.Pending == "ask" && id == 0 {
 		id = c.s.pendingApp()
 	}
@@ -95,12 +95,15 @@ func hostButton(key string) (verb string, id int64, ok bool) {
 	return parts[1], id, true
 }
 
-// parseHostMessage reads "OUI 1042", "1042 non", "non" or a question ("1042 Quels horaires ?").
-func parseHostMessage(words []string, text string) (verb string, id int64, question string) {
+// parseHostMessage reads "OUI 1042", "1042 non", "non" or a question ("1042 Quels horaires ?"). In
+// an answer any number is the reference (an unknown one is refused, never taken for another); a
+// question starts with a reference only when it is one of the host's, so "3 jours ?" is a question.
+func parseHostMessage(words []string, text string, apps []HostApp) (verb string, id int64, question string) {
 	var rest []string
+	var number int64
 	for _, w := range words {
-		if n, err := strconv.ParseInt(strings.TrimPrefix(w, "#"), 10, 64); err == nil && id == 0 && n > 0 {
-			id = n
+		if n, err := strconv.ParseInt(strings.TrimPrefix(w, "#"), 10, 64); err == nil && number == 0 && n > 0 {
+			number = n
 			continue
 		}
 		rest = append(rest, w)
@@ -108,19 +111,28 @@ func parseHostMessage(words []string, text string) (verb string, id int64, quest
 	if len(rest) == 1 {
 		switch rest[0] {
 		case "oui", "yes", "ok", "accepte", "accepter", "accept":
-			return "yes", id, ""
+			return "yes", number, ""
 		case "non", "no", "refuse", "refuser", "decline":
-			return "no", id, ""
+			return "no", number, ""
 		}
 	}
-	question = text
-	if id != 0 {
-		// Drop the reference typed before the question.
-		if f := strings.Fields(text); len(f) > 1 && strings.TrimPrefix(f[0], "#") == strconv.FormatInt(id, 10) {
-			question = strings.TrimSpace(strings.TrimPrefix(strings.TrimPrefix(text, f[0]), " "))
+	f := strings.Fields(text)
+	if len(f) > 1 {
+		if n, err := strconv.ParseInt(strings.TrimPrefix(f[0], "#"), 10, 64); err == nil && hasApp(apps, n) {
+			return "ask", n, strings.TrimSpace(strings.TrimPrefix(text, f[0]))
 		}
 	}
-	return "ask", id, question
+	return "ask", 0, text
+}
+
+// hasApp reports whether id is one of the host's applications.
+func hasApp(apps []HostApp, id int64) bool {
+	for _, a := range apps {
+		if a.ID == id {
+			return true
+		}
+	}
+	return false
 }
 
 // hostDo accepts, declines or relays for application id (0: the only one waiting, or ask which).

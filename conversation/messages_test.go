@@ -18,7 +18,7 @@ var dynamicIDs = map[string][]string{
 	"weekday_":        {"1", "2", "3", "4", "5", "6", "7"},
 	"month_":          {"1", "2", "3", "4", "5", "6", "7", "8", "9", "10", "11", "12"},
 	"parent_notice_":  {"sent", "accepted", "declined", "confirmed", "withdrawn", "day_before"},
-	"host_notice_":    {"withdrawn", "cancelled", "confirmed", "student_answer", "expired"},
+	"host_notice_":    {"withdrawn", "cancelled", "confirmed", "student_answer", "expired", "erased"},
 	"student_notice_": {"parent_refused", "accepted", "declined", "full", "withdrawn", "day_before", "expired"},
 	"apply_":          {"full", "not_week", "closed", "too_young", "already", "too_many", "not_found", "placed", "no_consent"},
 	"status_": {"draft", "awaiting_parent", "sent", "accepted", "confirmed", "declined", "withdrawn",

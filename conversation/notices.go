@@ -25,6 +25,7 @@ const (
 	NoticeDayBefore         NoticeKind = "day_before"         // student and parent: the stage starts tomorrow
 	NoticeExpired           NoticeKind = "expired"            // student and host: the place was not confirmed in time
 	NoticeParentUnreachable NoticeKind = "parent_unreachable" // student: the parent's number cannot be reached
+	NoticeErased            NoticeKind = "erased"             // host: a request withdrawn because the student erased their data
 )
 
 // Notice is what the message about an event needs to say. Only the fields of its kind are used.
@@ -74,7 +75,7 @@ func (m *Machine) HostNotice(lang string, n Notice) Reply {
 			{Key: "host:no:" + ref, Label: m.textIn(lang, "host_choice_decline", nil)},
 			{Key: "host:ask:" + ref, Label: m.textIn(lang, "host_choice_ask", nil)},
 		}}
-	case NoticeWithdrawn, NoticeCancelled, NoticeConfirmed, NoticeStudentAnswer, NoticeExpired:
+	case NoticeWithdrawn, NoticeCancelled, NoticeConfirmed, NoticeStudentAnswer, NoticeExpired, NoticeErased:
 		return Reply{Text: m.textIn(lang, "host_notice_"+string(n.Kind), d)}
 	}
 	return Reply{}

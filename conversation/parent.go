@@ -111,20 +111,27 @@ func (m *Machine) ParentStep(s ContactSession, in ParentInput) ContactOutput {
 // forChild carries out a yes, a no or a messages request for the child it is about: the one named,
 // else the only one it can be about, else the parent is asked which.
 func (c *contactTurn) forChild(action parentAction, children []Child, rest []string) {
+	// A child named is the one meant, even when there is nothing to do for them: an answer is never
+	// applied to another child.
+	for _, w := range rest {
+		for _, child := range children {
+			if fold.String(child.FirstName) != w {
+				continue
+			}
+			if len(childrenFor(action, []Child{child})) == 0 {
+				c.say(c.tr("parent_nothing_to_answer", data{"Children": child.Name()}))
+				return
+			}
+			c.act(action, child)
+			return
+		}
+	}
 	candidates := childrenFor(action, children)
 	if len(candidates) == 0 {
 		c.say(c.tr("parent_nothing_to_answer", data{"Children": childrenList(children)}))
 		return
 	}
-	for _, w := range rest {
-		for _, child := range candidates {
-			if fold.String(child.FirstName) == w {
-				c.act(action, child)
-				return
-			}
-		}
-	}
-	if len(candidates) == 1 {
+	if len(candidates) == 1 && len(rest) == 0 {
 		c.act(action, candidates[0])
 		return
 	}

@@ -59,6 +59,11 @@ func TestParentAnswers(t *testing.T) {
 		{"empty", []Child{lea}, ContactSession{}, "", nil, "OUI ou NON"},
 		{"5 kB", []Child{lea}, ContactSession{}, strings.Repeat("blabla ", 750), nil, "OUI ou NON"},
 		{"no child at all", nil, ContactSession{}, "oui", nil, "Aucune demande"},
+		{"a named child is never swapped for another", []Child{withConsent(lea, "granted"), withConsent(tom, "refused")},
+			ContactSession{}, "NON TOM", nil, "Aucune demande en attente pour Tom M."},
+		{"yes for a named child already agreed", []Child{withConsent(lea, "granted"), tom}, ContactSession{}, "OUI LÉA", nil,
+			"Aucune demande en attente pour Léa M."},
+		{"an unknown name asks which", []Child{lea}, ContactSession{}, "oui Kevin", nil, "Pour quel enfant ? [Léa M.]"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -125,6 +130,9 @@ func TestHostAnswers(t *testing.T) {
 			[]Effect{RelayToStudent{1042, "As-tu un vélo ?"}}, ""},
 		{"question to an accepted student", accepted, ContactSession{}, "Rendez-vous à 9h", "", []Effect{RelayToStudent{1042, "Rendez-vous à 9h"}}, ""},
 		{"yes when none waits", accepted, ContactSession{}, "oui", "", nil, "Aucune demande"},
+		{"a question starting with a number", one, ContactSession{}, "3 jours ?", "", []Effect{RelayToStudent{1042, "3 jours ?"}}, ""},
+		{"a number alone is a question", one, ContactSession{}, "1", "", []Effect{RelayToStudent{1042, "1"}}, ""},
+		{"yes with an unknown ref is not taken for another", one, ContactSession{}, "OUI 99", "", []Effect{AcceptApplication{99}}, ""},
 		{"button accept", two, ContactSession{}, "", "host:yes:7", []Effect{AcceptApplication{7}}, ""},
 		{"button decline", two, ContactSession{}, "", "host:no:1042", []Effect{DeclineApplication{1042}}, ""},
 		{"button question, then the text", two, ContactSession{}, "", "host:ask:7", nil, "Écrivez votre question"},

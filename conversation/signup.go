@@ -257,6 +257,12 @@ func (t *turn) registered() bool {
 		return true
 	}
 	t.s.Profile.StudentID = r.StudentID
+	if r.ParentStopped {
+		// The parent once sent STOP: they cannot be asked. Another number, then.
+		t.preface(t.tr("student_notice_parent_unreachable", data{"Phone": maskPhone(t.s.Profile.ParentPhone)}))
+		t.goTo(AskParentPhone)
+		return true
+	}
 	t.preface(t.tr("registered", data{"Name": t.s.Profile.FirstName}))
 	t.goTo(Menu)
 	return true

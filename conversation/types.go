@@ -231,8 +231,12 @@ type SchoolsFound struct{ Schools []School }
 // SectorsFound answers FindSectors, best match first (at most 5).
 type SectorsFound struct{ Sectors []Sector }
 
-// Registered answers Register.
-type Registered struct{ StudentID int64 }
+// Registered answers Register. ParentStopped says the parent's number sent STOP to stagebot: they
+// cannot be asked to agree.
+type Registered struct {
+	StudentID     int64
+	ParentStopped bool
+}
 
 // OffersFound answers SearchOffers with one page and the total count.
 type OffersFound struct {

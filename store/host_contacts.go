@@ -13,10 +13,10 @@ import (
 const hostContactColumns = `id, host_id, name, COALESCE(phone, '') AS phone, COALESCE(email, '') AS email, lang,
 	COALESCE(telegram_chat_id, '') AS telegram_chat_id`
 
-// HostContactByAddress finds the host contact writing from a channel's address: the phone (E.164)
-// on "sms" and "whatsapp", the linked chat on "telegram". A phone listed for several hosts gives the
-// contact registered first. ErrNotFound when nobody matches or the channel is another.
-func (c Conn) HostContactByAddress(ctx context.Context, channel, address string) (HostContact, error) {
+// HostContactsByAddress finds the host contacts writing from a channel's address: the phone (E.164)
+// on "sms" and "whatsapp", the linked chat on "telegram". One person may be a contact of several
+// hosts. ErrNotFound when nobody matches or the channel is another.
+func (c Conn) HostContactsByAddress(ctx context.Context, channel, address string) ([]HostContact, error) {
 	var column string
 	switch channel {
 	case "sms", "whatsapp":
@@ -24,14 +24,17 @@ func (c Conn) HostContactByAddress(ctx context.Context, channel, address string)
 	case "telegram":
 		column = "telegram_chat_id"
 	default:
-		return HostContact{}, fmt.Errorf("host contact on %q: %w", channel, ErrNotFound)
+		return nil, fmt.Errorf("host contact on %q: %w", channel, ErrNotFound)
 	}
-	var hc HostContact
-	if err := c.get(ctx, &hc, `SELECT `+hostContactColumns+` FROM host_contacts WHERE `+column+` = $1
-		ORDER BY id LIMIT 1`, address); err != nil {
-		return HostContact{}, fmt.Errorf("host contact on %s: %w", channel, err)
+	var contacts []HostContact
+	if err := c.all(ctx, &contacts, `SELECT `+hostContactColumns+` FROM host_contacts WHERE `+column+` = $1
+		ORDER BY id`, address); err != nil {
+		return nil, fmt.Errorf("host contacts on %s: %w", channel, err)
 	}
-	return hc, nil
+	if len(contacts) == 0 {
+		return nil, fmt.Errorf("host contact on %s: %w", channel, ErrNotFound)
+	}
+	return contacts, nil
 }
 
 // CreateLinkCode makes a single-use code, valid for ttl from now, with which a host contact links
@@ -58,8 +61,8 @@ func (c Conn) CreateLinkCode(ctx context.Context, contactID int64, ttl time.Dura
 }
 
 // LinkTelegram uses a link code, in one transaction: the code's contact gets chatID as their
-// Telegram chat (a chat linked to another contact before is unlinked there first) and the code is
-// spent. A used, expired or unknown code is ErrNotFound.
+// Telegram chat and the code is spent. One person may link the same chat for several hosts. A used,
+// expired or unknown code is ErrNotFound.
 func (c Conn) LinkTelegram(ctx context.Context, code, chatID string, now time.Time) (HostContact, error) {
 	if chatID == "" {
 		return HostContact{}, errors.New("link telegram: empty chat id")
@@ -70,10 +73,6 @@ func (c Conn) LinkTelegram(ctx context.Context, code, chatID string, now time.Ti
 		if err := c.get(ctx, &contactID, `UPDATE host_link_codes SET used_at = $2
 			WHERE code = $1 AND used_at IS NULL AND expires_at > $2 RETURNING contact_id`, code, now); err != nil {
 			return fmt.Errorf("link code: %w", err)
-		}
-		if _, err := c.q.ExecContext(ctx, `UPDATE host_contacts SET telegram_chat_id = NULL
-			WHERE telegram_chat_id = $1 AND id <> $2`, chatID, contactID); err != nil {
-			return fmt.Errorf("unlink telegram chat: %w", err)
 		}
 		if err := c.get(ctx, &hc, `UPDATE host_contacts SET telegram_chat_id = $1 WHERE id = $2
 			RETURNING `+hostContactColumns, chatID, contactID); err != nil {

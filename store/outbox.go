@@ -21,6 +21,7 @@ type OutboxMessage struct {
 	CreatedAt         time.Time       `db:"created_at"`
 	PartsSent         int             `db:"parts_sent"` // parts of a long message already sent
 	Proactive         bool            `db:"proactive"`  // not an answer to the person's last message
+	StudentID         *int64          `db:"-"`          // the student it is about, erased with them
 }
 
 // Enqueue adds a message to the outbox and wakes the senders listening on "outbox" when the
@@ -30,8 +31,9 @@ func (c Conn) Enqueue(ctx context.Context, m OutboxMessage) (int64, error) {
 		m.Choices = json.RawMessage("[]")
 	}
 	var id int64
-	if err := c.get(ctx, &id, `INSERT INTO outbox (channel, address, lang, body, choices, proactive)
-		VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`, m.Channel, m.Address, m.Lang, m.Body, m.Choices, m.Proactive); err != nil {
+	if err := c.get(ctx, &id, `INSERT INTO outbox (channel, address, lang, body, choices, proactive, student_id)
+		VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`, m.Channel, m.Address, m.Lang, m.Body, m.Choices, m.Proactive,
+		m.StudentID); err != nil {
 		return 0, fmt.Errorf("enqueue: %w", err)
 	}
 	if _, err := c.q.ExecContext(ctx, `SELECT pg_notify('outbox', '')`); err != nil {

@@ -83,6 +83,17 @@ func (c Conn) HostPending(ctx context.Context, hostID int64) ([]ApplicationInfo,
 	return apps, nil
 }
 
+// HostActive lists the applications a host can still write about on its offers: waiting for its
+// answer (sent), accepted, or confirmed; never one whose parent has not agreed. Oldest first.
+func (c Conn) HostActive(ctx context.Context, hostIDs []int64) ([]ApplicationInfo, error) {
+	var apps []ApplicationInfo
+	if err := c.all(ctx, &apps, applicationInfo+` WHERE h.id = ANY($1) AND a.state IN ('sent', 'accepted', 'confirmed')
+		ORDER BY a.updated_at, a.id`, pq.Array(hostIDs)); err != nil {
+		return nil, fmt.Errorf("active applications of hosts: %w", err)
+	}
+	return apps, nil
+}
+
 // AcceptParams are a host's acceptance of an application.
 type AcceptParams struct {
 	HostID        int64

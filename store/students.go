@@ -123,6 +123,10 @@ func (c Conn) EraseStudent(ctx context.Context, id int64) error {
 		if err := c.EraseMessages(ctx, "sms", parentPhone); err != nil {
 			return err
 		}
+		if _, err := c.q.ExecContext(ctx, `DELETE FROM conversations WHERE channel IN ('sms', 'whatsapp')
+			AND address = $1`, parentPhone); err != nil {
+			return fmt.Errorf("erase parent's conversation: %w", err)
+		}
 	case !errors.Is(err, ErrNotFound):
 		return fmt.Errorf("erase parent: %w", err)
 	}
@@ -130,8 +134,8 @@ func (c Conn) EraseStudent(ctx context.Context, id int64) error {
 }
 
 // EraseMessages deletes the texts received from and sent to one person: inbound messages keep only
-// their provider id (so a late repeat is still recognised), the outbox rows already sent go, and so
-// does the memory that they were unreachable. A phone number is erased on SMS and WhatsApp both
+// their provider id (so a late repeat is still recognised), their outbox rows go, sent or waiting
+// (but the one a sender is sending), and so does the memory that they were unreachable. A phone number is erased on SMS and WhatsApp both
 // (a WhatsApp message may have gone by SMS).
 func (c Conn) EraseMessages(ctx context.Context, channel, address string) error {
 	channels := []string{channel}
@@ -144,8 +148,8 @@ func (c Conn) EraseMessages(ctx context.Context, channel, address string) error 
 			return fmt.Errorf("erase inbound messages: %w", err)
 		}
 		if _, err := c.q.ExecContext(ctx, `DELETE FROM outbox WHERE channel = $1 AND address = $2
-			AND status <> 'pending' AND status <> 'sending'`, ch, address); err != nil {
-			return fmt.Errorf("erase sent messages: %w", err)
+			AND status <> 'sending'`, ch, address); err != nil {
+			return fmt.Errorf("erase messages: %w", err)
 		}
 		if _, err := c.q.ExecContext(ctx, `DELETE FROM unreachable WHERE channel = $1 AND address = $2`, ch, address); err != nil {
 			return fmt.Errorf("erase unreachable: %w", err)
