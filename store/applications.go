@@ -159,8 +159,12 @@ func (c Conn) apply(ctx context.Context, p ApplyParams) (ApplyResult, error) {
 		state = Sent
 	}
 	var id int64
-	err = c.get(ctx, &id, `INSERT INTO applications (student_id, offer_id, week_start, state, motivation)
-		VALUES ($1, $2, $3, $4, $5) RETURNING id`, p.StudentID, p.OfferID, student.StageWeek, state, p.Motivation)
+	at := p.Today // the caller's clock: a test's, or now
+	if at.IsZero() {
+		at = time.Now()
+	}
+	err = c.get(ctx, &id, `INSERT INTO applications (student_id, offer_id, week_start, state, motivation, created_at, updated_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $6) RETURNING id`, p.StudentID, p.OfferID, student.StageWeek, state, p.Motivation, at)
 	if IsUniqueViolation(err) {
 		return refuse(conversation.ApplyAlready)
 	}
