@@ -2,6 +2,7 @@ package bot
 
 import (
 	"context"
+	"errors"
 	"time"
 
 	"stagebot/conversation"
@@ -44,25 +45,37 @@ func (ib *Inbox) DayBefore(ctx context.Context) (int, error) {
 }
 
 // ExpireOverdue expires the places hosts accepted and students did not confirm in time, freeing
-// them, and tells the students and the hosts. It returns how many expired.
+// them, and tells the students and the hosts. Each is expired in a transaction of its own that takes
+// the student's conversation first, like every other transaction. It returns how many expired.
 func (ib *Inbox) ExpireOverdue(ctx context.Context) (int, error) {
 	now := ib.cfg.Now()
+	ids, err := ib.store.Overdue(ctx, now)
+	if err != nil {
+		return 0, err
+	}
 	n := 0
-	err := ib.store.InTx(ctx, func(tx *store.Tx) error {
-		apps, err := tx.ExpireOverdue(ctx, now)
-		if err != nil {
-			return err
-		}
-		n = len(apps)
-		for _, app := range apps {
+	for _, id := range ids {
+		err := ib.store.InTx(ctx, func(tx *store.Tx) error {
+			app, err := tx.ApplicationByID(ctx, id)
+			if err != nil {
+				return err
+			}
+			if _, err := tx.LockConversation(ctx, app.StudentChannel, app.StudentAddress); err != nil {
+				return err
+			}
+			app, expired, err := tx.ExpireIfOverdue(ctx, id, now)
+			if err != nil || !expired {
+				return err
+			}
+			n++
 			if err := ib.tellStudent(ctx, tx, app, noticeOf(conversation.NoticeExpired, app)); err != nil {
 				return err
 			}
-			if err := ib.tellHost(ctx, tx, app, noticeOf(conversation.NoticeExpired, app)); err != nil {
-				return err
-			}
+			return ib.tellHost(ctx, tx, app, noticeOf(conversation.NoticeExpired, app))
+		})
+		if err != nil && !errors.Is(err, store.ErrNotFound) { // erased meanwhile: nothing to expire
+			return n, err
 		}
-		return nil
-	})
-	return n, err
+	}
+	return n, nil
 }

@@ -40,12 +40,15 @@ const (
 // The parent withdraws every live application when they refuse or withdraw their consent; the
 // system declines a sent application when the offer is full, cancels the others when the student
 // confirms a stage, and expires those left unanswered or unconfirmed.
-var transitions = map[ApplicationState]map[ApplicationState][]Actor{
-	Draft:          {AwaitingParent: {ByStudent}, Withdrawn: {ByStudent, ByParent}},
-	AwaitingParent: {Sent: {ByParent}, Withdrawn: {ByStudent, ByParent}, Expired: {BySystem}, Cancelled: {BySystem}},
-	Sent:           {Accepted: {ByHost}, Declined: {ByHost, BySystem}, Withdrawn: {ByStudent, ByParent}, Expired: {BySystem}, Cancelled: {BySystem}},
-	Accepted:       {Confirmed: {ByStudent}, Withdrawn: {ByStudent, ByParent}, Expired: {BySystem}, Cancelled: {BySystem}},
-	Confirmed:      {Withdrawn: {ByStudent, ByParent}},
+// It is a function, so that nothing can change the table.
+func transitions() map[ApplicationState]map[ApplicationState][]Actor {
+	return map[ApplicationState]map[ApplicationState][]Actor{
+		Draft:          {AwaitingParent: {ByStudent}, Withdrawn: {ByStudent, ByParent}},
+		AwaitingParent: {Sent: {ByParent}, Withdrawn: {ByStudent, ByParent}, Expired: {BySystem}, Cancelled: {BySystem}},
+		Sent:           {Accepted: {ByHost}, Declined: {ByHost, BySystem}, Withdrawn: {ByStudent, ByParent}, Expired: {BySystem}, Cancelled: {BySystem}},
+		Accepted:       {Confirmed: {ByStudent}, Withdrawn: {ByStudent, ByParent}, Expired: {BySystem}, Cancelled: {BySystem}},
+		Confirmed:      {Withdrawn: {ByStudent, ByParent}},
+	}
 }
 
 // ErrTransition is returned when an application cannot move to the asked state, or not by that actor.
@@ -53,7 +56,7 @@ var ErrTransition = errors.New("store: application transition not allowed")
 
 // CanMove reports whether actor may move an application from one state to another.
 func CanMove(from, to ApplicationState, actor Actor) bool {
-	for _, a := range transitions[from][to] {
+	for _, a := range transitions()[from][to] {
 		if a == actor {
 			return true
 		}
@@ -63,7 +66,7 @@ func CanMove(from, to ApplicationState, actor Actor) bool {
 
 // Live reports whether an application in state s is still in progress or holds a stage.
 func (s ApplicationState) Live() bool {
-	_, ok := transitions[s]
+	_, ok := transitions()[s]
 	return ok
 }
 

@@ -273,17 +273,29 @@ func (c Conn) Confirm(ctx context.Context, studentID, applicationID int64, now t
 	return res, err
 }
 
-// ExpireOverdue expires the accepted applications whose confirm_by has passed at now, freeing
-// their places, and returns them (PreviousState accepted) so their students and hosts can be told.
-// Rows another transaction holds are skipped: a later run takes them.
-func (c Conn) ExpireOverdue(ctx context.Context, now time.Time) ([]ApplicationInfo, error) {
+// Overdue lists the accepted applications whose confirm_by has passed at now, without locking them.
+func (c Conn) Overdue(ctx context.Context, now time.Time) ([]int64, error) {
+	var ids []int64
+	if err := c.all(ctx, &ids, `SELECT id FROM applications WHERE state = 'accepted' AND confirm_by <= $1 ORDER BY id`,
+		now); err != nil {
+		return nil, fmt.Errorf("overdue applications: %w", err)
+	}
+	return ids, nil
+}
+
+// ExpireIfOverdue expires one accepted application whose confirm_by has passed at now and returns
+// it; ok is false when it is not (any more) overdue.
+func (c Conn) ExpireIfOverdue(ctx context.Context, id int64, now time.Time) (ApplicationInfo, bool, error) {
 	var apps []ApplicationInfo
 	err := c.atomically(ctx, func(c Conn) error {
 		var err error
-		apps, err = c.moveAll(ctx, `state = 'accepted' AND confirm_by <= $1`, []any{now}, Expired, BySystem, "SKIP LOCKED")
+		apps, err = c.moveAll(ctx, `id = $1 AND state = 'accepted' AND confirm_by <= $2`, []any{id, now}, Expired, BySystem)
 		return err
 	})
-	return apps, err
+	if err != nil || len(apps) == 0 {
+		return ApplicationInfo{}, false, err
+	}
+	return apps[0], true, nil
 }
 
 // moveAll locks the applications matching where (on applications, with args) in id order, moves

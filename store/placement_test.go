@@ -324,9 +324,17 @@ func TestExpireOverdue(t *testing.T) {
 		ConfirmDays: 7}); err != nil {
 		t.Fatal(err)
 	}
-	expired, err := w.s.ExpireOverdue(w.ctx, today.AddDate(0, 0, 8))
-	if err != nil || !slices.Equal(ids(expired), []int64{app1}) || expired[0].PreviousState != store.Accepted {
-		t.Errorf("expired %v, %v", ids(expired), err)
+	at := today.AddDate(0, 0, 8)
+	overdue, err := w.s.Overdue(w.ctx, at)
+	if err != nil || !slices.Equal(overdue, []int64{app1}) {
+		t.Fatalf("overdue %v, %v", overdue, err)
+	}
+	expired, ok, err := w.s.ExpireIfOverdue(w.ctx, app1, at)
+	if err != nil || !ok || expired.PreviousState != store.Accepted {
+		t.Errorf("expired %+v, %v, %v", expired, ok, err)
+	}
+	if _, ok, err := w.s.ExpireIfOverdue(w.ctx, app2, at); err != nil || ok {
+		t.Errorf("expired an application still in time: %v, %v", ok, err)
 	}
 	if w.state(app1) != store.Expired || w.state(app2) != store.Accepted {
 		t.Errorf("states %s %s", w.state(app1), w.state(app2))
