@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -444,4 +445,46 @@ func bodies(ms []twiliotest.Message) []string {
 		out[i] = m.To + ": " + m.Body
 	}
 	return out
+}
+
+// serve runs until stopped: it answers on its address, registers the Telegram webhook with its
+// secret and both command menus, and returns cleanly when its context ends.
+func TestServeRunsAndStops(t *testing.T) {
+	r := newRig(t, storetest.New(t))
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := l.Addr().String()
+	l.Close()
+	r.svc.cfg.HTTPAddr = addr
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- r.svc.run(ctx) }()
+	var resp *http.Response
+	for range 100 {
+		if resp, err = http.Get("http://" + addr + "/healthz"); err == nil {
+			break
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	if err != nil {
+		t.Fatalf("serve does not answer: %v", err)
+	}
+	resp.Body.Close()
+	if url, secret := r.tg.Webhook(); url != publicURL+"/webhooks/telegram" || secret != tgSecret {
+		t.Errorf("webhook registered as %q with secret %q", url, secret)
+	}
+	if menus := r.tg.Commands(); len(menus[""]) == 0 || len(menus["en"]) == 0 {
+		t.Errorf("command menus: %v", menus)
+	}
+	cancel()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Errorf("serve stopped with %v", err)
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatal("serve did not stop")
+	}
 }
