@@ -41,11 +41,8 @@ func (t *turn) showAskLastInitial() { t.say(t.tr("ask_last_initial", nil)) }
 // onLastInitial keeps the first letter of what was typed ("M", "m.", "Martin" → "M").
 func (t *turn) onLastInitial() {
 	initial := ""
-	for _, r := range t.text {
-		if unicode.IsLetter(r) {
-			initial = string(unicode.ToUpper(r))
-		}
-		break
+	if r, _ := utf8.DecodeRuneInString(t.text); unicode.IsLetter(r) {
+		initial = string(unicode.ToUpper(r))
 	}
 	if initial == "" || utf8.RuneCountInString(t.text) > maxFirstName {
 		t.refuse(t.tr("last_initial_invalid", nil))

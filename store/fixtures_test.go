@@ -16,7 +16,6 @@ var (
 	week     = day("2027-01-11") // the stage week's Monday
 	today    = day("2026-12-01") // before the week
 	adult    = day("2012-03-01") // 14 well before the week
-	tooYoung = day("2013-01-01") // may be 13 on 2027-01-11 (born in January 2013)
 	repUAI   = "0753937X"        // a REP collège
 	otherUAI = "0752526N"        // not REP
 )

@@ -107,7 +107,7 @@ func (a *Adapter) Parts(lang string, reply conversation.Reply) []bot.Part {
 	msgs := a.renderer.Telegram(reply).Split()
 	parts := make([]bot.Part, len(msgs))
 	for i, m := range msgs {
-		parts[i] = bot.Part{Text: m.Text, Buttons: m.Buttons}
+		parts[i] = bot.Part(m)
 	}
 	return parts
 }

@@ -11,6 +11,7 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"fmt"
+	"net/url"
 	"os"
 	"strings"
 	"sync"
@@ -45,15 +46,7 @@ func Main(m *testing.M) {
 func run(m *testing.M) int {
 	ctx := context.Background()
 	srv := &server{templates: map[string]string{}, prefix: "t" + randomHex(4)}
-	if url := os.Getenv("DATABASE_URL"); url != "" {
-		base, err := pq.ParseURL(url)
-		if err != nil && !strings.Contains(url, "=") {
-			fmt.Fprintln(os.Stderr, "storetest: DATABASE_URL:", err)
-			return 2
-		}
-		if err != nil || base == "" {
-			base = url
-		}
+	if base := os.Getenv("DATABASE_URL"); base != "" {
 		srv.urlFor = func(db string) string { return withDatabase(base, db) }
 	} else {
 		cluster, err := localpg.Start(ctx)
@@ -150,8 +143,13 @@ func (srv *server) template(ctx context.Context, name string, prepare Prepare) (
 	return tmpl, nil
 }
 
-// withDatabase replaces the database name in a key=value connection string.
+// withDatabase replaces the database name in a connection string, a URL (postgres://…/name) or
+// key=value pairs (dbname=name).
 func withDatabase(conninfo, database string) string {
+	if u, err := url.Parse(conninfo); err == nil && (u.Scheme == "postgres" || u.Scheme == "postgresql") {
+		u.Path = "/" + database
+		return u.String()
+	}
 	var parts []string
 	for _, f := range strings.Fields(conninfo) {
 		if !strings.HasPrefix(f, "dbname=") {
