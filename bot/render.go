@@ -62,7 +62,7 @@ func (r *Renderer) SMS(lang string, reply conversation.Reply) string {
 
 // WhatsApp renders reply for WhatsApp in lang: the text alone when there is no choice; otherwise
 // the text, a blank line, one line per choice ("1 Label", numbered from 1 in order) and the hint
-// ("Réponds 1, 2 ou 3"). Nothing is folded: WhatsApp has no segments. Trailing whitespace of the
+// ("Répondre 1, 2 ou 3"). Nothing is folded: WhatsApp has no segments. Trailing whitespace of the
 // text is dropped before a menu.
 func (r *Renderer) WhatsApp(lang string, reply conversation.Reply) string {
 	return r.menu(r.language(lang), reply)

@@ -39,13 +39,13 @@ func TestSMS(t *testing.T) {
 			"Ta candidature est envoyée à l'hotel \"Le Marais\". Bonne chance !"},
 		{"fr one choice", "fr",
 			conversation.Reply{Text: "C’est noté.", Choices: choices("Menu")},
-			"C'est noté.\n\n1 Menu\nRéponds 1"},
+			"C'est noté.\n\n1 Menu\nRépondre 1"},
 		{"fr two choices", "fr",
 			conversation.Reply{Text: "Tu confirmes ?", Choices: choices("Oui", "Non")},
-			"Tu confirmes ?\n\n1 Oui\n2 Non\nRéponds 1 ou 2"},
+			"Tu confirmes ?\n\n1 Oui\n2 Non\nRépondre 1 ou 2"},
 		{"fr three choices", "fr",
 			conversation.Reply{Text: "Que veux-tu faire ?\n", Choices: choices("Chercher un stage", "Être rappelé", "Arrêter")},
-			"Que veux-tu faire ?\n\n1 Chercher un stage\n2 Etre rappelé\n3 Arreter\nRéponds 1, 2 ou 3"},
+			"Que veux-tu faire ?\n\n1 Chercher un stage\n2 Etre rappelé\n3 Arreter\nRépondre 1, 2 ou 3"},
 		{"en three choices", "en",
 			conversation.Reply{Text: "What now?", Choices: choices("Search", "My applications", "Help")},
 			"What now?\n\n1 Search\n2 My applications\n3 Help\nReply 1, 2 or 3"},
@@ -57,7 +57,7 @@ func TestSMS(t *testing.T) {
 			"Pick\n\n1 a\n2 b\n3 c\n4 d\nReply 1, 2, 3 or 4"},
 		{"language without catalog renders as French", "xx",
 			conversation.Reply{Text: "Prête ?", Choices: choices("Oui")},
-			"Prete ?\n\n1 Oui\nRéponds 1"},
+			"Prete ?\n\n1 Oui\nRépondre 1"},
 	}
 	for _, tt := range tests {
 		got := r.SMS(tt.lang, tt.reply)
@@ -81,7 +81,7 @@ func TestFoldsToGSM(t *testing.T) {
 func TestWhatsAppDoesNotFold(t *testing.T) {
 	r := newTestRenderer(t)
 	reply := conversation.Reply{Text: "Tu es prête ? 🎉", Choices: choices("Être rappelé", "Arrêter")}
-	want := "Tu es prête ? 🎉\n\n1 Être rappelé\n2 Arrêter\nRéponds 1 ou 2"
+	want := "Tu es prête ? 🎉\n\n1 Être rappelé\n2 Arrêter\nRépondre 1 ou 2"
 	if got := r.WhatsApp("fr", reply); got != want {
 		t.Errorf("WhatsApp =\n%q\nwant\n%q", got, want)
 	}
@@ -230,13 +230,13 @@ func TestConsole(t *testing.T) {
 		want    string
 	}{
 		{conversation.SMS, "fr", menu,
-			"Tu cherches où ?\n\n1 Près du collège\n2 Tout Paris\n3 Arreter\nRéponds 1, 2 ou 3\n[SMS: 1 segment, GSM-7]"},
+			"Tu cherches où ?\n\n1 Près du collège\n2 Tout Paris\n3 Arreter\nRépondre 1, 2 ou 3\n[SMS: 1 segment, GSM-7]"},
 		{conversation.SMS, "fr", conversation.Reply{Text: "Bravo 🎉"},
 			"Bravo 🎉\n[SMS: 1 segment, UCS-2]"},
 		{conversation.SMS, "en", conversation.Reply{Text: strings.Repeat("a", 161)},
 			strings.Repeat("a", 161) + "\n[SMS: 2 segments, GSM-7]"},
 		{conversation.WhatsApp, "fr", menu,
-			"Tu cherches où ?\n\n1 Près du collège\n2 Tout Paris\n3 Arrêter\nRéponds 1, 2 ou 3"},
+			"Tu cherches où ?\n\n1 Près du collège\n2 Tout Paris\n3 Arrêter\nRépondre 1, 2 ou 3"},
 		{conversation.Telegram, "fr", menu,
 			"Tu cherches où ?\n\n[ 1 · Près du collège ]  [ 2 · Tout Paris ]\n[ 3 · Arrêter ]"},
 		{conversation.Telegram, "fr", conversation.Reply{Text: "Bonjour"}, "Bonjour"},

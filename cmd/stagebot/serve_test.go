@@ -290,7 +290,7 @@ func TestStudentJourneyOverSignedTwilioWebhooks(t *testing.T) {
 		expect(t, b.String(), want)
 		return b.String()
 	}
-	say("Bonjour", "Réponds 1 ou 2")
+	say("Bonjour", "Répondre 1 ou 2")
 	say("2", "first name")
 	say("Sam", "initial")
 	say("M", "collège")
