@@ -33,7 +33,6 @@ type Store struct {
 // Tx is one database transaction with all the entity methods.
 type Tx struct {
 	Conn
-	tx *sqlx.Tx
 }
 
 // Open connects to databaseURL and checks the connection.
@@ -72,7 +71,7 @@ func (s *Store) InTx(ctx context.Context, fn func(tx *Tx) error) error {
 	if err != nil {
 		return fmt.Errorf("begin transaction: %w", err)
 	}
-	tx := &Tx{Conn: Conn{q: sqlTx}, tx: sqlTx}
+	tx := &Tx{Conn: Conn{q: sqlTx}}
 	if err := fn(tx); err != nil {
 		_ = sqlTx.Rollback()
 		return err
