@@ -46,12 +46,12 @@ func BenchmarkSearchOffers(b *testing.B) {
 	ctx := context.Background()
 	s := storetest.NewFrom(b, "demo", demoCatalog)
 	var studentID int64
-	if err := s.DB().Get(&studentID, `INSERT INTO parents (phone) VALUES ('+33612345678') RETURNING id`); err != nil {
+	if err := s.DB().Get(&studentID, `INSERT INTO parents (phone, created_at) VALUES ('+33612345678', $1) RETURNING id`, transcriptClock()); err != nil {
 		b.Fatal(err)
 	}
 	id, err := s.RegisterStudent(ctx, store.RegisterParams{Channel: "sms", Address: "+33639989999", FirstName: "Léa",
 		SchoolName: "Voltaire", StageWeek: transcriptClock().AddDate(0, 0, 50), BirthMonth: transcriptClock().AddDate(-14, 0, 0),
-		ParentPhone: "+33612345678", Lang: "fr"})
+		ParentPhone: "+33612345678", Lang: "fr", At: transcriptClock()})
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"stagebot/clock"
 	"stagebot/conversation"
 	"stagebot/store"
 )
@@ -28,7 +29,7 @@ type Console struct {
 	Address  string // the person's phone number (E.164) or Telegram chat id
 	In       io.Reader
 	Out      io.Writer
-	Now      func() time.Time // the clock (default time.Now)
+	Clock    clock.Clock // the service's one clock (default the system's)
 }
 
 // maxConsoleLine bounds one line read from the terminal (longer lines are cut, like a provider would).
@@ -36,10 +37,11 @@ const maxConsoleLine = 64 * 1024
 
 // Run chats until the input ends or ctx is cancelled.
 func (c *Console) Run(ctx context.Context) error {
-	now := c.Now
-	if now == nil {
-		now = time.Now
+	clk := c.Clock
+	if clk == nil {
+		clk = clock.System()
 	}
+	now := clk.Now
 	scanner := bufio.NewScanner(c.In)
 	scanner.Buffer(make([]byte, 4096), maxConsoleLine)
 	for n := 1; scanner.Scan(); n++ {

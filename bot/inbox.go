@@ -13,6 +13,8 @@ import (
 	"time"
 	"unicode"
 
+	"stagebot/calendar"
+	"stagebot/clock"
 	"stagebot/conversation"
 	"stagebot/store"
 )
@@ -29,13 +31,13 @@ type Inbound struct {
 	ReceivedAt time.Time
 }
 
-// InboxConfig tunes the rules the inbox applies.
+// InboxConfig gives the inbox its clock, and overrides of the season's rules. The rules come from the
+// campaign in force (store.RulesOn); a field set here replaces the campaign's.
 type InboxConfig struct {
-	MaxApplications int              // live applications a student may have at once (default 5)
-	ConfirmDays     int              // days a student has to confirm a place a host accepted (default 7)
-	ReleaseDate     *time.Time       // from this day, places reserved for REP/REP+ open to all (nil: never)
-	Location        *time.Location   // where "today" is decided (default Europe/Paris)
-	Now             func() time.Time // the clock (default time.Now)
+	Clock           clock.Clock // the service's one clock (default the system's)
+	MaxApplications int         // live applications a student may have at once
+	ConfirmDays     int         // days a student has to confirm a place a host accepted
+	ReleaseDate     *time.Time  // from this day, places reserved for REP/REP+ open to all
 }
 
 // Inbox handles inbound messages: record, lock the conversation, run the machine, write its
@@ -53,22 +55,43 @@ const maxSteps = 6
 
 // NewInbox builds an inbox.
 func NewInbox(s *store.Store, m *conversation.Machine, cfg InboxConfig, log *slog.Logger) *Inbox {
-	if cfg.MaxApplications == 0 {
-		cfg.MaxApplications = 5
-	}
-	if cfg.ConfirmDays == 0 {
-		cfg.ConfirmDays = 7
-	}
-	if cfg.Location == nil {
-		cfg.Location = time.UTC
-		if paris, err := time.LoadLocation("Europe/Paris"); err == nil {
-			cfg.Location = paris
-		}
-	}
-	if cfg.Now == nil {
-		cfg.Now = time.Now
+	if cfg.Clock == nil {
+		cfg.Clock = clock.System()
 	}
 	return &Inbox{store: s, machine: m, cfg: cfg, log: log}
+}
+
+// now reads the service's clock, in Paris time.
+func (ib *Inbox) now() time.Time { return ib.cfg.Clock.Now().In(calendar.Paris()) }
+
+// txn is one transaction of the inbox and the time it happens at: the service's clock, read once,
+// stamps everything it writes.
+type txn struct {
+	*store.Tx
+	now time.Time
+}
+
+// inTx runs fn in one transaction at time now.
+func (ib *Inbox) inTx(ctx context.Context, now time.Time, fn func(tx txn) error) error {
+	return ib.store.InTx(ctx, func(tx *store.Tx) error { return fn(txn{Tx: tx, now: now}) })
+}
+
+// rules reads the season's rules in force at the transaction's time, with the inbox's overrides.
+func (ib *Inbox) rules(ctx context.Context, tx txn) (store.Rules, error) {
+	r, err := tx.RulesOn(ctx, tx.now)
+	if err != nil {
+		return r, err
+	}
+	if ib.cfg.MaxApplications > 0 {
+		r.MaxApplications = ib.cfg.MaxApplications
+	}
+	if ib.cfg.ConfirmDays > 0 {
+		r.ConfirmDays = ib.cfg.ConfirmDays
+	}
+	if ib.cfg.ReleaseDate != nil {
+		r.ReleaseDate = ib.cfg.ReleaseDate
+	}
+	return r, nil
 }
 
 // ErrDuplicate is returned by Handle when the provider already delivered this message: nothing was done.
@@ -78,12 +101,12 @@ var ErrDuplicate = errors.New("bot: message already handled")
 // replies are committed; ErrDuplicate means it was handled before; any other error means nothing
 // was kept and the provider should deliver it again.
 func (ib *Inbox) Handle(ctx context.Context, msg Inbound) error {
-	now := ib.cfg.Now().In(ib.cfg.Location)
+	now := ib.now()
 	if msg.ReceivedAt.IsZero() {
 		msg.ReceivedAt = now
 	}
 	msg.Text = cleanText(msg.Text)
-	err := ib.store.InTx(ctx, func(tx *store.Tx) error {
+	err := ib.inTx(ctx, now, func(tx txn) error {
 		// Only the fact of the message is kept (to recognise a repeat), not what it says: what
 		// matters of it is in the conversation and the rows its effects write.
 		fresh, err := tx.RecordInbound(ctx, store.InboundMessage{Channel: string(msg.Channel), ProviderID: msg.ProviderID,
@@ -109,7 +132,7 @@ func (ib *Inbox) Handle(ctx context.Context, msg Inbound) error {
 // route hands the message to the conversation of whoever sent it: a host contact (known by their
 // phone or linked Telegram chat, or linking it now with "/start host-CODE"), a parent (known by
 // their phone, when it is not a student's own), or else a student.
-func (ib *Inbox) route(ctx context.Context, tx *store.Tx, msg Inbound, now time.Time) error {
+func (ib *Inbox) route(ctx context.Context, tx txn, msg Inbound, now time.Time) error {
 	if code, ok := strings.CutPrefix(msg.Start, "host-"); ok && msg.Channel == conversation.Telegram {
 		return ib.linkHost(ctx, tx, msg, code, now)
 	}
@@ -154,8 +177,8 @@ func hostAnswer(msg Inbound) bool {
 }
 
 // handleStudent runs the student's conversation on the message.
-func (ib *Inbox) handleStudent(ctx context.Context, tx *store.Tx, msg Inbound, now time.Time) error {
-	conv, err := tx.LockConversation(ctx, string(msg.Channel), msg.Address)
+func (ib *Inbox) handleStudent(ctx context.Context, tx txn, msg Inbound, now time.Time) error {
+	conv, err := tx.LockConversation(ctx, string(msg.Channel), msg.Address, tx.now)
 	if err != nil {
 		return err
 	}
@@ -197,21 +220,21 @@ func (ib *Inbox) studentSession(ctx context.Context, conv store.Conversation) co
 }
 
 // saveStudent writes a student's session and queues the replies.
-func (ib *Inbox) saveStudent(ctx context.Context, tx *store.Tx, conv store.Conversation, session conversation.Session,
+func (ib *Inbox) saveStudent(ctx context.Context, tx txn, conv store.Conversation, session conversation.Session,
 	replies []conversation.Reply) error {
 	raw, err := json.Marshal(session)
 	if err != nil {
 		return fmt.Errorf("encode session: %w", err)
 	}
 	conv.State, conv.Session, conv.Lang, conv.OptedOut = string(session.State), raw, session.Lang, session.Stopped
-	if err := tx.SaveConversation(ctx, conv); err != nil {
+	if err := tx.SaveConversation(ctx, conv, tx.now); err != nil {
 		return err
 	}
 	return ib.reply(ctx, tx, conv, session.Lang, replies, 0)
 }
 
 // carryOut performs a step's effects in order and returns the answer of the asking one, if any.
-func (ib *Inbox) carryOut(ctx context.Context, tx *store.Tx, msg Inbound, now time.Time, effects []conversation.Effect) (conversation.Result, error) {
+func (ib *Inbox) carryOut(ctx context.Context, tx txn, msg Inbound, now time.Time, effects []conversation.Effect) (conversation.Result, error) {
 	var result conversation.Result
 	for _, e := range effects {
 		r, err := ib.carryOutOne(ctx, tx, msg, now, e)
@@ -225,7 +248,7 @@ func (ib *Inbox) carryOut(ctx context.Context, tx *store.Tx, msg Inbound, now ti
 	return result, nil
 }
 
-func (ib *Inbox) carryOutOne(ctx context.Context, tx *store.Tx, msg Inbound, now time.Time, e conversation.Effect) (conversation.Result, error) {
+func (ib *Inbox) carryOutOne(ctx context.Context, tx txn, msg Inbound, now time.Time, e conversation.Effect) (conversation.Result, error) {
 	switch e := e.(type) {
 	case conversation.FindSchools:
 		schools, err := tx.FindSchools(ctx, e.Query, 5)
@@ -252,22 +275,44 @@ func (ib *Inbox) carryOutOne(ctx context.Context, tx *store.Tx, msg Inbound, now
 		p := e.Profile
 		id, err := tx.RegisterStudent(ctx, store.RegisterParams{Channel: string(msg.Channel), Address: msg.Address,
 			FirstName: p.FirstName, LastInitial: p.LastInitial, SchoolUAI: p.SchoolUAI, SchoolName: p.SchoolName, StageWeek: p.Week,
-			BirthMonth: p.BirthMonth, ParentPhone: p.ParentPhone, Lang: e.Lang})
+			BirthMonth: p.BirthMonth, ParentPhone: p.ParentPhone, Lang: e.Lang, At: now})
 		if err != nil {
 			return nil, err
 		}
 		asked, err := ib.consentRequest(ctx, tx, id)
 		return conversation.Registered{StudentID: id, ParentStopped: !asked}, err
 	case conversation.SearchOffers:
+		rules, err := ib.rules(ctx, tx)
+		if err != nil {
+			return nil, err
+		}
 		offers, total, err := tx.SearchOffers(ctx, store.SearchParams{StudentID: e.StudentID, Filters: e.Filters,
-			Today: now, Limit: e.PageSize, Offset: e.Page * e.PageSize, ReleaseDate: ib.cfg.ReleaseDate})
+			Today: now, Limit: e.PageSize, Offset: e.Page * e.PageSize, ReleaseDate: rules.ReleaseDate})
 		if err != nil {
 			return nil, err
 		}
 		return conversation.OffersFound{Offers: offers, Total: total}, nil
+	case conversation.CheckWeek:
+		rules, err := ib.rules(ctx, tx)
+		if err != nil {
+			return nil, err
+		}
+		weeks, err := tx.OpenWeeks(ctx, store.WeeksParams{Today: now, REP: e.REP, ReleaseDate: rules.ReleaseDate})
+		if err != nil {
+			return nil, err
+		}
+		checked := conversation.WeekChecked{Week: e.Week}
+		for _, w := range weeks {
+			checked.Open = append(checked.Open, conversation.WeekOffers{Week: w.Week, Offers: w.Offers})
+		}
+		return checked, nil
 	case conversation.ShowOffer:
+		rules, err := ib.rules(ctx, tx)
+		if err != nil {
+			return nil, err
+		}
 		offer, err := tx.OfferDetail(ctx, store.OfferParams{StudentID: e.StudentID, OfferID: e.OfferID, Today: now,
-			ReleaseDate: ib.cfg.ReleaseDate})
+			ReleaseDate: rules.ReleaseDate})
 		if errors.Is(err, store.ErrNotFound) {
 			return conversation.OfferFound{}, nil
 		}
@@ -276,12 +321,17 @@ func (ib *Inbox) carryOutOne(ctx context.Context, tx *store.Tx, msg Inbound, now
 		}
 		return conversation.OfferFound{Offer: &offer}, nil
 	case conversation.Apply:
-		res, err := tx.Apply(ctx, store.ApplyParams{StudentID: e.StudentID, OfferID: e.OfferID,
-			Motivation: e.Motivation, Today: now, MaxApplications: ib.cfg.MaxApplications, ReleaseDate: ib.cfg.ReleaseDate})
+		rules, err := ib.rules(ctx, tx)
 		if err != nil {
 			return nil, err
 		}
-		applied := conversation.Applied{ApplicationID: res.ID, Problem: res.Problem, Sent: res.State == store.Sent}
+		res, err := tx.Apply(ctx, store.ApplyParams{StudentID: e.StudentID, OfferID: e.OfferID,
+			Motivation: e.Motivation, Now: now, Rules: rules})
+		if err != nil {
+			return nil, err
+		}
+		applied := conversation.Applied{ApplicationID: res.ID, Problem: res.Problem, Sent: res.State == store.Sent,
+			OpensOn: res.OpensOn}
 		if applied.Sent {
 			app, err := tx.ApplicationByID(ctx, res.ID)
 			if err != nil {
@@ -304,7 +354,7 @@ func (ib *Inbox) carryOutOne(ctx context.Context, tx *store.Tx, msg Inbound, now
 		if err != nil {
 			return nil, err
 		}
-		err = tx.MoveApplication(ctx, e.StudentID, e.ApplicationID, store.Withdrawn, store.ByStudent)
+		err = tx.MoveApplication(ctx, e.StudentID, e.ApplicationID, store.Withdrawn, store.ByStudent, now)
 		if errors.Is(err, store.ErrTransition) || errors.Is(err, store.ErrNotFound) {
 			return conversation.Withdrawn{OK: false}, nil
 		}
@@ -351,11 +401,11 @@ func (ib *Inbox) carryOutOne(ctx context.Context, tx *store.Tx, msg Inbound, now
 		}
 		return confirmed, nil
 	case conversation.SetLanguage:
-		return nil, tx.SetStudentLanguage(ctx, string(msg.Channel), msg.Address, e.Lang)
+		return nil, tx.SetStudentLanguage(ctx, string(msg.Channel), msg.Address, e.Lang, now)
 	case conversation.SetStopped:
 		if e.Stopped {
 			// STOP means no more messages: drop what is still queued for them.
-			return nil, tx.DropPending(ctx, string(msg.Channel), msg.Address)
+			return nil, tx.DropPending(ctx, string(msg.Channel), msg.Address, now)
 		}
 		return nil, nil // saved with the conversation (opted_out)
 	case conversation.Erase:
@@ -369,7 +419,7 @@ func (ib *Inbox) carryOutOne(ctx context.Context, tx *store.Tx, msg Inbound, now
 // withdrawn (by its reference only: no name outlives the erasure), then the student with every
 // message about them, their messages on this conversation (registered or not), and their parent
 // when no other child of theirs remains.
-func (ib *Inbox) erase(ctx context.Context, tx *store.Tx, msg Inbound, studentID int64) error {
+func (ib *Inbox) erase(ctx context.Context, tx txn, msg Inbound, studentID int64) error {
 	if studentID != 0 {
 		apps, err := tx.Applications(ctx, studentID)
 		if err != nil {

@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"stagebot/bot"
+	"stagebot/clock"
 	"stagebot/conversation"
 	"stagebot/locales"
 	"stagebot/store"
@@ -23,7 +24,7 @@ func newInbox(t testing.TB, s *store.Store) *bot.Inbox {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return bot.NewInbox(s, conversation.New(cat, conversation.Config{}), bot.InboxConfig{Now: transcriptClock},
+	return bot.NewInbox(s, conversation.New(cat, conversation.Config{}), bot.InboxConfig{Clock: clock.Func(transcriptClock)},
 		slog.New(slog.NewTextHandler(io.Discard, nil)))
 }
 
@@ -86,7 +87,7 @@ func TestConcurrentMessagesFromOnePersonDoNotInterleave(t *testing.T) {
 	if got := countRows(t, s, `SELECT count(*) FROM inbound_messages`); got != n {
 		t.Errorf("%d inbound rows, want %d", got, n)
 	}
-	if got := countRows(t, s, `SELECT count(DISTINCT created_at) FROM outbox`); got < n {
+	if got := countRows(t, s, `SELECT count(DISTINCT xmin::text) FROM outbox`); got < n { // the transactions that wrote them
 		t.Errorf("replies of %d messages share transactions: %d distinct commits", n, got)
 	}
 }

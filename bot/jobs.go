@@ -3,8 +3,8 @@ package bot
 import (
 	"context"
 	"errors"
-	"time"
 
+	"stagebot/calendar"
 	"stagebot/conversation"
 	"stagebot/store"
 )
@@ -14,10 +14,10 @@ import (
 // DayBefore reminds each student whose confirmed stage starts tomorrow, and their parent, where and
 // when to go. It returns how many stages were reminded.
 func (ib *Inbox) DayBefore(ctx context.Context) (int, error) {
-	now := ib.cfg.Now().In(ib.cfg.Location)
-	tomorrow := time.Date(now.Year(), now.Month(), now.Day()+1, 0, 0, 0, 0, time.UTC)
+	now := ib.now()
+	tomorrow := calendar.Day(now).AddDate(0, 0, 1)
 	n := 0
-	err := ib.store.InTx(ctx, func(tx *store.Tx) error {
+	err := ib.inTx(ctx, now, func(tx txn) error {
 		n = 0
 		apps, err := tx.ConfirmedStartingOn(ctx, tomorrow)
 		if err != nil {
@@ -48,19 +48,19 @@ func (ib *Inbox) DayBefore(ctx context.Context) (int, error) {
 // them, and tells the students and the hosts. Each is expired in a transaction of its own that takes
 // the student's conversation first, like every other transaction. It returns how many expired.
 func (ib *Inbox) ExpireOverdue(ctx context.Context) (int, error) {
-	now := ib.cfg.Now()
+	now := ib.now()
 	ids, err := ib.store.Overdue(ctx, now)
 	if err != nil {
 		return 0, err
 	}
 	n := 0
 	for _, id := range ids {
-		err := ib.store.InTx(ctx, func(tx *store.Tx) error {
+		err := ib.inTx(ctx, now, func(tx txn) error {
 			app, err := tx.ApplicationByID(ctx, id)
 			if err != nil {
 				return err
 			}
-			if _, err := tx.LockConversation(ctx, app.StudentChannel, app.StudentAddress); err != nil {
+			if _, err := tx.LockConversation(ctx, app.StudentChannel, app.StudentAddress, tx.now); err != nil {
 				return err
 			}
 			app, expired, err := tx.ExpireIfOverdue(ctx, id, now)

@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"stagebot/bot"
+	"stagebot/calendar"
+	"stagebot/clock"
 	"stagebot/conversation"
 	"stagebot/locales"
 	"stagebot/store"
@@ -22,14 +24,16 @@ func jobFixture(t *testing.T, s *store.Store, state string, confirmBy *time.Time
 	monday := time.Date(2027, 1, 18, 0, 0, 0, 0, time.UTC)
 	id, err := s.RegisterStudent(ctx, store.RegisterParams{Channel: "sms", Address: "+33639989999", FirstName: "Léa",
 		LastInitial: "M", SchoolName: "Voltaire", StageWeek: monday, BirthMonth: time.Date(2012, 3, 1, 0, 0, 0, 0, time.UTC),
-		ParentPhone: "+33612345678", Lang: "fr"})
+		ParentPhone: "+33612345678", Lang: "fr", At: monday.AddDate(0, 0, -30)})
 	if err != nil {
 		t.Fatal(err)
 	}
 	var appID int64
-	if err := s.DB().Get(&appID, `INSERT INTO applications (student_id, offer_id, week_start, state, motivation, confirm_by)
-		SELECT $1, offer_id, week_start, $2, 'J''aime ça.', $3 FROM offer_weeks WHERE week_start = $4 ORDER BY offer_id LIMIT 1
-		RETURNING id`, id, state, confirmBy, monday); err != nil {
+	if err := s.DB().Get(&appID, `INSERT INTO applications (student_id, offer_id, week_start, state, motivation, confirm_by,
+			created_at, updated_at)
+		SELECT $1, offer_id, week_start, $2, 'J''aime ça.', $3, $5, $5 FROM offer_weeks WHERE week_start = $4
+		ORDER BY offer_id LIMIT 1
+		RETURNING id`, id, state, confirmBy, monday, monday.AddDate(0, 0, -30)); err != nil {
 		t.Fatal(err)
 	}
 	return appID
@@ -38,7 +42,7 @@ func jobFixture(t *testing.T, s *store.Store, state string, confirmBy *time.Time
 func jobInbox(t *testing.T, s *store.Store, now time.Time) *bot.Inbox {
 	t.Helper()
 	cat := mustCatalog(t)
-	return bot.NewInbox(s, conversation.New(cat, conversation.Config{}), bot.InboxConfig{Now: func() time.Time { return now }},
+	return bot.NewInbox(s, conversation.New(cat, conversation.Config{}), bot.InboxConfig{Clock: clock.NewManual(now)},
 		slog.New(slog.NewTextHandler(io.Discard, nil)))
 }
 
@@ -46,7 +50,7 @@ func TestDayBeforeRemindsOnce(t *testing.T) {
 	ctx := context.Background()
 	s := storetest.NewFrom(t, "demo", demoCatalog)
 	jobFixture(t, s, "confirmed", nil)
-	paris, _ := time.LoadLocation("Europe/Paris")
+	paris := calendar.Paris()
 	ib := jobInbox(t, s, time.Date(2027, 1, 17, 10, 0, 0, 0, paris)) // the Sunday before
 	n, err := ib.DayBefore(ctx)
 	if err != nil || n != 1 {

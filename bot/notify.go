@@ -32,7 +32,7 @@ func personName(first, initial string) string {
 }
 
 // tellParent sends a notice about an application to the student's parent.
-func (ib *Inbox) tellParent(ctx context.Context, tx *store.Tx, app store.ApplicationInfo, kind conversation.NoticeKind) error {
+func (ib *Inbox) tellParent(ctx context.Context, tx txn, app store.ApplicationInfo, kind conversation.NoticeKind) error {
 	if app.ParentPhone == "" {
 		return nil
 	}
@@ -41,7 +41,7 @@ func (ib *Inbox) tellParent(ctx context.Context, tx *store.Tx, app store.Applica
 }
 
 // parentChannel is WhatsApp for a parent who wrote to us from it, SMS otherwise.
-func (ib *Inbox) parentChannel(ctx context.Context, tx *store.Tx, phone string) string {
+func (ib *Inbox) parentChannel(ctx context.Context, tx txn, phone string) string {
 	if at, err := tx.LastInbound(ctx, string(conversation.WhatsApp), phone); err == nil && at != nil {
 		return string(conversation.WhatsApp)
 	}
@@ -50,7 +50,7 @@ func (ib *Inbox) parentChannel(ctx context.Context, tx *store.Tx, phone string) 
 
 // tellHost sends a notice about an application to every contact of its host: on Telegram when the
 // contact linked it, by SMS otherwise.
-func (ib *Inbox) tellHost(ctx context.Context, tx *store.Tx, app store.ApplicationInfo, n conversation.Notice) error {
+func (ib *Inbox) tellHost(ctx context.Context, tx txn, app store.ApplicationInfo, n conversation.Notice) error {
 	contacts, err := tx.HostContacts(ctx, app.HostID)
 	if err != nil {
 		return err
@@ -80,8 +80,8 @@ func (ib *Inbox) tellHost(ctx context.Context, tx *store.Tx, app store.Applicati
 
 // tellStudent sends a notice to the student of an application. A host's question changes where
 // the student is in the conversation, so their conversation row is locked and saved with it.
-func (ib *Inbox) tellStudent(ctx context.Context, tx *store.Tx, app store.ApplicationInfo, n conversation.Notice) error {
-	conv, err := tx.LockConversation(ctx, app.StudentChannel, app.StudentAddress)
+func (ib *Inbox) tellStudent(ctx context.Context, tx txn, app store.ApplicationInfo, n conversation.Notice) error {
+	conv, err := tx.LockConversation(ctx, app.StudentChannel, app.StudentAddress, tx.now)
 	if err != nil {
 		return err
 	}
@@ -106,7 +106,7 @@ func (ib *Inbox) tellStudent(ctx context.Context, tx *store.Tx, app store.Applic
 // sendProactive queues a message nobody just asked for, unless its recipient sent STOP (on either
 // channel of a phone number). about is the student the message is about (0: none): it is erased
 // with them.
-func (ib *Inbox) sendProactive(ctx context.Context, tx *store.Tx, channel, address, lang string, r conversation.Reply,
+func (ib *Inbox) sendProactive(ctx context.Context, tx txn, channel, address, lang string, r conversation.Reply,
 	about int64) error {
 	if r.Text == "" {
 		return nil
@@ -120,7 +120,7 @@ func (ib *Inbox) sendProactive(ctx context.Context, tx *store.Tx, channel, addre
 
 // stopped reports whether a person sent STOP: on the channel, or for a phone number on SMS or
 // WhatsApp, either.
-func (ib *Inbox) stopped(ctx context.Context, tx *store.Tx, channel, address string) (bool, error) {
+func (ib *Inbox) stopped(ctx context.Context, tx txn, channel, address string) (bool, error) {
 	channels := []string{channel}
 	if channel == string(conversation.SMS) || channel == string(conversation.WhatsApp) {
 		channels = []string{string(conversation.SMS), string(conversation.WhatsApp)}
@@ -134,14 +134,14 @@ func (ib *Inbox) stopped(ctx context.Context, tx *store.Tx, channel, address str
 }
 
 // enqueue queues one reply for the sender; about is the student it concerns (0: none).
-func (ib *Inbox) enqueue(ctx context.Context, tx *store.Tx, channel, address, lang string, r conversation.Reply,
+func (ib *Inbox) enqueue(ctx context.Context, tx txn, channel, address, lang string, r conversation.Reply,
 	proactive bool, about int64) error {
 	choices, err := json.Marshal(r.Choices)
 	if err != nil {
 		return fmt.Errorf("encode choices: %w", err)
 	}
 	m := store.OutboxMessage{Channel: channel, Address: address, Lang: lang, Body: r.Text, Choices: choices,
-		Proactive: proactive}
+		Proactive: proactive, CreatedAt: tx.now}
 	if about != 0 {
 		m.StudentID = &about
 	}
@@ -150,7 +150,7 @@ func (ib *Inbox) enqueue(ctx context.Context, tx *store.Tx, channel, address, la
 }
 
 // applicationSent tells the host about a new request and the parent that it went.
-func (ib *Inbox) applicationSent(ctx context.Context, tx *store.Tx, app store.ApplicationInfo) error {
+func (ib *Inbox) applicationSent(ctx context.Context, tx txn, app store.ApplicationInfo) error {
 	if err := ib.tellHost(ctx, tx, app, noticeOf(conversation.NoticeSent, app)); err != nil {
 		return err
 	}
@@ -158,7 +158,7 @@ func (ib *Inbox) applicationSent(ctx context.Context, tx *store.Tx, app store.Ap
 }
 
 // applicationWithdrawn tells the host (when the request had reached it) and the parent.
-func (ib *Inbox) applicationWithdrawn(ctx context.Context, tx *store.Tx, app store.ApplicationInfo, before store.ApplicationState) error {
+func (ib *Inbox) applicationWithdrawn(ctx context.Context, tx txn, app store.ApplicationInfo, before store.ApplicationState) error {
 	if before == store.Sent || before == store.Accepted || before == store.Confirmed {
 		if err := ib.tellHost(ctx, tx, app, noticeOf(conversation.NoticeWithdrawn, app)); err != nil {
 			return err
@@ -170,7 +170,7 @@ func (ib *Inbox) applicationWithdrawn(ctx context.Context, tx *store.Tx, app sto
 
 // consentRequest asks a newly signed-up student's parent to agree. It reports false when the parent
 // cannot be asked (they sent STOP).
-func (ib *Inbox) consentRequest(ctx context.Context, tx *store.Tx, studentID int64) (bool, error) {
+func (ib *Inbox) consentRequest(ctx context.Context, tx txn, studentID int64) (bool, error) {
 	st, err := tx.StudentByID(ctx, studentID)
 	if err != nil {
 		return false, err
@@ -202,7 +202,7 @@ func (ib *Inbox) PersonUnreachable(ctx context.Context, channel, address string)
 	if channel != string(conversation.SMS) && channel != string(conversation.WhatsApp) {
 		return nil
 	}
-	return ib.store.InTx(ctx, func(tx *store.Tx) error {
+	return ib.inTx(ctx, ib.now(), func(tx txn) error {
 		parent, err := tx.ParentByPhone(ctx, address)
 		if errors.Is(err, store.ErrNotFound) {
 			return nil

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"stagebot/calendar"
 	"stagebot/conversation"
 	"stagebot/store"
 )
@@ -31,14 +32,14 @@ func loadContact(conv store.Conversation) conversation.ContactSession {
 }
 
 // saveContact writes a parent's or a host's session and queues the replies.
-func (ib *Inbox) saveContact(ctx context.Context, tx *store.Tx, conv store.Conversation, role conversation.Role,
+func (ib *Inbox) saveContact(ctx context.Context, tx txn, conv store.Conversation, role conversation.Role,
 	s conversation.ContactSession, replies []conversation.Reply, at time.Time) error {
 	raw, err := json.Marshal(s)
 	if err != nil {
 		return fmt.Errorf("encode session: %w", err)
 	}
 	conv.State, conv.Session, conv.Lang, conv.OptedOut, conv.LastInboundAt = string(role), raw, s.Lang, s.Stopped, &at
-	if err := tx.SaveConversation(ctx, conv); err != nil {
+	if err := tx.SaveConversation(ctx, conv, tx.now); err != nil {
 		return err
 	}
 	return ib.reply(ctx, tx, conv, s.Lang, replies, 0)
@@ -46,7 +47,7 @@ func (ib *Inbox) saveContact(ctx context.Context, tx *store.Tx, conv store.Conve
 
 // reply queues a conversation's direct answers, ahead of the notices its effects send to others.
 // about is the student they speak of (0: none), so that they go when the student is erased.
-func (ib *Inbox) reply(ctx context.Context, tx *store.Tx, conv store.Conversation, lang string, replies []conversation.Reply,
+func (ib *Inbox) reply(ctx context.Context, tx txn, conv store.Conversation, lang string, replies []conversation.Reply,
 	about int64) error {
 	for _, r := range replies {
 		if err := ib.enqueue(ctx, tx, conv.Channel, conv.Address, lang, r, false, about); err != nil {
@@ -57,8 +58,8 @@ func (ib *Inbox) reply(ctx context.Context, tx *store.Tx, conv store.Conversatio
 }
 
 // handleParent reads a message from a parent.
-func (ib *Inbox) handleParent(ctx context.Context, tx *store.Tx, msg Inbound, parent store.Parent, now time.Time) error {
-	conv, err := tx.LockConversation(ctx, string(msg.Channel), msg.Address)
+func (ib *Inbox) handleParent(ctx context.Context, tx txn, msg Inbound, parent store.Parent, now time.Time) error {
+	conv, err := tx.LockConversation(ctx, string(msg.Channel), msg.Address, tx.now)
 	if err != nil {
 		return err
 	}
@@ -109,7 +110,7 @@ func (ib *Inbox) handleParent(ctx context.Context, tx *store.Tx, msg Inbound, pa
 	return ib.saveContact(ctx, tx, conv, conversation.RoleParent, session, nil, msg.ReceivedAt)
 }
 
-func (ib *Inbox) parentEffect(ctx context.Context, tx *store.Tx, parent store.Parent, kids []conversation.Child,
+func (ib *Inbox) parentEffect(ctx context.Context, tx txn, parent store.Parent, kids []conversation.Child,
 	e conversation.Effect, now time.Time) (conversation.Result, error) {
 	switch e := e.(type) {
 	case conversation.Consent:
@@ -129,7 +130,7 @@ func (ib *Inbox) parentEffect(ctx context.Context, tx *store.Tx, parent store.Pa
 			found := conversation.RelaysFound{Child: k}
 			for _, r := range relays {
 				found.Messages = append(found.Messages, conversation.RelayedMessage{Host: r.HostName,
-					FromHost: r.Direction == "host_to_student", Body: r.Body, At: r.At.In(ib.cfg.Location)})
+					FromHost: r.Direction == "host_to_student", Body: r.Body, At: r.At.In(calendar.Paris())})
 			}
 			return found, nil
 		}
@@ -154,13 +155,13 @@ func ownChild(kids []conversation.Child, studentID int64) bool {
 // consent records a parent's answer for a child and tells whom it concerns: on yes, the hosts of
 // the applications it sends, the parent for each, and the student; on no, the hosts of the
 // applications it withdraws and the student.
-func (ib *Inbox) consent(ctx context.Context, tx *store.Tx, studentID int64, agree bool, now time.Time) error {
+func (ib *Inbox) consent(ctx context.Context, tx txn, studentID int64, agree bool, now time.Time) error {
 	st, err := tx.StudentByID(ctx, studentID)
 	if err != nil {
 		return err
 	}
 	// The student's conversation before the student's rows, as every transaction does.
-	if _, err := tx.LockConversation(ctx, st.Channel, st.Address); err != nil {
+	if _, err := tx.LockConversation(ctx, st.Channel, st.Address, tx.now); err != nil {
 		return err
 	}
 	if agree {
@@ -194,15 +195,15 @@ func (ib *Inbox) consent(ctx context.Context, tx *store.Tx, studentID int64, agr
 }
 
 // tellStudentAbout sends a student a notice that is not about one application.
-func (ib *Inbox) tellStudentAbout(ctx context.Context, tx *store.Tx, st store.Student, n conversation.Notice) error {
+func (ib *Inbox) tellStudentAbout(ctx context.Context, tx txn, st store.Student, n conversation.Notice) error {
 	return ib.tellStudent(ctx, tx, store.ApplicationInfo{StudentChannel: st.Channel, StudentAddress: st.Address,
 		StudentLang: st.Lang}, n)
 }
 
 // handleHost reads a message from a host contact: one person, who may be a contact of several
 // host structures.
-func (ib *Inbox) handleHost(ctx context.Context, tx *store.Tx, msg Inbound, contacts []store.HostContact, now time.Time) error {
-	conv, err := tx.LockConversation(ctx, string(msg.Channel), msg.Address)
+func (ib *Inbox) handleHost(ctx context.Context, tx txn, msg Inbound, contacts []store.HostContact, now time.Time) error {
+	conv, err := tx.LockConversation(ctx, string(msg.Channel), msg.Address, tx.now)
 	if err != nil {
 		return err
 	}
@@ -271,7 +272,7 @@ func (ib *Inbox) handleHost(ctx context.Context, tx *store.Tx, msg Inbound, cont
 // conversation first: every transaction takes the student's conversation before the student's
 // rows, so a host's answer and the student's own message never deadlock. ok is false when the
 // application is not on one of the contact's hosts' offers (the host then learns nothing).
-func (ib *Inbox) hostsApplication(ctx context.Context, tx *store.Tx, hosts []int64, id int64) (store.ApplicationInfo, bool, error) {
+func (ib *Inbox) hostsApplication(ctx context.Context, tx txn, hosts []int64, id int64) (store.ApplicationInfo, bool, error) {
 	app, err := tx.ApplicationByID(ctx, id)
 	if errors.Is(err, store.ErrNotFound) {
 		return app, false, nil
@@ -282,7 +283,7 @@ func (ib *Inbox) hostsApplication(ctx context.Context, tx *store.Tx, hosts []int
 	if !slices.Contains(hosts, app.HostID) {
 		return app, false, nil
 	}
-	if _, err := tx.LockConversation(ctx, app.StudentChannel, app.StudentAddress); err != nil {
+	if _, err := tx.LockConversation(ctx, app.StudentChannel, app.StudentAddress, tx.now); err != nil {
 		return app, false, err
 	}
 	return app, true, nil
@@ -294,7 +295,7 @@ func reachedHost(state store.ApplicationState) bool {
 	return state == store.Sent || state == store.Accepted || state == store.Confirmed
 }
 
-func (ib *Inbox) hostEffect(ctx context.Context, tx *store.Tx, hosts []int64, e conversation.Effect,
+func (ib *Inbox) hostEffect(ctx context.Context, tx txn, hosts []int64, e conversation.Effect,
 	now time.Time) (conversation.Result, error) {
 	switch e := e.(type) {
 	case conversation.AcceptApplication:
@@ -302,8 +303,12 @@ func (ib *Inbox) hostEffect(ctx context.Context, tx *store.Tx, hosts []int64, e 
 		if err != nil || !ok {
 			return conversation.HostAnswered{Accept: true, Problem: store.ProblemNotFound}, err
 		}
+		rules, err := ib.rules(ctx, tx)
+		if err != nil {
+			return nil, err
+		}
 		r, err := tx.Accept(ctx, store.AcceptParams{HostID: app.HostID, ApplicationID: e.ApplicationID, Now: now,
-			ReleaseDate: ib.cfg.ReleaseDate, ConfirmDays: ib.cfg.ConfirmDays})
+			ReleaseDate: rules.ReleaseDate, ConfirmDays: rules.ConfirmDays})
 		if err != nil {
 			return nil, err
 		}
@@ -324,7 +329,7 @@ func (ib *Inbox) hostEffect(ctx context.Context, tx *store.Tx, hosts []int64, e 
 		if err != nil || !ok {
 			return conversation.HostAnswered{Problem: store.ProblemNotFound}, err
 		}
-		app, problem, err := tx.Decline(ctx, app.HostID, e.ApplicationID)
+		app, problem, err := tx.Decline(ctx, app.HostID, e.ApplicationID, now)
 		if err != nil {
 			return nil, err
 		}
@@ -356,7 +361,7 @@ func (ib *Inbox) hostEffect(ctx context.Context, tx *store.Tx, hosts []int64, e 
 
 // linkHost links a host contact's Telegram chat with a single-use code ("/start host-CODE"). A code
 // that does not work gets a short answer and changes nothing (the chat may be a student's).
-func (ib *Inbox) linkHost(ctx context.Context, tx *store.Tx, msg Inbound, code string, now time.Time) error {
+func (ib *Inbox) linkHost(ctx context.Context, tx txn, msg Inbound, code string, now time.Time) error {
 	contact, err := tx.LinkTelegram(ctx, code, msg.Address, now)
 	if errors.Is(err, store.ErrNotFound) {
 		ib.log.InfoContext(ctx, "host link code refused", slog.String("channel", string(msg.Channel)))
@@ -370,7 +375,7 @@ func (ib *Inbox) linkHost(ctx context.Context, tx *store.Tx, msg Inbound, code s
 	if err != nil {
 		return err
 	}
-	conv, err := tx.LockConversation(ctx, string(msg.Channel), msg.Address)
+	conv, err := tx.LockConversation(ctx, string(msg.Channel), msg.Address, tx.now)
 	if err != nil {
 		return err
 	}

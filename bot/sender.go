@@ -13,6 +13,8 @@ import (
 	"github.com/lib/pq"
 	"golang.org/x/time/rate"
 
+	"stagebot/calendar"
+	"stagebot/clock"
 	"stagebot/conversation"
 	"stagebot/store"
 )
@@ -39,8 +41,7 @@ type SenderConfig struct {
 	// QuietHours: messages the person did not just ask for (reminders, notifications) are not sent
 	// by SMS or WhatsApp between these hours, Paris time (default 20 to 8).
 	QuietFrom, QuietUntil int
-	Location              *time.Location   // default Europe/Paris
-	Now                   func() time.Time // default time.Now
+	Clock                 clock.Clock // the service's one clock (default the system's)
 }
 
 // Sender delivers the outbox: it claims due rows (several senders may share one outbox), sends them
@@ -98,14 +99,8 @@ func (c SenderConfig) withDefaults() SenderConfig {
 	if c.QuietFrom == 0 && c.QuietUntil == 0 {
 		c.QuietFrom, c.QuietUntil = 20, 8
 	}
-	if c.Location == nil {
-		c.Location = time.UTC
-		if paris, err := time.LoadLocation("Europe/Paris"); err == nil {
-			c.Location = paris
-		}
-	}
-	if c.Now == nil {
-		c.Now = time.Now
+	if c.Clock == nil {
+		c.Clock = clock.System()
 	}
 	return c
 }
@@ -170,7 +165,7 @@ func (s *Sender) SendDue(ctx context.Context) (int, error) {
 	if len(s.transports) == 0 {
 		return 0, nil
 	}
-	now := s.cfg.Now()
+	now := s.cfg.Clock.Now()
 	if _, err := s.store.RequeueExpired(ctx, now); err != nil {
 		return 0, err
 	}
@@ -195,7 +190,7 @@ func (s *Sender) SendDue(ctx context.Context) (int, error) {
 			cancel()
 			return len(rows), err
 		}
-		held, err := s.store.RenewClaim(ctx, row.ID, s.cfg.Now(), s.cfg.Lease)
+		held, err := s.store.RenewClaim(ctx, row.ID, s.cfg.Clock.Now(), s.cfg.Lease)
 		if err == nil && !held {
 			continue // the hold ran out while earlier rows were sent: the row is someone else's now
 		}
@@ -221,7 +216,7 @@ func (s *Sender) deliver(ctx context.Context, row store.OutboxMessage) error {
 	book, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
 	defer cancel()
 	ch := conversation.Channel(row.Channel)
-	now := s.cfg.Now()
+	now := s.cfg.Clock.Now()
 	if row.Proactive && ch != conversation.Telegram && s.quiet(now) {
 		s.metrics.outbound(row.Channel, "postponed")
 		return s.store.Postpone(book, row.ID, s.quietEnd(now))
@@ -270,12 +265,12 @@ func (s *Sender) deliver(ctx context.Context, row store.OutboxMessage) error {
 		provider = *row.ProviderMessageID
 	}
 	s.metrics.outbound(row.Channel, "sent")
-	return s.store.MarkSent(book, row.ID, provider, s.cfg.Now())
+	return s.store.MarkSent(book, row.ID, provider, s.cfg.Clock.Now())
 }
 
 // failed records a refused send: the person unreachable, a permanent failure, or a retry later.
 func (s *Sender) failed(ctx context.Context, row store.OutboxMessage, se *SendError) error {
-	now := s.cfg.Now()
+	now := s.cfg.Clock.Now()
 	s.log.Info("send refused", slog.Int64("outbox_id", row.ID), slog.String("channel", row.Channel),
 		slog.String("code", se.Code), slog.Bool("permanent", se.Permanent), slog.Int("attempt", row.Attempts))
 	switch {
@@ -313,7 +308,7 @@ func (s *Sender) backoff(attempt int, retryAfter time.Duration) time.Duration {
 }
 
 func (s *Sender) quiet(now time.Time) bool {
-	h := now.In(s.cfg.Location).Hour()
+	h := now.In(calendar.Paris()).Hour()
 	if s.cfg.QuietFrom > s.cfg.QuietUntil {
 		return h >= s.cfg.QuietFrom || h < s.cfg.QuietUntil
 	}
@@ -322,8 +317,8 @@ func (s *Sender) quiet(now time.Time) bool {
 
 // quietEnd is the next time quiet hours end.
 func (s *Sender) quietEnd(now time.Time) time.Time {
-	local := now.In(s.cfg.Location)
-	end := time.Date(local.Year(), local.Month(), local.Day(), s.cfg.QuietUntil, 0, 0, 0, s.cfg.Location)
+	local := now.In(calendar.Paris())
+	end := time.Date(local.Year(), local.Month(), local.Day(), s.cfg.QuietUntil, 0, 0, 0, calendar.Paris())
 	if !end.After(local) {
 		end = end.AddDate(0, 0, 1)
 	}
@@ -349,7 +344,7 @@ func (s *Sender) fallBackToSMS(ctx context.Context, row store.OutboxMessage, now
 	err := s.store.InTx(ctx, func(tx *store.Tx) error {
 		if _, err := tx.Enqueue(ctx, store.OutboxMessage{Channel: string(conversation.SMS),
 			Address: strings.TrimPrefix(row.Address, "whatsapp:"), Lang: row.Lang, Body: row.Body,
-			Choices: row.Choices, Proactive: row.Proactive}); err != nil {
+			Choices: row.Choices, Proactive: row.Proactive, CreatedAt: now}); err != nil {
 			return err
 		}
 		return tx.MarkFailed(ctx, row.ID, "whatsapp_window_sms_fallback", now)

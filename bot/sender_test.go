@@ -15,6 +15,8 @@ import (
 	"stagebot/bot/telegram/telegramtest"
 	"stagebot/bot/twilio"
 	"stagebot/bot/twilio/twiliotest"
+	"stagebot/calendar"
+	"stagebot/clock"
 	"stagebot/conversation"
 	"stagebot/locales"
 	"stagebot/store"
@@ -22,19 +24,6 @@ import (
 )
 
 const testToken = "123456:TEST-token"
-
-// fakeClock is a clock the test moves by hand.
-type fakeClock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-func (c *fakeClock) Now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.now }
-func (c *fakeClock) Add(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.now = c.now.Add(d)
-}
 
 func quietLog() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, nil)) }
 
@@ -67,10 +56,11 @@ func newTwilio(t *testing.T, s *store.Store, fake *twiliotest.Server) *twilio.Ad
 	return a
 }
 
-func enqueue(t *testing.T, s *store.Store, channel, address, body string, proactive bool) int64 {
+// enqueue queues a message at time at (the sender's clock's).
+func enqueue(t *testing.T, s *store.Store, at time.Time, channel, address, body string, proactive bool) int64 {
 	t.Helper()
 	id, err := s.Enqueue(context.Background(), store.OutboxMessage{Channel: channel, Address: address, Lang: "fr",
-		Body: body, Proactive: proactive})
+		Body: body, Proactive: proactive, CreatedAt: at})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -97,7 +87,7 @@ func TestTwoSendersNeverSendARowTwice(t *testing.T) {
 	const chats, perChat = 40, 3
 	for c := range chats {
 		for m := range perChat {
-			enqueue(t, s, "telegram", fmt.Sprint(1000+c), fmt.Sprintf("message %d of chat %d", m, c), false)
+			enqueue(t, s, time.Now(), "telegram", fmt.Sprint(1000+c), fmt.Sprintf("message %d of chat %d", m, c), false)
 		}
 	}
 	cfg := bot.SenderConfig{ChatGap: time.Millisecond, PerSecond: map[conversation.Channel]float64{conversation.Telegram: 1000}}
@@ -155,10 +145,10 @@ func TestRateLimitsHoldUnderABurst(t *testing.T) {
 	s := storetest.New(t)
 	fake := telegramtest.NewServer(t, testToken)
 	for c := range 45 {
-		enqueue(t, s, "telegram", fmt.Sprint(2000+c), "hello", false)
+		enqueue(t, s, time.Now(), "telegram", fmt.Sprint(2000+c), "hello", false)
 	}
 	for m := range 3 {
-		enqueue(t, s, "telegram", "3000", fmt.Sprint("same chat ", m), false)
+		enqueue(t, s, time.Now(), "telegram", "3000", fmt.Sprint("same chat ", m), false)
 	}
 	const gap = 300 * time.Millisecond
 	snd := bot.NewSender(s, []bot.Transport{newTelegram(t, fake)}, bot.SenderConfig{ChatGap: gap}, nil, quietLog())
@@ -196,9 +186,9 @@ func TestTransientFailuresAreRetriedWithBackoff(t *testing.T) {
 	ctx := context.Background()
 	s := storetest.New(t)
 	fake := telegramtest.NewServer(t, testToken)
-	id := enqueue(t, s, "telegram", "4000", "bonjour", false)
-	clock := &fakeClock{now: time.Now()} // after the row was queued (the database stamps it)
-	snd := bot.NewSender(s, []bot.Transport{newTelegram(t, fake)}, bot.SenderConfig{Now: clock.Now}, nil, quietLog())
+	clk := clock.NewManual(time.Date(2026, 12, 1, 10, 0, 0, 0, calendar.Paris()))
+	id := enqueue(t, s, clk.Now(), "telegram", "4000", "bonjour", false)
+	snd := bot.NewSender(s, []bot.Transport{newTelegram(t, fake)}, bot.SenderConfig{Clock: clk}, nil, quietLog())
 
 	fake.FailNext(1, telegramtest.TooManyRequests(7))
 	if _, err := snd.SendDue(ctx); err != nil {
@@ -207,16 +197,16 @@ func TestTransientFailuresAreRetriedWithBackoff(t *testing.T) {
 	if st, _ := statusOf(t, s, id); st != "pending" {
 		t.Fatalf("after 429: %s, want pending", st)
 	}
-	clock.Add(6 * time.Second) // retry_after is 7 s: not yet
+	clk.Add(6 * time.Second) // retry_after is 7 s: not yet
 	if n, _ := snd.SendDue(ctx); n != 0 {
 		t.Fatalf("retried before retry_after")
 	}
-	clock.Add(2 * time.Second)
+	clk.Add(2 * time.Second)
 	fake.FailNext(1, telegramtest.ServerErrorHTML) // a proxy's HTML error page: transient
 	if n, err := snd.SendDue(ctx); n != 1 || err != nil {
 		t.Fatalf("second try: n=%d err=%v", n, err)
 	}
-	clock.Add(time.Minute)
+	clk.Add(time.Minute)
 	if _, err := snd.SendDue(ctx); err != nil {
 		t.Fatal(err)
 	}
@@ -227,7 +217,7 @@ func TestTransientFailuresAreRetriedWithBackoff(t *testing.T) {
 	if got := len(fake.Sent()); got != 1 {
 		t.Fatalf("fake accepted %d messages, want 1", got)
 	}
-	clock.Add(time.Hour)
+	clk.Add(time.Hour)
 	if n, _ := snd.SendDue(ctx); n != 0 || len(fake.Sent()) != 1 {
 		t.Fatal("a sent row was sent again")
 	}
@@ -239,9 +229,9 @@ func TestPermanentFailureMarksThePersonUnreachable(t *testing.T) {
 	tg := telegramtest.NewServer(t, testToken)
 	tw := twiliotest.NewServer(t, "AC00000000000000000000000000000001", "secret0token")
 	snd := bot.NewSender(s, []bot.Transport{newTelegram(t, tg), newTwilio(t, s, tw).SMS()}, bot.SenderConfig{}, nil, quietLog())
-	blocked := enqueue(t, s, "telegram", "5000", "premier", false)
-	queued := enqueue(t, s, "telegram", "5000", "second", false)
-	unsubscribed := enqueue(t, s, "sms", "+33612345678", "bonjour", false)
+	blocked := enqueue(t, s, time.Now(), "telegram", "5000", "premier", false)
+	queued := enqueue(t, s, time.Now(), "telegram", "5000", "second", false)
+	unsubscribed := enqueue(t, s, time.Now(), "sms", "+33612345678", "bonjour", false)
 	tg.FailNext(1, telegramtest.Forbidden)
 	tw.FailNext(1, twiliotest.Unsubscribed)
 	if _, err := snd.SendDue(ctx); err != nil {
@@ -269,11 +259,10 @@ func TestQuietHoursPostponeProactiveSMS(t *testing.T) {
 	ctx := context.Background()
 	s := storetest.New(t)
 	tw := twiliotest.NewServer(t, "AC00000000000000000000000000000001", "secret0token")
-	paris, _ := time.LoadLocation("Europe/Paris")
-	clock := &fakeClock{now: time.Date(2026, 12, 1, 22, 30, 0, 0, paris)}
-	snd := bot.NewSender(s, []bot.Transport{newTwilio(t, s, tw).SMS()}, bot.SenderConfig{Now: clock.Now}, nil, quietLog())
-	reminder := enqueue(t, s, "sms", "+33612345678", "Rappel : ton stage commence lundi.", true)
-	answer := enqueue(t, s, "sms", "+33698765432", "Réponse à ton message", false)
+	clk := clock.NewManual(time.Date(2026, 12, 1, 22, 30, 0, 0, calendar.Paris()))
+	snd := bot.NewSender(s, []bot.Transport{newTwilio(t, s, tw).SMS()}, bot.SenderConfig{Clock: clk}, nil, quietLog())
+	reminder := enqueue(t, s, clk.Now(), "sms", "+33612345678", "Rappel : ton stage commence lundi.", true)
+	answer := enqueue(t, s, clk.Now(), "sms", "+33698765432", "Réponse à ton message", false)
 	if _, err := snd.SendDue(ctx); err != nil {
 		t.Fatal(err)
 	}
@@ -283,14 +272,14 @@ func TestQuietHoursPostponeProactiveSMS(t *testing.T) {
 	if st, attempts := statusOf(t, s, reminder); st != "pending" || attempts != 0 {
 		t.Fatalf("reminder at 22:30: %s after %d attempts, want pending untried", st, attempts)
 	}
-	clock.Add(9 * time.Hour) // 07:30: still quiet
+	clk.Add(9 * time.Hour) // 07:30: still quiet
 	if _, err := snd.SendDue(ctx); err != nil {
 		t.Fatal(err)
 	}
 	if st, _ := statusOf(t, s, reminder); st != "pending" {
 		t.Fatalf("reminder sent at 07:30")
 	}
-	clock.Add(31 * time.Minute)
+	clk.Add(31 * time.Minute)
 	if _, err := snd.SendDue(ctx); err != nil {
 		t.Fatal(err)
 	}
@@ -303,16 +292,17 @@ func TestWhatsAppOutsideTheWindowFallsBackToSMS(t *testing.T) {
 	ctx := context.Background()
 	s := storetest.New(t)
 	tw := twiliotest.NewServer(t, "AC00000000000000000000000000000001", "secret0token")
-	clock := &fakeClock{now: time.Date(2026, 12, 1, 15, 0, 0, 0, time.UTC)}
+	clk := clock.NewManual(time.Date(2026, 12, 1, 15, 0, 0, 0, time.UTC))
 	a := newTwilio(t, s, tw)
-	snd := bot.NewSender(s, []bot.Transport{a.SMS(), a.WhatsApp()}, bot.SenderConfig{Now: clock.Now}, nil, quietLog())
-	if _, err := s.DB().ExecContext(ctx, `INSERT INTO conversations (channel, address, state, last_inbound_at)
-		VALUES ('whatsapp', '+33611111111', 'menu', $1), ('whatsapp', '+33622222222', 'menu', $2)`,
-		clock.Now().Add(-2*time.Hour), clock.Now().Add(-50*time.Hour)); err != nil {
+	snd := bot.NewSender(s, []bot.Transport{a.SMS(), a.WhatsApp()}, bot.SenderConfig{Clock: clk}, nil, quietLog())
+	if _, err := s.DB().ExecContext(ctx, `INSERT INTO conversations (channel, address, state, last_inbound_at,
+			created_at, updated_at)
+		VALUES ('whatsapp', '+33611111111', 'menu', $1, $1, $1), ('whatsapp', '+33622222222', 'menu', $2, $2, $2)`,
+		clk.Now().Add(-2*time.Hour), clk.Now().Add(-50*time.Hour)); err != nil {
 		t.Fatal(err)
 	}
-	recent := enqueue(t, s, "whatsapp", "+33611111111", "Ta candidature est envoyée.", true)
-	old := enqueue(t, s, "whatsapp", "+33622222222", "Ta candidature est envoyée.", true)
+	recent := enqueue(t, s, clk.Now(), "whatsapp", "+33611111111", "Ta candidature est envoyée.", true)
+	old := enqueue(t, s, clk.Now(), "whatsapp", "+33622222222", "Ta candidature est envoyée.", true)
 	for range 2 {
 		if _, err := snd.SendDue(ctx); err != nil {
 			t.Fatal(err)
@@ -339,17 +329,17 @@ func TestExpiredLeaseIsRetriedByAnotherSender(t *testing.T) {
 	ctx := context.Background()
 	s := storetest.New(t)
 	fake := telegramtest.NewServer(t, testToken)
-	id := enqueue(t, s, "telegram", "6000", "bonjour", false)
-	clock := &fakeClock{now: time.Now()}
+	clk := clock.NewManual(time.Date(2026, 12, 1, 10, 0, 0, 0, calendar.Paris()))
+	id := enqueue(t, s, clk.Now(), "telegram", "6000", "bonjour", false)
 	if _, err := s.ClaimOutbox(ctx, store.ClaimParams{Channels: []string{"telegram"}, Limit: 10, Lease: time.Minute,
-		Now: clock.Now()}); err != nil {
+		Now: clk.Now()}); err != nil {
 		t.Fatal(err)
 	}
-	snd := bot.NewSender(s, []bot.Transport{newTelegram(t, fake)}, bot.SenderConfig{Now: clock.Now}, nil, quietLog())
+	snd := bot.NewSender(s, []bot.Transport{newTelegram(t, fake)}, bot.SenderConfig{Clock: clk}, nil, quietLog())
 	if n, _ := snd.SendDue(ctx); n != 0 {
 		t.Fatal("took a row another sender holds")
 	}
-	clock.Add(2 * time.Minute)
+	clk.Add(2 * time.Minute)
 	if n, err := snd.SendDue(ctx); n != 1 || err != nil {
 		t.Fatalf("n=%d err=%v, want the expired row", n, err)
 	}
@@ -363,7 +353,7 @@ func TestSenderStopsCleanly(t *testing.T) {
 	s := storetest.New(t)
 	fake := telegramtest.NewServer(t, testToken)
 	for c := range 30 {
-		enqueue(t, s, "telegram", fmt.Sprint(7000+c), "bonjour", false)
+		enqueue(t, s, time.Now(), "telegram", fmt.Sprint(7000+c), "bonjour", false)
 	}
 	snd := bot.NewSender(s, []bot.Transport{newTelegram(t, fake)},
 		bot.SenderConfig{PerSecond: map[conversation.Channel]float64{conversation.Telegram: 20}}, nil, quietLog())

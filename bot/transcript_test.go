@@ -15,7 +15,9 @@ import (
 	"time"
 
 	"stagebot/bot"
+	"stagebot/calendar"
 	"stagebot/catalog"
+	"stagebot/clock"
 	"stagebot/conversation"
 	"stagebot/locales"
 	"stagebot/store"
@@ -34,18 +36,14 @@ func demoCatalog(ctx context.Context, s *store.Store) error {
 	if _, err := catalog.ImportEmbeddedSectors(ctx, s); err != nil {
 		return err
 	}
-	_, err := catalog.Seed(ctx, s, catalog.SeedParams{})
+	_, err := catalog.Seed(ctx, s, catalog.SeedParams{Today: transcriptClock()})
 	return err
 }
 
-// transcriptClock is the time every transcript happens at: a Sunday morning in Paris, before the
-// first stage week.
+// transcriptClock is the time every transcript happens at, the demo catalog's day included: a
+// Sunday morning in Paris. Nothing compares it with the day the tests run.
 func transcriptClock() time.Time {
-	paris, err := time.LoadLocation("Europe/Paris")
-	if err != nil {
-		panic(err)
-	}
-	return time.Date(2026, 11, 29, 10, 0, 0, 0, paris)
+	return time.Date(2026, 11, 29, 10, 0, 0, 0, calendar.Paris())
 }
 
 // A transcript is a console session kept as a file: header lines ("# about", "channel: sms",
@@ -76,14 +74,14 @@ func TestTranscripts(t *testing.T) {
 			out.WriteString(header.text)
 			console := &bot.Console{
 				Inbox: bot.NewInbox(s, conversation.New(cat, conversation.Config{}),
-					bot.InboxConfig{Now: transcriptClock}, slog.New(slog.NewTextHandler(io.Discard, nil))),
+					bot.InboxConfig{Clock: clock.Func(transcriptClock)}, slog.New(slog.NewTextHandler(io.Discard, nil))),
 				Store:    s,
 				Renderer: bot.NewRenderer(cat),
 				Channel:  header.channel,
 				Address:  header.as,
 				In:       strings.NewReader(strings.Join(inputs, "\n") + "\n"),
 				Out:      &out,
-				Now:      transcriptClock,
+				Clock:    clock.Func(transcriptClock),
 			}
 			if err := console.Run(context.Background()); err != nil {
 				t.Fatal(err)

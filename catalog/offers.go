@@ -293,14 +293,18 @@ func parseOfferRow(ctx context.Context, s *store.Store, f *csvFile, row csvRow,
 	}
 	r.weeks = weeks
 	if v := get("deadline"); v != "" {
+		// The offer-wide column of older files: the deadline of the first week only. Later weeks keep
+		// their own (written in weeks, or 14 days before them).
 		d, err := time.Parse(time.DateOnly, v)
 		switch {
 		case err != nil:
 			bad("deadline %q is not a date YYYY-MM-DD", v)
 		case len(weeks) > 0 && d.After(weeks[0].WeekStart):
 			bad("deadline %s is after the first week %s", v, weeks[0].WeekStart.Format(time.DateOnly))
-		default:
-			r.offer.Deadline = &d
+		case len(weeks) > 0 && weeks[0].Deadline != nil && !weeks[0].Deadline.Equal(d):
+			bad("deadline %s and the first week's deadline %s differ", v, weeks[0].Deadline.Format(time.DateOnly))
+		case len(weeks) > 0:
+			weeks[0].Deadline = &d
 		}
 	}
 	return r, reasons
@@ -310,15 +314,16 @@ func parseOfferRow(ctx context.Context, s *store.Store, f *csvFile, row csvRow,
 // ("Édition librairie bibliothèque" is "Édition, librairie, bibliothèque").
 func sectorKey(name string) string { return strings.Join(fold.Words(name), " ") }
 
-// parseWeeks reads "2027-01-11:3:1;2027-01-18:2" (Monday:places:reserved places, reserved 0 when
-// left out; weeks separated by ';', '|' or spaces) into weeks in order.
+// parseWeeks reads "2027-01-11:3:1;2027-01-18:2:0:2027-01-01" (Monday:places:reserved
+// places:deadline, reserved 0 and the deadline 14 days before the week when left out; weeks
+// separated by ';', '|' or spaces) into weeks in order.
 func parseWeeks(s string) ([]store.OfferWeek, error) {
 	var weeks []store.OfferWeek
 	seen := map[time.Time]bool{}
 	for _, part := range strings.FieldsFunc(s, func(r rune) bool { return r == ';' || r == '|' || r == ' ' }) {
 		fields := strings.Split(part, ":")
-		if len(fields) < 2 || len(fields) > 3 {
-			return nil, fmt.Errorf("week %q is not monday:places[:reserved]", part)
+		if len(fields) < 2 || len(fields) > 4 {
+			return nil, fmt.Errorf("week %q is not monday:places[:reserved[:deadline]]", part)
 		}
 		day, err := time.Parse(time.DateOnly, fields[0])
 		if err != nil {
@@ -336,7 +341,7 @@ func parseWeeks(s string) ([]store.OfferWeek, error) {
 			return nil, fmt.Errorf("week %s: places %q is not between 1 and %d", fields[0], fields[1], maxPlaces)
 		}
 		reserved := 0
-		if len(fields) == 3 {
+		if len(fields) >= 3 && fields[2] != "" {
 			if reserved, err = strconv.Atoi(fields[2]); err != nil || reserved < 0 {
 				return nil, fmt.Errorf("week %s: reserved places %q is not a number", fields[0], fields[2])
 			}
@@ -344,7 +349,18 @@ func parseWeeks(s string) ([]store.OfferWeek, error) {
 				return nil, fmt.Errorf("week %s: %d reserved places is more than its %d places", fields[0], reserved, places)
 			}
 		}
-		weeks = append(weeks, store.OfferWeek{WeekStart: day, Places: places, ReservedPlaces: reserved})
+		w := store.OfferWeek{WeekStart: day, Places: places, ReservedPlaces: reserved}
+		if len(fields) == 4 {
+			deadline, err := time.Parse(time.DateOnly, fields[3])
+			if err != nil {
+				return nil, fmt.Errorf("week %s: deadline %q is not a date YYYY-MM-DD", fields[0], fields[3])
+			}
+			if deadline.After(day) {
+				return nil, fmt.Errorf("week %s: deadline %s is after the week starts", fields[0], fields[3])
+			}
+			w.Deadline = &deadline
+		}
+		weeks = append(weeks, w)
 	}
 	if len(weeks) == 0 {
 		return nil, fmt.Errorf("no weeks")

@@ -39,7 +39,11 @@ func (r OfferReport) String() string {
 // String tells what the seed did and what the catalog holds after it.
 func (r SeedReport) String() string {
 	c := r.Counts
-	return fmt.Sprintf("seed: %d offers inserted, %d updated, %d unchanged; %d hosts and %d contacts changed; %d collèges got a stage week\n"+
+	estimated := ""
+	if r.EstimatedWeeks {
+		estimated = "\n(some weeks are in a school year whose holidays are estimated: add it to calendar/data/vacances-zone-c.csv)"
+	}
+	return DescribeCampaign(r.Campaign) + estimated + "\n" + fmt.Sprintf("seed: %d offers inserted, %d updated, %d unchanged; %d hosts and %d contacts changed; %d collèges got a stage week\n"+
 		"catalog: %d offers (%d offer-weeks) from %d hosts (%d City, %d ESS) with %d contacts; %d places, %d reserved for REP/REP+ (%.1f%%); "+
 		"%d weeks, %d arrondissements, %d of %d sectors",
 		r.OffersInserted, r.OffersUpdated, r.OffersUnchanged, r.HostsChanged, r.ContactsChanged, r.SchoolWeeksSet,

@@ -2,6 +2,7 @@ package catalog
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"hash/fnv"
 	"math"
@@ -9,12 +10,16 @@ import (
 	"sort"
 	"time"
 
+	"stagebot/calendar"
 	"stagebot/store"
 )
 
 // SeedParams tune the demo catalog.
 type SeedParams struct {
-	// Weeks are the stage weeks (Mondays) offers run and collèges are given; nil means DefaultSeedWeeks.
+	// Today is the day the demo follows (the service's clock): its campaign opens then, and its stage
+	// weeks are the next six school weeks that start at least two weeks later (DemoWeeks). Required.
+	Today time.Time
+	// Weeks, when set, are the stage weeks (Mondays) instead.
 	Weeks []time.Time
 }
 
@@ -26,7 +31,9 @@ type SeedReport struct {
 	OffersInserted  int
 	OffersUpdated   int
 	OffersUnchanged int
-	SchoolWeeksSet  int                 // collèges that had no stage week and got one
+	SchoolWeeksSet  int                 // collèges that got one of the campaign's weeks (they had none, or another)
+	Campaign        store.Campaign      // the demo campaign, as saved
+	EstimatedWeeks  bool                // some weeks were chosen on estimated school holidays (a year not in the file)
 	Counts          store.CatalogCounts // the catalog after the seed
 }
 
@@ -39,15 +46,42 @@ func (r SeedReport) Changed() int {
 // keeps 420 of its 1,000 places for them.
 const ReservedShare = 0.42
 
-// DefaultSeedWeeks are the six stage weeks of the demo: 7 and 14 December 2026, then 11, 18 and 25
-// January and 1 February 2027.
-func DefaultSeedWeeks() []time.Time {
-	var weeks []time.Time
-	for _, d := range []string{"2026-12-07", "2026-12-14", "2027-01-11", "2027-01-18", "2027-01-25", "2027-02-01"} {
-		t, _ := time.Parse(time.DateOnly, d)
-		weeks = append(weeks, t)
+// The demo's calendar: six stage weeks, the first more than two weeks ahead, so that every week's
+// deadline (two weeks before it) is still to come on the day of the seed.
+const (
+	demoWeeks     = 6
+	demoLeadDays  = 15 // so that even the first week's deadline (14 days before it) is after the day of the seed
+	demoRelease   = 14 // days after the campaign opens, unused reserved places open to all
+	demoPurgeDays = 56 // days after the last stage week, the season's personal data is erased
+)
+
+// DemoWeeks are the stage weeks of a demo seeded on day today: the next six school weeks of Paris
+// (zone C holidays skipped) that start at least two weeks after it; in July and August, the next
+// school year's. estimated reports that the holidays of some week's school year were estimated.
+func DemoWeeks(today time.Time) (weeks []time.Time, estimated bool, err error) {
+	schools, err := calendar.ParisSchools()
+	if err != nil {
+		return nil, false, err
 	}
-	return weeks
+	weeks, estimated = schools.NextSchoolWeeks(today, demoWeeks, demoLeadDays)
+	return weeks, estimated, nil
+}
+
+// demoCampaign is the demo's season: it opens on the day of the seed and closes with the last
+// week's deadline; reserved places open to all two weeks after it opens; its data is purged eight
+// weeks after the last stage week.
+func demoCampaign(today time.Time, weeks []time.Time) store.Campaign {
+	opens := calendar.Day(today)
+	last := weeks[len(weeks)-1]
+	closes := last.AddDate(0, 0, -store.DefaultDeadlineDays)
+	if closes.Before(opens) {
+		closes = opens
+	}
+	release := opens.AddDate(0, 0, demoRelease)
+	return store.Campaign{Name: "Démo " + calendar.SchoolYear(weeks[0]), ApplicationsOpen: opens,
+		ApplicationsClose: closes, REPRelease: &release, PurgeOn: last.AddDate(0, 0, demoPurgeDays),
+		MaxApplications: store.DefaultMaxApplications, ConfirmDays: store.DefaultConfirmDays,
+		DeadlineDays: store.DefaultDeadlineDays, Weeks: weeks}
 }
 
 // seedHost is a host of the demo with its contacts and offers.
@@ -62,19 +96,32 @@ type seedOffer struct {
 	weeks []store.OfferWeek
 }
 
-// Seed writes a clearly synthetic demo catalog of Paris, the same every time: some 1,050 offers
-// of about 320 City of Paris services and ESS structures, over the 20 arrondissements and the 42
-// ONISEP sectors, running one to three of the stage weeks with 1 to 4 places a week, 42% of all
-// places reserved for REP/REP+ students. Every description ends with "(offre de démonstration)"
-// and every contact has a number of the range reserved for fiction (06 39 98 xx xx). It also
-// imports the embedded sectors, and gives each collège without a stage week one of the weeks
-// (chosen from its UAI). Everything is written in one transaction.
+// Seed writes a clearly synthetic demo catalog of Paris that follows the day it is seeded: a demo
+// campaign whose six stage weeks are the next school weeks (see DemoWeeks), and some 1,050 offers of
+// about 320 City of Paris services and ESS structures, over the 20 arrondissements and the 42 ONISEP
+// sectors, running one to three of those weeks with 1 to 4 places a week, each week with its own
+// deadline two weeks before it, 42% of all places reserved for REP/REP+ students. Every description
+// ends with "(offre de démonstration)" and every contact has a number of the range reserved for
+// fiction (06 39 98 xx xx). It also imports the embedded sectors, and gives each collège without
+// one of the campaign's weeks one of them (chosen from its UAI). The same day gives the same
+// catalog. Everything is written in one transaction.
 func Seed(ctx context.Context, s *store.Store, p SeedParams) (SeedReport, error) {
 	var report SeedReport
-	weeks, err := seedWeeks(p.Weeks)
+	if p.Today.IsZero() {
+		return report, errors.New("seed: no day given (SeedParams.Today)")
+	}
+	weeks := p.Weeks
+	if len(weeks) == 0 {
+		var err error
+		if weeks, report.EstimatedWeeks, err = DemoWeeks(p.Today); err != nil {
+			return report, fmt.Errorf("seed: %w", err)
+		}
+	}
+	weeks, err := seedWeeks(weeks)
 	if err != nil {
 		return report, fmt.Errorf("seed: %w", err)
 	}
+	campaign := demoCampaign(p.Today, weeks)
 	plan := seedPlan(weeks)
 	sectorFiles, err := embeddedFiles(embeddedSectors)
 	if err != nil {
@@ -127,6 +174,12 @@ func Seed(ctx context.Context, s *store.Store, p SeedParams) (SeedReport, error)
 				changed += b2i(ch)
 			}
 		}
+		if _, err := tx.SaveCampaign(ctx, campaign); err != nil {
+			return err
+		}
+		if report.Campaign, err = tx.CampaignByName(ctx, campaign.Name); err != nil {
+			return err
+		}
 		if report.SchoolWeeksSet, err = assignSchoolWeeks(ctx, tx, weeks); err != nil {
 			return err
 		}
@@ -144,10 +197,10 @@ func Seed(ctx context.Context, s *store.Store, p SeedParams) (SeedReport, error)
 	return report, nil
 }
 
-// seedWeeks checks the stage weeks (Mondays), sorted and without repeats; nil gives the defaults.
+// seedWeeks checks the stage weeks (Mondays), sorted and without repeats.
 func seedWeeks(weeks []time.Time) ([]time.Time, error) {
 	if len(weeks) == 0 {
-		return DefaultSeedWeeks(), nil
+		return nil, errors.New("no stage weeks")
 	}
 	seen := map[string]bool{}
 	var out []time.Time
@@ -165,10 +218,11 @@ func seedWeeks(weeks []time.Time) ([]time.Time, error) {
 	return out, nil
 }
 
-// assignSchoolWeeks gives every school without a stage week one of weeks, chosen by a hash of its
-// UAI so that the choice does not depend on the order or the number of schools.
+// assignSchoolWeeks gives every school whose stage week is not one of weeks (or that has none) one of
+// them, chosen by a hash of its UAI so that the choice does not depend on the order or the number of
+// schools.
 func assignSchoolWeeks(ctx context.Context, tx *store.Tx, weeks []time.Time) (int, error) {
-	uais, err := tx.SchoolsWithoutStageWeek(ctx)
+	uais, err := tx.SchoolsOutsideWeeks(ctx, weeks)
 	if err != nil || len(uais) == 0 {
 		return 0, err
 	}
@@ -244,8 +298,6 @@ func seedPlan(weeks []time.Time) []seedHost {
 					SectorName: job.sector, Address: address, Arrondissement: arr, Latitude: &lat, Longitude: &lon,
 					DailyHours: daily}
 				ws := seedOfferWeeks(rw, weeks)
-				deadline := ws[0].WeekStart.AddDate(0, 0, -14)
-				o.Deadline = &deadline
 				h.offers = append(h.offers, seedOffer{offer: o, weeks: ws})
 			}
 			plan = append(plan, h)
@@ -297,7 +349,9 @@ func seedOfferWeeks(rw *rand.Rand, weeks []time.Time) []store.OfferWeek {
 	sort.Ints(picked)
 	var ws []store.OfferWeek
 	for _, i := range picked {
-		ws = append(ws, store.OfferWeek{WeekStart: weeks[i], Places: []int{1, 1, 1, 2, 2, 2, 3, 3, 4, 4}[rw.IntN(10)]})
+		deadline := weeks[i].AddDate(0, 0, -store.DefaultDeadlineDays)
+		ws = append(ws, store.OfferWeek{WeekStart: weeks[i], Places: []int{1, 1, 1, 2, 2, 2, 3, 3, 4, 4}[rw.IntN(10)],
+			Deadline: &deadline})
 	}
 	return ws
 }

@@ -53,6 +53,16 @@ func TestAnswersByState(t *testing.T) {
 		{AskWeek, "01/01/2028", AskWeek, "plus d'un an"},
 		{AskWeek, "31/02", AskWeek, "pas compris cette date"},
 		{AskWeek, "bientôt", AskWeek, "pas compris cette date"},
+		{AskWeek, "21/12", PickWeek, "pas encore d'offre ouverte pour la semaine du lundi 21 décembre"},
+		{AskWeek, "08/02", PickWeek, "lundi 18 janvier (3 offres)"},
+
+		{PickWeek, "1", AskBirth, "C'est noté : semaine du lundi 11 janvier"},
+		{PickWeek, "lundi 18 janvier (3 offres)", AskBirth, "semaine du lundi 18 janvier"},
+		{PickWeek, "Garder ma semaine", AskBirth, "date de naissance"},
+		{PickWeek, "1er février", AskBirth, "semaine du lundi 1er février"},
+		{PickWeek, "28/12", PickWeek, "semaine du lundi 28 décembre"},
+		{PickWeek, "7", PickWeek, "pas compris cette date"},
+		{PickWeek, "hein ?", PickWeek, "pas compris"},
 
 		{AskBirth, "3/2012", AskParentPhone, "portable"},
 		{AskBirth, "Mars 2012", AskParentPhone, "portable"},

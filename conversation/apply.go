@@ -52,6 +52,13 @@ func (t *turn) applied() bool {
 	// Each refusal says why in its own words ("apply_" + the problem); those about this offer go
 	// back to it, the others to the menu.
 	switch r.Problem {
+	case ApplyNotOpen:
+		date := ""
+		if r.OpensOn != nil {
+			date = t.longDate(*r.OpensOn)
+		}
+		t.preface(t.tr("apply_not_open", data{"Date": date}))
+		t.goTo(ViewOffer)
 	case ApplyFull, ApplyNotWeek, ApplyClosed, ApplyTooYoung:
 		t.preface(t.tr("apply_"+string(r.Problem), nil))
 		t.goTo(ViewOffer)

@@ -30,7 +30,8 @@ type world struct {
 	searches     []SearchOffers // every search asked, in order
 	registered   *Register
 	erased       []int64
-	relayed      []string // answers relayed to hosts
+	relayed      []string     // answers relayed to hosts
+	weeks        []WeekOffers // the weeks with offers open: the collège's, 18 January, 1 February
 }
 
 func newWorld() *world {
@@ -41,6 +42,8 @@ func newWorld() *world {
 			{UAI: "0756666B", Name: "Collège Jean-Baptiste Say", Commune: "Paris 16e", Priority: "none"},
 		},
 		sectors: []Sector{{ID: 1, Name: "Arts et spectacle"}, {ID: 2, Name: "Artisanat"}, {ID: 3, Name: "Santé"}},
+		weeks: []WeekOffers{{Week: schoolWeek, Offers: 7}, {Week: schoolWeek.AddDate(0, 0, 7), Offers: 3},
+			{Week: schoolWeek.AddDate(0, 0, 21), Offers: 1}},
 	}
 	deadline := time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC)
 	for i := 1; i <= 7; i++ {
@@ -84,6 +87,8 @@ func (w *world) answer(e Effect) Result {
 	case Register:
 		w.registered = &e
 		return Registered{StudentID: 42}
+	case CheckWeek:
+		return WeekChecked{Week: e.Week, Open: w.weeks}
 	case SearchOffers:
 		w.searches = append(w.searches, e)
 		var match []OfferSummary
@@ -110,6 +115,10 @@ func (w *world) answer(e Effect) Result {
 		}
 		return OfferFound{}
 	case Apply:
+		if w.applyProblem == ApplyNotOpen {
+			opens := schoolWeek.AddDate(0, 0, -42)
+			return Applied{Problem: w.applyProblem, OpensOn: &opens}
+		}
 		if w.applyProblem != ApplyOK {
 			return Applied{Problem: w.applyProblem}
 		}
@@ -142,7 +151,7 @@ func (w *world) answer(e Effect) Result {
 // asks reports whether e is an effect whose answer comes back as a Result.
 func asks(e Effect) bool {
 	switch e.(type) {
-	case FindSchools, FindSectors, Register, SearchOffers, ShowOffer, Apply, ListApplications, Withdraw,
+	case FindSchools, FindSectors, Register, CheckWeek, SearchOffers, ShowOffer, Apply, ListApplications, Withdraw,
 		RelayToHost, ConfirmPlace, ReadRelays, AcceptApplication, DeclineApplication, RelayToStudent:
 		return true
 	}

@@ -45,6 +45,7 @@ func TestEveryApplyProblem(t *testing.T) {
 		{ApplyTooMany, Menu, "nombre maximum"},
 		{ApplyNotFound, Menu, "n'existe plus"},
 		{ApplyPlaced, Menu, "stage confirmé"},
+		{ApplyNotOpen, ViewOffer, "Les candidatures ouvrent le lundi 30 novembre"},
 		{"mystery", Menu, "n'a pas pu être enregistrée"},
 	}
 	for _, tc := range tests {
@@ -52,6 +53,18 @@ func TestEveryApplyProblem(t *testing.T) {
 		d.w.applyProblem = tc.problem
 		d.send("Je veux apprendre.")
 		d.expect(tc.want, tc.phrase)
+	}
+}
+
+// When no week at all has an offer open yet, the student is told and the sign-up goes on.
+func TestNoWeekHasOffers(t *testing.T) {
+	d := reach(t, AskWeek)
+	d.w.weeks = nil
+	d.send("11/01")
+	d.expect(AskBirth, "pas encore d'offre ouverte pour la semaine du lundi 11 janvier, ni pour les semaines proches",
+		"date de naissance")
+	if d.s.Profile.Week != schoolWeek {
+		t.Errorf("week %v", d.s.Profile.Week)
 	}
 }
 

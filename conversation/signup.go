@@ -1,6 +1,7 @@
 package conversation
 
 import (
+	"sort"
 	"strings"
 	"time"
 	"unicode"
@@ -105,8 +106,7 @@ func (t *turn) onConfirmWeek() {
 			t.goTo(AskWeek)
 			return
 		}
-		t.s.Profile.Week = monday
-		t.goTo(AskBirth)
+		t.checkWeek(ConfirmWeek, monday)
 	case t.choice == "week:no":
 		t.goTo(AskWeek)
 	case t.choice == "" && hasDigit(t.text):
@@ -141,9 +141,89 @@ func (t *turn) onWeek() {
 		t.refuse(problem)
 		return
 	}
+	t.checkWeek(AskWeek, monday)
+}
+
+// checkWeek keeps the week picked and asks, from state st, which weeks have offers open: a student
+// who picks a week with none is told at once.
+func (t *turn) checkWeek(st State, monday time.Time) {
 	t.s.Profile.Week = monday
-	t.preface(t.tr("week_ok", data{"Date": t.longDate(monday)}))
-	t.goTo(AskBirth)
+	t.land(st)
+	t.ask(CheckWeek{Week: monday, REP: t.s.Profile.Priority == "REP" || t.s.Profile.Priority == "REP+"})
+}
+
+// collegeWeekChecked and typedWeekChecked read the answer to CheckWeek; a typed date is repeated
+// back ("C'est noté"), the collège's week was just said yes to.
+func (t *turn) collegeWeekChecked() bool { return t.weekChecked(false) }
+func (t *turn) typedWeekChecked() bool   { return t.weekChecked(true) }
+
+// nearWeeks is how many of the nearest weeks with offers are offered instead of an empty one.
+const nearWeeks = 3
+
+// weekChecked goes on to the birth month when the week picked has offers open; otherwise it says so
+// and offers the nearest weeks that have some (or, when no week has any, goes on all the same).
+func (t *turn) weekChecked(typed bool) bool {
+	r, ok := t.in.Result.(WeekChecked)
+	if !ok || !r.Week.Equal(t.s.Profile.Week) {
+		return false
+	}
+	var near []WeekOffers
+	for _, w := range r.Open {
+		if w.Week.Equal(r.Week) && w.Offers > 0 {
+			if typed {
+				t.preface(t.tr("week_ok", data{"Date": t.longDate(r.Week)}))
+			}
+			t.goTo(AskBirth)
+			return true
+		}
+		if w.Offers > 0 {
+			near = append(near, w)
+		}
+	}
+	if len(near) == 0 {
+		t.preface(t.tr("week_no_offers_yet", data{"Date": t.longDate(r.Week)}))
+		t.goTo(AskBirth)
+		return true
+	}
+	distance := func(w WeekOffers) time.Duration { return (w.Week.Sub(r.Week)).Abs() }
+	sort.SliceStable(near, func(i, j int) bool { return distance(near[i]) < distance(near[j]) })
+	near = near[:min(len(near), nearWeeks)]
+	sort.Slice(near, func(i, j int) bool { return near[i].Week.Before(near[j].Week) })
+	choices := make([]Choice, 0, len(near)+1)
+	for _, w := range near {
+		choices = append(choices, Choice{Key: "week:" + w.Week.Format(time.DateOnly),
+			Label: t.plural("week_with_offers", w.Offers, data{"Date": t.longDate(w.Week)})})
+	}
+	choices = append(choices, t.choiceOf("week:keep", "choice_keep_week"))
+	t.land(PickWeek)
+	t.say(t.tr("week_no_offers", data{"Date": t.longDate(r.Week)}), choices...)
+	return true
+}
+
+// showPickWeek looks the weeks up again, to show the choice again.
+func (t *turn) showPickWeek() {
+	t.ask(CheckWeek{Week: t.s.Profile.Week, REP: t.s.Profile.Priority == "REP" || t.s.Profile.Priority == "REP+"})
+}
+
+// onPickWeek takes one of the weeks offered, keeps the one picked, or reads another date.
+func (t *turn) onPickWeek() {
+	switch {
+	case t.choice == "week:keep":
+		t.goTo(AskBirth)
+	case strings.HasPrefix(t.choice, "week:"):
+		monday, err := time.Parse(time.DateOnly, strings.TrimPrefix(t.choice, "week:"))
+		if err != nil {
+			t.confused()
+			return
+		}
+		t.s.Profile.Week = monday
+		t.preface(t.tr("week_ok", data{"Date": t.longDate(monday)}))
+		t.goTo(AskBirth)
+	case t.choice == "" && hasDigit(t.text):
+		t.onWeek()
+	default:
+		t.confused()
+	}
 }
 
 // weekProblem says why a stage week cannot be taken: already begun, or more than a year ahead.

@@ -21,6 +21,8 @@ const (
 	ConfirmWeek State = "confirm_week"
 	// AskWeek asks the date of the Monday of the stage week.
 	AskWeek State = "ask_week"
+	// PickWeek says the week picked has no offer open and offers the nearest weeks that have some.
+	PickWeek State = "pick_week"
 	// AskBirth asks the month and year of birth.
 	AskBirth State = "ask_birth"
 	// AskParentPhone asks a parent's mobile number.
@@ -81,8 +83,9 @@ func journey() map[State]stateDef {
 		AskSchool:      {show: (*turn).showAskSchool, on: (*turn).onSchool, result: (*turn).schoolsFound, short: "ask_school_again", help: "help_school"},
 		PickSchool:     {show: (*turn).showPickSchool, on: (*turn).onPickSchool, result: (*turn).pickedSchoolFound, short: "pick_school", help: "help_school"},
 		ConfirmSchool:  {show: (*turn).showConfirmSchool, on: (*turn).onConfirmSchool, help: "help_school"},
-		ConfirmWeek:    {show: (*turn).showConfirmWeek, on: (*turn).onConfirmWeek, help: "help_week"},
-		AskWeek:        {show: (*turn).showAskWeek, on: (*turn).onWeek, help: "help_week"},
+		ConfirmWeek:    {show: (*turn).showConfirmWeek, on: (*turn).onConfirmWeek, result: (*turn).collegeWeekChecked, help: "help_week"},
+		AskWeek:        {show: (*turn).showAskWeek, on: (*turn).onWeek, result: (*turn).typedWeekChecked, help: "help_week"},
+		PickWeek:       {show: (*turn).showPickWeek, on: (*turn).onPickWeek, result: (*turn).collegeWeekChecked, short: "pick_week_short", help: "help_week"},
 		AskBirth:       {show: (*turn).showAskBirth, on: (*turn).onBirth, help: "help_birth"},
 		AskParentPhone: {show: (*turn).showAskParentPhone, on: (*turn).onParentPhone, help: "help_parent_phone"},
 		ConfirmSignup:  {show: (*turn).showConfirmSignup, on: (*turn).onConfirmSignup, result: (*turn).registered, help: "help_confirm_signup"},

@@ -20,6 +20,7 @@ var pathTo = map[State]struct {
 	ConfirmSchool:     {AskSchool, "moulin"},
 	ConfirmWeek:       {ConfirmSchool, "oui"},
 	AskWeek:           {ConfirmWeek, "2"},
+	PickWeek:          {AskWeek, "21/12"}, // the Christmas holidays: no offer
 	AskBirth:          {ConfirmWeek, "1"},
 	AskParentPhone:    {AskBirth, "03/2012"},
 	ConfirmSignup:     {AskParentPhone, "06 12 34 56 78"},

@@ -138,10 +138,10 @@ type OfferDetail struct {
 	Sector         string
 	Address        string
 	DailyHours     string
-	Deadline       *time.Time
-	Week           time.Time // the student's week, when the offer runs then
-	RunsInWeek     bool      // the offer runs in the student's week
-	AlreadyApplied bool      // the student has a live application to it
+	Deadline       *time.Time // the last day to apply for the student's week, when the offer runs then
+	Week           time.Time  // the student's week, when the offer runs then
+	RunsInWeek     bool       // the offer runs in the student's week
+	AlreadyApplied bool       // the student has a live application to it
 }
 
 // ApplicationSummary is one of the student's applications.
@@ -182,6 +182,13 @@ type SearchOffers struct {
 	PageSize  int
 }
 
+// CheckWeek counts, for a student signing up, the offers open in each stage week still ahead (a place
+// left for a student of that kind, the deadline not passed). Answers WeekChecked.
+type CheckWeek struct {
+	Week time.Time // the week the student picked
+	REP  bool      // the student's collège is REP or REP+
+}
+
 // ShowOffer reads one offer for the student. Answers OfferFound.
 type ShowOffer struct {
 	StudentID int64
@@ -217,6 +224,7 @@ func (FindSchools) isEffect()      {}
 func (FindSectors) isEffect()      {}
 func (Register) isEffect()         {}
 func (SearchOffers) isEffect()     {}
+func (CheckWeek) isEffect()        {}
 func (ShowOffer) isEffect()        {}
 func (Apply) isEffect()            {}
 func (ListApplications) isEffect() {}
@@ -244,6 +252,18 @@ type OffersFound struct {
 	Total  int
 }
 
+// WeekChecked answers CheckWeek: the weeks ahead that have open offers, in order.
+type WeekChecked struct {
+	Week time.Time // the week asked about
+	Open []WeekOffers
+}
+
+// WeekOffers is a stage week and how many offers it has open.
+type WeekOffers struct {
+	Week   time.Time
+	Offers int
+}
+
 // OfferFound answers ShowOffer; Offer is nil when it no longer exists.
 type OfferFound struct{ Offer *OfferDetail }
 
@@ -262,13 +282,15 @@ const (
 	ApplyPlaced    ApplyProblem = "placed"     // the student already has a confirmed stage
 	ApplyNoConsent ApplyProblem = "no_consent" // the parent refused or withdrew their consent
 	ApplyTooYoung  ApplyProblem = "too_young"  // under 14 in their week: only a public employer may take them
+	ApplyNotOpen   ApplyProblem = "not_open"   // the season's applications have not opened yet
 )
 
 // Applied answers Apply.
 type Applied struct {
 	ApplicationID int64
 	Problem       ApplyProblem
-	Sent          bool // the parent had agreed: it went to the host straight away
+	Sent          bool       // the parent had agreed: it went to the host straight away
+	OpensOn       *time.Time // with ApplyNotOpen: the day applications open
 }
 
 // ApplicationsFound answers ListApplications.
@@ -281,6 +303,7 @@ func (SchoolsFound) isResult()      {}
 func (SectorsFound) isResult()      {}
 func (Registered) isResult()        {}
 func (OffersFound) isResult()       {}
+func (WeekChecked) isResult()       {}
 func (OfferFound) isResult()        {}
 func (Applied) isResult()           {}
 func (ApplicationsFound) isResult() {}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"time"
 
+	"stagebot/calendar"
 	"stagebot/conversation"
 )
 
@@ -80,12 +81,11 @@ const (
 
 // ApplyParams ask for a new application.
 type ApplyParams struct {
-	StudentID       int64
-	OfferID         int64
-	Motivation      string
-	Today           time.Time
-	MaxApplications int        // live applications a student may have at once
-	ReleaseDate     *time.Time // from this day unused reserved places are open to all; nil: never
+	StudentID  int64
+	OfferID    int64
+	Motivation string
+	Now        time.Time // the service's clock: when the application is made, and whose day is "today"
+	Rules      Rules     // the season's: release, application window, most live applications
 }
 
 // ApplyResult is what became of an application: its id and state when it was made, or why not.
@@ -93,12 +93,14 @@ type ApplyResult struct {
 	ID      int64
 	State   ApplicationState // AwaitingParent, or Sent when the parent had already agreed
 	Problem conversation.ApplyProblem
+	OpensOn *time.Time // with ApplyNotOpen: the day applications open
 }
 
 // Apply creates an application of the student to an offer for their stage week, after checking in
-// one transaction every rule that can refuse it (the parent's consent, a confirmed stage, the week,
-// the age for a private employer, the deadline, the places left for this student, the number of
-// live applications). It answers with the reason when it refuses.
+// one transaction every rule that can refuse it (the season's application window, the parent's
+// consent, a confirmed stage, the week, the age for a private employer, the week's deadline, the
+// places left for this student, the number of live applications). It answers with the reason when
+// it refuses.
 //
 // With the parent's consent already granted, the application goes straight to the host: it is
 // recorded as two events, created awaiting_parent by the student then sent by the parent (their
@@ -122,11 +124,17 @@ func (c Conn) apply(ctx context.Context, p ApplyParams) (ApplyResult, error) {
 	refuse := func(problem conversation.ApplyProblem) (ApplyResult, error) {
 		return ApplyResult{Problem: problem}, nil
 	}
-	if student.Consent == ConsentRefused || student.Consent == ConsentWithdrawn {
+	today := calendar.Day(p.Now)
+	switch {
+	case p.Rules.OpensOn != nil && today.Before(calendar.Day(*p.Rules.OpensOn)):
+		return ApplyResult{Problem: conversation.ApplyNotOpen, OpensOn: p.Rules.OpensOn}, nil
+	case p.Rules.ClosesOn != nil && today.After(calendar.Day(*p.Rules.ClosesOn)):
+		return refuse(conversation.ApplyClosed)
+	case student.Consent == ConsentRefused || student.Consent == ConsentWithdrawn:
 		return refuse(conversation.ApplyNoConsent)
 	}
-	offer, err := c.offerFor(ctx, OfferParams{StudentID: p.StudentID, OfferID: p.OfferID, Today: p.Today,
-		ReleaseDate: p.ReleaseDate})
+	offer, err := c.offerFor(ctx, OfferParams{StudentID: p.StudentID, OfferID: p.OfferID, Today: p.Now,
+		ReleaseDate: p.Rules.ReleaseDate})
 	switch {
 	case errors.Is(err, ErrNotFound):
 		return refuse(conversation.ApplyNotFound)
@@ -150,35 +158,34 @@ func (c Conn) apply(ctx context.Context, p ApplyParams) (ApplyResult, error) {
 		return refuse(conversation.ApplyNotWeek)
 	case offer.TooYoung:
 		return refuse(conversation.ApplyTooYoung)
-	case offer.Deadline != nil && offer.Deadline.Before(dateOf(p.Today)):
+	case offer.Deadline != nil && offer.Deadline.Before(today):
 		return refuse(conversation.ApplyClosed)
 	case offer.PlacesLeft <= 0:
 		return refuse(conversation.ApplyFull)
-	case p.MaxApplications > 0 && live.Count >= p.MaxApplications:
+	case p.Rules.MaxApplications > 0 && live.Count >= p.Rules.MaxApplications:
 		return refuse(conversation.ApplyTooMany)
 	}
 	state := AwaitingParent
 	if student.Consent == ConsentGranted {
 		state = Sent
 	}
-	var id int64
-	at := p.Today // the caller's clock: a test's, or now
-	if at.IsZero() {
-		at = time.Now()
+	if p.Now.IsZero() {
+		return ApplyResult{}, errors.New("apply: no time given")
 	}
+	var id int64
 	err = c.get(ctx, &id, `INSERT INTO applications (student_id, offer_id, week_start, state, motivation, created_at, updated_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $6) RETURNING id`, p.StudentID, p.OfferID, student.StageWeek, state, p.Motivation, at)
+		VALUES ($1, $2, $3, $4, $5, $6, $6) RETURNING id`, p.StudentID, p.OfferID, student.StageWeek, state, p.Motivation, p.Now)
 	if IsUniqueViolation(err) {
 		return refuse(conversation.ApplyAlready)
 	}
 	if err != nil {
 		return ApplyResult{}, fmt.Errorf("apply: %w", err)
 	}
-	if err := c.recordEvent(ctx, id, "", AwaitingParent, ByStudent); err != nil {
+	if err := c.recordEvent(ctx, id, "", AwaitingParent, ByStudent, p.Now); err != nil {
 		return ApplyResult{}, err
 	}
 	if state == Sent {
-		if err := c.recordEvent(ctx, id, AwaitingParent, Sent, ByParent); err != nil {
+		if err := c.recordEvent(ctx, id, AwaitingParent, Sent, ByParent, p.Now); err != nil {
 			return ApplyResult{}, err
 		}
 	}
@@ -211,46 +218,48 @@ func (c Conn) Applications(ctx context.Context, studentID int64) ([]conversation
 	return apps, nil
 }
 
-// MoveApplication moves one application of a student to state to, if actor may; it returns
-// ErrTransition when the application's current state does not allow it and ErrNotFound when the
-// student has no such application.
-func (c Conn) MoveApplication(ctx context.Context, studentID, applicationID int64, to ApplicationState, actor Actor) error {
+// MoveApplication moves one application of a student to state to at time at, if actor may; it
+// returns ErrTransition when the application's current state does not allow it and ErrNotFound when
+// the student has no such application.
+func (c Conn) MoveApplication(ctx context.Context, studentID, applicationID int64, to ApplicationState, actor Actor,
+	at time.Time) error {
 	return c.atomically(ctx, func(c Conn) error {
 		var from ApplicationState
 		if err := c.get(ctx, &from, `SELECT state FROM applications WHERE id = $1 AND student_id = $2 FOR UPDATE`,
 			applicationID, studentID); err != nil {
 			return fmt.Errorf("application %d: %w", applicationID, err)
 		}
-		return c.move(ctx, applicationID, from, to, actor)
+		return c.move(ctx, applicationID, from, to, actor, at)
 	})
 }
 
-// move moves an application, locked in state from by the caller's transaction, to state to if
-// actor may, and records the event.
-func (c Conn) move(ctx context.Context, applicationID int64, from, to ApplicationState, actor Actor) error {
+// move moves an application, locked in state from by the caller's transaction, to state to at time
+// at if actor may, and records the event.
+func (c Conn) move(ctx context.Context, applicationID int64, from, to ApplicationState, actor Actor, at time.Time) error {
 	if !CanMove(from, to, actor) {
 		return fmt.Errorf("application %d: %s → %s by %s: %w", applicationID, from, to, actor, ErrTransition)
 	}
-	if _, err := c.q.ExecContext(ctx, `UPDATE applications SET state = $2, updated_at = now() WHERE id = $1`,
-		applicationID, to); err != nil {
+	if _, err := c.q.ExecContext(ctx, `UPDATE applications SET state = $2, updated_at = $3 WHERE id = $1`,
+		applicationID, to, at); err != nil {
 		return fmt.Errorf("move application %d: %w", applicationID, err)
 	}
-	return c.recordEvent(ctx, applicationID, from, to, actor)
+	return c.recordEvent(ctx, applicationID, from, to, actor, at)
 }
 
-func (c Conn) recordEvent(ctx context.Context, applicationID int64, from, to ApplicationState, actor Actor) error {
+func (c Conn) recordEvent(ctx context.Context, applicationID int64, from, to ApplicationState, actor Actor, at time.Time) error {
+	if at.IsZero() {
+		return fmt.Errorf("record application event %d: no time given", applicationID)
+	}
 	var fromState *ApplicationState
 	if from != "" {
 		fromState = &from
 	}
-	if _, err := c.q.ExecContext(ctx, `INSERT INTO application_events (application_id, from_state, to_state, actor)
-		VALUES ($1, $2, $3, $4)`, applicationID, fromState, to, actor); err != nil {
+	if _, err := c.q.ExecContext(ctx, `INSERT INTO application_events (application_id, from_state, to_state, actor, at)
+		VALUES ($1, $2, $3, $4, $5)`, applicationID, fromState, to, actor, at); err != nil {
 		return fmt.Errorf("record application event: %w", err)
 	}
 	return nil
 }
 
-func dateOf(t time.Time) time.Time {
-	y, m, d := t.Date()
-	return time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
-}
+// dateOf is the calendar day of t in Paris.
+func dateOf(t time.Time) time.Time { return calendar.Day(t) }

@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -93,7 +94,7 @@ func TestUpsertSchoolIsIdempotentAndMerges(t *testing.T) {
 	if sc.StageWeek == nil || sc.StageWeek.Format(time.DateOnly) != "2027-01-11" {
 		t.Errorf("stage week %v", sc.StageWeek)
 	}
-	uais, err := s.SchoolsWithoutStageWeek(ctx)
+	uais, err := s.SchoolsOutsideWeeks(ctx, []time.Time{week})
 	if err != nil || len(uais) != 6 {
 		t.Fatalf("without week: %v, %v", uais, err)
 	}
@@ -236,10 +237,12 @@ func TestUpsertHostsAndOffers(t *testing.T) {
 		w, _ := time.Parse(time.DateOnly, d)
 		return store.OfferWeek{WeekStart: w, Places: places, ReservedPlaces: reserved}
 	}
-	deadline := time.Date(2026, 12, 28, 0, 0, 0, 0, time.UTC)
 	o := store.Offer{Ref: "o1", HostID: id, Title: "Maître-nageur", Description: "Surveillance du bassin", SectorID: sectors[0].ID,
-		Address: "5 allée des Peupliers, 75013 Paris", Arrondissement: 13, DailyHours: "9h-16h", Deadline: &deadline}
-	weeks := []store.OfferWeek{week("2027-01-11", 2, 1), week("2027-01-18", 3, 0)}
+		Address: "5 allée des Peupliers, 75013 Paris", Arrondissement: 13, DailyHours: "9h-16h"}
+	first := week("2027-01-11", 2, 1)
+	deadline := time.Date(2026, 12, 21, 0, 0, 0, 0, time.UTC)
+	first.Deadline = &deadline
+	weeks := []store.OfferWeek{first, week("2027-01-18", 3, 0)}
 	steps := []struct {
 		name  string
 		weeks []store.OfferWeek
@@ -247,6 +250,7 @@ func TestUpsertHostsAndOffers(t *testing.T) {
 	}{
 		{"insert", weeks, true},
 		{"same", weeks, false},
+		{"deadline back to the default", []store.OfferWeek{week("2027-01-11", 2, 1), week("2027-01-18", 3, 0)}, true},
 		{"places changed", []store.OfferWeek{week("2027-01-11", 2, 2), week("2027-01-18", 3, 0)}, true},
 		{"week dropped", []store.OfferWeek{week("2027-01-11", 2, 2)}, true},
 		{"same again", []store.OfferWeek{week("2027-01-11", 2, 2)}, false},
@@ -261,8 +265,18 @@ func TestUpsertHostsAndOffers(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got.HostName != h.Name || got.SectorName != "Sport" || got.Deadline == nil || !got.Deadline.Equal(deadline) {
+	if got.HostName != h.Name || got.SectorName != "Sport" {
 		t.Errorf("offer %+v", got)
+	}
+	// Each week has its deadline: 14 days before it unless given.
+	var deadlines []string
+	if err := s.DB().SelectContext(ctx, &deadlines, `SELECT week_start || '>' || deadline FROM offer_weeks
+		WHERE offer_id = $1 ORDER BY week_start`, got.ID); err != nil || fmt.Sprint(deadlines) != "[2027-01-11>2026-12-28]" {
+		t.Errorf("week deadlines %v, %v", deadlines, err)
+	}
+	if _, err := s.UpsertOffer(ctx, o, []store.OfferWeek{{WeekStart: day("2027-01-11"), Places: 1,
+		Deadline: func() *time.Time { d := day("2027-01-12"); return &d }()}}); err == nil {
+		t.Error("a deadline after its week was accepted")
 	}
 	var searchText string
 	if err := s.DB().GetContext(ctx, &searchText, `SELECT search_text FROM offers WHERE ref = 'o1'`); err != nil ||

@@ -19,11 +19,11 @@ type Conversation struct {
 	LastInboundAt *time.Time      `db:"last_inbound_at"`
 }
 
-// LockConversation returns the conversation of (channel, address), creating it when new, and locks
-// its row until the transaction ends: two messages from one person never interleave.
-func (c Conn) LockConversation(ctx context.Context, channel, address string) (Conversation, error) {
-	if _, err := c.q.ExecContext(ctx, `INSERT INTO conversations (channel, address, state)
-		VALUES ($1, $2, '') ON CONFLICT DO NOTHING`, channel, address); err != nil {
+// LockConversation returns the conversation of (channel, address), creating it at time now when new,
+// and locks its row until the transaction ends: two messages from one person never interleave.
+func (c Conn) LockConversation(ctx context.Context, channel, address string, now time.Time) (Conversation, error) {
+	if _, err := c.q.ExecContext(ctx, `INSERT INTO conversations (channel, address, state, created_at, updated_at)
+		VALUES ($1, $2, '', $3, $3) ON CONFLICT DO NOTHING`, channel, address, now); err != nil {
 		return Conversation{}, fmt.Errorf("create conversation: %w", err)
 	}
 	var conv Conversation
@@ -34,11 +34,11 @@ func (c Conn) LockConversation(ctx context.Context, channel, address string) (Co
 	return conv, nil
 }
 
-// SaveConversation writes the conversation's session, state, language and opt-out.
-func (c Conn) SaveConversation(ctx context.Context, conv Conversation) error {
+// SaveConversation writes the conversation's session, state, language and opt-out, at time now.
+func (c Conn) SaveConversation(ctx context.Context, conv Conversation, now time.Time) error {
 	_, err := c.q.ExecContext(ctx, `UPDATE conversations SET state = $3, session = $4, lang = $5,
-		opted_out = $6, last_inbound_at = $7, updated_at = now() WHERE channel = $1 AND address = $2`,
-		conv.Channel, conv.Address, conv.State, conv.Session, conv.Lang, conv.OptedOut, conv.LastInboundAt)
+		opted_out = $6, last_inbound_at = $7, updated_at = $8 WHERE channel = $1 AND address = $2`,
+		conv.Channel, conv.Address, conv.State, conv.Session, conv.Lang, conv.OptedOut, conv.LastInboundAt, now)
 	if err != nil {
 		return fmt.Errorf("save conversation: %w", err)
 	}

@@ -102,7 +102,7 @@ func (w *world) student(name string, rep bool, born time.Time) int64 {
 	}
 	id, err := w.s.RegisterStudent(w.ctx, store.RegisterParams{Channel: "sms", Address: fmt.Sprintf("+336111%05d", n),
 		FirstName: name, LastInitial: "D", SchoolUAI: uai, SchoolName: "Collège", StageWeek: week, BirthMonth: born,
-		ParentPhone: fmt.Sprintf("+336222%05d", n), Lang: "fr"})
+		ParentPhone: fmt.Sprintf("+336222%05d", n), Lang: "fr", At: today})
 	if err != nil {
 		w.t.Fatal(err)
 	}
@@ -134,8 +134,8 @@ func (w *world) applyWith(p store.ApplyParams) store.ApplyResult {
 	if p.Motivation == "" {
 		p.Motivation = "J'aimerais découvrir ce métier."
 	}
-	if p.Today.IsZero() {
-		p.Today = today
+	if p.Now.IsZero() {
+		p.Now = today
 	}
 	res, err := w.s.Apply(w.ctx, p)
 	if err != nil {

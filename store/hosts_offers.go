@@ -47,28 +47,37 @@ type HostContact struct {
 // reads fill them from the host and the sector, and UpsertOffer uses them for the search text
 // (looking them up when empty).
 type Offer struct {
-	ID             int64      `db:"id"`
-	Ref            string     `db:"ref"`
-	HostID         int64      `db:"host_id"`
-	HostName       string     `db:"host_name"`
-	Title          string     `db:"title"`
-	Description    string     `db:"description"`
-	SectorID       int        `db:"sector_id"`
-	SectorName     string     `db:"sector_name"`
-	Address        string     `db:"address"`
-	Arrondissement int        `db:"arrondissement"`
-	Latitude       *float64   `db:"latitude"`
-	Longitude      *float64   `db:"longitude"`
-	DailyHours     string     `db:"daily_hours"`
-	Deadline       *time.Time `db:"deadline"`
+	ID             int64    `db:"id"`
+	Ref            string   `db:"ref"`
+	HostID         int64    `db:"host_id"`
+	HostName       string   `db:"host_name"`
+	Title          string   `db:"title"`
+	Description    string   `db:"description"`
+	SectorID       int      `db:"sector_id"`
+	SectorName     string   `db:"sector_name"`
+	Address        string   `db:"address"`
+	Arrondissement int      `db:"arrondissement"`
+	Latitude       *float64 `db:"latitude"`
+	Longitude      *float64 `db:"longitude"`
+	DailyHours     string   `db:"daily_hours"`
 }
 
 // OfferWeek is one week (starting on WeekStart, a Monday) an offer runs, with its places; up to
-// ReservedPlaces of them go to REP/REP+ students.
+// ReservedPlaces of them go to REP/REP+ students. Deadline is the last day to apply for that week;
+// nil means DefaultDeadlineDays before it.
 type OfferWeek struct {
-	WeekStart      time.Time `db:"week_start"`
-	Places         int       `db:"places"`
-	ReservedPlaces int       `db:"reserved_places"`
+	WeekStart      time.Time  `db:"week_start"`
+	Places         int        `db:"places"`
+	ReservedPlaces int        `db:"reserved_places"`
+	Deadline       *time.Time `db:"deadline"`
+}
+
+// DeadlineOr is the week's deadline, or days before the week when it has none of its own.
+func (w OfferWeek) DeadlineOr(days int) time.Time {
+	if w.Deadline != nil {
+		return *w.Deadline
+	}
+	return w.WeekStart.AddDate(0, 0, -days)
 }
 
 // UpsertHost inserts the host or updates it by Ref, and returns its id and whether a row changed.
@@ -80,7 +89,7 @@ func (c Conn) UpsertHost(ctx context.Context, h Host) (id int64, changed bool, e
 	err = c.get(ctx, &row, `WITH up AS (
 			INSERT INTO hosts AS h (ref, name, kind, employer) VALUES ($1, $2, $3, $4)
 			ON CONFLICT (ref) DO UPDATE SET name = excluded.name, kind = excluded.kind,
-				employer = excluded.employer, updated_at = now()
+				employer = excluded.employer, updated_at = now() -- audit only: the database clock
 			WHERE (h.name, h.kind, h.employer) IS DISTINCT FROM (excluded.name, excluded.kind, excluded.employer)
 			RETURNING id)
 		SELECT id, true AS changed FROM up
@@ -155,50 +164,54 @@ func (c Conn) UpsertOffer(ctx context.Context, o Offer, weeks []OfferWeek) (bool
 	}
 	err := c.get(ctx, &row, `WITH up AS (
 			INSERT INTO offers AS o (ref, host_id, title, description, sector_id, address, arrondissement,
-				latitude, longitude, daily_hours, deadline, search_text)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
+				latitude, longitude, daily_hours, search_text)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
 			ON CONFLICT (ref) DO UPDATE SET host_id = excluded.host_id, title = excluded.title,
 				description = excluded.description, sector_id = excluded.sector_id, address = excluded.address,
 				arrondissement = excluded.arrondissement, latitude = excluded.latitude,
-				longitude = excluded.longitude, daily_hours = excluded.daily_hours, deadline = excluded.deadline,
-				search_text = excluded.search_text, updated_at = now()
+				longitude = excluded.longitude, daily_hours = excluded.daily_hours,
+				search_text = excluded.search_text, updated_at = now() -- audit only: the database clock
 			WHERE (o.host_id, o.title, o.description, o.sector_id, o.address, o.arrondissement, o.latitude,
-					o.longitude, o.daily_hours, o.deadline, o.search_text)
+					o.longitude, o.daily_hours, o.search_text)
 				IS DISTINCT FROM (excluded.host_id, excluded.title, excluded.description, excluded.sector_id,
 					excluded.address, excluded.arrondissement, excluded.latitude, excluded.longitude,
-					excluded.daily_hours, excluded.deadline, excluded.search_text)
+					excluded.daily_hours, excluded.search_text)
 			RETURNING id)
 		SELECT id, true AS changed FROM up
 		UNION ALL SELECT id, false FROM offers WHERE ref = $1 AND NOT EXISTS (SELECT 1 FROM up)`,
 		ref, o.HostID, strings.TrimSpace(o.Title), strings.TrimSpace(o.Description), o.SectorID,
 		strings.TrimSpace(o.Address), o.Arrondissement, o.Latitude, o.Longitude, o.DailyHours,
-		dayParam(o.Deadline), OfferSearchText(o))
+		OfferSearchText(o))
 	if err != nil {
 		return false, fmt.Errorf("upsert offer %q: %w", ref, err)
 	}
 	days := make([]string, len(weeks))
 	places := make([]int64, len(weeks))
 	reserved := make([]int64, len(weeks))
+	deadlines := make([]string, len(weeks))
 	for i, w := range weeks {
 		days[i] = w.WeekStart.Format(time.DateOnly)
 		places[i] = int64(w.Places)
 		reserved[i] = int64(w.ReservedPlaces)
+		deadlines[i] = w.DeadlineOr(DefaultDeadlineDays).Format(time.DateOnly)
 	}
 	// One statement: upsert the listed weeks, delete the others that no application holds on to.
 	var weekChanges int
 	err = c.get(ctx, &weekChanges, `WITH up AS (
-			INSERT INTO offer_weeks AS w (offer_id, week_start, places, reserved_places)
-			SELECT $1, t.week, t.places, t.reserved FROM unnest($2::date[], $3::int[], $4::int[]) AS t(week, places, reserved)
+			INSERT INTO offer_weeks AS w (offer_id, week_start, places, reserved_places, deadline)
+			SELECT $1, t.week, t.places, t.reserved, t.deadline
+			FROM unnest($2::date[], $3::int[], $4::int[], $5::date[]) AS t(week, places, reserved, deadline)
 			ON CONFLICT (offer_id, week_start) DO UPDATE SET places = excluded.places,
-				reserved_places = excluded.reserved_places
-			WHERE (w.places, w.reserved_places) IS DISTINCT FROM (excluded.places, excluded.reserved_places)
+				reserved_places = excluded.reserved_places, deadline = excluded.deadline
+			WHERE (w.places, w.reserved_places, w.deadline)
+				IS DISTINCT FROM (excluded.places, excluded.reserved_places, excluded.deadline)
 			RETURNING 1),
 		gone AS (
 			DELETE FROM offer_weeks w WHERE w.offer_id = $1 AND NOT (w.week_start = ANY ($2::date[]))
 				AND NOT EXISTS (SELECT 1 FROM applications a WHERE a.offer_id = w.offer_id AND a.week_start = w.week_start)
 			RETURNING 1)
 		SELECT (SELECT count(*) FROM up) + (SELECT count(*) FROM gone)`,
-		row.ID, pq.Array(days), pq.Array(places), pq.Array(reserved))
+		row.ID, pq.Array(days), pq.Array(places), pq.Array(reserved), pq.Array(deadlines))
 	if err != nil {
 		return false, fmt.Errorf("upsert weeks of offer %q: %w", ref, err)
 	}
@@ -210,7 +223,7 @@ func (c Conn) OfferByRef(ctx context.Context, ref string) (Offer, error) {
 	var o Offer
 	err := c.get(ctx, &o, `SELECT o.id, o.ref, o.host_id, h.name AS host_name, o.title, o.description,
 			o.sector_id, s.name AS sector_name, o.address, o.arrondissement, o.latitude, o.longitude,
-			o.daily_hours, o.deadline
+			o.daily_hours
 		FROM offers o JOIN hosts h ON h.id = o.host_id JOIN sectors s ON s.id = o.sector_id
 		WHERE o.ref = $1`, ref)
 	if err != nil {

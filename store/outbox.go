@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"time"
 )
@@ -18,22 +19,26 @@ type OutboxMessage struct {
 	Status            string          `db:"status"`
 	Attempts          int             `db:"attempts"`
 	ProviderMessageID *string         `db:"provider_message_id"`
-	CreatedAt         time.Time       `db:"created_at"`
+	CreatedAt         time.Time       `db:"created_at"` // when it was queued (the service's clock), and first due
 	PartsSent         int             `db:"parts_sent"` // parts of a long message already sent
 	Proactive         bool            `db:"proactive"`  // not an answer to the person's last message
 	StudentID         *int64          `db:"-"`          // the student it is about, erased with them
 }
 
-// Enqueue adds a message to the outbox and wakes the senders listening on "outbox" when the
-// transaction commits.
+// Enqueue adds a message to the outbox, queued and due at m.CreatedAt (the service's clock), and
+// wakes the senders listening on "outbox" when the transaction commits.
 func (c Conn) Enqueue(ctx context.Context, m OutboxMessage) (int64, error) {
 	if m.Choices == nil {
 		m.Choices = json.RawMessage("[]")
 	}
+	if m.CreatedAt.IsZero() {
+		return 0, errors.New("enqueue: no time given (CreatedAt)")
+	}
 	var id int64
-	if err := c.get(ctx, &id, `INSERT INTO outbox (channel, address, lang, body, choices, proactive, student_id)
-		VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`, m.Channel, m.Address, m.Lang, m.Body, m.Choices, m.Proactive,
-		m.StudentID); err != nil {
+	if err := c.get(ctx, &id, `INSERT INTO outbox (channel, address, lang, body, choices, proactive, student_id,
+			created_at, next_attempt_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8) RETURNING id`, m.Channel, m.Address, m.Lang, m.Body, m.Choices,
+		m.Proactive, m.StudentID, m.CreatedAt); err != nil {
 		return 0, fmt.Errorf("enqueue: %w", err)
 	}
 	if _, err := c.q.ExecContext(ctx, `SELECT pg_notify('outbox', '')`); err != nil {
@@ -64,10 +69,11 @@ func (c Conn) MarkSent(ctx context.Context, id int64, providerMessageID string, 
 	return nil
 }
 
-// DropPending fails what is still queued for a person who sent STOP: nothing more goes to them.
-func (c Conn) DropPending(ctx context.Context, channel, address string) error {
-	if _, err := c.q.ExecContext(ctx, `UPDATE outbox SET status = 'failed', error_code = 'stopped', status_at = now()
-		WHERE channel = $1 AND address = $2 AND status = 'pending'`, channel, address); err != nil {
+// DropPending fails, at time at, what is still queued for a person who sent STOP: nothing more goes
+// to them.
+func (c Conn) DropPending(ctx context.Context, channel, address string, at time.Time) error {
+	if _, err := c.q.ExecContext(ctx, `UPDATE outbox SET status = 'failed', error_code = 'stopped', status_at = $3
+		WHERE channel = $1 AND address = $2 AND status = 'pending'`, channel, address, at); err != nil {
 		return fmt.Errorf("drop pending: %w", err)
 	}
 	return nil

@@ -75,7 +75,7 @@ func (c Conn) GrantConsent(ctx context.Context, studentID int64, at time.Time) (
 				return err
 			}
 		}
-		sent, err = c.moveAll(ctx, `student_id = $1 AND state = 'awaiting_parent'`, []any{studentID}, Sent, ByParent)
+		sent, err = c.moveAll(ctx, `student_id = $1 AND state = 'awaiting_parent'`, []any{studentID}, Sent, ByParent, at)
 		return err
 	})
 	return sent, err
@@ -102,7 +102,7 @@ func (c Conn) RefuseConsent(ctx context.Context, studentID int64, at time.Time, 
 				return err
 			}
 		}
-		apps, err = c.moveAll(ctx, `student_id = $1 AND state IN `+liveStates, []any{studentID}, Withdrawn, ByParent)
+		apps, err = c.moveAll(ctx, `student_id = $1 AND state IN `+liveStates, []any{studentID}, Withdrawn, ByParent, at)
 		return err
 	})
 	return apps, err
@@ -118,7 +118,7 @@ func (c Conn) lockConsent(ctx context.Context, studentID int64) (string, error) 
 }
 
 func (c Conn) setConsent(ctx context.Context, studentID int64, consent string, at time.Time) error {
-	if _, err := c.q.ExecContext(ctx, `UPDATE students SET consent = $2, consent_at = $3, updated_at = now()
+	if _, err := c.q.ExecContext(ctx, `UPDATE students SET consent = $2, consent_at = $3, updated_at = $3
 		WHERE id = $1`, studentID, consent, at); err != nil {
 		return fmt.Errorf("set consent of student %d: %w", studentID, err)
 	}

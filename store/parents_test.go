@@ -110,7 +110,7 @@ func TestParentsAndChildren(t *testing.T) {
 	register := func(address, name string) int64 {
 		id, err := w.s.RegisterStudent(w.ctx, store.RegisterParams{Channel: "telegram", Address: address,
 			FirstName: name, LastInitial: "M", SchoolName: "Collège X", StageWeek: week, BirthMonth: adult,
-			ParentPhone: "+33612345678", Lang: "en"})
+			ParentPhone: "+33612345678", Lang: "en", At: today})
 		if err != nil {
 			t.Fatal(err)
 		}

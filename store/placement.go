@@ -162,11 +162,11 @@ func (c Conn) Accept(ctx context.Context, p AcceptParams) (AcceptResult, error) 
 		}
 		if left <= 0 {
 			res.Problem = ProblemFull
-			if err := c.move(ctx, p.ApplicationID, from, Declined, BySystem); err != nil {
+			if err := c.move(ctx, p.ApplicationID, from, Declined, BySystem, p.Now); err != nil {
 				return err
 			}
 		} else {
-			if err := c.move(ctx, p.ApplicationID, from, Accepted, ByHost); err != nil {
+			if err := c.move(ctx, p.ApplicationID, from, Accepted, ByHost, p.Now); err != nil {
 				return err
 			}
 			var confirmBy *time.Time
@@ -185,9 +185,9 @@ func (c Conn) Accept(ctx context.Context, p AcceptParams) (AcceptResult, error) 
 	return res, err
 }
 
-// Decline lets a host say no to one of its sent applications. problem is "", ProblemNotFound (no
-// such application on the host's offers) or ProblemNotPending (not sent).
-func (c Conn) Decline(ctx context.Context, hostID, applicationID int64) (app ApplicationInfo, problem string, err error) {
+// Decline lets a host say no, at time at, to one of its sent applications. problem is "",
+// ProblemNotFound (no such application on the host's offers) or ProblemNotPending (not sent).
+func (c Conn) Decline(ctx context.Context, hostID, applicationID int64, at time.Time) (app ApplicationInfo, problem string, err error) {
 	err = c.atomically(ctx, func(c Conn) error {
 		var from ApplicationState
 		err := c.get(ctx, &from, `SELECT a.state FROM applications a JOIN offers o ON o.id = a.offer_id
@@ -204,7 +204,7 @@ func (c Conn) Decline(ctx context.Context, hostID, applicationID int64) (app App
 			app, err = c.ApplicationByID(ctx, applicationID)
 			return err
 		}
-		if err := c.move(ctx, applicationID, from, Declined, ByHost); err != nil {
+		if err := c.move(ctx, applicationID, from, Declined, ByHost, at); err != nil {
 			return err
 		}
 		app, err = c.movedInfo(ctx, applicationID, from)
@@ -254,20 +254,20 @@ func (c Conn) Confirm(ctx context.Context, studentID, applicationID int64, now t
 			return err
 		case app.ConfirmBy != nil && !now.Before(*app.ConfirmBy):
 			res.Problem = ProblemExpired
-			if err := c.move(ctx, applicationID, app.State, Expired, BySystem); err != nil {
+			if err := c.move(ctx, applicationID, app.State, Expired, BySystem, now); err != nil {
 				return err
 			}
 			res.App, err = c.movedInfo(ctx, applicationID, app.State)
 			return err
 		}
-		if err := c.move(ctx, applicationID, app.State, Confirmed, ByStudent); err != nil {
+		if err := c.move(ctx, applicationID, app.State, Confirmed, ByStudent, now); err != nil {
 			return err
 		}
 		if res.App, err = c.movedInfo(ctx, applicationID, app.State); err != nil {
 			return err
 		}
 		res.Cancelled, err = c.moveAll(ctx, `student_id = $1 AND id <> $2 AND state IN ('awaiting_parent', 'sent', 'accepted')`,
-			[]any{studentID, applicationID}, Cancelled, BySystem)
+			[]any{studentID, applicationID}, Cancelled, BySystem, now)
 		return err
 	})
 	return res, err
@@ -289,7 +289,7 @@ func (c Conn) ExpireIfOverdue(ctx context.Context, id int64, now time.Time) (App
 	var apps []ApplicationInfo
 	err := c.atomically(ctx, func(c Conn) error {
 		var err error
-		apps, err = c.moveAll(ctx, `id = $1 AND state = 'accepted' AND confirm_by <= $2`, []any{id, now}, Expired, BySystem)
+		apps, err = c.moveAll(ctx, `id = $1 AND state = 'accepted' AND confirm_by <= $2`, []any{id, now}, Expired, BySystem, now)
 		return err
 	})
 	if err != nil || len(apps) == 0 {
@@ -299,8 +299,9 @@ func (c Conn) ExpireIfOverdue(ctx context.Context, id int64, now time.Time) (App
 }
 
 // moveAll locks the applications matching where (on applications, with args) in id order, moves
-// each to state to by actor and returns them after the move, with their PreviousState.
-func (c Conn) moveAll(ctx context.Context, where string, args []any, to ApplicationState, actor Actor, lockOptions ...string) ([]ApplicationInfo, error) {
+// each to state to by actor at time at, and returns them after the move, with their PreviousState.
+func (c Conn) moveAll(ctx context.Context, where string, args []any, to ApplicationState, actor Actor, at time.Time,
+	lockOptions ...string) ([]ApplicationInfo, error) {
 	var rows []struct {
 		ID    int64            `db:"id"`
 		State ApplicationState `db:"state"`
@@ -314,7 +315,7 @@ func (c Conn) moveAll(ctx context.Context, where string, args []any, to Applicat
 	}
 	apps := make([]ApplicationInfo, 0, len(rows))
 	for _, r := range rows {
-		if err := c.move(ctx, r.ID, r.State, to, actor); err != nil {
+		if err := c.move(ctx, r.ID, r.State, to, actor, at); err != nil {
 			return nil, err
 		}
 		a, err := c.movedInfo(ctx, r.ID, r.State)

@@ -124,7 +124,7 @@ func TestReservedPlacesAndRelease(t *testing.T) {
 	if r := w.applyWith(store.ApplyParams{StudentID: third, OfferID: offer}); r.Problem != conversation.ApplyFull {
 		t.Errorf("non-REP apply before release: %q, want full", r.Problem)
 	}
-	appThird := w.applyWith(store.ApplyParams{StudentID: third, OfferID: offer, ReleaseDate: &releasedOn})
+	appThird := w.applyWith(store.ApplyParams{StudentID: third, OfferID: offer, Rules: store.Rules{ReleaseDate: &releasedOn}})
 	if appThird.Problem != "" || appThird.State != store.Sent {
 		t.Fatalf("non-REP apply after release: %+v", appThird)
 	}
@@ -135,7 +135,7 @@ func TestReservedPlacesAndRelease(t *testing.T) {
 	if r := w.accept(host, appThird.ID, nil); r.Problem != store.ProblemFull {
 		t.Errorf("non-REP accept, reserved place not released: %q, want full", r.Problem)
 	}
-	appThird = w.applyWith(store.ApplyParams{StudentID: third, OfferID: offer, ReleaseDate: &releasedOn})
+	appThird = w.applyWith(store.ApplyParams{StudentID: third, OfferID: offer, Rules: store.Rules{ReleaseDate: &releasedOn}})
 	if r := w.accept(host, appThird.ID, &releasedOn); r.Problem != "" {
 		t.Errorf("non-REP accept after the release date: %q", r.Problem)
 	}
@@ -241,11 +241,11 @@ func TestMaxLiveApplications(t *testing.T) {
 	s := w.consenting("Zoé", false)
 	o1, o2, o3 := w.offer(host, "1", 1, 0), w.offer(host, "2", 1, 0), w.offer(host, "3", 1, 0)
 	for _, o := range []int64{o1, o2} {
-		if r := w.applyWith(store.ApplyParams{StudentID: s, OfferID: o, MaxApplications: 2}); r.Problem != "" {
+		if r := w.applyWith(store.ApplyParams{StudentID: s, OfferID: o, Rules: store.Rules{MaxApplications: 2}}); r.Problem != "" {
 			t.Fatalf("apply: %q", r.Problem)
 		}
 	}
-	if r := w.applyWith(store.ApplyParams{StudentID: s, OfferID: o3, MaxApplications: 2}); r.Problem != conversation.ApplyTooMany {
+	if r := w.applyWith(store.ApplyParams{StudentID: s, OfferID: o3, Rules: store.Rules{MaxApplications: 2}}); r.Problem != conversation.ApplyTooMany {
 		t.Errorf("third application: %q, want too_many", r.Problem)
 	}
 }
@@ -261,7 +261,7 @@ func TestHostOwnership(t *testing.T) {
 	if r := w.accept(hostB, app1, nil); r.Problem != store.ProblemNotFound || r.App.ID != 0 {
 		t.Errorf("host B accepts A's application: %+v", r)
 	}
-	if app, problem, err := w.s.Decline(w.ctx, hostB, app1); err != nil || problem != store.ProblemNotFound || app.ID != 0 {
+	if app, problem, err := w.s.Decline(w.ctx, hostB, app1, today); err != nil || problem != store.ProblemNotFound || app.ID != 0 {
 		t.Errorf("host B declines A's application: %q %+v %v", problem, app, err)
 	}
 	if r := w.accept(hostA, 1_000_000, nil); r.Problem != store.ProblemNotFound {
@@ -278,11 +278,11 @@ func TestHostOwnership(t *testing.T) {
 		t.Errorf("pending of B: %v, %v", ids(pending), err)
 	}
 
-	app, problem, err := w.s.Decline(w.ctx, hostA, app1)
+	app, problem, err := w.s.Decline(w.ctx, hostA, app1, today)
 	if err != nil || problem != "" || app.State != store.Declined || app.PreviousState != store.Sent {
 		t.Errorf("decline: %q %+v %v", problem, app, err)
 	}
-	if _, problem, _ := w.s.Decline(w.ctx, hostA, app1); problem != store.ProblemNotPending {
+	if _, problem, _ := w.s.Decline(w.ctx, hostA, app1, today); problem != store.ProblemNotPending {
 		t.Errorf("decline again: %q", problem)
 	}
 	if r := w.accept(hostA, app1, nil); r.Problem != store.ProblemNotPending || r.App.State != store.Declined {
@@ -394,14 +394,14 @@ func TestTransitions(t *testing.T) {
 		to    store.ApplicationState
 		actor store.Actor
 	}{{store.Accepted, store.ByStudent}, {store.Confirmed, store.ByStudent}, {store.Sent, store.ByParent}, {store.Declined, store.ByParent}} {
-		if err := w.s.MoveApplication(w.ctx, s, app, c.to, c.actor); !errors.Is(err, store.ErrTransition) {
+		if err := w.s.MoveApplication(w.ctx, s, app, c.to, c.actor, today); !errors.Is(err, store.ErrTransition) {
 			t.Errorf("sent → %s by %s: %v", c.to, c.actor, err)
 		}
 	}
-	if err := w.s.MoveApplication(w.ctx, s, app, store.Withdrawn, store.ByStudent); err != nil {
+	if err := w.s.MoveApplication(w.ctx, s, app, store.Withdrawn, store.ByStudent, today); err != nil {
 		t.Fatal(err)
 	}
-	if err := w.s.MoveApplication(w.ctx, s, app, store.Withdrawn, store.ByStudent); !errors.Is(err, store.ErrTransition) {
+	if err := w.s.MoveApplication(w.ctx, s, app, store.Withdrawn, store.ByStudent, today); !errors.Is(err, store.ErrTransition) {
 		t.Errorf("withdraw twice: %v", err)
 	}
 }

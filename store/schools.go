@@ -83,7 +83,7 @@ func (c Conn) UpsertSchool(ctx context.Context, s School) (bool, error) {
 			latitude = COALESCE($7, s.latitude), longitude = COALESCE($8, s.longitude),
 			ips = COALESCE($9, s.ips), cohort_size = COALESCE($10, s.cohort_size),
 			stage_week = COALESCE($11, s.stage_week), search_text = excluded.search_text,
-			updated_at = now()
+			updated_at = now() -- audit only: the database clock
 		WHERE (s.name, s.commune, s.department, s.arrondissement, s.education_priority, s.latitude,
 				s.longitude, s.ips, s.cohort_size, s.stage_week, s.search_text)
 			IS DISTINCT FROM (excluded.name, excluded.commune, excluded.department,
@@ -116,7 +116,8 @@ func (c Conn) SchoolByUAI(ctx context.Context, uai string) (School, error) {
 
 // SetSchoolStageWeek records the week (a Monday) the school's 3e students do their stage.
 func (c Conn) SetSchoolStageWeek(ctx context.Context, uai string, week time.Time) error {
-	res, err := c.q.ExecContext(ctx, `UPDATE schools SET stage_week = $2, updated_at = now()
+	res, err := c.q.ExecContext(ctx, `UPDATE schools SET stage_week = $2, updated_at = now() -- audit only: the database clock
+
 		WHERE uai = $1 AND stage_week IS DISTINCT FROM $2::date`,
 		strings.ToUpper(strings.TrimSpace(uai)), dayParam(&week))
 	if err != nil {
@@ -130,23 +131,17 @@ func (c Conn) SetSchoolStageWeek(ctx context.Context, uai string, week time.Time
 	return nil
 }
 
-// SchoolsWithoutStageWeek returns the UAI codes of the schools with no stage week yet, in order.
-func (c Conn) SchoolsWithoutStageWeek(ctx context.Context) ([]string, error) {
+// SchoolsOutsideWeeks returns, in order, the UAI codes of the schools whose stage week is not one of
+// weeks (or that have none).
+func (c Conn) SchoolsOutsideWeeks(ctx context.Context, weeks []time.Time) ([]string, error) {
+	days := make([]string, len(weeks))
+	for i, w := range weeks {
+		days[i] = w.Format(time.DateOnly)
+	}
 	var uais []string
-	rows, err := c.q.QueryxContext(ctx, `SELECT uai FROM schools WHERE stage_week IS NULL ORDER BY uai`)
-	if err != nil {
-		return nil, fmt.Errorf("schools without stage week: %w", err)
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var uai string
-		if err := rows.Scan(&uai); err != nil {
-			return nil, fmt.Errorf("schools without stage week: %w", err)
-		}
-		uais = append(uais, uai)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("schools without stage week: %w", err)
+	if err := c.all(ctx, &uais, `SELECT uai FROM schools
+		WHERE stage_week IS NULL OR NOT (stage_week = ANY ($1::date[])) ORDER BY uai`, pq.Array(days)); err != nil {
+		return nil, fmt.Errorf("schools outside the stage weeks: %w", err)
 	}
 	return uais, nil
 }
@@ -161,7 +156,8 @@ func (c Conn) SetSchoolStageWeeks(ctx context.Context, uais []string, weeks []ti
 	for i := range weeks {
 		days[i] = weeks[i].Format(time.DateOnly)
 	}
-	res, err := c.q.ExecContext(ctx, `UPDATE schools s SET stage_week = w.week, updated_at = now()
+	res, err := c.q.ExecContext(ctx, `UPDATE schools s SET stage_week = w.week, updated_at = now() -- audit only: the database clock
+
 		FROM unnest($1::text[], $2::date[]) AS w(uai, week)
 		WHERE s.uai = w.uai AND s.stage_week IS DISTINCT FROM w.week`, pq.Array(uais), pq.Array(days))
 	if err != nil {

@@ -60,7 +60,7 @@ func released(release *time.Time, today time.Time) bool {
 type SearchParams struct {
 	StudentID   int64
 	Filters     conversation.Filters
-	Today       time.Time  // offers whose deadline has passed are left out
+	Today       time.Time  // the service's clock: offer weeks whose deadline has passed are left out
 	ReleaseDate *time.Time // from this day unused reserved places are open to all; nil: never
 	Limit       int
 	Offset      int
@@ -75,7 +75,7 @@ func (c Conn) SearchOffers(ctx context.Context, p SearchParams) ([]conversation.
 	if len(words) > 5 {
 		words = words[:5]
 	}
-	args := []any{p.StudentID, p.Today, p.Filters.Kind, p.Filters.SectorID, p.Filters.Arrondissement, p.Limit, p.Offset,
+	args := []any{p.StudentID, day(dateOf(p.Today)), p.Filters.Kind, p.Filters.SectorID, p.Filters.Arrondissement, p.Limit, p.Offset,
 		released(p.ReleaseDate, p.Today)}
 	var match []string
 	rank := "0"
@@ -101,7 +101,7 @@ func (c Conn) SearchOffers(ctx context.Context, p SearchParams) ([]conversation.
 			JOIN offers o ON o.id = w.offer_id
 			JOIN hosts h ON h.id = o.host_id
 			LEFT JOIN taken t ON t.offer_id = w.offer_id AND t.week_start = w.week_start
-			WHERE (o.deadline IS NULL OR o.deadline >= $2::date)
+			WHERE w.deadline >= $2::date
 			  AND ` + hostAllowed + `
 			  AND ($3 = '' OR h.kind = $3)
 			  AND ($4 = 0 OR o.sector_id = $4)
@@ -195,7 +195,7 @@ func (c Conn) offerFor(ctx context.Context, p OfferParams) (studentOffer, error)
 		WITH `+student("$1", "$3")+`,
 		taken AS (`+takenPlaces+`)
 		SELECT o.id, o.title, h.name AS host_name, h.kind, o.arrondissement, o.description,
-		       sec.name AS sector, o.address, o.daily_hours, o.deadline, me.stage_week AS week,
+		       sec.name AS sector, o.address, o.daily_hours, w.deadline, me.stage_week AS week,
 		       w.offer_id IS NOT NULL AS runs_in_week,
 		       `+placesLeft+` AS places_left,
 		       EXISTS (SELECT 1 FROM applications a WHERE a.student_id = me.id AND a.offer_id = o.id

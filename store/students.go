@@ -37,17 +37,21 @@ type RegisterParams struct {
 	BirthMonth  time.Time
 	ParentPhone string // E.164
 	Lang        string
+	At          time.Time // when (the service's clock)
 }
 
 // RegisterStudent saves a student and their parent (found again by phone when the parent already
 // has a child on the service). Signing up again from the same conversation updates the student.
 // The REP status comes from the collège, never from what was typed.
 func (c Conn) RegisterStudent(ctx context.Context, p RegisterParams) (int64, error) {
+	if p.At.IsZero() {
+		return 0, errors.New("register student: no time given")
+	}
 	var parentID int64
 	if err := c.get(ctx, &parentID, `
-		INSERT INTO parents (phone, lang) VALUES ($1, $2)
+		INSERT INTO parents (phone, lang, created_at) VALUES ($1, $2, $3)
 		ON CONFLICT (phone) DO UPDATE SET phone = EXCLUDED.phone
-		RETURNING id`, p.ParentPhone, p.Lang); err != nil {
+		RETURNING id`, p.ParentPhone, p.Lang, p.At); err != nil {
 		return 0, fmt.Errorf("save parent: %w", err)
 	}
 	var uai *string
@@ -62,18 +66,18 @@ func (c Conn) RegisterStudent(ctx context.Context, p RegisterParams) (int64, err
 	var id int64
 	if err := c.get(ctx, &id, `
 		INSERT INTO students (channel, address, first_name, school_uai, school_name, education_priority,
-		                      stage_week, birth_month, parent_id, lang, last_initial)
+		                      stage_week, birth_month, parent_id, lang, last_initial, created_at, updated_at)
 		VALUES ($1, $2, $3, $4, $5,
 		        coalesce((SELECT education_priority FROM schools WHERE uai = $4), 'none'),
-		        date_trunc('week', $6::date)::date, date_trunc('month', $7::date)::date, $8, $9, $10)
+		        date_trunc('week', $6::date)::date, date_trunc('month', $7::date)::date, $8, $9, $10, $11, $11)
 		ON CONFLICT (channel, address) DO UPDATE SET
 		    first_name = EXCLUDED.first_name, last_initial = EXCLUDED.last_initial, school_uai = EXCLUDED.school_uai,
 		    school_name = EXCLUDED.school_name, education_priority = EXCLUDED.education_priority,
 		    stage_week = EXCLUDED.stage_week, birth_month = EXCLUDED.birth_month,
-		    parent_id = EXCLUDED.parent_id, lang = EXCLUDED.lang, updated_at = now()
+		    parent_id = EXCLUDED.parent_id, lang = EXCLUDED.lang, updated_at = EXCLUDED.updated_at
 		RETURNING id`,
-		p.Channel, p.Address, p.FirstName, uai, p.SchoolName, p.StageWeek, p.BirthMonth, parentID, p.Lang,
-		p.LastInitial); err != nil {
+		p.Channel, p.Address, p.FirstName, uai, p.SchoolName, p.StageWeek.Format(time.DateOnly),
+		p.BirthMonth.Format(time.DateOnly), parentID, p.Lang, p.LastInitial, p.At); err != nil {
 		return 0, fmt.Errorf("save student: %w", err)
 	}
 	if previousParent != 0 && previousParent != parentID {
@@ -97,10 +101,10 @@ func (c Conn) StudentByID(ctx context.Context, id int64) (Student, error) {
 	return s, nil
 }
 
-// SetStudentLanguage records the language of the student behind a conversation, if any.
-func (c Conn) SetStudentLanguage(ctx context.Context, channel, address, lang string) error {
-	_, err := c.q.ExecContext(ctx, `UPDATE students SET lang = $3, updated_at = now()
-		WHERE channel = $1 AND address = $2`, channel, address, lang)
+// SetStudentLanguage records, at time at, the language of the student behind a conversation, if any.
+func (c Conn) SetStudentLanguage(ctx context.Context, channel, address, lang string, at time.Time) error {
+	_, err := c.q.ExecContext(ctx, `UPDATE students SET lang = $3, updated_at = $4
+		WHERE channel = $1 AND address = $2`, channel, address, lang, at)
 	if err != nil {
 		return fmt.Errorf("set student language: %w", err)
 	}

@@ -6,6 +6,8 @@ import (
 	"net/url"
 	"strings"
 	"time"
+
+	"stagebot/clock"
 )
 
 // Defaults and limits of the configuration.
@@ -46,6 +48,8 @@ type Config struct {
 	MaxSegments int
 	// Timeout bounds one call to the REST API (default 10 s).
 	Timeout time.Duration
+	// Clock is the service's one clock: it stamps delivery statuses (default the system's).
+	Clock clock.Clock
 }
 
 // Validate reports what is missing or malformed in the configuration, all problems at once.
@@ -107,6 +111,9 @@ func (c Config) withDefaults() Config {
 	}
 	if c.Timeout == 0 {
 		c.Timeout = DefaultTimeout
+	}
+	if c.Clock == nil {
+		c.Clock = clock.System()
 	}
 	return c
 }

@@ -52,7 +52,6 @@ type Adapter struct {
 	renderer  *bot.Renderer
 	log       *slog.Logger
 	validator client.RequestValidator
-	now       func() time.Time
 	onWebhook atomic.Pointer[func(route, outcome string)]
 }
 
@@ -71,7 +70,7 @@ func New(cfg Config, inbox *bot.Inbox, st *store.Store, renderer *bot.Renderer, 
 	}
 	cfg = cfg.withDefaults()
 	a := &Adapter{cfg: cfg, inbox: inbox, store: st, renderer: renderer, log: log,
-		validator: client.NewRequestValidator(cfg.AuthToken), now: time.Now}
+		validator: client.NewRequestValidator(cfg.AuthToken)}
 	if cfg.APIBaseURL != DefaultAPIBaseURL {
 		u, err := url.Parse(cfg.APIBaseURL)
 		if err != nil {

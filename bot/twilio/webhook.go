@@ -128,7 +128,7 @@ func (a *Adapter) StatusHandler() http.Handler {
 			channel, to = conversation.WhatsApp, strings.TrimPrefix(to, whatsAppPrefix)
 		}
 		unreachable := unreachableCode(errorCode) && IsE164(to)
-		at := a.now()
+		at := a.cfg.Clock.Now()
 		err := a.store.InTx(ctx, func(tx *store.Tx) error {
 			if _, err := tx.UpdateDeliveryStatus(ctx, sid, status, reason, at); err != nil {
 				return err

@@ -254,12 +254,13 @@ func TestWebhooksUnavailable(t *testing.T) {
 func sentRow(t *testing.T, st *store.Store, channel, address, sid string) int64 {
 	t.Helper()
 	ctx := context.Background()
-	id, err := st.Enqueue(ctx, store.OutboxMessage{Channel: channel, Address: address, Body: "Bonjour"})
+	now := time.Now() // the adapter's clock: the system's
+	id, err := st.Enqueue(ctx, store.OutboxMessage{Channel: channel, Address: address, Body: "Bonjour", CreatedAt: now})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if _, err := st.DB().ExecContext(ctx, `UPDATE outbox SET status = 'sent', provider_message_id = $1,
-		sent_at = now() WHERE id = $2`, sid, id); err != nil {
+		sent_at = $3 WHERE id = $2`, sid, id, now); err != nil {
 		t.Fatal(err)
 	}
 	return id
@@ -311,7 +312,8 @@ func TestStatusCallbacks(t *testing.T) {
 	// is still queued for them fails.
 	const other = "+33698765432"
 	sentRow(t, e.st, "sms", other, "SMbbb")
-	pending, err := e.st.Enqueue(ctx, store.OutboxMessage{Channel: "sms", Address: other, Body: "Encore"})
+	pending, err := e.st.Enqueue(ctx, store.OutboxMessage{Channel: "sms", Address: other, Body: "Encore",
+		CreatedAt: time.Now()})
 	if err != nil {
 		t.Fatal(err)
 	}

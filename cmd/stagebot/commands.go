@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -11,18 +12,20 @@ import (
 
 	"stagebot/bot"
 	"stagebot/catalog"
+	"stagebot/clock"
 	"stagebot/conversation"
 	"stagebot/locales"
 	"stagebot/store"
 	"stagebot/store/localpg"
 )
 
-// environment is what the commands read from the outside world.
+// environment is what the commands read from the outside world, the service's one clock included.
 type environment struct {
 	getenv func(string) string
 	stdin  io.Reader
 	stdout io.Writer
 	log    *slog.Logger
+	clock  clock.Clock
 }
 
 func (env environment) open(ctx context.Context) (*store.Store, error) {
@@ -101,7 +104,7 @@ func (env environment) fillDemo(ctx context.Context, s *store.Store) error {
 	if _, err := catalog.ImportEmbeddedSectors(ctx, s); err != nil {
 		return err
 	}
-	report, err := catalog.Seed(ctx, s, catalog.SeedParams{})
+	report, err := catalog.Seed(ctx, s, catalog.SeedParams{Today: env.clock.Now()})
 	if err != nil {
 		return err
 	}
@@ -157,13 +160,14 @@ func (env environment) chat(ctx context.Context, s *store.Store, f chatFlags) er
 	}
 	machine := conversation.New(cat, conversation.Config{})
 	c := &bot.Console{
-		Inbox:    bot.NewInbox(s, machine, bot.InboxConfig{}, env.log),
+		Inbox:    bot.NewInbox(s, machine, bot.InboxConfig{Clock: env.clock}, env.log),
 		Store:    s,
 		Renderer: bot.NewRenderer(cat),
 		Channel:  conversation.Channel(f.channel),
 		Address:  f.as,
 		In:       env.stdin,
 		Out:      env.stdout,
+		Clock:    env.clock,
 	}
 	fmt.Fprintf(env.stdout, "stagebot console (%s, as %s). Écris un message, par exemple Bonjour. Ctrl-D pour quitter.\n\n",
 		f.channel, f.as)
@@ -226,7 +230,7 @@ func (env environment) hostLink(ctx context.Context, args []string) error {
 		return err
 	}
 	for _, c := range contacts {
-		code, err := s.CreateLinkCode(ctx, c.ID, *ttl, time.Now())
+		code, err := s.CreateLinkCode(ctx, c.ID, *ttl, env.clock.Now())
 		if err != nil {
 			return err
 		}
@@ -236,5 +240,32 @@ func (env environment) hostLink(ctx context.Context, args []string) error {
 		}
 		fmt.Fprintf(env.stdout, "%s\t%s\n", c.Name, link)
 	}
+	return nil
+}
+
+// campaign loads a season's calendar and rules from a file, or shows the campaign in force today.
+func (env environment) campaign(ctx context.Context, args []string) error {
+	if len(args) == 0 || (args[0] == "load" && len(args) != 2) || (args[0] == "show" && len(args) != 1) ||
+		(args[0] != "load" && args[0] != "show") {
+		return usageError("stagebot campaign load FILE | stagebot campaign show")
+	}
+	s, err := env.open(ctx)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	var c store.Campaign
+	if args[0] == "load" {
+		c, err = catalog.ImportCampaign(ctx, s, args[1])
+	} else {
+		c, err = s.CurrentCampaign(ctx, env.clock.Now())
+		if errors.Is(err, store.ErrNotFound) {
+			return errors.New("no campaign in force today: load one with stagebot campaign load FILE (docs/campaign.md)")
+		}
+	}
+	if err != nil {
+		return err
+	}
+	fmt.Fprintln(env.stdout, catalog.DescribeCampaign(c))
 	return nil
 }

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"errors"
 	"io"
 	"log/slog"
 	"strings"
@@ -10,6 +11,8 @@ import (
 	"time"
 
 	"stagebot/bot/telegram/telegramtest"
+	"stagebot/calendar"
+	"stagebot/clock"
 	"stagebot/store/storetest"
 )
 
@@ -27,7 +30,7 @@ func TestHostLink(t *testing.T) {
 			return storetest.URL(db)
 		}
 		return ""
-	}, stdout: &out, log: slog.New(slog.NewTextHandler(io.Discard, nil))}
+	}, stdout: &out, log: slog.New(slog.NewTextHandler(io.Discard, nil)), clock: newStoryClock()}
 	if err := env.hostLink(ctx, []string{"--bot", "@stagebot_paris_bot", "story-boucle-20"}); err != nil {
 		t.Fatal(err)
 	}
@@ -53,10 +56,49 @@ func TestHostLink(t *testing.T) {
 	if got := texts(r.telegramReplies()); !strings.Contains(got, "plus valable") || strings.Contains(got, "Boucle") {
 		t.Errorf("a used link answered %q", got)
 	}
-	if _, err := st.LinkTelegram(ctx, code, "777003", time.Now()); err == nil {
+	if _, err := st.LinkTelegram(ctx, code, "777003", env.clock.Now()); err == nil {
 		t.Error("a link code worked twice")
 	}
 	if err := env.hostLink(ctx, []string{"no-such-host"}); err == nil {
 		t.Error("host-link of an unknown host succeeded")
+	}
+}
+
+// campaign load sets a season from the City's file; campaign show prints the one in force on the
+// service's clock.
+func TestCampaignCommand(t *testing.T) {
+	ctx := context.Background()
+	st := storetest.New(t)
+	var db string
+	if err := st.DB().Get(&db, `SELECT current_database()`); err != nil {
+		t.Fatal(err)
+	}
+	var out bytes.Buffer
+	env := environment{getenv: func(k string) string {
+		if k == "DATABASE_URL" {
+			return storetest.URL(db)
+		}
+		return ""
+	}, stdout: &out, log: slog.New(slog.NewTextHandler(io.Discard, nil)),
+		clock: clock.NewManual(time.Date(2026, 10, 1, 9, 0, 0, 0, calendar.Paris()))}
+	if err := env.campaign(ctx, []string{"show"}); err == nil || !strings.Contains(err.Error(), "no campaign") {
+		t.Errorf("show with no campaign: %v", err)
+	}
+	if err := env.campaign(ctx, []string{"load", "../../testdata/campaign-sample.toml"}); err != nil {
+		t.Fatal(err)
+	}
+	out.Reset()
+	if err := env.campaign(ctx, []string{"show"}); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{`campaign "Ville de Paris 2026-2027"`, "applications from 2026-11-02 to 2027-03-19",
+		"reserved places open to all from 2027-01-04", "2026-12-07, 2026-12-14"} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("show printed %q, want %q", out.String(), want)
+		}
+	}
+	var u usageError
+	if err := env.campaign(ctx, []string{"load"}); !errors.As(err, &u) {
+		t.Errorf("load without a file: %v", err)
 	}
 }

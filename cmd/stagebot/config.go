@@ -28,20 +28,16 @@ type config struct {
 	TwilioAPIBaseURL          string
 	TwilioPerSecond           float64
 
-	MaxApplications int
-
 	// TelegramChatGap is the least time between two messages to one Telegram chat (default 1 s,
 	// Telegram's limit); tests shorten it.
 	TelegramChatGap time.Duration
 
-	// ReleaseDate is the day from which places reserved for REP/REP+ students open to all
-	// (REP_RELEASE_DATE, YYYY-MM-DD; empty: never). ConfirmDays is how long a student has to
-	// confirm a place a host accepted (CONFIRM_DAYS, default 7).
-	ReleaseDate *time.Time
-	ConfirmDays int
-
-	// clock replaces time.Now in tests.
-	clock func() time.Time
+	// The season's rules come from the campaign in force (stagebot campaign load). These override
+	// them when set: MAX_APPLICATIONS, CONFIRM_DAYS, and REP_RELEASE_DATE (YYYY-MM-DD), the day from
+	// which places reserved for REP/REP+ students open to all.
+	MaxApplications int
+	ConfirmDays     int
+	ReleaseDate     *time.Time
 }
 
 // Telegram and Twilio are on when their credentials are set.
@@ -69,7 +65,6 @@ func loadConfig(getenv func(string) string) (config, error) {
 		TwilioWhatsAppFrom:        getenv("TWILIO_WHATSAPP_FROM"),
 		TwilioAPIBaseURL:          or(getenv("TWILIO_API_BASE_URL"), "https://api.twilio.com"),
 		TwilioPerSecond:           1,
-		MaxApplications:           5,
 	}
 	var problems []string
 	bad := func(format string, args ...any) { problems = append(problems, fmt.Sprintf(format, args...)) }
@@ -121,7 +116,6 @@ func loadConfig(getenv func(string) string) (config, error) {
 		}
 		c.ReleaseDate = &d
 	}
-	c.ConfirmDays = 7
 	if v := getenv("CONFIRM_DAYS"); v != "" {
 		n, err := strconv.Atoi(v)
 		if err != nil || n < 1 || n > 60 {

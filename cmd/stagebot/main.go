@@ -4,7 +4,9 @@
 //	stagebot migrate                    apply the database migrations
 //	stagebot import schools PATH…       import collèges (REP/REP+ list, Paris collèges, coordinates)
 //	stagebot import offers PATH         import offers from a CSV file (docs/offers-csv.md)
-//	stagebot seed                       create the synthetic Paris demo catalog
+//	stagebot seed                       create the synthetic Paris demo catalog and campaign
+//	stagebot campaign load FILE         set a season's calendar and rules (docs/campaign.md)
+//	stagebot campaign show              print the campaign in force today
 //	stagebot console                    chat on the terminal through the real engine
 //	stagebot serve                      webhooks, health, metrics and the outbound sender
 //	stagebot host-link HOST_REF         single-use links tying a host's contacts to Telegram
@@ -20,6 +22,8 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+
+	"stagebot/clock"
 )
 
 const usage = `stagebot: a chat bot for the stage de 3e
@@ -30,6 +34,7 @@ Usage:
   stagebot import schools PATH...
   stagebot import offers PATH
   stagebot seed
+  stagebot campaign load FILE | show
   stagebot console [--channel sms|telegram|whatsapp] [--as ID]
   stagebot serve
   stagebot host-link [--valid 168h] [--bot NAME] HOST_REF
@@ -64,7 +69,7 @@ func run(ctx context.Context, args []string, log *slog.Logger) error {
 	if len(args) == 0 {
 		return usageError("stagebot: no command")
 	}
-	env := environment{getenv: os.Getenv, stdin: os.Stdin, stdout: os.Stdout, log: log}
+	env := environment{getenv: os.Getenv, stdin: os.Stdin, stdout: os.Stdout, log: log, clock: clock.System()}
 	switch args[0] {
 	case "demo":
 		return env.demo(ctx, args[1:])
@@ -74,6 +79,8 @@ func run(ctx context.Context, args []string, log *slog.Logger) error {
 		return env.importData(ctx, args[1:])
 	case "seed":
 		return env.seed(ctx)
+	case "campaign":
+		return env.campaign(ctx, args[1:])
 	case "console":
 		return env.console(ctx, args[1:])
 	case "serve":

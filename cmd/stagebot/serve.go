@@ -15,6 +15,8 @@ import (
 	"stagebot/bot"
 	"stagebot/bot/telegram"
 	"stagebot/bot/twilio"
+	"stagebot/calendar"
+	"stagebot/clock"
 	"stagebot/conversation"
 	"stagebot/locales"
 	"stagebot/scheduler"
@@ -33,15 +35,15 @@ type service struct {
 	telegram  *telegram.Adapter // nil when off
 }
 
-// newService wires the service from its configuration. Channels whose credentials are missing are
-// off, and the log says so.
-func newService(ctx context.Context, cfg config, st *store.Store, log *slog.Logger) (*service, error) {
+// newService wires the service from its configuration, on the service's one clock. Channels whose
+// credentials are missing are off, and the log says so.
+func newService(ctx context.Context, cfg config, clk clock.Clock, st *store.Store, log *slog.Logger) (*service, error) {
 	cat, err := locales.Load()
 	if err != nil {
 		return nil, err
 	}
-	inbox := bot.NewInbox(st, conversation.New(cat, conversation.Config{}), bot.InboxConfig{
-		MaxApplications: cfg.MaxApplications, ConfirmDays: cfg.ConfirmDays, ReleaseDate: cfg.ReleaseDate, Now: cfg.clock}, log)
+	inbox := bot.NewInbox(st, conversation.New(cat, conversation.Config{}), bot.InboxConfig{Clock: clk,
+		MaxApplications: cfg.MaxApplications, ConfirmDays: cfg.ConfirmDays, ReleaseDate: cfg.ReleaseDate}, log)
 	renderer := bot.NewRenderer(cat)
 	registry := prometheus.NewRegistry()
 	registry.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
@@ -71,7 +73,7 @@ func newService(ctx context.Context, cfg config, st *store.Store, log *slog.Logg
 	if cfg.twilioOn() {
 		tw, err := twilio.New(twilio.Config{AccountSID: cfg.TwilioAccountSID, AuthToken: cfg.TwilioAuthToken,
 			From: cfg.TwilioFrom, MessagingServiceSID: cfg.TwilioMessagingServiceSID, WhatsAppFrom: cfg.TwilioWhatsAppFrom,
-			APIBaseURL: cfg.TwilioAPIBaseURL, PublicURL: cfg.PublicURL}, inbox, st, renderer, log)
+			APIBaseURL: cfg.TwilioAPIBaseURL, PublicURL: cfg.PublicURL, Clock: clk}, inbox, st, renderer, log)
 		if err != nil {
 			return nil, err
 		}
@@ -88,11 +90,7 @@ func newService(ctx context.Context, cfg config, st *store.Store, log *slog.Logg
 	} else {
 		log.Info("twilio off: TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN are not set")
 	}
-	paris, err := time.LoadLocation("Europe/Paris")
-	if err != nil {
-		return nil, fmt.Errorf("time zone: %w", err)
-	}
-	svc.scheduler, err = scheduler.New(paris, log,
+	svc.scheduler, err = scheduler.New(calendar.Paris(), log,
 		scheduler.Job{Name: "day-before reminders", Spec: "0 10 * * *", Run: inbox.DayBefore},
 		scheduler.Job{Name: "unconfirmed places", Spec: "15 * * * *", Run: inbox.ExpireOverdue})
 	if err != nil {
@@ -100,7 +98,7 @@ func newService(ctx context.Context, cfg config, st *store.Store, log *slog.Logg
 	}
 	svc.sender = bot.NewSender(st, transports, bot.SenderConfig{DatabaseURL: cfg.DatabaseURL, ChatGap: cfg.TelegramChatGap,
 		OnUnreachable: inbox.PersonUnreachable,
-		Now:           cfg.clock,
+		Clock:         clk,
 		PerSecond: map[conversation.Channel]float64{conversation.SMS: cfg.TwilioPerSecond,
 			conversation.WhatsApp: cfg.TwilioPerSecond}}, metrics, log)
 	return svc, nil
@@ -169,7 +167,7 @@ func (env environment) serve(ctx context.Context) error {
 		return err
 	}
 	defer st.Close()
-	svc, err := newService(ctx, cfg, st, env.log)
+	svc, err := newService(ctx, cfg, env.clock, st, env.log)
 	if err != nil {
 		return err
 	}

@@ -17,6 +17,7 @@ import (
 	"stagebot/bot/telegram/telegramtest"
 	"stagebot/bot/twilio/twiliotest"
 	"stagebot/catalog"
+	"stagebot/clock"
 	"stagebot/store"
 	"stagebot/store/localpg"
 	"stagebot/store/storetest"
@@ -55,7 +56,7 @@ func demoCatalog(ctx context.Context, s *store.Store) error {
 	if _, err := catalog.ImportEmbeddedSchools(ctx, s); err != nil {
 		return err
 	}
-	_, err := catalog.Seed(ctx, s, catalog.SeedParams{})
+	_, err := catalog.Seed(ctx, s, catalog.SeedParams{Today: newStoryClock().Now()})
 	return err
 }
 
@@ -63,17 +64,17 @@ func newRig(t *testing.T, st *store.Store) *rig {
 	t.Helper()
 	// A clock of its own, in the daytime: messages nobody asked for wait out quiet hours (20:00 to
 	// 08:00), and the tests must not depend on when they run.
-	return newRigWithClock(t, st, newStoryClock().Now)
+	return newRigWithClock(t, st, newStoryClock())
 }
 
 // newRigWithClock is newRig with a clock of the test's.
-func newRigWithClock(t *testing.T, st *store.Store, clock func() time.Time) *rig {
+func newRigWithClock(t *testing.T, st *store.Store, clk clock.Clock) *rig {
 	t.Helper()
 	r := &rig{t: t, st: st, tg: telegramtest.NewServer(t, tgToken), tw: twiliotest.NewServer(t, twSID, twToken)}
 	cfg := config{PublicURL: publicURL, TelegramToken: tgToken, TelegramEndpoint: r.tg.Endpoint(), TelegramSecret: tgSecret,
 		TwilioAccountSID: twSID, TwilioAuthToken: twToken, TwilioFrom: twilioFrom, TwilioAPIBaseURL: r.tw.URL(),
-		TwilioPerSecond: 100, MaxApplications: 5, ConfirmDays: 7, TelegramChatGap: time.Millisecond, clock: clock}
-	svc, err := newService(context.Background(), cfg, st, slog.New(slog.NewTextHandler(io.Discard, nil)))
+		TwilioPerSecond: 100, MaxApplications: 5, ConfirmDays: 7, TelegramChatGap: time.Millisecond}
+	svc, err := newService(context.Background(), cfg, clk, st, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -11,13 +11,14 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"stagebot/bot/telegram/telegramtest"
 	"stagebot/bot/twilio/twiliotest"
+	"stagebot/calendar"
 	"stagebot/catalog"
+	"stagebot/clock"
 	"stagebot/store"
 	"stagebot/store/storetest"
 )
@@ -37,26 +38,11 @@ import (
 
 var update = flag.Bool("update", false, "rewrite the stories with what stagebot answers now")
 
-// storyClock is the stories' clock: Monday 30 November 2026, 10:00 in Paris, one second later at
-// every reading, so that messages to one chat are spaced as Telegram wants.
-type storyClock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-func newStoryClock() *storyClock {
-	paris, err := time.LoadLocation("Europe/Paris")
-	if err != nil {
-		panic(err)
-	}
-	return &storyClock{now: time.Date(2026, 11, 30, 10, 0, 0, 0, paris)}
-}
-
-func (c *storyClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.now = c.now.Add(time.Second)
-	return c.now
+// newStoryClock is the stories' clock: Monday 30 November 2026, 10:00 in Paris, one second later at
+// every reading, so that messages to one chat are spaced as Telegram wants. Every time in a story,
+// the database's included, comes from it.
+func newStoryClock() *clock.Manual {
+	return clock.NewTicking(time.Date(2026, 11, 30, 10, 0, 1, 0, calendar.Paris()), time.Second)
 }
 
 type actor struct {
@@ -108,7 +94,7 @@ func TestStories(t *testing.T) {
 func playStory(t *testing.T, raw []byte) string {
 	t.Helper()
 	st := storetest.NewFrom(t, "stories", storyCatalog)
-	r := newRigWithClock(t, st, newStoryClock().Now)
+	r := newRigWithClock(t, st, newStoryClock())
 	var out bytes.Buffer
 	actors := map[string]*actor{}
 	byAddress := map[string]*actor{}

@@ -1,0 +1,246 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/lib/pq"
+)
+
+// Campaign is one season of stages, as the City sets it: its stage weeks, when applications open and
+// close, the day places reserved for REP/REP+ students open to all, the day the season's personal
+// data is purged, and its rules. Days are calendar days (midnight UTC of the day in Paris).
+type Campaign struct {
+	ID                int64       `db:"id"`
+	Name              string      `db:"name"`
+	ApplicationsOpen  time.Time   `db:"applications_open"`
+	ApplicationsClose time.Time   `db:"applications_close"`
+	REPRelease        *time.Time  `db:"rep_release"` // nil: reserved places never open to all
+	PurgeOn           time.Time   `db:"purge_on"`
+	MaxApplications   int         `db:"max_applications"` // live applications a student may have at once
+	ConfirmDays       int         `db:"confirm_days"`     // days to confirm a place a host accepted
+	DeadlineDays      int         `db:"deadline_days"`    // an offer week's default deadline: this many days before it
+	Weeks             []time.Time `db:"-"`                // the stage weeks (Mondays), in order
+}
+
+// The rules of a season without a campaign, and of a new campaign where its file is silent.
+const (
+	DefaultMaxApplications = 5
+	DefaultConfirmDays     = 7
+	DefaultDeadlineDays    = 14
+)
+
+// Validate checks a campaign before it is saved, and fills the rules left at zero with the defaults.
+func (c *Campaign) Validate() error {
+	var problems []string
+	bad := func(format string, args ...any) { problems = append(problems, fmt.Sprintf(format, args...)) }
+	c.Name = strings.TrimSpace(c.Name)
+	if c.Name == "" {
+		bad("a name is required")
+	}
+	if c.MaxApplications == 0 {
+		c.MaxApplications = DefaultMaxApplications
+	}
+	if c.ConfirmDays == 0 {
+		c.ConfirmDays = DefaultConfirmDays
+	}
+	if c.DeadlineDays == 0 {
+		c.DeadlineDays = DefaultDeadlineDays
+	}
+	if len(c.Weeks) == 0 {
+		bad("at least one stage week is required")
+	}
+	seen := map[time.Time]bool{}
+	for _, w := range c.Weeks {
+		if w.Weekday() != time.Monday {
+			bad("stage week %s is a %s, not a Monday", w.Format(time.DateOnly), w.Weekday())
+		}
+		if seen[w] {
+			bad("stage week %s is listed twice", w.Format(time.DateOnly))
+		}
+		seen[w] = true
+	}
+	slices.SortFunc(c.Weeks, func(a, b time.Time) int { return a.Compare(b) })
+	switch {
+	case c.ApplicationsOpen.IsZero() || c.ApplicationsClose.IsZero() || c.PurgeOn.IsZero():
+		bad("applications_open, applications_close and purge_on are required")
+	case c.ApplicationsClose.Before(c.ApplicationsOpen):
+		bad("applications close (%s) before they open (%s)", day(c.ApplicationsClose), day(c.ApplicationsOpen))
+	case len(c.Weeks) > 0 && !c.PurgeOn.After(c.Weeks[len(c.Weeks)-1].AddDate(0, 0, 4)):
+		bad("the purge (%s) must come after the last stage week (%s)", day(c.PurgeOn), day(c.Weeks[len(c.Weeks)-1]))
+	case c.REPRelease != nil && c.REPRelease.Before(c.ApplicationsOpen):
+		bad("the REP/REP+ release (%s) comes before applications open (%s)", day(*c.REPRelease), day(c.ApplicationsOpen))
+	}
+	if c.MaxApplications < 1 || c.MaxApplications > 50 {
+		bad("max_applications must be 1 to 50")
+	}
+	if c.ConfirmDays < 1 || c.ConfirmDays > 60 {
+		bad("confirm_days must be 1 to 60")
+	}
+	if c.DeadlineDays < 0 || c.DeadlineDays > 90 {
+		bad("deadline_days must be 0 to 90")
+	}
+	if len(problems) > 0 {
+		return fmt.Errorf("campaign %q: %s", c.Name, strings.Join(problems, "; "))
+	}
+	return nil
+}
+
+func day(t time.Time) string { return t.Format(time.DateOnly) }
+
+// SaveCampaign creates the campaign, or replaces the one with the same name, weeks included; it
+// validates it first (see Validate). It returns the campaign's id.
+func (c Conn) SaveCampaign(ctx context.Context, camp Campaign) (int64, error) {
+	if err := camp.Validate(); err != nil {
+		return 0, err
+	}
+	var id int64
+	err := c.atomically(ctx, func(c Conn) error {
+		if err := c.get(ctx, &id, `INSERT INTO campaigns (name, applications_open, applications_close, rep_release,
+				purge_on, max_applications, confirm_days, deadline_days)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+			ON CONFLICT (name) DO UPDATE SET applications_open = excluded.applications_open,
+				applications_close = excluded.applications_close, rep_release = excluded.rep_release,
+				purge_on = excluded.purge_on, max_applications = excluded.max_applications,
+				confirm_days = excluded.confirm_days, deadline_days = excluded.deadline_days
+			RETURNING id`, camp.Name, dayParam(&camp.ApplicationsOpen), dayParam(&camp.ApplicationsClose),
+			dayParam(camp.REPRelease), dayParam(&camp.PurgeOn), camp.MaxApplications, camp.ConfirmDays,
+			camp.DeadlineDays); err != nil {
+			return fmt.Errorf("save campaign %q: %w", camp.Name, err)
+		}
+		weeks := make([]string, len(camp.Weeks))
+		for i, w := range camp.Weeks {
+			weeks[i] = day(w)
+		}
+		if _, err := c.q.ExecContext(ctx, `DELETE FROM campaign_weeks WHERE campaign_id = $1
+			AND NOT (week_start = ANY ($2::date[]))`, id, pq.Array(weeks)); err != nil {
+			return fmt.Errorf("save campaign %q: weeks: %w", camp.Name, err)
+		}
+		if _, err := c.q.ExecContext(ctx, `INSERT INTO campaign_weeks (campaign_id, week_start)
+			SELECT $1, unnest($2::date[]) ON CONFLICT DO NOTHING`, id, pq.Array(weeks)); err != nil {
+			return fmt.Errorf("save campaign %q: weeks: %w", camp.Name, err)
+		}
+		return nil
+	})
+	return id, err
+}
+
+const campaignColumns = `id, name, applications_open, applications_close, rep_release, purge_on, max_applications,
+	confirm_days, deadline_days`
+
+// CurrentCampaign is the campaign in force on day today: of those not yet purged, the one that
+// opened last, or else the next to open. ErrNotFound when there is none.
+func (c Conn) CurrentCampaign(ctx context.Context, today time.Time) (Campaign, error) {
+	var camp Campaign
+	err := c.get(ctx, &camp, `SELECT `+campaignColumns+` FROM campaigns WHERE purge_on > $1::date
+		ORDER BY applications_open <= $1::date DESC,
+		         CASE WHEN applications_open <= $1::date THEN applications_open END DESC,
+		         applications_open, id
+		LIMIT 1`, day(today))
+	if err != nil {
+		return Campaign{}, fmt.Errorf("current campaign on %s: %w", day(today), err)
+	}
+	return camp, c.campaignWeeks(ctx, &camp)
+}
+
+// CampaignByName reads one campaign, or ErrNotFound.
+func (c Conn) CampaignByName(ctx context.Context, name string) (Campaign, error) {
+	var camp Campaign
+	if err := c.get(ctx, &camp, `SELECT `+campaignColumns+` FROM campaigns WHERE name = $1`, name); err != nil {
+		return Campaign{}, fmt.Errorf("campaign %q: %w", name, err)
+	}
+	return camp, c.campaignWeeks(ctx, &camp)
+}
+
+// campaignWeeks reads a campaign's weeks, and writes its days as midnight UTC like the rest of the
+// service.
+func (c Conn) campaignWeeks(ctx context.Context, camp *Campaign) error {
+	if err := c.all(ctx, &camp.Weeks, `SELECT week_start FROM campaign_weeks WHERE campaign_id = $1
+		ORDER BY week_start`, camp.ID); err != nil {
+		return fmt.Errorf("weeks of campaign %q: %w", camp.Name, err)
+	}
+	for _, d := range append([]*time.Time{&camp.ApplicationsOpen, &camp.ApplicationsClose, &camp.PurgeOn, camp.REPRelease},
+		pointers(camp.Weeks)...) {
+		if d != nil {
+			*d = utcDay(*d)
+		}
+	}
+	return nil
+}
+
+func pointers(ts []time.Time) []*time.Time {
+	ps := make([]*time.Time, len(ts))
+	for i := range ts {
+		ps[i] = &ts[i]
+	}
+	return ps
+}
+
+// utcDay is the calendar day of a date column (read in the connection's zone) as midnight UTC.
+func utcDay(t time.Time) time.Time { return time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, time.UTC) }
+
+// Rules are the rules a placement decision reads: the current campaign's, or the defaults when there
+// is none. The zero value has no release, no application window and no limits.
+type Rules struct {
+	Campaign        string     // the campaign's name, "" when there is none
+	ReleaseDate     *time.Time // from this day unused reserved places are open to all; nil: never
+	OpensOn         *time.Time // applications are taken from this day…
+	ClosesOn        *time.Time // …to this day; nil: no bound
+	MaxApplications int        // live applications a student may have at once; 0: no limit
+	ConfirmDays     int        // days to confirm a place a host accepted; 0: no deadline
+}
+
+// Rules are the campaign's rules.
+func (camp Campaign) Rules() Rules {
+	opens, closes := camp.ApplicationsOpen, camp.ApplicationsClose
+	return Rules{Campaign: camp.Name, ReleaseDate: camp.REPRelease, OpensOn: &opens, ClosesOn: &closes,
+		MaxApplications: camp.MaxApplications, ConfirmDays: camp.ConfirmDays}
+}
+
+// RulesOn reads the rules in force on day today: the current campaign's, or the defaults (five
+// applications, seven days to confirm, no release, no window) when there is none.
+func (c Conn) RulesOn(ctx context.Context, today time.Time) (Rules, error) {
+	camp, err := c.CurrentCampaign(ctx, today)
+	if errors.Is(err, ErrNotFound) {
+		return Rules{MaxApplications: DefaultMaxApplications, ConfirmDays: DefaultConfirmDays}, nil
+	}
+	if err != nil {
+		return Rules{}, err
+	}
+	return camp.Rules(), nil
+}
+
+// WeekOffers is how many offers a stage week has open to a kind of student.
+type WeekOffers struct {
+	Week   time.Time `db:"week_start"`
+	Offers int       `db:"offers"`
+}
+
+// WeeksParams describe the student a week is looked at for, before they are registered.
+type WeeksParams struct {
+	Today       time.Time  // weeks already begun, and offer weeks past their deadline, do not count
+	REP         bool       // the student's collège is REP or REP+
+	ReleaseDate *time.Time // from this day unused reserved places are open to all; nil: never
+}
+
+// OpenWeeks lists the stage weeks still ahead that have offers open to such a student (a place left
+// for them, the deadline not passed), with how many, in order.
+func (c Conn) OpenWeeks(ctx context.Context, p WeeksParams) ([]WeekOffers, error) {
+	var weeks []WeekOffers
+	err := c.all(ctx, &weeks, `
+		WITH me AS (SELECT $2::boolean AS rep, $3::boolean AS released),
+		taken AS (`+takenPlaces+`)
+		SELECT w.week_start, count(*) AS offers
+		FROM me, offer_weeks w
+		LEFT JOIN taken t ON t.offer_id = w.offer_id AND t.week_start = w.week_start
+		WHERE w.week_start > $1::date AND w.deadline >= $1::date AND `+placesLeft+` > 0
+		GROUP BY w.week_start ORDER BY w.week_start`, day(dateOf(p.Today)), p.REP, released(p.ReleaseDate, p.Today))
+	if err != nil {
+		return nil, fmt.Errorf("open weeks: %w", err)
+	}
+	return weeks, nil
+}
