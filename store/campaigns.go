@@ -181,7 +181,9 @@ func pointers(ts []time.Time) []*time.Time {
 }
 
 // utcDay is the calendar day of a date column (read in the connection's zone) as midnight UTC.
-func utcDay(t time.Time) time.Time { return time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, time.UTC) }
+func utcDay(t time.Time) time.Time {
+	return time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, time.UTC)
+}
 
 // Rules are the rules a placement decision reads: the current campaign's, or the defaults when there
 // is none. The zero value has no release, no application window and no limits.
