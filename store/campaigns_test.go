@@ -195,3 +195,29 @@ func TestOpenWeeks(t *testing.T) {
 		}
 	}
 }
+
+// An offer week without a deadline of its own closes the campaign's deadline_days before it (14
+// days when no campaign lists the week).
+func TestOfferWeekDeadlineFollowsTheCampaign(t *testing.T) {
+	w := newWorld(t)
+	c := season("Paris", today)
+	c.Weeks, c.DeadlineDays = []time.Time{week}, 21
+	if _, err := w.s.SaveCampaign(w.ctx, c); err != nil {
+		t.Fatal(err)
+	}
+	host := w.host(store.EmployerPublic)
+	other := week.AddDate(0, 0, 7)
+	if _, err := w.s.UpsertOffer(w.ctx, store.Offer{Ref: "o", HostID: host, Title: "Jardinier", SectorID: w.sector,
+		Address: "1 rue des Lilas", Arrondissement: 19},
+		[]store.OfferWeek{{WeekStart: week, Places: 1}, {WeekStart: other, Places: 1}}); err != nil {
+		t.Fatal(err)
+	}
+	var deadlines []string
+	if err := w.s.DB().SelectContext(w.ctx, &deadlines, `SELECT week_start || '>' || deadline FROM offer_weeks
+		ORDER BY week_start`); err != nil {
+		t.Fatal(err)
+	}
+	if got := strings.Join(deadlines, " "); got != "2027-01-11>2026-12-21 2027-01-18>2027-01-04" {
+		t.Errorf("deadlines %s", got)
+	}
+}

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"strings"
 	"time"
@@ -64,20 +65,13 @@ type Offer struct {
 
 // OfferWeek is one week (starting on WeekStart, a Monday) an offer runs, with its places; up to
 // ReservedPlaces of them go to REP/REP+ students. Deadline is the last day to apply for that week;
-// nil means DefaultDeadlineDays before it.
+// nil means the deadline_days of the campaign that lists the week (DefaultDeadlineDays when none
+// does) before it.
 type OfferWeek struct {
 	WeekStart      time.Time  `db:"week_start"`
 	Places         int        `db:"places"`
 	ReservedPlaces int        `db:"reserved_places"`
 	Deadline       *time.Time `db:"deadline"`
-}
-
-// DeadlineOr is the week's deadline, or days before the week when it has none of its own.
-func (w OfferWeek) DeadlineOr(days int) time.Time {
-	if w.Deadline != nil {
-		return *w.Deadline
-	}
-	return w.WeekStart.AddDate(0, 0, -days)
 }
 
 // UpsertHost inserts the host or updates it by Ref, and returns its id and whether a row changed.
@@ -188,18 +182,22 @@ func (c Conn) UpsertOffer(ctx context.Context, o Offer, weeks []OfferWeek) (bool
 	days := make([]string, len(weeks))
 	places := make([]int64, len(weeks))
 	reserved := make([]int64, len(weeks))
-	deadlines := make([]string, len(weeks))
+	deadlines := make([]sql.NullString, len(weeks)) // NULL: the campaign's default
 	for i, w := range weeks {
 		days[i] = w.WeekStart.Format(time.DateOnly)
 		places[i] = int64(w.Places)
 		reserved[i] = int64(w.ReservedPlaces)
-		deadlines[i] = w.DeadlineOr(DefaultDeadlineDays).Format(time.DateOnly)
+		if w.Deadline != nil {
+			deadlines[i] = sql.NullString{String: w.Deadline.Format(time.DateOnly), Valid: true}
+		}
 	}
 	// One statement: upsert the listed weeks, delete the others that no application holds on to.
 	var weekChanges int
 	err = c.get(ctx, &weekChanges, `WITH up AS (
 			INSERT INTO offer_weeks AS w (offer_id, week_start, places, reserved_places, deadline)
-			SELECT $1, t.week, t.places, t.reserved, t.deadline
+			SELECT $1, t.week, t.places, t.reserved, coalesce(t.deadline, t.week - coalesce(
+				(SELECT c.deadline_days FROM campaign_weeks cw JOIN campaigns c ON c.id = cw.campaign_id
+				 WHERE cw.week_start = t.week ORDER BY c.id DESC LIMIT 1), $6))
 			FROM unnest($2::date[], $3::int[], $4::int[], $5::date[]) AS t(week, places, reserved, deadline)
 			ON CONFLICT (offer_id, week_start) DO UPDATE SET places = excluded.places,
 				reserved_places = excluded.reserved_places, deadline = excluded.deadline
@@ -211,7 +209,7 @@ func (c Conn) UpsertOffer(ctx context.Context, o Offer, weeks []OfferWeek) (bool
 				AND NOT EXISTS (SELECT 1 FROM applications a WHERE a.offer_id = w.offer_id AND a.week_start = w.week_start)
 			RETURNING 1)
 		SELECT (SELECT count(*) FROM up) + (SELECT count(*) FROM gone)`,
-		row.ID, pq.Array(days), pq.Array(places), pq.Array(reserved), pq.Array(deadlines))
+		row.ID, pq.Array(days), pq.Array(places), pq.Array(reserved), pq.Array(deadlines), DefaultDeadlineDays)
 	if err != nil {
 		return false, fmt.Errorf("upsert weeks of offer %q: %w", ref, err)
 	}
