@@ -86,6 +86,10 @@ func TestImportOffersRejectsBadLines(t *testing.T) {
 		{"b-phone2,h2,Autre,ess,private,Bob,12345,Titre,desc,Sport,addr,11,,,,,2027-01-11:2:1\n", `contact_phone "12345" is not a valid French number`},
 		{good("b-deadline", "Titre,desc,Sport,addr,11,,,,11/01/2027,2027-01-11:2:1"), `deadline "11/01/2027" is not a date YYYY-MM-DD`},
 		{good("b-late", "Titre,desc,Sport,addr,11,,,,2027-01-12,2027-01-11:2:1"), `deadline 2027-01-12 is after the first week 2027-01-11`},
+		{good("b-week-late", "Titre,desc,Sport,addr,11,,,,,2027-01-11:2:1:2027-01-12"), `week 2027-01-11: deadline 2027-01-12 is after the week starts`},
+		{good("b-week-date", "Titre,desc,Sport,addr,11,,,,,2027-01-11:2:1:demain"), `week 2027-01-11: deadline "demain" is not a date`},
+		{good("b-two", "Titre,desc,Sport,addr,11,,,,2026-12-20,2027-01-11:2:1:2026-12-21"), `deadline 2026-12-20 and the first week's deadline 2026-12-21 differ`},
+		{good("ok-week", "Titre,desc,Sport,addr,11,,,,,2027-01-11:2::2026-12-21;2027-01-18:1"), ""},
 		{good("ok-1", "Titre,desc,Sport,addr,11,,,,,2027-01-11:2:1"), `ref "ok-1" already on line 2`},
 		{"b-kind,h3,X,state,,,,Titre,desc,Sport,addr,11,,,,,2027-01-11:2:1\n", `host_kind "state" is not city or ess`},
 		{"b-host,h1,Autre nom,city,public,,,Titre,desc,Sport,addr,11,,,,,2027-01-11:2:1\n", `host "h1" is "Hôte (test)"`},
@@ -129,7 +133,7 @@ func TestImportOffersRejectsBadLines(t *testing.T) {
 			}
 		}
 	}
-	if rep.Rejected != wantRejected || rep.Inserted != 3 || rep.Offers != 3 {
+	if rep.Rejected != wantRejected || rep.Inserted != 4 || rep.Offers != 4 {
 		t.Errorf("report: %d rejected (want %d), %d inserted, %d offers", rep.Rejected, wantRejected, rep.Inserted, rep.Offers)
 	}
 	for _, p := range rep.Problems {
@@ -140,7 +144,7 @@ func TestImportOffersRejectsBadLines(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if again.Inserted+again.Updated != 0 || again.Unchanged != 3 {
+	if again.Inserted+again.Updated != 0 || again.Unchanged != 4 {
 		t.Errorf("re-import: %+v", again)
 	}
 
