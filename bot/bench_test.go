@@ -6,7 +6,7 @@ import (
 	"testing"
 
 	"stagebot/bot"
-	"stagebot/conversation"
+	"stagebot/domain"
 	"stagebot/store"
 	"stagebot/store/storetest"
 )
@@ -22,7 +22,7 @@ func BenchmarkHandleSearch(b *testing.B) {
 	n := 0
 	say := func(text string) {
 		n++
-		if err := ib.Handle(ctx, bot.Inbound{Channel: conversation.SMS, ProviderID: fmt.Sprint("SM", n), Address: student,
+		if err := ib.Handle(ctx, bot.Inbound{Channel: domain.SMS, ProviderID: fmt.Sprint("SM", n), Address: student,
 			Text: text}); err != nil {
 			b.Fatal(err)
 		}
@@ -58,7 +58,7 @@ func BenchmarkSearchOffers(b *testing.B) {
 	b.ResetTimer()
 	for range b.N {
 		if _, _, err := s.SearchOffers(ctx, store.SearchParams{StudentID: id, Today: transcriptClock(), Limit: 3,
-			Filters: conversation.Filters{Keyword: "bibliotheqe"}}); err != nil {
+			Filters: domain.Filters{Keyword: "bibliotheqe"}}); err != nil {
 			b.Fatal(err)
 		}
 	}

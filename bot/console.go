@@ -10,7 +10,7 @@ import (
 	"time"
 
 	"stagebot/clock"
-	"stagebot/conversation"
+	"stagebot/domain"
 	"stagebot/store"
 )
 
@@ -25,7 +25,7 @@ type Console struct {
 	Inbox    *Inbox
 	Store    *store.Store
 	Renderer *Renderer
-	Channel  conversation.Channel
+	Channel  domain.Channel
 	Address  string // the person's phone number (E.164) or Telegram chat id
 	In       io.Reader
 	Out      io.Writer
@@ -50,10 +50,10 @@ func (c *Console) Run(ctx context.Context) error {
 		}
 		msg := Inbound{Channel: c.Channel, Address: c.Address, Text: scanner.Text(), ReceivedAt: now()}
 		if other, text, ok := otherSender(msg.Text); ok {
-			msg.Channel, msg.Address, msg.Text = conversation.SMS, other, text
+			msg.Channel, msg.Address, msg.Text = domain.SMS, other, text
 		}
 		msg.ProviderID = fmt.Sprintf("console-%s-%d-%d", msg.Address, now().UnixNano(), n)
-		if msg.Channel == conversation.Telegram {
+		if msg.Channel == domain.Telegram {
 			msg.Text, msg.Start = telegramStart(msg.Text)
 		}
 		fmt.Fprintf(c.Out, "> %s\n", scanner.Text())
@@ -74,14 +74,14 @@ func (c *Console) deliver(ctx context.Context, now time.Time) error {
 		return fmt.Errorf("console: %w", err)
 	}
 	for _, m := range pending {
-		reply := conversation.Reply{Text: m.Body}
+		reply := domain.Reply{Text: m.Body}
 		if err := json.Unmarshal(m.Choices, &reply.Choices); err != nil {
 			return fmt.Errorf("console: choices of message %d: %w", m.ID, err)
 		}
 		if m.Channel != string(c.Channel) || m.Address != c.Address {
 			fmt.Fprintf(c.Out, "--- to %s (%s) ---\n", m.Address, m.Channel)
 		}
-		fmt.Fprintln(c.Out, c.Renderer.Console(conversation.Channel(m.Channel), m.Lang, reply))
+		fmt.Fprintln(c.Out, c.Renderer.Console(domain.Channel(m.Channel), m.Lang, reply))
 		fmt.Fprintln(c.Out)
 		if err := c.Store.MarkSent(ctx, m.ID, fmt.Sprintf("console-%d", m.ID), now); err != nil {
 			return fmt.Errorf("console: %w", err)

@@ -16,12 +16,13 @@ import (
 	"stagebot/calendar"
 	"stagebot/clock"
 	"stagebot/conversation"
+	"stagebot/domain"
 	"stagebot/store"
 )
 
 // Inbound is one message from a person, whatever the channel it came by.
 type Inbound struct {
-	Channel    conversation.Channel
+	Channel    domain.Channel
 	ProviderID string // unique per channel: a repeat with the same id is ignored
 	Address    string // E.164 phone number, or Telegram chat id
 	Text       string
@@ -133,7 +134,7 @@ func (ib *Inbox) Handle(ctx context.Context, msg Inbound) error {
 // phone or linked Telegram chat, or linking it now with "/start host-CODE"), a parent (known by
 // their phone, when it is not a student's own), or else a student.
 func (ib *Inbox) route(ctx context.Context, tx txn, msg Inbound, now time.Time) error {
-	if code, ok := strings.CutPrefix(msg.Start, "host-"); ok && msg.Channel == conversation.Telegram {
+	if code, ok := strings.CutPrefix(msg.Start, "host-"); ok && msg.Channel == domain.Telegram {
 		return ib.linkHost(ctx, tx, msg, code, now)
 	}
 	contacts, err := tx.HostContactsByAddress(ctx, string(msg.Channel), msg.Address)
@@ -141,7 +142,7 @@ func (ib *Inbox) route(ctx context.Context, tx txn, msg Inbound, now time.Time) 
 		return err
 	}
 	var parent *store.Parent
-	if msg.Channel == conversation.SMS || msg.Channel == conversation.WhatsApp {
+	if msg.Channel == domain.SMS || msg.Channel == domain.WhatsApp {
 		p, err := tx.ParentByPhone(ctx, msg.Address)
 		switch {
 		case err == nil:
@@ -185,7 +186,7 @@ func (ib *Inbox) handleStudent(ctx context.Context, tx txn, msg Inbound, now tim
 	session := ib.studentSession(ctx, conv)
 	in := conversation.Input{Channel: msg.Channel, Address: msg.Address, Text: msg.Text, Choice: msg.Choice,
 		Media: msg.Media, Start: msg.Start, Now: now}
-	var replies []conversation.Reply
+	var replies []domain.Reply
 	for step := 0; ; step++ {
 		out := ib.machine.Step(session, in)
 		session = out.Session
@@ -221,7 +222,7 @@ func (ib *Inbox) studentSession(ctx context.Context, conv store.Conversation) co
 
 // saveStudent writes a student's session and queues the replies.
 func (ib *Inbox) saveStudent(ctx context.Context, tx txn, conv store.Conversation, session conversation.Session,
-	replies []conversation.Reply) error {
+	replies []domain.Reply) error {
 	raw, err := json.Marshal(session)
 	if err != nil {
 		return fmt.Errorf("encode session: %w", err)
@@ -255,9 +256,9 @@ func (ib *Inbox) carryOutOne(ctx context.Context, tx txn, msg Inbound, now time.
 		if err != nil {
 			return nil, err
 		}
-		found := conversation.SchoolsFound{Schools: make([]conversation.School, len(schools))}
+		found := conversation.SchoolsFound{Schools: make([]domain.School, len(schools))}
 		for i, s := range schools {
-			found.Schools[i] = conversation.School{UAI: s.UAI, Name: s.Name, Commune: s.Commune, Priority: s.Priority,
+			found.Schools[i] = domain.School{UAI: s.UAI, Name: s.Name, Commune: s.Commune, Priority: s.Priority,
 				StageWeek: s.StageWeek}
 		}
 		return found, nil
@@ -266,9 +267,9 @@ func (ib *Inbox) carryOutOne(ctx context.Context, tx txn, msg Inbound, now time.
 		if err != nil {
 			return nil, err
 		}
-		found := conversation.SectorsFound{Sectors: make([]conversation.Sector, len(sectors))}
+		found := conversation.SectorsFound{Sectors: make([]domain.Sector, len(sectors))}
 		for i, s := range sectors {
-			found.Sectors[i] = conversation.Sector{ID: s.ID, Name: s.Name}
+			found.Sectors[i] = domain.Sector{ID: s.ID, Name: s.Name}
 		}
 		return found, nil
 	case conversation.Register:
@@ -303,7 +304,7 @@ func (ib *Inbox) carryOutOne(ctx context.Context, tx txn, msg Inbound, now time.
 		}
 		checked := conversation.WeekChecked{Week: e.Week}
 		for _, w := range weeks {
-			checked.Open = append(checked.Open, conversation.WeekOffers{Week: w.Week, Offers: w.Offers})
+			checked.Open = append(checked.Open, domain.WeekOffers{Week: w.Week, Offers: w.Offers})
 		}
 		return checked, nil
 	case conversation.ShowOffer:
@@ -330,7 +331,7 @@ func (ib *Inbox) carryOutOne(ctx context.Context, tx txn, msg Inbound, now time.
 		if err != nil {
 			return nil, err
 		}
-		applied := conversation.Applied{ApplicationID: res.ID, Problem: res.Problem, Sent: res.State == store.Sent,
+		applied := conversation.Applied{ApplicationID: res.ID, Problem: res.Problem, Sent: res.State == domain.Sent,
 			OpensOn: res.OpensOn}
 		if applied.Sent {
 			app, err := tx.ApplicationByID(ctx, res.ID)
@@ -354,7 +355,7 @@ func (ib *Inbox) carryOutOne(ctx context.Context, tx txn, msg Inbound, now time.
 		if err != nil {
 			return nil, err
 		}
-		err = tx.MoveApplication(ctx, e.StudentID, e.ApplicationID, store.Withdrawn, store.ByStudent, now)
+		err = tx.MoveApplication(ctx, e.StudentID, e.ApplicationID, domain.Withdrawn, domain.ByStudent, now)
 		if errors.Is(err, store.ErrTransition) || errors.Is(err, store.ErrNotFound) {
 			return conversation.Withdrawn{OK: false}, nil
 		}
@@ -393,7 +394,7 @@ func (ib *Inbox) carryOutOne(ctx context.Context, tx txn, msg Inbound, now time.
 			return nil, err
 		}
 		for _, other := range r.Cancelled {
-			if other.PreviousState == store.Sent || other.PreviousState == store.Accepted {
+			if other.PreviousState == domain.Sent || other.PreviousState == domain.Accepted {
 				if err := ib.tellHost(ctx, tx, other, noticeOf(conversation.NoticeCancelled, other)); err != nil {
 					return nil, err
 				}
@@ -426,7 +427,7 @@ func (ib *Inbox) erase(ctx context.Context, tx txn, msg Inbound, studentID int64
 			return err
 		}
 		for _, a := range apps {
-			if a.State != string(store.Sent) && a.State != string(store.Accepted) && a.State != string(store.Confirmed) {
+			if !a.State.ReachedHost() {
 				continue
 			}
 			app, err := tx.ApplicationByID(ctx, a.ID)

@@ -13,6 +13,7 @@ import (
 	"stagebot/bot"
 	"stagebot/clock"
 	"stagebot/conversation"
+	"stagebot/domain"
 	"stagebot/locales"
 	"stagebot/store"
 	"stagebot/store/storetest"
@@ -41,7 +42,7 @@ func TestRepeatedDeliveryIsHandledOnce(t *testing.T) {
 	ctx := context.Background()
 	s := storetest.New(t)
 	ib := newInbox(t, s)
-	msg := bot.Inbound{Channel: conversation.SMS, ProviderID: "SM1", Address: "+33639989999", Text: "Bonjour"}
+	msg := bot.Inbound{Channel: domain.SMS, ProviderID: "SM1", Address: "+33639989999", Text: "Bonjour"}
 	if err := ib.Handle(ctx, msg); err != nil {
 		t.Fatal(err)
 	}
@@ -73,7 +74,7 @@ func TestConcurrentMessagesFromOnePersonDoNotInterleave(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			errs <- ib.Handle(ctx, bot.Inbound{Channel: conversation.Telegram, ProviderID: fmt.Sprint(i),
+			errs <- ib.Handle(ctx, bot.Inbound{Channel: domain.Telegram, ProviderID: fmt.Sprint(i),
 				Address: "4242", Text: "?"})
 		}()
 	}
@@ -108,7 +109,7 @@ func TestBadInputAlwaysGetsAnAnswer(t *testing.T) {
 		{Text: "SUPERCALIFRAGILISTIC"},
 	}
 	for i, in := range inputs {
-		in.Channel, in.Address, in.ProviderID = conversation.SMS, "+33639989998", fmt.Sprint("bad-", i)
+		in.Channel, in.Address, in.ProviderID = domain.SMS, "+33639989998", fmt.Sprint("bad-", i)
 		before := countRows(t, s, `SELECT count(*) FROM outbox`)
 		if err := ib.Handle(ctx, in); err != nil {
 			t.Fatalf("input %d: %v", i, err)

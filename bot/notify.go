@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"stagebot/conversation"
+	"stagebot/domain"
 	"stagebot/store"
 )
 
@@ -42,10 +43,10 @@ func (ib *Inbox) tellParent(ctx context.Context, tx txn, app store.ApplicationIn
 
 // parentChannel is WhatsApp for a parent who wrote to us from it, SMS otherwise.
 func (ib *Inbox) parentChannel(ctx context.Context, tx txn, phone string) string {
-	if at, err := tx.LastInbound(ctx, string(conversation.WhatsApp), phone); err == nil && at != nil {
-		return string(conversation.WhatsApp)
+	if at, err := tx.LastInbound(ctx, string(domain.WhatsApp), phone); err == nil && at != nil {
+		return string(domain.WhatsApp)
 	}
-	return string(conversation.SMS)
+	return string(domain.SMS)
 }
 
 // tellHost sends a notice about an application to every contact of its host: on Telegram when the
@@ -56,15 +57,15 @@ func (ib *Inbox) tellHost(ctx context.Context, tx txn, app store.ApplicationInfo
 		return err
 	}
 	for _, c := range contacts {
-		channel, address := string(conversation.Telegram), c.TelegramChatID
+		channel, address := string(domain.Telegram), c.TelegramChatID
 		if address == "" {
-			channel, address = string(conversation.SMS), c.Phone
+			channel, address = string(domain.SMS), c.Phone
 		}
 		if address == "" {
 			continue
 		}
 		reply := ib.machine.HostNotice(c.Lang, n)
-		if channel != string(conversation.Telegram) {
+		if channel != string(domain.Telegram) {
 			reply.Choices = nil // by SMS the text says how to answer: OUI 1042, NON 1042
 		}
 		about := app.StudentID
@@ -106,7 +107,7 @@ func (ib *Inbox) tellStudent(ctx context.Context, tx txn, app store.ApplicationI
 // sendProactive queues a message nobody just asked for, unless its recipient sent STOP (on either
 // channel of a phone number). about is the student the message is about (0: none): it is erased
 // with them.
-func (ib *Inbox) sendProactive(ctx context.Context, tx txn, channel, address, lang string, r conversation.Reply,
+func (ib *Inbox) sendProactive(ctx context.Context, tx txn, channel, address, lang string, r domain.Reply,
 	about int64) error {
 	if r.Text == "" {
 		return nil
@@ -122,8 +123,8 @@ func (ib *Inbox) sendProactive(ctx context.Context, tx txn, channel, address, la
 // WhatsApp, either.
 func (ib *Inbox) stopped(ctx context.Context, tx txn, channel, address string) (bool, error) {
 	channels := []string{channel}
-	if channel == string(conversation.SMS) || channel == string(conversation.WhatsApp) {
-		channels = []string{string(conversation.SMS), string(conversation.WhatsApp)}
+	if channel == string(domain.SMS) || channel == string(domain.WhatsApp) {
+		channels = []string{string(domain.SMS), string(domain.WhatsApp)}
 	}
 	for _, ch := range channels {
 		if stopped, err := tx.OptedOut(ctx, ch, address); err != nil || stopped {
@@ -134,7 +135,7 @@ func (ib *Inbox) stopped(ctx context.Context, tx txn, channel, address string) (
 }
 
 // enqueue queues one reply for the sender; about is the student it concerns (0: none).
-func (ib *Inbox) enqueue(ctx context.Context, tx txn, channel, address, lang string, r conversation.Reply,
+func (ib *Inbox) enqueue(ctx context.Context, tx txn, channel, address, lang string, r domain.Reply,
 	proactive bool, about int64) error {
 	choices, err := json.Marshal(r.Choices)
 	if err != nil {
@@ -158,8 +159,8 @@ func (ib *Inbox) applicationSent(ctx context.Context, tx txn, app store.Applicat
 }
 
 // applicationWithdrawn tells the host (when the request had reached it) and the parent.
-func (ib *Inbox) applicationWithdrawn(ctx context.Context, tx txn, app store.ApplicationInfo, before store.ApplicationState) error {
-	if before == store.Sent || before == store.Accepted || before == store.Confirmed {
+func (ib *Inbox) applicationWithdrawn(ctx context.Context, tx txn, app store.ApplicationInfo, before domain.ApplicationState) error {
+	if before == domain.Sent || before == domain.Accepted || before == domain.Confirmed {
 		if err := ib.tellHost(ctx, tx, app, noticeOf(conversation.NoticeWithdrawn, app)); err != nil {
 			return err
 		}
@@ -199,7 +200,7 @@ var errNotAllowed = errors.New("bot: not the actor's application")
 // they are a parent, each of their children is told and asked for another number: a parent who
 // cannot be reached must not silently block a student.
 func (ib *Inbox) PersonUnreachable(ctx context.Context, channel, address string) error {
-	if channel != string(conversation.SMS) && channel != string(conversation.WhatsApp) {
+	if channel != string(domain.SMS) && channel != string(domain.WhatsApp) {
 		return nil
 	}
 	return ib.inTx(ctx, ib.now(), func(tx txn) error {

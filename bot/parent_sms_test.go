@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"stagebot/conversation"
+	"stagebot/domain"
 	"stagebot/locales"
 )
 
@@ -67,18 +68,18 @@ func sampleNotice(kind conversation.NoticeKind, week time.Time, count int) conve
 type parentMessage struct {
 	name, budget string
 	usesWeek     bool
-	build        func(t *testing.T, m *conversation.Machine, lang string, week time.Time) conversation.Reply
+	build        func(t *testing.T, m *conversation.Machine, lang string, week time.Time) domain.Reply
 }
 
-func notice(kind conversation.NoticeKind, count int) func(*testing.T, *conversation.Machine, string, time.Time) conversation.Reply {
-	return func(_ *testing.T, m *conversation.Machine, lang string, week time.Time) conversation.Reply {
+func notice(kind conversation.NoticeKind, count int) func(*testing.T, *conversation.Machine, string, time.Time) domain.Reply {
+	return func(_ *testing.T, m *conversation.Machine, lang string, week time.Time) domain.Reply {
 		return m.ParentNotice(lang, sampleNotice(kind, week, count))
 	}
 }
 
 // step answers text from a parent with these children, in lang, and returns the only reply.
 func step(t *testing.T, m *conversation.Machine, s conversation.ContactSession, text string, result conversation.Result,
-	children ...conversation.Child) (conversation.Reply, conversation.ContactOutput) {
+	children ...conversation.Child) (domain.Reply, conversation.ContactOutput) {
 	t.Helper()
 	out := m.ParentStep(s, conversation.ParentInput{Text: text, Now: time.Date(2026, 11, 2, 18, 0, 0, 0, time.UTC),
 		Children: children, Result: result})
@@ -88,15 +89,15 @@ func step(t *testing.T, m *conversation.Machine, s conversation.ContactSession, 
 	return out.Replies[0], out
 }
 
-func reply(text string, stopped bool, result conversation.Result, children ...conversation.Child) func(*testing.T, *conversation.Machine, string, time.Time) conversation.Reply {
-	return func(t *testing.T, m *conversation.Machine, lang string, _ time.Time) conversation.Reply {
+func reply(text string, stopped bool, result conversation.Result, children ...conversation.Child) func(*testing.T, *conversation.Machine, string, time.Time) domain.Reply {
+	return func(t *testing.T, m *conversation.Machine, lang string, _ time.Time) domain.Reply {
 		r, _ := step(t, m, conversation.ContactSession{Lang: lang, Stopped: stopped}, text, result, children...)
 		return r
 	}
 }
 
 // languageSet is the answer to picking lang in the LANGUE menu (sent in lang).
-func languageSet(t *testing.T, m *conversation.Machine, lang string, _ time.Time) conversation.Reply {
+func languageSet(t *testing.T, m *conversation.Machine, lang string, _ time.Time) domain.Reply {
 	_, out := step(t, m, conversation.ContactSession{Lang: "fr"}, "LANGUE", nil, pendingChild)
 	for i, c := range conversation.ParentLanguages() {
 		if c.Key == "lang:"+lang {
@@ -105,7 +106,7 @@ func languageSet(t *testing.T, m *conversation.Machine, lang string, _ time.Time
 		}
 	}
 	t.Fatalf("%s is not offered to parents", lang)
-	return conversation.Reply{}
+	return domain.Reply{}
 }
 
 var relayed = conversation.RelaysFound{Child: pendingChild, Messages: []conversation.RelayedMessage{

@@ -12,6 +12,7 @@ import (
 
 	"stagebot/calendar"
 	"stagebot/conversation"
+	"stagebot/domain"
 	"stagebot/store"
 )
 
@@ -33,7 +34,7 @@ func loadContact(conv store.Conversation) conversation.ContactSession {
 
 // saveContact writes a parent's or a host's session and queues the replies.
 func (ib *Inbox) saveContact(ctx context.Context, tx txn, conv store.Conversation, role conversation.Role,
-	s conversation.ContactSession, replies []conversation.Reply, at time.Time) error {
+	s conversation.ContactSession, replies []domain.Reply, at time.Time) error {
 	raw, err := json.Marshal(s)
 	if err != nil {
 		return fmt.Errorf("encode session: %w", err)
@@ -47,7 +48,7 @@ func (ib *Inbox) saveContact(ctx context.Context, tx txn, conv store.Conversatio
 
 // reply queues a conversation's direct answers, ahead of the notices its effects send to others.
 // about is the student they speak of (0: none), so that they go when the student is erased.
-func (ib *Inbox) reply(ctx context.Context, tx txn, conv store.Conversation, lang string, replies []conversation.Reply,
+func (ib *Inbox) reply(ctx context.Context, tx txn, conv store.Conversation, lang string, replies []domain.Reply,
 	about int64) error {
 	for _, r := range replies {
 		if err := ib.enqueue(ctx, tx, conv.Channel, conv.Address, lang, r, false, about); err != nil {
@@ -228,7 +229,7 @@ func (ib *Inbox) handleHost(ctx context.Context, tx txn, msg Inbound, contacts [
 	apps := make([]conversation.HostApp, len(active))
 	for i, a := range active {
 		apps[i] = conversation.HostApp{ID: a.ID, Student: personName(a.StudentFirstName, a.StudentLastInitial),
-			Offer: a.OfferTitle, Week: a.Week, State: string(a.State)}
+			Offer: a.OfferTitle, Week: a.Week, State: a.State}
 	}
 	studentOf := map[int64]int64{} // application → its student, for the answers that name them
 	for _, a := range active {
@@ -291,8 +292,8 @@ func (ib *Inbox) hostsApplication(ctx context.Context, tx txn, hosts []int64, id
 
 // reachedHost reports whether an application is one a host may read and write about: the parent
 // agreed and it went to the host (sent, accepted, confirmed).
-func reachedHost(state store.ApplicationState) bool {
-	return state == store.Sent || state == store.Accepted || state == store.Confirmed
+func reachedHost(state domain.ApplicationState) bool {
+	return state == domain.Sent || state == domain.Accepted || state == domain.Confirmed
 }
 
 func (ib *Inbox) hostEffect(ctx context.Context, tx txn, hosts []int64, e conversation.Effect,
@@ -301,7 +302,7 @@ func (ib *Inbox) hostEffect(ctx context.Context, tx txn, hosts []int64, e conver
 	case conversation.AcceptApplication:
 		app, ok, err := ib.hostsApplication(ctx, tx, hosts, e.ApplicationID)
 		if err != nil || !ok {
-			return conversation.HostAnswered{Accept: true, Problem: store.ProblemNotFound}, err
+			return conversation.HostAnswered{Accept: true, Problem: domain.ProblemNotFound}, err
 		}
 		rules, err := ib.rules(ctx, tx)
 		if err != nil {
@@ -320,14 +321,14 @@ func (ib *Inbox) hostEffect(ctx context.Context, tx txn, hosts []int64, e conver
 				return nil, err
 			}
 			return answer, ib.tellParent(ctx, tx, r.App, conversation.NoticeAccepted)
-		case store.ProblemFull:
+		case domain.ProblemFull:
 			return answer, ib.tellStudent(ctx, tx, r.App, noticeOf(conversation.NoticeFull, r.App))
 		}
 		return answer, nil
 	case conversation.DeclineApplication:
 		app, ok, err := ib.hostsApplication(ctx, tx, hosts, e.ApplicationID)
 		if err != nil || !ok {
-			return conversation.HostAnswered{Problem: store.ProblemNotFound}, err
+			return conversation.HostAnswered{Problem: domain.ProblemNotFound}, err
 		}
 		app, problem, err := tx.Decline(ctx, app.HostID, e.ApplicationID, now)
 		if err != nil {
@@ -366,7 +367,7 @@ func (ib *Inbox) linkHost(ctx context.Context, tx txn, msg Inbound, code string,
 	if errors.Is(err, store.ErrNotFound) {
 		ib.log.InfoContext(ctx, "host link code refused", slog.String("channel", string(msg.Channel)))
 		conv := store.Conversation{Channel: string(msg.Channel), Address: msg.Address}
-		return ib.reply(ctx, tx, conv, "fr", []conversation.Reply{ib.machine.HostLinkInvalid("fr")}, 0)
+		return ib.reply(ctx, tx, conv, "fr", []domain.Reply{ib.machine.HostLinkInvalid("fr")}, 0)
 	}
 	if err != nil {
 		return err
@@ -380,7 +381,7 @@ func (ib *Inbox) linkHost(ctx context.Context, tx txn, msg Inbound, code string,
 		return err
 	}
 	return ib.saveContact(ctx, tx, conv, conversation.RoleHost, conversation.ContactSession{Lang: contact.Lang},
-		[]conversation.Reply{ib.machine.HostLinked(contact.Lang, contact.Name, host)}, msg.ReceivedAt)
+		[]domain.Reply{ib.machine.HostLinked(contact.Lang, contact.Name, host)}, msg.ReceivedAt)
 }
 
 // looksLikeHostCommand reports whether a stranger's message is shaped like a host's answer

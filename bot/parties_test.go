@@ -7,7 +7,7 @@ import (
 	"testing"
 
 	"stagebot/bot"
-	"stagebot/conversation"
+	"stagebot/domain"
 	"stagebot/store"
 	"stagebot/store/storetest"
 )
@@ -17,7 +17,7 @@ type party struct {
 	t       *testing.T
 	ib      *bot.Inbox
 	s       *store.Store
-	channel conversation.Channel
+	channel domain.Channel
 	address string
 	n       *int
 }
@@ -74,10 +74,10 @@ func hostOf(t *testing.T, s *store.Store) (phone string, appID int64) {
 // A host writing about a request the parent has not agreed to yet reaches nobody.
 func TestHostCannotWriteBeforeTheParentAgrees(t *testing.T) {
 	s, ib, n := newParties(t)
-	student := party{t, ib, s, conversation.SMS, "+33639989999", n}
+	student := party{t, ib, s, domain.SMS, "+33639989999", n}
 	signUpAndApply(student, "06 12 34 56 78")
 	phone, app := hostOf(t, s)
-	host := party{t, ib, s, conversation.SMS, phone, n}
+	host := party{t, ib, s, domain.SMS, phone, n}
 	before := student.last()
 	host.say(fmt.Sprintf("%d Bonjour, tu es disponible ?", app))
 	if got := student.last(); got != before {
@@ -97,13 +97,13 @@ func TestHostCannotWriteBeforeTheParentAgrees(t *testing.T) {
 func TestHostContactWhoIsAlsoAParent(t *testing.T) {
 	s, ib, n := newParties(t)
 	const hostPhone = "+33611112222" // a real-looking mobile: the demo's fiction numbers cannot be a parent's
-	student := party{t, ib, s, conversation.SMS, "+33639989999", n}
+	student := party{t, ib, s, domain.SMS, "+33639989999", n}
 	signUpAndApply(student, "06 11 11 22 22")
 	if _, err := s.DB().Exec(`UPDATE host_contacts SET phone = $1 WHERE id = (SELECT hc.id FROM applications a
 		JOIN offers o ON o.id = a.offer_id JOIN host_contacts hc ON hc.host_id = o.host_id ORDER BY hc.id LIMIT 1)`, hostPhone); err != nil {
 		t.Fatal(err)
 	}
-	parent := party{t, ib, s, conversation.SMS, hostPhone, n}
+	parent := party{t, ib, s, domain.SMS, hostPhone, n}
 	parent.say("OUI")
 	var consent string
 	if err := s.DB().Get(&consent, `SELECT consent FROM students`); err != nil {
@@ -117,11 +117,11 @@ func TestHostContactWhoIsAlsoAParent(t *testing.T) {
 // SUPPRIMER leaves no message about the student anywhere: not to the parent, not to the host.
 func TestEraseRemovesMessagesAboutTheStudent(t *testing.T) {
 	s, ib, n := newParties(t)
-	student := party{t, ib, s, conversation.SMS, "+33639989999", n}
+	student := party{t, ib, s, domain.SMS, "+33639989999", n}
 	signUpAndApply(student, "06 12 34 56 78")
-	party{t, ib, s, conversation.SMS, "+33612345678", n}.say("OUI")
+	party{t, ib, s, domain.SMS, "+33612345678", n}.say("OUI")
 	phone, app := hostOf(t, s)
-	party{t, ib, s, conversation.SMS, phone, n}.say(fmt.Sprintf("%d Quels jours ?", app))
+	party{t, ib, s, domain.SMS, phone, n}.say(fmt.Sprintf("%d Quels jours ?", app))
 	student.say("Tous les jours.")
 	if got := countRows(t, s, `SELECT count(*) FROM outbox WHERE body LIKE '%Léa%'`); got == 0 {
 		t.Fatal("no message names the student: the fixture went astray")
@@ -144,10 +144,10 @@ func TestEraseRemovesMessagesAboutTheStudent(t *testing.T) {
 // another number instead.
 func TestStoppedParentIsNotAskedAgain(t *testing.T) {
 	s, ib, n := newParties(t)
-	first := party{t, ib, s, conversation.SMS, "+33639989999", n}
+	first := party{t, ib, s, domain.SMS, "+33639989999", n}
 	first.say("Bonjour", "1", "Léa", "M", "Voltaire", "1", "1", "03/2012", "06 12 34 56 78", "1")
-	party{t, ib, s, conversation.SMS, "+33612345678", n}.say("STOP")
-	second := party{t, ib, s, conversation.Telegram, "4242", n}
+	party{t, ib, s, domain.SMS, "+33612345678", n}.say("STOP")
+	second := party{t, ib, s, domain.Telegram, "4242", n}
 	second.say("Bonjour", "1", "Tom", "M", "Voltaire", "1", "1", "03/2012", "06 12 34 56 78", "1")
 	if got := countRows(t, s, `SELECT count(*) FROM outbox WHERE address = '+33612345678' AND body LIKE '%Tom%'`); got != 0 {
 		t.Error("a parent who sent STOP was asked again")

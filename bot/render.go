@@ -7,7 +7,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
-	"stagebot/conversation"
+	"stagebot/domain"
 	"stagebot/locales"
 )
 
@@ -51,7 +51,7 @@ type Button struct {
 // English SMS is sent in GSM-7 (160 characters a segment) and not in UCS-2 (70); other languages
 // are left as they are. A lang without a catalog is rendered, and folded, as the default language,
 // which is the language its texts fall back to.
-func (r *Renderer) SMS(lang string, reply conversation.Reply) string {
+func (r *Renderer) SMS(lang string, reply domain.Reply) string {
 	lang = r.language(lang)
 	text := r.menu(lang, reply)
 	if foldsToGSM(lang) {
@@ -64,7 +64,7 @@ func (r *Renderer) SMS(lang string, reply conversation.Reply) string {
 // the text, a blank line, one line per choice ("1 Label", numbered from 1 in order) and the hint
 // ("Répondre 1, 2 ou 3"). Nothing is folded: WhatsApp has no segments. Trailing whitespace of the
 // text is dropped before a menu.
-func (r *Renderer) WhatsApp(lang string, reply conversation.Reply) string {
+func (r *Renderer) WhatsApp(lang string, reply domain.Reply) string {
 	return r.menu(r.language(lang), reply)
 }
 
@@ -76,7 +76,7 @@ func (r *Renderer) WhatsApp(lang string, reply conversation.Reply) string {
 //
 // A label too long for a button (an offer's title and host) is written out in full in the text, as
 // a numbered line, and its button carries the number and the start of the label.
-func (r *Renderer) Telegram(reply conversation.Reply) TelegramMessage {
+func (r *Renderer) Telegram(reply domain.Reply) TelegramMessage {
 	text := reply.Text
 	choices := reply.Choices
 	var listed strings.Builder
@@ -85,7 +85,7 @@ func (r *Renderer) Telegram(reply conversation.Reply) TelegramMessage {
 			continue
 		}
 		if listed.Len() == 0 {
-			choices = append([]conversation.Choice(nil), reply.Choices...)
+			choices = append([]domain.Choice(nil), reply.Choices...)
 		}
 		fmt.Fprintf(&listed, "\n%d. %s", i+1, c.Label)
 		choices[i].Label = fmt.Sprintf("%d. %s", i+1, c.Label)
@@ -100,12 +100,12 @@ func (r *Renderer) Telegram(reply conversation.Reply) TelegramMessage {
 // such as "[SMS: 1 segment, GSM-7]". Telegram: the text, a blank line, then the keyboard rows as
 // "[ 1 · Label ]  [ 2 · Label ]", numbered in choice order so that a console user can type the
 // number. WhatsApp, and any other channel: the WhatsApp rendering.
-func (r *Renderer) Console(channel conversation.Channel, lang string, reply conversation.Reply) string {
+func (r *Renderer) Console(channel domain.Channel, lang string, reply domain.Reply) string {
 	switch channel {
-	case conversation.SMS:
+	case domain.SMS:
 		text := r.SMS(lang, reply)
 		return text + "\n" + smsDiagnostic(SMSSegments(text))
-	case conversation.Telegram:
+	case domain.Telegram:
 		return consoleTelegram(r.Telegram(reply))
 	}
 	return r.WhatsApp(lang, reply)
@@ -158,7 +158,7 @@ func (r *Renderer) language(lang string) string {
 }
 
 // menu is the SMS and WhatsApp layout, before any folding.
-func (r *Renderer) menu(lang string, reply conversation.Reply) string {
+func (r *Renderer) menu(lang string, reply domain.Reply) string {
 	if len(reply.Choices) == 0 {
 		return reply.Text
 	}
@@ -196,7 +196,7 @@ func smsDiagnostic(enc Encoding, segments int) string {
 }
 
 // keyboard lays choices out as inline keyboard rows (see Renderer.Telegram).
-func keyboard(choices []conversation.Choice) [][]Button {
+func keyboard(choices []domain.Choice) [][]Button {
 	if len(choices) == 0 {
 		return nil
 	}

@@ -6,7 +6,7 @@ import (
 	"testing"
 	"unicode/utf8"
 
-	"stagebot/conversation"
+	"stagebot/domain"
 	"stagebot/locales"
 )
 
@@ -19,10 +19,10 @@ func newTestRenderer(t *testing.T) *Renderer {
 	return NewRenderer(cat)
 }
 
-func choices(labels ...string) []conversation.Choice {
-	cs := make([]conversation.Choice, len(labels))
+func choices(labels ...string) []domain.Choice {
+	cs := make([]domain.Choice, len(labels))
 	for i, l := range labels {
-		cs[i] = conversation.Choice{Key: "k" + l, Label: l}
+		cs[i] = domain.Choice{Key: "k" + l, Label: l}
 	}
 	return cs
 }
@@ -31,32 +31,32 @@ func TestSMS(t *testing.T) {
 	r := newTestRenderer(t)
 	tests := []struct {
 		name, lang string
-		reply      conversation.Reply
+		reply      domain.Reply
 		want       string
 	}{
 		{"fr no choice", "fr",
-			conversation.Reply{Text: "Ta candidature est envoyée à l’hôtel « Le Marais ». Bonne chance\u202f!"},
+			domain.Reply{Text: "Ta candidature est envoyée à l’hôtel « Le Marais ». Bonne chance\u202f!"},
 			"Ta candidature est envoyée à l'hotel \"Le Marais\". Bonne chance !"},
 		{"fr one choice", "fr",
-			conversation.Reply{Text: "C’est noté.", Choices: choices("Menu")},
+			domain.Reply{Text: "C’est noté.", Choices: choices("Menu")},
 			"C'est noté.\n\n1 Menu\nRépondre 1"},
 		{"fr two choices", "fr",
-			conversation.Reply{Text: "Tu confirmes ?", Choices: choices("Oui", "Non")},
+			domain.Reply{Text: "Tu confirmes ?", Choices: choices("Oui", "Non")},
 			"Tu confirmes ?\n\n1 Oui\n2 Non\nRépondre 1 ou 2"},
 		{"fr three choices", "fr",
-			conversation.Reply{Text: "Que veux-tu faire ?\n", Choices: choices("Chercher un stage", "Être rappelé", "Arrêter")},
+			domain.Reply{Text: "Que veux-tu faire ?\n", Choices: choices("Chercher un stage", "Être rappelé", "Arrêter")},
 			"Que veux-tu faire ?\n\n1 Chercher un stage\n2 Etre rappelé\n3 Arreter\nRépondre 1, 2 ou 3"},
 		{"en three choices", "en",
-			conversation.Reply{Text: "What now?", Choices: choices("Search", "My applications", "Help")},
+			domain.Reply{Text: "What now?", Choices: choices("Search", "My applications", "Help")},
 			"What now?\n\n1 Search\n2 My applications\n3 Help\nReply 1, 2 or 3"},
 		{"en no text", "en",
-			conversation.Reply{Choices: choices("Yes", "No")},
+			domain.Reply{Choices: choices("Yes", "No")},
 			"1 Yes\n2 No\nReply 1 or 2"},
 		{"four choices", "en",
-			conversation.Reply{Text: "Pick", Choices: choices("a", "b", "c", "d")},
+			domain.Reply{Text: "Pick", Choices: choices("a", "b", "c", "d")},
 			"Pick\n\n1 a\n2 b\n3 c\n4 d\nReply 1, 2, 3 or 4"},
 		{"language without catalog renders as French", "xx",
-			conversation.Reply{Text: "Prête ?", Choices: choices("Oui")},
+			domain.Reply{Text: "Prête ?", Choices: choices("Oui")},
 			"Prete ?\n\n1 Oui\nRépondre 1"},
 	}
 	for _, tt := range tests {
@@ -80,12 +80,12 @@ func TestFoldsToGSM(t *testing.T) {
 
 func TestWhatsAppDoesNotFold(t *testing.T) {
 	r := newTestRenderer(t)
-	reply := conversation.Reply{Text: "Tu es prête ? 🎉", Choices: choices("Être rappelé", "Arrêter")}
+	reply := domain.Reply{Text: "Tu es prête ? 🎉", Choices: choices("Être rappelé", "Arrêter")}
 	want := "Tu es prête ? 🎉\n\n1 Être rappelé\n2 Arrêter\nRépondre 1 ou 2"
 	if got := r.WhatsApp("fr", reply); got != want {
 		t.Errorf("WhatsApp =\n%q\nwant\n%q", got, want)
 	}
-	if got := r.WhatsApp("fr", conversation.Reply{Text: "À bientôt…"}); got != "À bientôt…" {
+	if got := r.WhatsApp("fr", domain.Reply{Text: "À bientôt…"}); got != "À bientôt…" {
 		t.Errorf("WhatsApp without choices = %q", got)
 	}
 }
@@ -112,7 +112,7 @@ func TestTelegramLayout(t *testing.T) {
 		{"shortened", []string{long, "Autre"}, []int{1, 1}},
 	}
 	for _, tt := range tests {
-		m := r.Telegram(conversation.Reply{Text: "Choisis", Choices: choices(tt.labels...)})
+		m := r.Telegram(domain.Reply{Text: "Choisis", Choices: choices(tt.labels...)})
 		if tt.name != "shortened" && m.Text != "Choisis" {
 			t.Errorf("%s: text %q", tt.name, m.Text)
 		}
@@ -137,7 +137,7 @@ func TestTelegramLabels(t *testing.T) {
 	r := newTestRenderer(t)
 	long := "Boulangerie Pâtisserie du Haut Marais, 3e arrondissement"
 	key := strings.Repeat("k", 80) // over Telegram's 64 bytes: a programming error, passed on as is
-	m := r.Telegram(conversation.Reply{Text: "?", Choices: []conversation.Choice{{Key: key, Label: long}}})
+	m := r.Telegram(domain.Reply{Text: "?", Choices: []domain.Choice{{Key: key, Label: long}}})
 	b := m.Buttons[0][0]
 	if want := "1. Boulangerie Pâtisserie du Haut…"; b.Label != want {
 		t.Errorf("label %q, want %q", b.Label, want)
@@ -222,25 +222,25 @@ func TestTelegramMessageSplit(t *testing.T) {
 
 func TestConsole(t *testing.T) {
 	r := newTestRenderer(t)
-	menu := conversation.Reply{Text: "Tu cherches où ?", Choices: choices("Près du collège", "Tout Paris", "Arrêter")}
+	menu := domain.Reply{Text: "Tu cherches où ?", Choices: choices("Près du collège", "Tout Paris", "Arrêter")}
 	tests := []struct {
-		channel conversation.Channel
+		channel domain.Channel
 		lang    string
-		reply   conversation.Reply
+		reply   domain.Reply
 		want    string
 	}{
-		{conversation.SMS, "fr", menu,
+		{domain.SMS, "fr", menu,
 			"Tu cherches où ?\n\n1 Près du collège\n2 Tout Paris\n3 Arreter\nRépondre 1, 2 ou 3\n[SMS: 1 segment, GSM-7]"},
-		{conversation.SMS, "fr", conversation.Reply{Text: "Bravo 🎉"},
+		{domain.SMS, "fr", domain.Reply{Text: "Bravo 🎉"},
 			"Bravo 🎉\n[SMS: 1 segment, UCS-2]"},
-		{conversation.SMS, "en", conversation.Reply{Text: strings.Repeat("a", 161)},
+		{domain.SMS, "en", domain.Reply{Text: strings.Repeat("a", 161)},
 			strings.Repeat("a", 161) + "\n[SMS: 2 segments, GSM-7]"},
-		{conversation.WhatsApp, "fr", menu,
+		{domain.WhatsApp, "fr", menu,
 			"Tu cherches où ?\n\n1 Près du collège\n2 Tout Paris\n3 Arrêter\nRépondre 1, 2 ou 3"},
-		{conversation.Telegram, "fr", menu,
+		{domain.Telegram, "fr", menu,
 			"Tu cherches où ?\n\n[ 1 · Près du collège ]  [ 2 · Tout Paris ]\n[ 3 · Arrêter ]"},
-		{conversation.Telegram, "fr", conversation.Reply{Text: "Bonjour"}, "Bonjour"},
-		{conversation.Telegram, "en", conversation.Reply{Choices: choices("Yes", "No", "Help", "Stop")},
+		{domain.Telegram, "fr", domain.Reply{Text: "Bonjour"}, "Bonjour"},
+		{domain.Telegram, "en", domain.Reply{Choices: choices("Yes", "No", "Help", "Stop")},
 			"[ 1 · Yes ]  [ 2 · No ]\n[ 3 · Help ]  [ 4 · Stop ]"},
 	}
 	for _, tt := range tests {

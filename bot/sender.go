@@ -15,7 +15,7 @@ import (
 
 	"stagebot/calendar"
 	"stagebot/clock"
-	"stagebot/conversation"
+	"stagebot/domain"
 	"stagebot/store"
 )
 
@@ -31,7 +31,7 @@ type SenderConfig struct {
 	ChatGap     time.Duration // Telegram: least time between two messages to one chat (default 1 s)
 	// PerSecond caps each channel's sends per second from this sender: Telegram 30 by default;
 	// SMS and WhatsApp take the Twilio account's rate (default 1).
-	PerSecond map[conversation.Channel]float64
+	PerSecond map[domain.Channel]float64
 	// WhatsAppWindow is how long after a person's last message free-form WhatsApp messages may be
 	// sent (default 24 h); outside it a message falls back to SMS.
 	WhatsAppWindow time.Duration
@@ -48,8 +48,8 @@ type SenderConfig struct {
 // through the channel's transport within the provider's limits, and records what happened.
 type Sender struct {
 	store      *store.Store
-	transports map[conversation.Channel]Transport
-	limiters   map[conversation.Channel]*rate.Limiter
+	transports map[domain.Channel]Transport
+	limiters   map[domain.Channel]*rate.Limiter
 	cfg        SenderConfig
 	metrics    *Metrics
 	log        *slog.Logger
@@ -58,7 +58,7 @@ type Sender struct {
 // NewSender builds a sender for the given transports (nil ones are skipped).
 func NewSender(st *store.Store, transports []Transport, cfg SenderConfig, metrics *Metrics, log *slog.Logger) *Sender {
 	cfg = cfg.withDefaults()
-	s := &Sender{store: st, transports: map[conversation.Channel]Transport{}, limiters: map[conversation.Channel]*rate.Limiter{},
+	s := &Sender{store: st, transports: map[domain.Channel]Transport{}, limiters: map[domain.Channel]*rate.Limiter{},
 		cfg: cfg, metrics: metrics, log: log}
 	for _, t := range transports {
 		if t == nil {
@@ -69,7 +69,7 @@ func NewSender(st *store.Store, transports []Transport, cfg SenderConfig, metric
 		perSecond := cfg.PerSecond[ch]
 		if perSecond <= 0 {
 			perSecond = 1
-			if ch == conversation.Telegram {
+			if ch == domain.Telegram {
 				perSecond = 30
 			}
 		}
@@ -215,13 +215,13 @@ func (s *Sender) SendDue(ctx context.Context) (int, error) {
 func (s *Sender) deliver(ctx context.Context, row store.OutboxMessage) error {
 	book, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
 	defer cancel()
-	ch := conversation.Channel(row.Channel)
+	ch := domain.Channel(row.Channel)
 	now := s.cfg.Clock.Now()
-	if row.Proactive && ch != conversation.Telegram && s.quiet(now) {
+	if row.Proactive && ch != domain.Telegram && s.quiet(now) {
 		s.metrics.outbound(row.Channel, "postponed")
 		return s.store.Postpone(book, row.ID, s.quietEnd(now))
 	}
-	if ch == conversation.WhatsApp {
+	if ch == domain.WhatsApp {
 		open, err := s.whatsAppWindowOpen(book, row, now)
 		if err != nil {
 			return err
@@ -231,7 +231,7 @@ func (s *Sender) deliver(ctx context.Context, row store.OutboxMessage) error {
 		}
 	}
 	t := s.transports[ch]
-	reply := conversation.Reply{Text: row.Body}
+	reply := domain.Reply{Text: row.Body}
 	if err := json.Unmarshal(row.Choices, &reply.Choices); err != nil {
 		return s.store.MarkFailed(book, row.ID, "bad_choices", now)
 	}
@@ -336,13 +336,13 @@ func (s *Sender) whatsAppWindowOpen(ctx context.Context, row store.OutboxMessage
 // fallBackToSMS sends a WhatsApp message that may no longer be sent free-form (outside the 24-hour
 // window) as an SMS instead: never silently dropped.
 func (s *Sender) fallBackToSMS(ctx context.Context, row store.OutboxMessage, now time.Time) error {
-	if _, ok := s.transports[conversation.SMS]; !ok {
+	if _, ok := s.transports[domain.SMS]; !ok {
 		s.log.Warn("whatsapp window closed and no SMS channel", slog.Int64("outbox_id", row.ID))
 		s.metrics.outbound(row.Channel, "failed")
 		return s.store.MarkFailed(ctx, row.ID, "whatsapp_window_no_sms", now)
 	}
 	err := s.store.InTx(ctx, func(tx *store.Tx) error {
-		if _, err := tx.Enqueue(ctx, store.OutboxMessage{Channel: string(conversation.SMS),
+		if _, err := tx.Enqueue(ctx, store.OutboxMessage{Channel: string(domain.SMS),
 			Address: strings.TrimPrefix(row.Address, "whatsapp:"), Lang: row.Lang, Body: row.Body,
 			Choices: row.Choices, Proactive: row.Proactive, CreatedAt: now}); err != nil {
 			return err

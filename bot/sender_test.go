@@ -17,7 +17,7 @@ import (
 	"stagebot/bot/twilio/twiliotest"
 	"stagebot/calendar"
 	"stagebot/clock"
-	"stagebot/conversation"
+	"stagebot/domain"
 	"stagebot/locales"
 	"stagebot/store"
 	"stagebot/store/storetest"
@@ -90,7 +90,7 @@ func TestTwoSendersNeverSendARowTwice(t *testing.T) {
 			enqueue(t, s, time.Now(), "telegram", fmt.Sprint(1000+c), fmt.Sprintf("message %d of chat %d", m, c), false)
 		}
 	}
-	cfg := bot.SenderConfig{ChatGap: time.Millisecond, PerSecond: map[conversation.Channel]float64{conversation.Telegram: 1000}}
+	cfg := bot.SenderConfig{ChatGap: time.Millisecond, PerSecond: map[domain.Channel]float64{domain.Telegram: 1000}}
 	senders := []*bot.Sender{
 		bot.NewSender(s, []bot.Transport{newTelegram(t, fake)}, cfg, nil, quietLog()),
 		bot.NewSender(s, []bot.Transport{newTelegram(t, fake)}, cfg, nil, quietLog()),
@@ -356,7 +356,7 @@ func TestSenderStopsCleanly(t *testing.T) {
 		enqueue(t, s, time.Now(), "telegram", fmt.Sprint(7000+c), "bonjour", false)
 	}
 	snd := bot.NewSender(s, []bot.Transport{newTelegram(t, fake)},
-		bot.SenderConfig{PerSecond: map[conversation.Channel]float64{conversation.Telegram: 20}}, nil, quietLog())
+		bot.SenderConfig{PerSecond: map[domain.Channel]float64{domain.Telegram: 20}}, nil, quietLog())
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error)
 	go func() { done <- snd.Run(ctx) }()

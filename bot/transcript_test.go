@@ -19,6 +19,7 @@ import (
 	"stagebot/catalog"
 	"stagebot/clock"
 	"stagebot/conversation"
+	"stagebot/domain"
 	"stagebot/locales"
 	"stagebot/store"
 	"stagebot/store/storetest"
@@ -102,7 +103,7 @@ func TestTranscripts(t *testing.T) {
 
 type transcriptHeader struct {
 	text    string
-	channel conversation.Channel
+	channel domain.Channel
 	as      string
 }
 
@@ -118,7 +119,7 @@ func parseTranscript(t *testing.T, raw []byte) (transcriptHeader, []string) {
 		switch {
 		case inHeader && strings.HasPrefix(line, "#"):
 		case inHeader && strings.HasPrefix(line, "channel: "):
-			h.channel = conversation.Channel(strings.TrimPrefix(line, "channel: "))
+			h.channel = domain.Channel(strings.TrimPrefix(line, "channel: "))
 		case inHeader && strings.HasPrefix(line, "as: "):
 			h.as = strings.TrimPrefix(line, "as: ")
 		case inHeader && line == "":

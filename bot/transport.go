@@ -4,19 +4,18 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"stagebot/domain"
 	"time"
-
-	"stagebot/conversation"
 )
 
 // Transport sends messages on one channel through its provider. Each provider adapter (Telegram,
 // Twilio) implements it; nothing outside the adapter imports the provider's library.
 type Transport interface {
 	// Channel is the channel this transport sends on.
-	Channel() conversation.Channel
+	Channel() domain.Channel
 	// Parts renders a reply into the messages to send, in order: more than one when the reply is
 	// longer than the channel allows.
-	Parts(lang string, reply conversation.Reply) []Part
+	Parts(lang string, reply domain.Reply) []Part
 	// Send sends one part to address and returns the provider's id for it. Errors that say more than
 	// "try again" are *SendError.
 	Send(ctx context.Context, address string, part Part) (providerID string, err error)

@@ -1,6 +1,8 @@
 package conversation
 
 import (
+	"slices"
+	"stagebot/domain"
 	"strconv"
 	"strings"
 )
@@ -24,7 +26,7 @@ func (t *turn) applicationsFound() bool {
 	return true
 }
 
-func (t *turn) listApplications(apps []ApplicationSummary) {
+func (t *turn) listApplications(apps []domain.ApplicationSummary) {
 	t.land(MyApplications)
 	if len(apps) == 0 {
 		t.say(t.tr("applications_none", nil),
@@ -32,13 +34,13 @@ func (t *turn) listApplications(apps []ApplicationSummary) {
 			t.choiceOf(keyMenu, "choice_menu"))
 		return
 	}
-	var choices []Choice
+	var choices []domain.Choice
 	var ended []string
 	for _, a := range apps {
 		line := t.tr("application_line", data{"Title": a.OfferTitle, "Host": a.HostName, "Status": t.status(a.State)})
 		switch {
-		case ongoing(a.State):
-			choices = append(choices, Choice{Key: "app:" + strconv.FormatInt(a.ID, 10), Label: line})
+		case a.State.Live():
+			choices = append(choices, domain.Choice{Key: "app:" + strconv.FormatInt(a.ID, 10), Label: line})
 		case len(ended) < maxEnded:
 			ended = append(ended, "- "+line)
 		}
@@ -92,7 +94,7 @@ func (t *turn) applicationFound() bool {
 	if !ok {
 		return false
 	}
-	var app *ApplicationSummary
+	var app *domain.ApplicationSummary
 	for i := range r.Applications {
 		if r.Applications[i].ID == t.s.AppID {
 			app = &r.Applications[i]
@@ -110,11 +112,11 @@ func (t *turn) applicationFound() bool {
 		"Status": t.status(app.State),
 		"Date":   t.longDate(app.CreatedAt),
 	})
-	var choices []Choice
-	if app.State == "accepted" {
+	var choices []domain.Choice
+	if app.State == domain.Accepted {
 		choices = append(choices, t.choiceOf("app:confirm", "choice_confirm_place"))
 	}
-	if withdrawable(app.State) {
+	if app.State.Live() { // a confirmed stage too: the host is told
 		choices = append(choices, t.choiceOf("app:withdraw", "choice_withdraw"))
 	}
 	choices = append(choices, t.choiceOf("app:back", "choice_back"))
@@ -172,38 +174,24 @@ func (t *turn) withdrawn() bool {
 }
 
 // status writes an application's state in words.
-func (t *turn) status(state string) string {
-	switch state {
-	case "draft", "awaiting_parent", "sent", "accepted", "confirmed", "declined", "withdrawn", "cancelled", "expired":
-		return t.tr("status_"+state, nil)
+func (t *turn) status(state domain.ApplicationState) string {
+	if slices.Contains(domain.ApplicationStates(), state) {
+		return t.tr("status_"+string(state), nil)
 	}
 	return t.tr("status_unknown", nil)
-}
-
-// ongoing reports whether an application in this state is worth opening: not ended.
-func ongoing(state string) bool { return withdrawable(state) }
-
-// withdrawable reports whether the student can still withdraw an application in this state: any
-// live one, a confirmed stage too (the host is told).
-func withdrawable(state string) bool {
-	switch state {
-	case "draft", "awaiting_parent", "sent", "accepted", "confirmed":
-		return true
-	}
-	return false
 }
 
 // placeConfirmed tells the student their stage is confirmed (and the other applications cancelled),
 // or why it could not be.
 func (t *turn) placeConfirmed(c Confirmed) {
 	switch c.Problem {
-	case "":
+	case domain.NoProblem:
 		if c.Cancelled == 0 {
 			t.preface(t.tr("place_confirmed_alone", data{"Host": c.Host}))
 		} else {
 			t.preface(t.plural("place_confirmed", c.Cancelled, data{"Host": c.Host}))
 		}
-	case "expired":
+	case domain.ProblemExpired:
 		t.preface(t.tr("place_confirm_expired", nil))
 	default:
 		t.preface(t.tr("place_confirm_failed", nil))

@@ -1,6 +1,7 @@
 package conversation
 
 import (
+	"stagebot/domain"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -37,7 +38,7 @@ func (t *turn) applied() bool {
 	if !ok {
 		return false
 	}
-	if r.Problem == ApplyOK {
+	if r.Problem == domain.NoProblem {
 		switch {
 		case r.Sent:
 			t.preface(t.tr("applied_sent", data{"Host": t.s.Host}))
@@ -52,17 +53,17 @@ func (t *turn) applied() bool {
 	// Each refusal says why in its own words ("apply_" + the problem); those about this offer go
 	// back to it, the others to the menu.
 	switch r.Problem {
-	case ApplyNotOpen:
+	case domain.ProblemNotOpen:
 		date := ""
 		if r.OpensOn != nil {
 			date = t.longDate(*r.OpensOn)
 		}
 		t.preface(t.tr("apply_not_open", data{"Date": date}))
 		t.goTo(ViewOffer)
-	case ApplyFull, ApplyNotWeek, ApplyClosed, ApplyTooYoung:
+	case domain.ProblemFull, domain.ProblemNotWeek, domain.ProblemClosed, domain.ProblemTooYoung:
 		t.preface(t.tr("apply_"+string(r.Problem), nil))
 		t.goTo(ViewOffer)
-	case ApplyAlready, ApplyTooMany, ApplyNotFound, ApplyPlaced, ApplyNoConsent:
+	case domain.ProblemAlready, domain.ProblemTooMany, domain.ProblemNotFound, domain.ProblemPlaced, domain.ProblemNoConsent:
 		t.preface(t.tr("apply_"+string(r.Problem), nil))
 		t.goTo(Menu)
 	default:

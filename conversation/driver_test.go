@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"stagebot/domain"
 	"stagebot/fold"
 	"stagebot/locales"
 )
@@ -22,33 +23,33 @@ const studentNumber = "+33611111111"
 
 // world is a tiny fake of the store: it answers the asking effects with canned data.
 type world struct {
-	schools      []School
-	sectors      []Sector
-	offers       []OfferDetail
-	apps         []ApplicationSummary
-	applyProblem ApplyProblem
+	schools      []domain.School
+	sectors      []domain.Sector
+	offers       []domain.OfferDetail
+	apps         []domain.ApplicationSummary
+	applyProblem domain.Problem
 	searches     []SearchOffers // every search asked, in order
 	registered   *Register
 	erased       []int64
-	relayed      []string     // answers relayed to hosts
-	weeks        []WeekOffers // the weeks with offers open: the collège's, 18 January, 1 February
+	relayed      []string            // answers relayed to hosts
+	weeks        []domain.WeekOffers // the weeks with offers open: the collège's, 18 January, 1 February
 }
 
 func newWorld() *world {
 	w := &world{
-		schools: []School{
+		schools: []domain.School{
 			{UAI: "0751234X", Name: "Collège Jean Moulin", Commune: "Paris 14e", Priority: "REP", StageWeek: &schoolWeek},
 			{UAI: "0755555A", Name: "Collège Jean Jaurès", Commune: "Paris 19e", Priority: "REP+"},
 			{UAI: "0756666B", Name: "Collège Jean-Baptiste Say", Commune: "Paris 16e", Priority: "none"},
 		},
-		sectors: []Sector{{ID: 1, Name: "Arts et spectacle"}, {ID: 2, Name: "Artisanat"}, {ID: 3, Name: "Santé"}},
-		weeks: []WeekOffers{{Week: schoolWeek, Offers: 7}, {Week: schoolWeek.AddDate(0, 0, 7), Offers: 3},
+		sectors: []domain.Sector{{ID: 1, Name: "Arts et spectacle"}, {ID: 2, Name: "Artisanat"}, {ID: 3, Name: "Santé"}},
+		weeks: []domain.WeekOffers{{Week: schoolWeek, Offers: 7}, {Week: schoolWeek.AddDate(0, 0, 7), Offers: 3},
 			{Week: schoolWeek.AddDate(0, 0, 21), Offers: 1}},
 	}
 	deadline := time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC)
 	for i := 1; i <= 7; i++ {
-		w.offers = append(w.offers, OfferDetail{
-			OfferSummary: OfferSummary{
+		w.offers = append(w.offers, domain.OfferDetail{
+			OfferSummary: domain.OfferSummary{
 				ID: int64(100 + i), Title: fmt.Sprintf("Guide au musée %d", i), HostName: fmt.Sprintf("Musée %d", i),
 				Kind: []string{"city", "ess"}[i%2], Arrondissement: i, PlacesLeft: 2,
 			},
@@ -69,7 +70,7 @@ func (w *world) answer(e Effect) Result {
 	case ConfirmPlace:
 		return Confirmed{Host: "Musée", Cancelled: 1}
 	case FindSchools:
-		var found []School
+		var found []domain.School
 		for _, sc := range w.schools {
 			if strings.EqualFold(sc.UAI, e.Query) || strings.Contains(fold.String(sc.Name), fold.String(e.Query)) {
 				found = append(found, sc)
@@ -77,7 +78,7 @@ func (w *world) answer(e Effect) Result {
 		}
 		return SchoolsFound{Schools: found}
 	case FindSectors:
-		var found []Sector
+		var found []domain.Sector
 		for _, sec := range w.sectors {
 			if strings.HasPrefix(fold.String(sec.Name), fold.String(e.Query)) {
 				found = append(found, sec)
@@ -91,7 +92,7 @@ func (w *world) answer(e Effect) Result {
 		return WeekChecked{Week: e.Week, Open: w.weeks}
 	case SearchOffers:
 		w.searches = append(w.searches, e)
-		var match []OfferSummary
+		var match []domain.OfferSummary
 		for _, o := range w.offers {
 			if e.Filters.Keyword != "" && !strings.Contains(fold.String(o.Title), fold.String(e.Filters.Keyword)) ||
 				e.Filters.Kind != "" && o.Kind != e.Filters.Kind ||
@@ -106,7 +107,7 @@ func (w *world) answer(e Effect) Result {
 		for _, o := range w.offers {
 			if o.ID == e.OfferID {
 				for _, a := range w.apps {
-					if a.OfferID == o.ID && withdrawable(a.State) {
+					if a.OfferID == o.ID && a.State.Live() {
 						o.AlreadyApplied = true
 					}
 				}
@@ -115,11 +116,11 @@ func (w *world) answer(e Effect) Result {
 		}
 		return OfferFound{}
 	case Apply:
-		if w.applyProblem == ApplyNotOpen {
+		if w.applyProblem == domain.ProblemNotOpen {
 			opens := schoolWeek.AddDate(0, 0, -42)
 			return Applied{Problem: w.applyProblem, OpensOn: &opens}
 		}
-		if w.applyProblem != ApplyOK {
+		if w.applyProblem != domain.NoProblem {
 			return Applied{Problem: w.applyProblem}
 		}
 		id := int64(500 + len(w.apps))
@@ -129,14 +130,14 @@ func (w *world) answer(e Effect) Result {
 				title = o.Title
 			}
 		}
-		w.apps = append(w.apps, ApplicationSummary{ID: id, OfferID: e.OfferID, OfferTitle: title, HostName: "Musée",
+		w.apps = append(w.apps, domain.ApplicationSummary{ID: id, OfferID: e.OfferID, OfferTitle: title, HostName: "Musée",
 			Week: schoolWeek, State: "awaiting_parent", CreatedAt: testNow})
 		return Applied{ApplicationID: id}
 	case ListApplications:
-		return ApplicationsFound{Applications: append([]ApplicationSummary(nil), w.apps...)}
+		return ApplicationsFound{Applications: append([]domain.ApplicationSummary(nil), w.apps...)}
 	case Withdraw:
 		for i, a := range w.apps {
-			if a.ID == e.ApplicationID && withdrawable(a.State) {
+			if a.ID == e.ApplicationID && a.State.Live() {
 				w.apps[i].State = "withdrawn"
 				return Withdrawn{OK: true}
 			}
@@ -164,10 +165,10 @@ type driver struct {
 	m       *Machine
 	w       *world
 	s       Session
-	channel Channel
-	replies []Reply  // the replies to the last message, answers to effects included
-	effects []Effect // the effects of the last message
-	all     []Reply  // every reply so far
+	channel domain.Channel
+	replies []domain.Reply // the replies to the last message, answers to effects included
+	effects []Effect       // the effects of the last message
+	all     []domain.Reply // every reply so far
 }
 
 func newMachine(t testing.TB) *Machine {
@@ -180,7 +181,7 @@ func newMachine(t testing.TB) *Machine {
 }
 
 func newDriver(t testing.TB) *driver {
-	return &driver{t: t, m: newMachine(t), w: newWorld(), s: NewSession(), channel: SMS}
+	return &driver{t: t, m: newMachine(t), w: newWorld(), s: NewSession(), channel: domain.SMS}
 }
 
 // send types text and returns everything the machine answered.

@@ -1,6 +1,7 @@
 package conversation
 
 import (
+	"stagebot/domain"
 	"strconv"
 	"strings"
 	"time"
@@ -180,7 +181,7 @@ func (s ContactSession) pendingApp() int64 {
 func hostCandidates(verb string, apps []HostApp) []HostApp {
 	var out []HostApp
 	for _, a := range apps {
-		if verb == "ask" || a.State == "sent" {
+		if verb == "ask" || a.State == domain.Sent {
 			out = append(out, a)
 		}
 	}
@@ -189,9 +190,9 @@ func hostCandidates(verb string, apps []HostApp) []HostApp {
 
 // askWhich asks the host which application a message is about.
 func (c *contactTurn) askWhich(verb, text string, apps []HostApp) {
-	choices := make([]Choice, len(apps))
+	choices := make([]domain.Choice, len(apps))
 	for i, a := range apps {
-		choices[i] = Choice{Key: "app:" + strconv.FormatInt(a.ID, 10),
+		choices[i] = domain.Choice{Key: "app:" + strconv.FormatInt(a.ID, 10),
 			Label: a.Student + " - " + a.Offer + " (" + strconv.FormatInt(a.ID, 10) + ")"}
 	}
 	c.say(c.tr("host_which_application", nil), choices...)
@@ -202,13 +203,13 @@ func (c *contactTurn) askWhich(verb, text string, apps []HostApp) {
 func (c *contactTurn) hostAnswered(r HostAnswered) {
 	d := data{"Student": r.Student}
 	switch {
-	case r.Problem == "" && r.Accept:
+	case r.Problem == domain.NoProblem && r.Accept:
 		c.say(c.tr("host_accepted", d))
-	case r.Problem == "":
+	case r.Problem == domain.NoProblem:
 		c.say(c.tr("host_declined", d))
-	case r.Problem == "full":
+	case r.Problem == domain.ProblemFull:
 		c.say(c.tr("host_full", d))
-	case r.Problem == "not_pending":
+	case r.Problem == domain.ProblemNotPending:
 		c.say(c.tr("host_not_pending", d))
 	default:
 		c.say(c.tr("host_unknown_ref", nil))

@@ -1,6 +1,7 @@
 package conversation
 
 import (
+	"stagebot/domain"
 	"testing"
 	"time"
 )
@@ -84,7 +85,7 @@ func TestJourneyFrench(t *testing.T) {
 
 func TestJourneyEnglishOnTelegram(t *testing.T) {
 	d := newDriver(t)
-	d.channel = Telegram
+	d.channel = domain.Telegram
 	d.input(Input{Text: "/start 0751234X", Start: "0751234X"})
 	d.expect(ChooseLanguage, "[English]")
 	d.press("lang:en")
@@ -323,15 +324,15 @@ func TestOfferGoneAndApplyProblems(t *testing.T) {
 	d.send("tout voir")
 	d.send("1")
 	d.expect(ViewOffer, "Guide au musée 1")
-	d.w.applyProblem = ApplyFull
+	d.w.applyProblem = domain.ProblemFull
 	d.send("Postuler")
 	d.send("J'aime l'art.")
 	d.expect(ViewOffer, "plus de place", "Guide au musée 1")
-	d.w.applyProblem = ApplyTooMany
+	d.w.applyProblem = domain.ProblemTooMany
 	d.send("Postuler")
 	d.send("J'aime l'art.")
 	d.expect(Menu, "nombre maximum")
-	d.w.applyProblem = ApplyOK
+	d.w.applyProblem = domain.NoProblem
 
 	d.send("1")
 	d.send("tout voir")

@@ -1,6 +1,7 @@
 package conversation
 
 import (
+	"stagebot/domain"
 	"strings"
 	"testing"
 	"time"
@@ -34,18 +35,18 @@ func TestLanguageResumesEveryState(t *testing.T) {
 
 func TestEveryApplyProblem(t *testing.T) {
 	tests := []struct {
-		problem ApplyProblem
+		problem domain.Problem
 		want    State
 		phrase  string
 	}{
-		{ApplyAlready, Menu, "déjà une candidature en cours"},
-		{ApplyFull, ViewOffer, "plus de place"},
-		{ApplyNotWeek, ViewOffer, "n'a pas lieu pendant ta semaine"},
-		{ApplyClosed, ViewOffer, "Trop tard"},
-		{ApplyTooMany, Menu, "nombre maximum"},
-		{ApplyNotFound, Menu, "n'existe plus"},
-		{ApplyPlaced, Menu, "stage confirmé"},
-		{ApplyNotOpen, ViewOffer, "Les candidatures ouvrent le lundi 30 novembre"},
+		{domain.ProblemAlready, Menu, "déjà une candidature en cours"},
+		{domain.ProblemFull, ViewOffer, "plus de place"},
+		{domain.ProblemNotWeek, ViewOffer, "n'a pas lieu pendant ta semaine"},
+		{domain.ProblemClosed, ViewOffer, "Trop tard"},
+		{domain.ProblemTooMany, Menu, "nombre maximum"},
+		{domain.ProblemNotFound, Menu, "n'existe plus"},
+		{domain.ProblemPlaced, Menu, "stage confirmé"},
+		{domain.ProblemNotOpen, ViewOffer, "Les candidatures ouvrent le lundi 30 novembre"},
 		{"mystery", Menu, "n'a pas pu être enregistrée"},
 	}
 	for _, tc := range tests {
@@ -71,12 +72,12 @@ func TestNoWeekHasOffers(t *testing.T) {
 func TestOfferWithoutApply(t *testing.T) {
 	past := time.Date(2026, 9, 1, 0, 0, 0, 0, time.UTC)
 	tests := []struct {
-		change func(*OfferDetail)
+		change func(*domain.OfferDetail)
 		phrase string
 	}{
-		{func(o *OfferDetail) { o.RunsInWeek = false }, "n'a pas lieu pendant ta semaine"},
-		{func(o *OfferDetail) { o.PlacesLeft = 0 }, "plus de place"},
-		{func(o *OfferDetail) { o.Deadline = &past }, "date limite pour postuler est passée"},
+		{func(o *domain.OfferDetail) { o.RunsInWeek = false }, "n'a pas lieu pendant ta semaine"},
+		{func(o *domain.OfferDetail) { o.PlacesLeft = 0 }, "plus de place"},
+		{func(o *domain.OfferDetail) { o.Deadline = &past }, "date limite pour postuler est passée"},
 	}
 	for _, tc := range tests {
 		d := reach(t, Results)
@@ -93,8 +94,8 @@ func TestOfferWithoutApply(t *testing.T) {
 
 func TestEveryStatusInWords(t *testing.T) {
 	d := reach(t, Menu)
-	for i, st := range []string{"draft", "awaiting_parent", "sent", "accepted", "confirmed", "declined", "withdrawn", "cancelled", "expired", "odd"} {
-		d.w.apps = append(d.w.apps, ApplicationSummary{ID: int64(i + 1), OfferID: 101, OfferTitle: "Offre " + st, HostName: "Hôte",
+	for i, st := range []domain.ApplicationState{"draft", "awaiting_parent", "sent", "accepted", "confirmed", "declined", "withdrawn", "cancelled", "expired", "odd"} {
+		d.w.apps = append(d.w.apps, domain.ApplicationSummary{ID: int64(i + 1), OfferID: 101, OfferTitle: "Offre " + string(st), HostName: "Hôte",
 			Week: schoolWeek, State: st, CreatedAt: testNow})
 	}
 	d.send("Mes candidatures")
@@ -127,7 +128,7 @@ func TestApplicationGone(t *testing.T) {
 
 func TestRegisterFailureKeepsTheAnswers(t *testing.T) {
 	d := reach(t, ConfirmSignup)
-	out := d.m.Step(d.s, Input{Channel: SMS, Now: testNow, Result: Registered{}})
+	out := d.m.Step(d.s, Input{Channel: domain.SMS, Now: testNow, Result: Registered{}})
 	checkOutput(t, d.s, out)
 	if out.Session.State != ConfirmSignup || out.Session.Profile.FirstName != "Léa" || !strings.Contains(out.Replies[0].Text, "Oups") {
 		t.Errorf("%s %+v", out.Session.State, out.Replies)
@@ -153,7 +154,7 @@ func TestEmptiedPageShowsTheLastOne(t *testing.T) {
 // A Telegram /start link whose collège is unknown asks the collège as usual.
 func TestStartLinkWithUnknownSchool(t *testing.T) {
 	d := newDriver(t)
-	d.channel = Telegram
+	d.channel = domain.Telegram
 	d.input(Input{Text: "/start 0759999Z", Start: "0759999Z"})
 	d.press("lang:fr")
 	d.send("Léa")

@@ -1,6 +1,7 @@
 package conversation
 
 import (
+	"stagebot/domain"
 	"strconv"
 	"time"
 )
@@ -49,36 +50,36 @@ type Notice struct {
 }
 
 // ParentNotice writes a notice for a parent, in the parent's language. Every one names the child.
-func (m *Machine) ParentNotice(lang string, n Notice) Reply {
+func (m *Machine) ParentNotice(lang string, n Notice) domain.Reply {
 	d := m.noticeData(lang, n)
 	switch n.Kind {
 	case NoticeConsentRequest:
 		if n.Count > 1 {
-			return Reply{Text: m.textIn(lang, "parent_notice_consent_several", d)}
+			return domain.Reply{Text: m.textIn(lang, "parent_notice_consent_several", d)}
 		}
-		return Reply{Text: m.textIn(lang, "parent_notice_consent", d)}
+		return domain.Reply{Text: m.textIn(lang, "parent_notice_consent", d)}
 	case NoticeSent, NoticeAccepted, NoticeDeclined, NoticeConfirmed, NoticeWithdrawn, NoticeDayBefore:
-		return Reply{Text: m.textIn(lang, "parent_notice_"+string(n.Kind), d)}
+		return domain.Reply{Text: m.textIn(lang, "parent_notice_"+string(n.Kind), d)}
 	}
-	return Reply{}
+	return domain.Reply{}
 }
 
 // HostNotice writes a notice for a host contact. A new request carries the buttons to answer it
 // (on SMS the text says how: OUI 1042, NON 1042, or a question).
-func (m *Machine) HostNotice(lang string, n Notice) Reply {
+func (m *Machine) HostNotice(lang string, n Notice) domain.Reply {
 	d := m.noticeData(lang, n)
 	ref := strconv.FormatInt(n.AppID, 10)
 	switch n.Kind {
 	case NoticeSent:
-		return Reply{Text: m.textIn(lang, "host_notice_request", d), Choices: []Choice{
+		return domain.Reply{Text: m.textIn(lang, "host_notice_request", d), Choices: []domain.Choice{
 			{Key: "host:yes:" + ref, Label: m.textIn(lang, "host_choice_accept", nil)},
 			{Key: "host:no:" + ref, Label: m.textIn(lang, "host_choice_decline", nil)},
 			{Key: "host:ask:" + ref, Label: m.textIn(lang, "host_choice_ask", nil)},
 		}}
 	case NoticeWithdrawn, NoticeCancelled, NoticeConfirmed, NoticeStudentAnswer, NoticeExpired, NoticeErased:
-		return Reply{Text: m.textIn(lang, "host_notice_"+string(n.Kind), d)}
+		return domain.Reply{Text: m.textIn(lang, "host_notice_"+string(n.Kind), d)}
 	}
-	return Reply{}
+	return domain.Reply{}
 }
 
 // StudentNotice tells a student what happened to their applications. Only a host's question
@@ -115,7 +116,7 @@ func (m *Machine) StudentNotice(s Session, n Notice) Output {
 	default:
 		return Output{Session: s}
 	}
-	return Output{Session: s, Replies: []Reply{{Text: text}}}
+	return Output{Session: s, Replies: []domain.Reply{{Text: text}}}
 }
 
 // Question is a host's question waiting for the student's answer.
@@ -181,11 +182,11 @@ func (t *turn) answerRelayed() bool {
 }
 
 // HostLinked welcomes a host contact whose Telegram account was just linked.
-func (m *Machine) HostLinked(lang, contact, host string) Reply {
-	return Reply{Text: m.textIn(lang, "host_linked", data{"Contact": contact, "Host": host})}
+func (m *Machine) HostLinked(lang, contact, host string) domain.Reply {
+	return domain.Reply{Text: m.textIn(lang, "host_linked", data{"Contact": contact, "Host": host})}
 }
 
 // HostLinkInvalid answers a link code that is unknown, used or expired (and says nothing more).
-func (m *Machine) HostLinkInvalid(lang string) Reply {
-	return Reply{Text: m.textIn(lang, "host_link_invalid", nil)}
+func (m *Machine) HostLinkInvalid(lang string) domain.Reply {
+	return domain.Reply{Text: m.textIn(lang, "host_link_invalid", nil)}
 }

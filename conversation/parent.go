@@ -5,13 +5,14 @@ import (
 	"strings"
 	"time"
 
+	"stagebot/domain"
 	"stagebot/fold"
 )
 
 // ParentLanguages lists the languages a parent can read stagebot in, as choices in the order they
 // are offered, each named in its own language.
-func ParentLanguages() []Choice {
-	return []Choice{{Key: "lang:fr", Label: "Français"}, {Key: "lang:en", Label: "English"},
+func ParentLanguages() []domain.Choice {
+	return []domain.Choice{{Key: "lang:fr", Label: "Français"}, {Key: "lang:en", Label: "English"},
 		{Key: "lang:ar", Label: "العربية"}, {Key: "lang:zh", Label: "中文"}, {Key: "lang:pt", Label: "Português"},
 		{Key: "lang:es", Label: "Español"}}
 }
@@ -92,7 +93,7 @@ func (m *Machine) ParentStep(s ContactSession, in ParentInput) ContactOutput {
 		c.say(c.tr("parent_help", data{"Children": childrenList(in.Children)}))
 	case parentStop:
 		for _, child := range in.Children {
-			if child.Consent == "granted" || child.Consent == "pending" {
+			if child.Consent == domain.ConsentGranted || child.Consent == domain.ConsentPending {
 				c.effects = append(c.effects, Consent{StudentID: child.StudentID, Agree: false})
 			}
 		}
@@ -135,9 +136,9 @@ func (c *contactTurn) forChild(action parentAction, children []Child, rest []str
 		c.act(action, candidates[0])
 		return
 	}
-	choices := make([]Choice, len(candidates))
+	choices := make([]domain.Choice, len(candidates))
 	for i, child := range candidates {
-		choices[i] = Choice{Key: "child:" + strconv.FormatInt(child.StudentID, 10), Label: child.Name()}
+		choices[i] = domain.Choice{Key: "child:" + strconv.FormatInt(child.StudentID, 10), Label: child.Name()}
 	}
 	c.s.Pending = string(action)
 	c.say(c.tr("parent_which_child", nil), choices...)
@@ -149,8 +150,8 @@ func childrenFor(action parentAction, children []Child) []Child {
 	var out []Child
 	for _, child := range children {
 		switch {
-		case action == parentYes && child.Consent == "granted":
-		case action == parentNo && (child.Consent == "refused" || child.Consent == "withdrawn"):
+		case action == parentYes && child.Consent == domain.ConsentGranted:
+		case action == parentNo && child.Consent.Refused():
 		default:
 			out = append(out, child)
 		}
@@ -190,7 +191,7 @@ func (c *contactTurn) act(action parentAction, child Child) {
 		c.say(c.tr("parent_agreed", d))
 	case parentNo:
 		c.effects = append(c.effects, Consent{StudentID: child.StudentID, Agree: false})
-		if child.Consent == "granted" {
+		if child.Consent == domain.ConsentGranted {
 			c.say(c.tr("parent_withdrew", d))
 		} else {
 			c.say(c.tr("parent_refused", d))

@@ -1,6 +1,7 @@
 package conversation
 
 import (
+	"stagebot/domain"
 	"testing"
 	"time"
 )
@@ -169,7 +170,7 @@ func FuzzStep(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, text string) {
 		for _, s := range sessions {
-			out := m.Step(s, Input{Channel: SMS, Text: text, Now: testNow, Address: studentNumber})
+			out := m.Step(s, Input{Channel: domain.SMS, Text: text, Now: testNow, Address: studentNumber})
 			checkOutput(t, s, out)
 		}
 	})

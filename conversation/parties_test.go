@@ -1,6 +1,7 @@
 package conversation
 
 import (
+	"stagebot/domain"
 	"strings"
 	"testing"
 )
@@ -10,7 +11,7 @@ var (
 	tom = Child{StudentID: 2, FirstName: "Tom", LastInitial: "M", School: "Voltaire", Consent: "pending"}
 )
 
-func withConsent(c Child, consent string) Child { c.Consent = consent; return c }
+func withConsent(c Child, consent domain.Consent) Child { c.Consent = consent; return c }
 
 func replyText(out ContactOutput) string {
 	var b strings.Builder

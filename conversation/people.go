@@ -1,6 +1,7 @@
 package conversation
 
 import (
+	"stagebot/domain"
 	"strings"
 	"time"
 )
@@ -31,7 +32,7 @@ type ContactSession struct {
 // ContactOutput is what one step of a parent's or host's conversation decided.
 type ContactOutput struct {
 	Session ContactSession
-	Replies []Reply
+	Replies []domain.Reply
 	Effects []Effect
 }
 
@@ -41,7 +42,7 @@ type Child struct {
 	FirstName   string
 	LastInitial string
 	School      string
-	Consent     string // pending, granted, refused or withdrawn
+	Consent     domain.Consent
 }
 
 // Name is how every message calls the child: "Léa M.".
@@ -61,7 +62,7 @@ type HostApp struct {
 	Student string // "Léa M."
 	Offer   string
 	Week    time.Time
-	State   string // sent (waiting for an answer) or accepted
+	State   domain.ApplicationState // sent (waiting for an answer), accepted or confirmed
 }
 
 // RelayedMessage is one message passed between a host and a student.
@@ -120,12 +121,12 @@ type RelaysFound struct {
 	Messages []RelayedMessage
 }
 
-// HostAnswered answers AcceptApplication and DeclineApplication: Problem is "" when done,
-// "full" when no place was left, "not_found" when the reference is not one of the host's, and
-// "not_pending" when the application is no longer waiting for an answer.
+// HostAnswered answers AcceptApplication and DeclineApplication: Problem is none when done,
+// ProblemFull when no place was left, ProblemNotFound when the reference is not one of the host's,
+// and ProblemNotPending when the application is no longer waiting for an answer.
 type HostAnswered struct {
 	Accept  bool
-	Problem string
+	Problem domain.Problem
 	Student string // "Léa M.", when found
 }
 
@@ -136,10 +137,10 @@ type Relayed struct {
 	To string // who it went to: "Léa M." or the host's name
 }
 
-// Confirmed answers ConfirmPlace: Problem is "", "not_accepted" or "expired"; Cancelled counts the
-// other applications cancelled.
+// Confirmed answers ConfirmPlace: Problem is none, ProblemNotAccepted or ProblemExpired; Cancelled
+// counts the other applications cancelled.
 type Confirmed struct {
-	Problem   string
+	Problem   domain.Problem
 	Host      string
 	Cancelled int
 }
@@ -156,7 +157,7 @@ type contactTurn struct {
 	text    string   // the message, trimmed and cut
 	words   []string // its folded words
 	choice  string   // the offered choice the message picked
-	replies []Reply
+	replies []domain.Reply
 	effects []Effect
 }
 
@@ -193,8 +194,8 @@ func (c *contactTurn) match(pressed string) string {
 }
 
 // say sends a reply and records its choices (none clears them).
-func (c *contactTurn) say(text string, choices ...Choice) {
-	c.replies = append(c.replies, Reply{Text: text, Choices: choices})
+func (c *contactTurn) say(text string, choices ...domain.Choice) {
+	c.replies = append(c.replies, domain.Reply{Text: text, Choices: choices})
 	c.s.Choices, c.s.Labels = nil, nil
 	for _, ch := range choices {
 		c.s.Choices = append(c.s.Choices, ch.Key)

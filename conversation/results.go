@@ -1,6 +1,7 @@
 package conversation
 
 import (
+	"stagebot/domain"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -15,7 +16,7 @@ func (t *turn) showResults() {
 		StudentID: t.s.Profile.StudentID,
 		Filters:   t.s.Search.Filters,
 		Page:      t.s.Search.Page,
-		PageSize:  t.in.Channel.PageSize(),
+		PageSize:  pageSize(t.in.Channel),
 	})
 }
 
@@ -25,7 +26,7 @@ func (t *turn) offersFound() bool {
 	if !ok {
 		return false
 	}
-	size := t.in.Channel.PageSize()
+	size := pageSize(t.in.Channel)
 	search := &t.s.Search
 	search.Total = r.Total
 	if len(r.Offers) == 0 && search.Page > 0 && r.Total > 0 {
@@ -46,9 +47,9 @@ func (t *turn) offersFound() bool {
 	} else {
 		header = t.plural("results", search.Total, nil)
 	}
-	choices := make([]Choice, 0, len(r.Offers)+4)
+	choices := make([]domain.Choice, 0, len(r.Offers)+4)
 	for _, o := range r.Offers {
-		choices = append(choices, Choice{Key: "offer:" + strconv.FormatInt(o.ID, 10), Label: t.offerLabel(o)})
+		choices = append(choices, domain.Choice{Key: "offer:" + strconv.FormatInt(o.ID, 10), Label: t.offerLabel(o)})
 	}
 	if (search.Page+1)*size < search.Total {
 		choices = append(choices, t.choiceOf("page:next", "choice_next"))
@@ -76,7 +77,7 @@ func (t *turn) noResults() {
 }
 
 // offerLabel names an offer in a list: "Guide au musée - Musée Carnavalet (3e)".
-func (t *turn) offerLabel(o OfferSummary) string {
+func (t *turn) offerLabel(o domain.OfferSummary) string {
 	label := o.Title + " - " + o.HostName
 	if o.Arrondissement != 0 {
 		label += " (" + t.arrondissement(o.Arrondissement) + ")"
@@ -106,7 +107,7 @@ func (t *turn) onResults() {
 	case t.choice == "search:new":
 		t.goTo(AskSearch)
 	case t.choice == "search:all":
-		t.s.Search.Filters = Filters{}
+		t.s.Search.Filters = domain.Filters{}
 		t.runSearch()
 	default:
 		t.confused()
@@ -158,7 +159,7 @@ func (t *turn) offerFound() bool {
 	if d := strings.TrimSpace(o.Description); d != "" {
 		lines = append(lines, shorten(d, maxDescription))
 	}
-	var choices []Choice
+	var choices []domain.Choice
 	if why := t.cannotApply(o); why != "" {
 		lines = append(lines, why)
 	} else {
@@ -170,7 +171,7 @@ func (t *turn) offerFound() bool {
 }
 
 // cannotApply says why the student cannot apply to o; "" when they can.
-func (t *turn) cannotApply(o *OfferDetail) string {
+func (t *turn) cannotApply(o *domain.OfferDetail) string {
 	switch {
 	case o.AlreadyApplied:
 		return t.tr("offer_already_applied", nil)

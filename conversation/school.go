@@ -1,6 +1,7 @@
 package conversation
 
 import (
+	"stagebot/domain"
 	"strings"
 	"unicode"
 )
@@ -33,7 +34,7 @@ func (t *turn) showAskSchool() {
 // in the list.
 func (t *turn) onSchool() {
 	if t.choice == keySchoolNotListed && t.s.Query != "" {
-		t.acceptSchool(School{Name: t.s.Query, Priority: "none"})
+		t.acceptSchool(domain.School{Name: t.s.Query, Priority: "none"})
 		return
 	}
 	t.lookUpSchool()
@@ -77,7 +78,7 @@ func (t *turn) schoolsFound() bool {
 }
 
 // showSchools answers a search for a collège.
-func (t *turn) showSchools(schools []School) {
+func (t *turn) showSchools(schools []domain.School) {
 	switch len(schools) {
 	case 0:
 		t.land(AskSchool)
@@ -87,12 +88,12 @@ func (t *turn) showSchools(schools []School) {
 		t.confirmSchool(schools[0])
 	default:
 		t.land(PickSchool)
-		choices := make([]Choice, 0, 6)
+		choices := make([]domain.Choice, 0, 6)
 		for i, sc := range schools {
 			if i == 5 {
 				break
 			}
-			choices = append(choices, Choice{Key: keySchoolPrefix + sc.UAI, Label: schoolLabel(sc)})
+			choices = append(choices, domain.Choice{Key: keySchoolPrefix + sc.UAI, Label: schoolLabel(sc)})
 		}
 		choices = append(choices, t.choiceOf(keySchoolNoneOfThem, "choice_school_none"))
 		t.say(t.tr("pick_school", nil), choices...)
@@ -140,7 +141,7 @@ func (t *turn) pickedSchoolFound() bool {
 }
 
 // confirmSchool asks whether the one collège found is theirs.
-func (t *turn) confirmSchool(sc School) {
+func (t *turn) confirmSchool(sc domain.School) {
 	t.s.Profile.SchoolUAI = sc.UAI
 	t.s.Profile.SchoolName = sc.Name
 	t.s.Profile.Priority = sc.Priority
@@ -169,7 +170,7 @@ func (t *turn) onConfirmSchool() {
 	switch t.choice {
 	case "school:yes":
 		p := t.s.Profile
-		t.acceptSchool(School{UAI: p.SchoolUAI, Name: p.SchoolName, Priority: p.Priority, StageWeek: p.SchoolWeek})
+		t.acceptSchool(domain.School{UAI: p.SchoolUAI, Name: p.SchoolName, Priority: p.Priority, StageWeek: p.SchoolWeek})
 	case "school:no":
 		t.s.Profile.SchoolUAI, t.s.Profile.SchoolName, t.s.Profile.Priority = "", "", ""
 		t.s.Profile.SchoolWeek = nil
@@ -180,7 +181,7 @@ func (t *turn) onConfirmSchool() {
 }
 
 // acceptSchool keeps the collège and moves on to the stage week.
-func (t *turn) acceptSchool(sc School) {
+func (t *turn) acceptSchool(sc domain.School) {
 	if sc.Priority == "" {
 		sc.Priority = "none"
 	}
@@ -193,18 +194,18 @@ func (t *turn) acceptSchool(sc School) {
 }
 
 // schoolLabel names a collège with its commune: "Collège Jean Moulin (Paris 14e)".
-func schoolLabel(sc School) string {
+func schoolLabel(sc domain.School) string {
 	if sc.Commune == "" {
 		return sc.Name
 	}
 	return sc.Name + " (" + sc.Commune + ")"
 }
 
-func findSchool(schools []School, uai string) (School, bool) {
+func findSchool(schools []domain.School, uai string) (domain.School, bool) {
 	for _, sc := range schools {
 		if strings.EqualFold(sc.UAI, uai) {
 			return sc, true
 		}
 	}
-	return School{}, false
+	return domain.School{}, false
 }

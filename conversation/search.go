@@ -5,6 +5,7 @@ import (
 	"strings"
 	"unicode"
 
+	"stagebot/domain"
 	"stagebot/fold"
 )
 
@@ -41,7 +42,7 @@ func (t *turn) onSearch() {
 		f.Kind = "ess"
 		t.runSearch()
 	case "search:all":
-		*f = Filters{}
+		*f = domain.Filters{}
 		t.runSearch()
 	default:
 		if t.choice != "" || t.number || !hasLetterOrDigit(t.text) {
@@ -107,12 +108,12 @@ func (t *turn) sectorsFound() bool {
 		t.pickSector(r.Sectors[0])
 	default:
 		t.land(PickSector)
-		choices := make([]Choice, 0, 5)
+		choices := make([]domain.Choice, 0, 5)
 		for i, sec := range r.Sectors {
 			if i == 5 {
 				break
 			}
-			choices = append(choices, Choice{Key: "sector:" + strconv.Itoa(sec.ID), Label: sec.Name})
+			choices = append(choices, domain.Choice{Key: "sector:" + strconv.Itoa(sec.ID), Label: sec.Name})
 		}
 		t.say(t.tr("pick_sector", nil), choices...)
 	}
@@ -141,10 +142,10 @@ func (t *turn) onPickSector() {
 			name = t.s.Labels[i]
 		}
 	}
-	t.pickSector(Sector{ID: id, Name: name})
+	t.pickSector(domain.Sector{ID: id, Name: name})
 }
 
-func (t *turn) pickSector(sec Sector) {
+func (t *turn) pickSector(sec domain.Sector) {
 	t.s.Query = ""
 	t.s.Search.Filters.SectorID = sec.ID
 	t.s.Search.Filters.SectorName = sec.Name

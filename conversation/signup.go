@@ -2,6 +2,7 @@ package conversation
 
 import (
 	"sort"
+	"stagebot/domain"
 	"strings"
 	"time"
 	"unicode"
@@ -167,7 +168,7 @@ func (t *turn) weekChecked(typed bool) bool {
 	if !ok || !r.Week.Equal(t.s.Profile.Week) {
 		return false
 	}
-	var near []WeekOffers
+	var near []domain.WeekOffers
 	for _, w := range r.Open {
 		if w.Week.Equal(r.Week) && w.Offers > 0 {
 			if typed {
@@ -185,13 +186,13 @@ func (t *turn) weekChecked(typed bool) bool {
 		t.goTo(AskBirth)
 		return true
 	}
-	distance := func(w WeekOffers) time.Duration { return (w.Week.Sub(r.Week)).Abs() }
+	distance := func(w domain.WeekOffers) time.Duration { return (w.Week.Sub(r.Week)).Abs() }
 	sort.SliceStable(near, func(i, j int) bool { return distance(near[i]) < distance(near[j]) })
 	near = near[:min(len(near), nearWeeks)]
 	sort.Slice(near, func(i, j int) bool { return near[i].Week.Before(near[j].Week) })
-	choices := make([]Choice, 0, len(near)+1)
+	choices := make([]domain.Choice, 0, len(near)+1)
 	for _, w := range near {
-		choices = append(choices, Choice{Key: "week:" + w.Week.Format(time.DateOnly),
+		choices = append(choices, domain.Choice{Key: "week:" + w.Week.Format(time.DateOnly),
 			Label: t.plural("week_with_offers", w.Offers, data{"Date": t.longDate(w.Week)})})
 	}
 	choices = append(choices, t.choiceOf("week:keep", "choice_keep_week"))

@@ -2,6 +2,7 @@ package conversation
 
 import (
 	"fmt"
+	"stagebot/domain"
 	"strings"
 	"testing"
 	"time"
@@ -150,8 +151,8 @@ func TestThirdMissSuggestsHelp(t *testing.T) {
 // An answer to an effect the state did not ask for is ignored and the question comes again.
 func TestResultInWrongState(t *testing.T) {
 	results := []Result{
-		SchoolsFound{Schools: []School{{UAI: "0751234X", Name: "X"}}}, SectorsFound{Sectors: []Sector{{ID: 9, Name: "Y"}}},
-		Registered{StudentID: 7}, OffersFound{Total: 1}, OfferFound{}, Applied{Problem: ApplyFull},
+		SchoolsFound{Schools: []domain.School{{UAI: "0751234X", Name: "X"}}}, SectorsFound{Sectors: []domain.Sector{{ID: 9, Name: "Y"}}},
+		Registered{StudentID: 7}, OffersFound{Total: 1}, OfferFound{}, Applied{Problem: domain.ProblemFull},
 		ApplicationsFound{}, Withdrawn{OK: true},
 	}
 	expects := map[State]string{ // the result each state is waiting for
@@ -291,7 +292,7 @@ func TestSignupDatesAreNormalized(t *testing.T) {
 // A session from nowhere (an unknown state, a student's state without a student) is put back on track.
 func TestBrokenSessionsHeal(t *testing.T) {
 	m := newMachine(t)
-	in := Input{Channel: SMS, Text: "1", Now: testNow}
+	in := Input{Channel: domain.SMS, Text: "1", Now: testNow}
 	for _, s := range []Session{
 		{}, {State: "nowhere", Lang: "xx"}, {State: Results, Lang: "fr"},
 		{State: Menu, Lang: "en", Profile: Profile{StudentID: 0}},

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"stagebot/domain"
 	"stagebot/fold"
 )
 
@@ -21,7 +22,7 @@ type turn struct {
 	number bool   // the message is a whole number
 	choice string // the key of the offered choice the message picked, "" if none
 
-	replies []Reply
+	replies []domain.Reply
 	effects []Effect // effects that do not answer, in order
 	asking  Effect   // the one effect whose answer comes back as the next Result
 	lead    string   // text to put before the next reply
@@ -47,7 +48,7 @@ func (m *Machine) begin(s Session, in Input) *turn {
 func (t *turn) finish() Output {
 	if t.lead != "" || t.tail != "" {
 		// A preface with no prompt after it: the prompt comes with the answer to the effect asked.
-		t.replies = append(t.replies, Reply{Text: strings.TrimSpace(t.lead + "\n" + t.tail)})
+		t.replies = append(t.replies, domain.Reply{Text: strings.TrimSpace(t.lead + "\n" + t.tail)})
 		t.lead, t.tail = "", ""
 	}
 	if !t.missed && t.in.Result == nil {
@@ -62,7 +63,7 @@ func (t *turn) finish() Output {
 
 // say sends a reply with its choices and records the choices in the session, so that "2" typed
 // next picks the second one. A reply without choices clears them.
-func (t *turn) say(text string, choices ...Choice) {
+func (t *turn) say(text string, choices ...domain.Choice) {
 	if t.lead != "" {
 		text = t.lead + "\n" + text
 		t.lead = ""
@@ -71,7 +72,7 @@ func (t *turn) say(text string, choices ...Choice) {
 		text += "\n" + t.tail
 		t.tail = ""
 	}
-	t.replies = append(t.replies, Reply{Text: text, Choices: choices})
+	t.replies = append(t.replies, domain.Reply{Text: text, Choices: choices})
 	t.s.Choices, t.s.Labels = nil, nil
 	for _, c := range choices {
 		t.s.Choices = append(t.s.Choices, c.Key)
@@ -143,14 +144,14 @@ func (t *turn) refuse(why string) {
 }
 
 // offered rebuilds the choices of the last reply from the session.
-func (t *turn) offered() []Choice {
-	choices := make([]Choice, 0, len(t.s.Choices))
+func (t *turn) offered() []domain.Choice {
+	choices := make([]domain.Choice, 0, len(t.s.Choices))
 	for i, key := range t.s.Choices {
 		label := key
 		if i < len(t.s.Labels) {
 			label = t.s.Labels[i]
 		}
-		choices = append(choices, Choice{Key: key, Label: label})
+		choices = append(choices, domain.Choice{Key: key, Label: label})
 	}
 	return choices
 }
@@ -240,8 +241,8 @@ func (m *Machine) pluralIn(lang, id string, n int, d data) string {
 }
 
 // choiceOf builds a choice whose label is message id.
-func (t *turn) choiceOf(key, id string) Choice {
-	return Choice{Key: key, Label: t.tr(id, nil)}
+func (t *turn) choiceOf(key, id string) domain.Choice {
+	return domain.Choice{Key: key, Label: t.tr(id, nil)}
 }
 
 // cut keeps the first n runes of s.

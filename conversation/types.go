@@ -1,21 +1,14 @@
 package conversation
 
-import "time"
+import (
+	"time"
 
-// Channel is how a person reaches stagebot. SMS and WhatsApp show choices as a numbered menu,
-// Telegram as buttons.
-type Channel string
-
-// The channels.
-const (
-	SMS      Channel = "sms"
-	WhatsApp Channel = "whatsapp"
-	Telegram Channel = "telegram"
+	"stagebot/domain"
 )
 
-// PageSize is how many search results one message shows on the channel.
-func (c Channel) PageSize() int {
-	if c == Telegram {
+// pageSize is how many search results one message shows on the channel.
+func pageSize(c domain.Channel) int {
+	if c == domain.Telegram {
 		return 5
 	}
 	return 3
@@ -24,7 +17,7 @@ func (c Channel) PageSize() int {
 // Input is one thing that happened in a conversation: a message from the person, or the answer to
 // the Effect the machine asked for in its previous step (Result set, text empty).
 type Input struct {
-	Channel Channel
+	Channel domain.Channel
 	Address string    // the person's E.164 number, or Telegram chat id
 	Text    string    // what the person typed, as received
 	Choice  string    // the key of a button the person pressed (Telegram), empty otherwise
@@ -38,21 +31,8 @@ type Input struct {
 // out (in order, in the same transaction as the step).
 type Output struct {
 	Session Session
-	Replies []Reply
+	Replies []domain.Reply
 	Effects []Effect
-}
-
-// Reply is one message to the person, channel-neutral. The bot package renders it.
-type Reply struct {
-	Text    string   `json:"text"`
-	Choices []Choice `json:"choices,omitempty"`
-}
-
-// Choice is one option offered with a reply: a button on Telegram, a numbered line on SMS. The
-// person picks it by its number (its position, from 1), its label, or by pressing its button.
-type Choice struct {
-	Key   string `json:"key"`
-	Label string `json:"label"`
 }
 
 // State is where the person is in the conversation. It is saved as a string.
@@ -92,67 +72,9 @@ type Profile struct {
 
 // Search is the student's current search and where they are in its results.
 type Search struct {
-	Filters Filters `json:"filters"`
-	Page    int     `json:"page,omitempty"` // from 0
-	Total   int     `json:"total,omitempty"`
-}
-
-// Filters narrow a search. The student's week and the places left always apply.
-type Filters struct {
-	Keyword        string `json:"keyword,omitempty"`
-	SectorID       int    `json:"sector_id,omitempty"`
-	SectorName     string `json:"sector_name,omitempty"`
-	Arrondissement int    `json:"arrondissement,omitempty"` // 1 to 20, 0 for all
-	Kind           string `json:"kind,omitempty"`           // "city", "ess" or "" for both
-}
-
-// School is a collège as the conversation sees it.
-type School struct {
-	UAI       string
-	Name      string
-	Commune   string
-	Priority  string // "none", "REP" or "REP+"
-	StageWeek *time.Time
-}
-
-// Sector is an ONISEP career sector.
-type Sector struct {
-	ID   int
-	Name string
-}
-
-// OfferSummary is one line of search results.
-type OfferSummary struct {
-	ID             int64
-	Title          string
-	HostName       string
-	Kind           string // "city" or "ess"
-	Arrondissement int
-	PlacesLeft     int
-}
-
-// OfferDetail is everything a student may read about an offer before applying.
-type OfferDetail struct {
-	OfferSummary
-	Description    string
-	Sector         string
-	Address        string
-	DailyHours     string
-	Deadline       *time.Time // the last day to apply for the student's week, when the offer runs then
-	Week           time.Time  // the student's week, when the offer runs then
-	RunsInWeek     bool       // the offer runs in the student's week
-	AlreadyApplied bool       // the student has a live application to it
-}
-
-// ApplicationSummary is one of the student's applications.
-type ApplicationSummary struct {
-	ID         int64
-	OfferID    int64
-	OfferTitle string
-	HostName   string
-	Week       time.Time
-	State      string // see store: draft, awaiting_parent, sent, accepted, confirmed, declined, withdrawn, cancelled, expired
-	CreatedAt  time.Time
+	Filters domain.Filters `json:"filters"`
+	Page    int            `json:"page,omitempty"` // from 0
+	Total   int            `json:"total,omitempty"`
 }
 
 // Effect is something the machine asks the world to do. Effects that answer (noted on each type)
@@ -177,7 +99,7 @@ type Register struct {
 // SearchOffers searches offers open in the student's week with a place left for them. Answers OffersFound.
 type SearchOffers struct {
 	StudentID int64
-	Filters   Filters
+	Filters   domain.Filters
 	Page      int // from 0
 	PageSize  int
 }
@@ -234,10 +156,10 @@ func (SetStopped) isEffect()       {}
 func (Erase) isEffect()            {}
 
 // SchoolsFound answers FindSchools, best match first (at most 5).
-type SchoolsFound struct{ Schools []School }
+type SchoolsFound struct{ Schools []domain.School }
 
 // SectorsFound answers FindSectors, best match first (at most 5).
-type SectorsFound struct{ Sectors []Sector }
+type SectorsFound struct{ Sectors []domain.Sector }
 
 // Registered answers Register. ParentStopped says the parent's number sent STOP to stagebot: they
 // cannot be asked to agree.
@@ -248,53 +170,29 @@ type Registered struct {
 
 // OffersFound answers SearchOffers with one page and the total count.
 type OffersFound struct {
-	Offers []OfferSummary
+	Offers []domain.OfferSummary
 	Total  int
 }
 
 // WeekChecked answers CheckWeek: the weeks ahead that have open offers, in order.
 type WeekChecked struct {
 	Week time.Time // the week asked about
-	Open []WeekOffers
-}
-
-// WeekOffers is a stage week and how many offers it has open.
-type WeekOffers struct {
-	Week   time.Time
-	Offers int
+	Open []domain.WeekOffers
 }
 
 // OfferFound answers ShowOffer; Offer is nil when it no longer exists.
-type OfferFound struct{ Offer *OfferDetail }
-
-// ApplyProblem says why an application was not made.
-type ApplyProblem string
-
-// The reasons an application is refused; empty means it was made.
-const (
-	ApplyOK        ApplyProblem = ""
-	ApplyAlready   ApplyProblem = "already"    // a live application to this offer exists
-	ApplyFull      ApplyProblem = "full"       // no place left for this student in their week
-	ApplyNotWeek   ApplyProblem = "not_week"   // the offer does not run in the student's week
-	ApplyClosed    ApplyProblem = "closed"     // the deadline has passed
-	ApplyTooMany   ApplyProblem = "too_many"   // the student has the most live applications allowed
-	ApplyNotFound  ApplyProblem = "not_found"  // the offer is gone
-	ApplyPlaced    ApplyProblem = "placed"     // the student already has a confirmed stage
-	ApplyNoConsent ApplyProblem = "no_consent" // the parent refused or withdrew their consent
-	ApplyTooYoung  ApplyProblem = "too_young"  // under 14 in their week: only a public employer may take them
-	ApplyNotOpen   ApplyProblem = "not_open"   // the season's applications have not opened yet
-)
+type OfferFound struct{ Offer *domain.OfferDetail }
 
 // Applied answers Apply.
 type Applied struct {
 	ApplicationID int64
-	Problem       ApplyProblem
+	Problem       domain.Problem
 	Sent          bool       // the parent had agreed: it went to the host straight away
 	OpensOn       *time.Time // with ApplyNotOpen: the day applications open
 }
 
 // ApplicationsFound answers ListApplications.
-type ApplicationsFound struct{ Applications []ApplicationSummary }
+type ApplicationsFound struct{ Applications []domain.ApplicationSummary }
 
 // Withdrawn answers Withdraw; OK is false when the application was not live any more.
 type Withdrawn struct{ OK bool }

@@ -7,77 +7,12 @@ import (
 	"time"
 
 	"stagebot/calendar"
-	"stagebot/conversation"
+	"stagebot/domain"
 )
 
-// ApplicationState is where an application stands.
-type ApplicationState string
-
-// The application states. The happy path is draft → awaiting_parent → sent → accepted → confirmed.
-const (
-	Draft          ApplicationState = "draft"           // prepared by the student, not submitted
-	AwaitingParent ApplicationState = "awaiting_parent" // submitted; waits for the parent's agreement
-	Sent           ApplicationState = "sent"            // transmitted to the host
-	Accepted       ApplicationState = "accepted"        // the host took the student; a place is held
-	Confirmed      ApplicationState = "confirmed"       // the student confirmed: their stage
-	Declined       ApplicationState = "declined"        // the host said no
-	Withdrawn      ApplicationState = "withdrawn"       // the student (or the parent) withdrew it
-	Cancelled      ApplicationState = "cancelled"       // the student confirmed another stage
-	Expired        ApplicationState = "expired"         // nobody answered in time
-)
-
-// Actor is who moves an application.
-type Actor string
-
-// The actors.
-const (
-	ByStudent Actor = "student"
-	ByParent  Actor = "parent"
-	ByHost    Actor = "host"
-	BySystem  Actor = "system"
-)
-
-// transitions is the one place that says who may move an application from one state to another.
-// The parent withdraws every live application when they refuse or withdraw their consent; the
-// system declines a sent application when the offer is full, cancels the others when the student
-// confirms a stage, and expires those left unanswered or unconfirmed.
-// It is a function, so that nothing can change the table.
-func transitions() map[ApplicationState]map[ApplicationState][]Actor {
-	return map[ApplicationState]map[ApplicationState][]Actor{
-		Draft:          {AwaitingParent: {ByStudent}, Withdrawn: {ByStudent, ByParent}},
-		AwaitingParent: {Sent: {ByParent}, Withdrawn: {ByStudent, ByParent}, Expired: {BySystem}, Cancelled: {BySystem}},
-		Sent:           {Accepted: {ByHost}, Declined: {ByHost, BySystem}, Withdrawn: {ByStudent, ByParent}, Expired: {BySystem}, Cancelled: {BySystem}},
-		Accepted:       {Confirmed: {ByStudent}, Withdrawn: {ByStudent, ByParent}, Expired: {BySystem}, Cancelled: {BySystem}},
-		Confirmed:      {Withdrawn: {ByStudent, ByParent}},
-	}
-}
-
-// ErrTransition is returned when an application cannot move to the asked state, or not by that actor.
+// ErrTransition is returned when an application cannot move to the asked state, or not by that
+// actor (domain.CanMove).
 var ErrTransition = errors.New("store: application transition not allowed")
-
-// CanMove reports whether actor may move an application from one state to another.
-func CanMove(from, to ApplicationState, actor Actor) bool {
-	for _, a := range transitions()[from][to] {
-		if a == actor {
-			return true
-		}
-	}
-	return false
-}
-
-// Live reports whether an application in state s is still in progress or holds a stage.
-func (s ApplicationState) Live() bool {
-	_, ok := transitions()[s]
-	return ok
-}
-
-// Consent is a parent's answer for their child (students.consent).
-const (
-	ConsentPending   = "pending"   // not answered yet: applications wait in awaiting_parent
-	ConsentGranted   = "granted"   // applications go to the host
-	ConsentRefused   = "refused"   // the parent said no: no application
-	ConsentWithdrawn = "withdrawn" // the parent had said yes, then took it back: no application
-)
 
 // ApplyParams ask for a new application.
 type ApplyParams struct {
@@ -91,8 +26,8 @@ type ApplyParams struct {
 // ApplyResult is what became of an application: its id and state when it was made, or why not.
 type ApplyResult struct {
 	ID      int64
-	State   ApplicationState // AwaitingParent, or Sent when the parent had already agreed
-	Problem conversation.ApplyProblem
+	State   domain.ApplicationState // AwaitingParent, or Sent when the parent had already agreed
+	Problem domain.Problem
 	OpensOn *time.Time // with ApplyNotOpen: the day applications open
 }
 
@@ -121,23 +56,23 @@ func (c Conn) apply(ctx context.Context, p ApplyParams) (ApplyResult, error) {
 		p.StudentID); err != nil {
 		return ApplyResult{}, fmt.Errorf("apply: student %d: %w", p.StudentID, err)
 	}
-	refuse := func(problem conversation.ApplyProblem) (ApplyResult, error) {
+	refuse := func(problem domain.Problem) (ApplyResult, error) {
 		return ApplyResult{Problem: problem}, nil
 	}
 	today := calendar.Day(p.Now)
 	switch {
 	case p.Rules.OpensOn != nil && today.Before(calendar.Day(*p.Rules.OpensOn)):
-		return ApplyResult{Problem: conversation.ApplyNotOpen, OpensOn: p.Rules.OpensOn}, nil
+		return ApplyResult{Problem: domain.ProblemNotOpen, OpensOn: p.Rules.OpensOn}, nil
 	case p.Rules.ClosesOn != nil && today.After(calendar.Day(*p.Rules.ClosesOn)):
-		return refuse(conversation.ApplyClosed)
-	case student.Consent == ConsentRefused || student.Consent == ConsentWithdrawn:
-		return refuse(conversation.ApplyNoConsent)
+		return refuse(domain.ProblemClosed)
+	case student.Consent.Refused():
+		return refuse(domain.ProblemNoConsent)
 	}
 	offer, err := c.offerFor(ctx, OfferParams{StudentID: p.StudentID, OfferID: p.OfferID, Today: p.Now,
 		ReleaseDate: p.Rules.ReleaseDate})
 	switch {
 	case errors.Is(err, ErrNotFound):
-		return refuse(conversation.ApplyNotFound)
+		return refuse(domain.ProblemNotFound)
 	case err != nil:
 		return ApplyResult{}, fmt.Errorf("apply: %w", err)
 	}
@@ -145,29 +80,29 @@ func (c Conn) apply(ctx context.Context, p ApplyParams) (ApplyResult, error) {
 		Count     int  `db:"count"`
 		Confirmed bool `db:"confirmed"`
 	}
-	if err := c.get(ctx, &live, `SELECT count(*) AS count, bool_or(state = 'confirmed') IS TRUE AS confirmed
-		FROM applications WHERE student_id = $1 AND state IN `+liveStates, p.StudentID); err != nil {
+	if err := c.get(ctx, &live, `SELECT count(*) AS count, bool_or(state = `+sqlState(domain.Confirmed)+`) IS TRUE
+		AS confirmed FROM applications WHERE student_id = $1 AND state IN `+liveStates(), p.StudentID); err != nil {
 		return ApplyResult{}, fmt.Errorf("apply: count applications: %w", err)
 	}
 	switch {
 	case live.Confirmed:
-		return refuse(conversation.ApplyPlaced)
+		return refuse(domain.ProblemPlaced)
 	case offer.AlreadyApplied:
-		return refuse(conversation.ApplyAlready)
+		return refuse(domain.ProblemAlready)
 	case !offer.RunsInWeek:
-		return refuse(conversation.ApplyNotWeek)
+		return refuse(domain.ProblemNotWeek)
 	case offer.TooYoung:
-		return refuse(conversation.ApplyTooYoung)
+		return refuse(domain.ProblemTooYoung)
 	case offer.Deadline != nil && offer.Deadline.Before(today):
-		return refuse(conversation.ApplyClosed)
+		return refuse(domain.ProblemClosed)
 	case offer.PlacesLeft <= 0:
-		return refuse(conversation.ApplyFull)
+		return refuse(domain.ProblemFull)
 	case p.Rules.MaxApplications > 0 && live.Count >= p.Rules.MaxApplications:
-		return refuse(conversation.ApplyTooMany)
+		return refuse(domain.ProblemTooMany)
 	}
-	state := AwaitingParent
-	if student.Consent == ConsentGranted {
-		state = Sent
+	state := domain.AwaitingParent
+	if student.Consent == domain.ConsentGranted {
+		state = domain.Sent
 	}
 	if p.Now.IsZero() {
 		return ApplyResult{}, errors.New("apply: no time given")
@@ -176,16 +111,16 @@ func (c Conn) apply(ctx context.Context, p ApplyParams) (ApplyResult, error) {
 	err = c.get(ctx, &id, `INSERT INTO applications (student_id, offer_id, week_start, state, motivation, created_at, updated_at)
 		VALUES ($1, $2, $3, $4, $5, $6, $6) RETURNING id`, p.StudentID, p.OfferID, student.StageWeek, state, p.Motivation, p.Now)
 	if IsUniqueViolation(err) {
-		return refuse(conversation.ApplyAlready)
+		return refuse(domain.ProblemAlready)
 	}
 	if err != nil {
 		return ApplyResult{}, fmt.Errorf("apply: %w", err)
 	}
-	if err := c.recordEvent(ctx, id, "", AwaitingParent, ByStudent, p.Now); err != nil {
+	if err := c.recordEvent(ctx, id, "", domain.AwaitingParent, domain.ByStudent, p.Now); err != nil {
 		return ApplyResult{}, err
 	}
-	if state == Sent {
-		if err := c.recordEvent(ctx, id, AwaitingParent, Sent, ByParent, p.Now); err != nil {
+	if state == domain.Sent {
+		if err := c.recordEvent(ctx, id, domain.AwaitingParent, domain.Sent, domain.ByParent, p.Now); err != nil {
 			return ApplyResult{}, err
 		}
 	}
@@ -193,26 +128,26 @@ func (c Conn) apply(ctx context.Context, p ApplyParams) (ApplyResult, error) {
 }
 
 // Applications lists a student's applications, live ones first, newest first.
-func (c Conn) Applications(ctx context.Context, studentID int64) ([]conversation.ApplicationSummary, error) {
+func (c Conn) Applications(ctx context.Context, studentID int64) ([]domain.ApplicationSummary, error) {
 	var rows []struct {
-		ID         int64     `db:"id"`
-		OfferID    int64     `db:"offer_id"`
-		OfferTitle string    `db:"title"`
-		HostName   string    `db:"host_name"`
-		Week       time.Time `db:"week_start"`
-		State      string    `db:"state"`
-		CreatedAt  time.Time `db:"created_at"`
+		ID         int64                   `db:"id"`
+		OfferID    int64                   `db:"offer_id"`
+		OfferTitle string                  `db:"title"`
+		HostName   string                  `db:"host_name"`
+		Week       time.Time               `db:"week_start"`
+		State      domain.ApplicationState `db:"state"`
+		CreatedAt  time.Time               `db:"created_at"`
 	}
 	err := c.all(ctx, &rows, `SELECT a.id, a.offer_id, o.title, h.name AS host_name, a.week_start, a.state, a.created_at
 		FROM applications a JOIN offers o ON o.id = a.offer_id JOIN hosts h ON h.id = o.host_id
 		WHERE a.student_id = $1
-		ORDER BY a.state IN `+liveStates+` DESC, a.created_at DESC, a.id DESC`, studentID)
+		ORDER BY a.state IN `+liveStates()+` DESC, a.created_at DESC, a.id DESC`, studentID)
 	if err != nil {
 		return nil, fmt.Errorf("list applications: %w", err)
 	}
-	apps := make([]conversation.ApplicationSummary, len(rows))
+	apps := make([]domain.ApplicationSummary, len(rows))
 	for i, r := range rows {
-		apps[i] = conversation.ApplicationSummary{ID: r.ID, OfferID: r.OfferID, OfferTitle: r.OfferTitle,
+		apps[i] = domain.ApplicationSummary{ID: r.ID, OfferID: r.OfferID, OfferTitle: r.OfferTitle,
 			HostName: r.HostName, Week: r.Week, State: r.State, CreatedAt: r.CreatedAt}
 	}
 	return apps, nil
@@ -221,10 +156,10 @@ func (c Conn) Applications(ctx context.Context, studentID int64) ([]conversation
 // MoveApplication moves one application of a student to state to at time at, if actor may; it
 // returns ErrTransition when the application's current state does not allow it and ErrNotFound when
 // the student has no such application.
-func (c Conn) MoveApplication(ctx context.Context, studentID, applicationID int64, to ApplicationState, actor Actor,
+func (c Conn) MoveApplication(ctx context.Context, studentID, applicationID int64, to domain.ApplicationState, actor domain.Actor,
 	at time.Time) error {
 	return c.atomically(ctx, func(c Conn) error {
-		var from ApplicationState
+		var from domain.ApplicationState
 		if err := c.get(ctx, &from, `SELECT state FROM applications WHERE id = $1 AND student_id = $2 FOR UPDATE`,
 			applicationID, studentID); err != nil {
 			return fmt.Errorf("application %d: %w", applicationID, err)
@@ -235,8 +170,8 @@ func (c Conn) MoveApplication(ctx context.Context, studentID, applicationID int6
 
 // move moves an application, locked in state from by the caller's transaction, to state to at time
 // at if actor may, and records the event.
-func (c Conn) move(ctx context.Context, applicationID int64, from, to ApplicationState, actor Actor, at time.Time) error {
-	if !CanMove(from, to, actor) {
+func (c Conn) move(ctx context.Context, applicationID int64, from, to domain.ApplicationState, actor domain.Actor, at time.Time) error {
+	if !domain.CanMove(from, to, actor) {
 		return fmt.Errorf("application %d: %s → %s by %s: %w", applicationID, from, to, actor, ErrTransition)
 	}
 	if _, err := c.q.ExecContext(ctx, `UPDATE applications SET state = $2, updated_at = $3 WHERE id = $1`,
@@ -246,11 +181,11 @@ func (c Conn) move(ctx context.Context, applicationID int64, from, to Applicatio
 	return c.recordEvent(ctx, applicationID, from, to, actor, at)
 }
 
-func (c Conn) recordEvent(ctx context.Context, applicationID int64, from, to ApplicationState, actor Actor, at time.Time) error {
+func (c Conn) recordEvent(ctx context.Context, applicationID int64, from, to domain.ApplicationState, actor domain.Actor, at time.Time) error {
 	if at.IsZero() {
 		return fmt.Errorf("record application event %d: no time given", applicationID)
 	}
-	var fromState *ApplicationState
+	var fromState *domain.ApplicationState
 	if from != "" {
 		fromState = &from
 	}

@@ -235,7 +235,7 @@ func (c Conn) OpenWeeks(ctx context.Context, p WeeksParams) ([]WeekOffers, error
 	var weeks []WeekOffers
 	err := c.all(ctx, &weeks, `
 		WITH me AS (SELECT $2::boolean AS rep, $3::boolean AS released),
-		taken AS (`+takenPlaces+`)
+		taken AS (`+takenPlaces()+`)
 		SELECT w.week_start, count(*) AS offers
 		FROM me, offer_weeks w
 		LEFT JOIN taken t ON t.offer_id = w.offer_id AND t.week_start = w.week_start

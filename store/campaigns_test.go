@@ -7,7 +7,7 @@ import (
 	"testing"
 	"time"
 
-	"stagebot/conversation"
+	"stagebot/domain"
 	"stagebot/store"
 )
 
@@ -113,11 +113,11 @@ func TestApplyFollowsTheSeasonAndEachWeeksDeadline(t *testing.T) {
 	rules := c.Rules()
 
 	if r := w.applyWith(store.ApplyParams{StudentID: student, OfferID: offer, Now: today.AddDate(0, 0, -1),
-		Rules: rules}); r.Problem != conversation.ApplyNotOpen || r.OpensOn == nil || !r.OpensOn.Equal(today) {
+		Rules: rules}); r.Problem != domain.ProblemNotOpen || r.OpensOn == nil || !r.OpensOn.Equal(today) {
 		t.Errorf("the day before it opens: %+v", r)
 	}
 	if r := w.applyWith(store.ApplyParams{StudentID: student, OfferID: offer, Now: c.ApplicationsClose.AddDate(0, 0, 1),
-		Rules: rules}); r.Problem != conversation.ApplyClosed {
+		Rules: rules}); r.Problem != domain.ProblemClosed {
 		t.Errorf("the day after it closes: %+v", r)
 	}
 
@@ -134,7 +134,7 @@ func TestApplyFollowsTheSeasonAndEachWeeksDeadline(t *testing.T) {
 		t.Fatal(err)
 	}
 	between := firstDeadline.AddDate(0, 0, 3) // after the first week's deadline, before the later one's
-	if r := w.applyWith(store.ApplyParams{StudentID: student, OfferID: two.ID, Now: between}); r.Problem != conversation.ApplyClosed {
+	if r := w.applyWith(store.ApplyParams{StudentID: student, OfferID: two.ID, Now: between}); r.Problem != domain.ProblemClosed {
 		t.Errorf("the first week's student after its deadline: %q", r.Problem)
 	}
 	laterStudent, err := w.s.RegisterStudent(w.ctx, store.RegisterParams{Channel: "sms", Address: "+33611199999",
@@ -147,7 +147,7 @@ func TestApplyFollowsTheSeasonAndEachWeeksDeadline(t *testing.T) {
 	if err != nil || d.Deadline == nil || !d.Deadline.Equal(laterDeadline) {
 		t.Errorf("the later week's deadline as its student sees it: %v, %v", d.Deadline, err)
 	}
-	if r := w.applyWith(store.ApplyParams{StudentID: laterStudent, OfferID: two.ID, Now: between}); r.Problem != conversation.ApplyOK {
+	if r := w.applyWith(store.ApplyParams{StudentID: laterStudent, OfferID: two.ID, Now: between}); r.Problem != domain.NoProblem {
 		t.Errorf("the later week's student, still open: %q", r.Problem)
 	}
 }

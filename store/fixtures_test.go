@@ -6,7 +6,7 @@ import (
 	"testing"
 	"time"
 
-	"stagebot/conversation"
+	"stagebot/domain"
 	"stagebot/store"
 	"stagebot/store/storetest"
 )
@@ -123,7 +123,7 @@ func (w *world) consenting(name string, rep bool) int64 {
 func (w *world) apply(student, offer int64) int64 {
 	w.t.Helper()
 	res := w.applyWith(store.ApplyParams{StudentID: student, OfferID: offer})
-	if res.Problem != conversation.ApplyOK {
+	if res.Problem != domain.NoProblem {
 		w.t.Fatalf("apply %d to %d: %q", student, offer, res.Problem)
 	}
 	return res.ID
@@ -156,9 +156,9 @@ func (w *world) accept(host, app int64, release *time.Time) store.AcceptResult {
 }
 
 // state reads an application's state.
-func (w *world) state(app int64) store.ApplicationState {
+func (w *world) state(app int64) domain.ApplicationState {
 	w.t.Helper()
-	var s store.ApplicationState
+	var s domain.ApplicationState
 	if err := w.s.DB().GetContext(w.ctx, &s, `SELECT state FROM applications WHERE id = $1`, app); err != nil {
 		w.t.Fatal(err)
 	}

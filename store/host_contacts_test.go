@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"stagebot/domain"
 	"stagebot/store"
 )
 
@@ -92,12 +93,12 @@ func TestRelays(t *testing.T) {
 	other := w.apply(w.consenting("Sam", false), w.offer(host, "Parc", 1, 0))
 	for i, r := range []struct {
 		app       int64
-		direction string
+		direction domain.RelayDirection
 		body      string
 	}{
-		{app, store.HostToStudent, "Bonjour, venez lundi à 9h."},
-		{other, store.HostToStudent, "Pas pour Rob."},
-		{app, store.StudentToHost, "Merci, je serai là."},
+		{app, domain.HostToStudent, "Bonjour, venez lundi à 9h."},
+		{other, domain.HostToStudent, "Pas pour Rob."},
+		{app, domain.StudentToHost, "Merci, je serai là."},
 	} {
 		if err := w.s.RecordRelay(w.ctx, r.app, r.direction, r.body, today.Add(time.Duration(i)*time.Minute)); err != nil {
 			t.Fatal(err)
@@ -107,13 +108,13 @@ func TestRelays(t *testing.T) {
 	if err != nil || len(relays) != 2 {
 		t.Fatalf("relays %+v, %v", relays, err)
 	}
-	if r := relays[0]; r.ApplicationID != app || r.Direction != store.HostToStudent || r.HostName == "" || !r.At.Equal(today) {
+	if r := relays[0]; r.ApplicationID != app || r.Direction != domain.HostToStudent || r.HostName == "" || !r.At.Equal(today) {
 		t.Errorf("first %+v", r)
 	}
-	if r := relays[1]; r.Direction != store.StudentToHost || r.Body != "Merci, je serai là." {
+	if r := relays[1]; r.Direction != domain.StudentToHost || r.Body != "Merci, je serai là." {
 		t.Errorf("second %+v", r)
 	}
-	if err := w.s.RecordRelay(w.ctx, app+100, store.HostToStudent, "x", today); !errors.Is(err, store.ErrNotFound) {
+	if err := w.s.RecordRelay(w.ctx, app+100, domain.HostToStudent, "x", today); !errors.Is(err, store.ErrNotFound) {
 		t.Errorf("unknown application: %v", err)
 	}
 	if err := w.s.RecordRelay(w.ctx, app, "sideways", "x", today); err == nil {

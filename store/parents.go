@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"stagebot/domain"
 	"time"
 )
 
@@ -15,14 +16,14 @@ type Parent struct {
 
 // Child is one of a parent's children on the service, as the parent's conversation sees them.
 type Child struct {
-	StudentID   int64  `db:"id"`
-	FirstName   string `db:"first_name"`
-	LastInitial string `db:"last_initial"`
-	SchoolName  string `db:"school_name"`
-	Consent     string `db:"consent"` // ConsentPending, ConsentGranted, ConsentRefused or ConsentWithdrawn
-	Channel     string `db:"channel"` // the child's own conversation
-	Address     string `db:"address"`
-	Lang        string `db:"lang"`
+	StudentID   int64          `db:"id"`
+	FirstName   string         `db:"first_name"`
+	LastInitial string         `db:"last_initial"`
+	SchoolName  string         `db:"school_name"`
+	Consent     domain.Consent `db:"consent"`
+	Channel     string         `db:"channel"` // the child's own conversation
+	Address     string         `db:"address"`
+	Lang        string         `db:"lang"`
 }
 
 // ParentByPhone finds the parent with that phone (E.164), or ErrNotFound.
@@ -70,12 +71,12 @@ func (c Conn) GrantConsent(ctx context.Context, studentID int64, at time.Time) (
 		if err != nil {
 			return err
 		}
-		if consent != ConsentGranted {
-			if err := c.setConsent(ctx, studentID, ConsentGranted, at); err != nil {
+		if consent != domain.ConsentGranted {
+			if err := c.setConsent(ctx, studentID, domain.ConsentGranted, at); err != nil {
 				return err
 			}
 		}
-		sent, err = c.moveAll(ctx, `student_id = $1 AND state = 'awaiting_parent'`, []any{studentID}, Sent, ByParent, at)
+		sent, err = c.moveAll(ctx, `student_id = $1 AND state = `+sqlState(domain.AwaitingParent), []any{studentID}, domain.Sent, domain.ByParent, at)
 		return err
 	})
 	return sent, err
@@ -93,31 +94,31 @@ func (c Conn) RefuseConsent(ctx context.Context, studentID int64, at time.Time, 
 		if err != nil {
 			return err
 		}
-		to := ConsentRefused
-		if withdrawn || consent == ConsentGranted {
-			to = ConsentWithdrawn
+		to := domain.ConsentRefused
+		if withdrawn || consent == domain.ConsentGranted {
+			to = domain.ConsentWithdrawn
 		}
 		if consent != to {
 			if err := c.setConsent(ctx, studentID, to, at); err != nil {
 				return err
 			}
 		}
-		apps, err = c.moveAll(ctx, `student_id = $1 AND state IN `+liveStates, []any{studentID}, Withdrawn, ByParent, at)
+		apps, err = c.moveAll(ctx, `student_id = $1 AND state IN `+liveStates(), []any{studentID}, domain.Withdrawn, domain.ByParent, at)
 		return err
 	})
 	return apps, err
 }
 
 // lockConsent locks a student's row in the transaction and returns their consent.
-func (c Conn) lockConsent(ctx context.Context, studentID int64) (string, error) {
-	var consent string
+func (c Conn) lockConsent(ctx context.Context, studentID int64) (domain.Consent, error) {
+	var consent domain.Consent
 	if err := c.get(ctx, &consent, `SELECT consent FROM students WHERE id = $1 FOR UPDATE`, studentID); err != nil {
 		return "", fmt.Errorf("consent of student %d: %w", studentID, err)
 	}
 	return consent, nil
 }
 
-func (c Conn) setConsent(ctx context.Context, studentID int64, consent string, at time.Time) error {
+func (c Conn) setConsent(ctx context.Context, studentID int64, consent domain.Consent, at time.Time) error {
 	if _, err := c.q.ExecContext(ctx, `UPDATE students SET consent = $2, consent_at = $3, updated_at = $3
 		WHERE id = $1`, studentID, consent, at); err != nil {
 		return fmt.Errorf("set consent of student %d: %w", studentID, err)

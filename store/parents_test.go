@@ -5,7 +5,7 @@ import (
 	"slices"
 	"testing"
 
-	"stagebot/conversation"
+	"stagebot/domain"
 	"stagebot/store"
 )
 
@@ -19,7 +19,7 @@ func TestConsent(t *testing.T) {
 
 	r1 := w.applyWith(store.ApplyParams{StudentID: s, OfferID: o1})
 	r2 := w.applyWith(store.ApplyParams{StudentID: s, OfferID: o2})
-	if r1.State != store.AwaitingParent || r2.State != store.AwaitingParent || r1.Problem != "" {
+	if r1.State != domain.AwaitingParent || r2.State != domain.AwaitingParent || r1.Problem != "" {
 		t.Fatalf("apply before consent: %+v %+v", r1, r2)
 	}
 	if pending, _ := w.s.HostPending(w.ctx, host); len(pending) != 0 {
@@ -30,8 +30,8 @@ func TestConsent(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !slices.Equal(ids(sent), []int64{r1.ID, r2.ID}) || sent[0].State != store.Sent ||
-		sent[0].PreviousState != store.AwaitingParent || sent[0].HostID != host {
+	if !slices.Equal(ids(sent), []int64{r1.ID, r2.ID}) || sent[0].State != domain.Sent ||
+		sent[0].PreviousState != domain.AwaitingParent || sent[0].HostID != host {
 		t.Errorf("granted: %+v", sent)
 	}
 	if got := w.events(r1.ID); !slices.Equal(got, []string{">awaiting_parent:student", "awaiting_parent>sent:parent"}) {
@@ -41,12 +41,12 @@ func TestConsent(t *testing.T) {
 		t.Errorf("grant twice: %v, %v", ids(again), err)
 	}
 	st, err := w.s.StudentByID(w.ctx, s)
-	if err != nil || st.Consent != store.ConsentGranted || st.ConsentAt == nil || !st.ConsentAt.Equal(today) {
+	if err != nil || st.Consent != domain.ConsentGranted || st.ConsentAt == nil || !st.ConsentAt.Equal(today) {
 		t.Errorf("student %+v, %v", st, err)
 	}
 
 	r3 := w.applyWith(store.ApplyParams{StudentID: s, OfferID: o3})
-	if r3.Problem != "" || r3.State != store.Sent || w.state(r3.ID) != store.Sent {
+	if r3.Problem != "" || r3.State != domain.Sent || w.state(r3.ID) != domain.Sent {
 		t.Errorf("apply after consent: %+v", r3)
 	}
 	if got := w.events(r3.ID); !slices.Equal(got, []string{">awaiting_parent:student", "awaiting_parent>sent:parent"}) {
@@ -58,24 +58,24 @@ func TestConsent(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var before []store.ApplicationState
+	var before []domain.ApplicationState
 	for _, a := range withdrawn {
-		if a.State != store.Withdrawn {
+		if a.State != domain.Withdrawn {
 			t.Errorf("application %d is %s", a.ID, a.State)
 		}
 		before = append(before, a.PreviousState)
 	}
 	if !slices.Equal(ids(withdrawn), []int64{r1.ID, r2.ID, r3.ID}) ||
-		!slices.Equal(before, []store.ApplicationState{store.Sent, store.Accepted, store.Sent}) {
+		!slices.Equal(before, []domain.ApplicationState{domain.Sent, domain.Accepted, domain.Sent}) {
 		t.Errorf("withdrawn %v, before %v", ids(withdrawn), before)
 	}
 	if got := w.events(r2.ID); got[len(got)-1] != "accepted>withdrawn:parent" {
 		t.Errorf("events %v", got)
 	}
-	if st, _ := w.s.StudentByID(w.ctx, s); st.Consent != store.ConsentWithdrawn {
+	if st, _ := w.s.StudentByID(w.ctx, s); st.Consent != domain.ConsentWithdrawn {
 		t.Errorf("consent %s after withdrawing a granted consent", st.Consent)
 	}
-	if r := w.applyWith(store.ApplyParams{StudentID: s, OfferID: o1}); r.Problem != conversation.ApplyNoConsent {
+	if r := w.applyWith(store.ApplyParams{StudentID: s, OfferID: o1}); r.Problem != domain.ProblemNoConsent {
 		t.Errorf("apply after withdrawal: %+v", r)
 	}
 
@@ -83,7 +83,7 @@ func TestConsent(t *testing.T) {
 	if moved, err := w.s.GrantConsent(w.ctx, s, today); err != nil || len(moved) != 0 {
 		t.Errorf("grant again: %v, %v", ids(moved), err)
 	}
-	if r := w.applyWith(store.ApplyParams{StudentID: s, OfferID: o1}); r.Problem != "" || r.State != store.Sent {
+	if r := w.applyWith(store.ApplyParams{StudentID: s, OfferID: o1}); r.Problem != "" || r.State != domain.Sent {
 		t.Errorf("apply after consent again: %+v", r)
 	}
 
@@ -91,13 +91,13 @@ func TestConsent(t *testing.T) {
 	other := w.student("Oscar", false, adult)
 	pending := w.applyWith(store.ApplyParams{StudentID: other, OfferID: o1})
 	refused, err := w.s.RefuseConsent(w.ctx, other, today, false)
-	if err != nil || !slices.Equal(ids(refused), []int64{pending.ID}) || refused[0].PreviousState != store.AwaitingParent {
+	if err != nil || !slices.Equal(ids(refused), []int64{pending.ID}) || refused[0].PreviousState != domain.AwaitingParent {
 		t.Errorf("refused: %+v, %v", refused, err)
 	}
-	if st, _ := w.s.StudentByID(w.ctx, other); st.Consent != store.ConsentRefused {
+	if st, _ := w.s.StudentByID(w.ctx, other); st.Consent != domain.ConsentRefused {
 		t.Errorf("consent %s after a refusal", st.Consent)
 	}
-	if r := w.applyWith(store.ApplyParams{StudentID: other, OfferID: o2}); r.Problem != conversation.ApplyNoConsent {
+	if r := w.applyWith(store.ApplyParams{StudentID: other, OfferID: o2}); r.Problem != domain.ProblemNoConsent {
 		t.Errorf("apply after refusal: %+v", r)
 	}
 	if _, err := w.s.GrantConsent(w.ctx, 1_000_000, today); !errors.Is(err, store.ErrNotFound) {
@@ -132,9 +132,9 @@ func TestParentsAndChildren(t *testing.T) {
 		t.Fatalf("children %+v, %v", children, err)
 	}
 	want := []store.Child{
-		{StudentID: first, FirstName: "Ana", LastInitial: "M", SchoolName: "Collège X", Consent: store.ConsentPending,
+		{StudentID: first, FirstName: "Ana", LastInitial: "M", SchoolName: "Collège X", Consent: domain.ConsentPending,
 			Channel: "telegram", Address: "1001", Lang: "en"},
-		{StudentID: second, FirstName: "Ben", LastInitial: "M", SchoolName: "Collège X", Consent: store.ConsentGranted,
+		{StudentID: second, FirstName: "Ben", LastInitial: "M", SchoolName: "Collège X", Consent: domain.ConsentGranted,
 			Channel: "telegram", Address: "1002", Lang: "en"},
 	}
 	if !slices.Equal(children, want) {

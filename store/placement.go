@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"stagebot/domain"
 	"time"
 
 	"github.com/jmoiron/sqlx"
@@ -13,31 +14,31 @@ import (
 // ApplicationInfo is an application with everything a message about it needs: the student, their
 // parent, the offer and its host.
 type ApplicationInfo struct {
-	ID                 int64            `db:"id"`
-	State              ApplicationState `db:"state"`
-	PreviousState      ApplicationState `db:"-"` // the state before the move that returned it, if any
-	StudentID          int64            `db:"student_id"`
-	StudentFirstName   string           `db:"student_first_name"`
-	StudentLastInitial string           `db:"student_last_initial"`
-	StudentChannel     string           `db:"student_channel"`
-	StudentAddress     string           `db:"student_address"`
-	StudentLang        string           `db:"student_lang"`
-	SchoolName         string           `db:"school_name"`
-	Priority           string           `db:"priority"` // the student's collège: none, REP or REP+
-	Week               time.Time        `db:"week"`     // the Monday of the stage week
-	OfferID            int64            `db:"offer_id"`
-	OfferTitle         string           `db:"offer_title"`
-	Address            string           `db:"address"` // where the stage takes place
-	Arrondissement     int              `db:"arrondissement"`
-	DailyHours         string           `db:"daily_hours"`
-	HostID             int64            `db:"host_id"`
-	HostName           string           `db:"host_name"`
-	ContactName        string           `db:"contact_name"` // the host's first contact, whom the student meets; "" if none
-	Motivation         string           `db:"motivation"`
-	ParentID           int64            `db:"parent_id"`
-	ParentPhone        string           `db:"parent_phone"`
-	ParentLang         string           `db:"parent_lang"`
-	ConfirmBy          *time.Time       `db:"confirm_by"` // set when accepted: the student confirms before it
+	ID                 int64                   `db:"id"`
+	State              domain.ApplicationState `db:"state"`
+	PreviousState      domain.ApplicationState `db:"-"` // the state before the move that returned it, if any
+	StudentID          int64                   `db:"student_id"`
+	StudentFirstName   string                  `db:"student_first_name"`
+	StudentLastInitial string                  `db:"student_last_initial"`
+	StudentChannel     string                  `db:"student_channel"`
+	StudentAddress     string                  `db:"student_address"`
+	StudentLang        string                  `db:"student_lang"`
+	SchoolName         string                  `db:"school_name"`
+	Priority           string                  `db:"priority"` // the student's collège: none, REP or REP+
+	Week               time.Time               `db:"week"`     // the Monday of the stage week
+	OfferID            int64                   `db:"offer_id"`
+	OfferTitle         string                  `db:"offer_title"`
+	Address            string                  `db:"address"` // where the stage takes place
+	Arrondissement     int                     `db:"arrondissement"`
+	DailyHours         string                  `db:"daily_hours"`
+	HostID             int64                   `db:"host_id"`
+	HostName           string                  `db:"host_name"`
+	ContactName        string                  `db:"contact_name"` // the host's first contact, whom the student meets; "" if none
+	Motivation         string                  `db:"motivation"`
+	ParentID           int64                   `db:"parent_id"`
+	ParentPhone        string                  `db:"parent_phone"`
+	ParentLang         string                  `db:"parent_lang"`
+	ConfirmBy          *time.Time              `db:"confirm_by"` // set when accepted: the student confirms before it
 }
 
 // applicationInfo reads ApplicationInfo rows; callers add a WHERE on a (applications), s, o or h.
@@ -54,15 +55,6 @@ const applicationInfo = `SELECT a.id, a.state, a.student_id, s.first_name AS stu
 	JOIN offers o ON o.id = a.offer_id
 	JOIN hosts h ON h.id = o.host_id`
 
-// The problems Accept, Decline and Confirm answer with; "" means done.
-const (
-	ProblemNotFound    = "not_found"    // no such application, or not the asker's to act on
-	ProblemNotPending  = "not_pending"  // the application is not waiting for the host's answer (sent)
-	ProblemFull        = "full"         // no place left for this applicant: the application was declined
-	ProblemNotAccepted = "not_accepted" // the application is not accepted (or already confirmed)
-	ProblemExpired     = "expired"      // too late to confirm: the application expired
-)
-
 // ApplicationByID reads one application for a message.
 func (c Conn) ApplicationByID(ctx context.Context, id int64) (ApplicationInfo, error) {
 	var a ApplicationInfo
@@ -76,7 +68,7 @@ func (c Conn) ApplicationByID(ctx context.Context, id int64) (ApplicationInfo, e
 // first (by when they last moved, i.e. were sent).
 func (c Conn) HostPending(ctx context.Context, hostID int64) ([]ApplicationInfo, error) {
 	var apps []ApplicationInfo
-	if err := c.all(ctx, &apps, applicationInfo+` WHERE h.id = $1 AND a.state = 'sent'
+	if err := c.all(ctx, &apps, applicationInfo+` WHERE h.id = $1 AND a.state = `+sqlState(domain.Sent)+`
 		ORDER BY a.updated_at, a.id`, hostID); err != nil {
 		return nil, fmt.Errorf("pending applications of host %d: %w", hostID, err)
 	}
@@ -87,7 +79,7 @@ func (c Conn) HostPending(ctx context.Context, hostID int64) ([]ApplicationInfo,
 // answer (sent), accepted, or confirmed; never one whose parent has not agreed. Oldest first.
 func (c Conn) HostActive(ctx context.Context, hostIDs []int64) ([]ApplicationInfo, error) {
 	var apps []ApplicationInfo
-	if err := c.all(ctx, &apps, applicationInfo+` WHERE h.id = ANY($1) AND a.state IN ('sent', 'accepted', 'confirmed')
+	if err := c.all(ctx, &apps, applicationInfo+` WHERE h.id = ANY($1) AND a.state IN `+reachedStates()+`
 		ORDER BY a.updated_at, a.id`, pq.Array(hostIDs)); err != nil {
 		return nil, fmt.Errorf("active applications of hosts: %w", err)
 	}
@@ -106,7 +98,7 @@ type AcceptParams struct {
 // AcceptResult is what became of an acceptance. App is the application after it (empty on
 // ProblemNotFound).
 type AcceptResult struct {
-	Problem string // "", ProblemNotFound, ProblemNotPending or ProblemFull
+	Problem domain.Problem // none, ProblemNotFound, ProblemNotPending or ProblemFull
 	App     ApplicationInfo
 }
 
@@ -127,7 +119,7 @@ func (c Conn) Accept(ctx context.Context, p AcceptParams) (AcceptResult, error) 
 		err := c.get(ctx, &app, `SELECT a.offer_id, a.week_start, a.student_id FROM applications a
 			JOIN offers o ON o.id = a.offer_id WHERE a.id = $1 AND o.host_id = $2`, p.ApplicationID, p.HostID)
 		if errors.Is(err, ErrNotFound) {
-			res.Problem = ProblemNotFound
+			res.Problem = domain.ProblemNotFound
 			return nil
 		}
 		if err != nil {
@@ -141,19 +133,19 @@ func (c Conn) Accept(ctx context.Context, p AcceptParams) (AcceptResult, error) 
 		}
 		from, err := c.lockApplication(ctx, p.ApplicationID)
 		if errors.Is(err, ErrNotFound) { // erased meanwhile
-			res.Problem = ProblemNotFound
+			res.Problem = domain.ProblemNotFound
 			return nil
 		}
 		if err != nil {
 			return err
 		}
-		if from != Sent {
-			res.Problem = ProblemNotPending
+		if from != domain.Sent {
+			res.Problem = domain.ProblemNotPending
 			res.App, err = c.ApplicationByID(ctx, p.ApplicationID)
 			return err
 		}
 		var left int
-		if err := c.get(ctx, &left, `WITH `+student("$1", "$2")+`, taken AS (`+takenPlaces+`)
+		if err := c.get(ctx, &left, `WITH `+student("$1", "$2")+`, taken AS (`+takenPlaces()+`)
 			SELECT `+placesLeft+` FROM me
 			JOIN offer_weeks w ON w.offer_id = $3 AND w.week_start = $4
 			LEFT JOIN taken t ON t.offer_id = w.offer_id AND t.week_start = w.week_start`,
@@ -161,12 +153,12 @@ func (c Conn) Accept(ctx context.Context, p AcceptParams) (AcceptResult, error) 
 			return fmt.Errorf("accept application %d: places left: %w", p.ApplicationID, err)
 		}
 		if left <= 0 {
-			res.Problem = ProblemFull
-			if err := c.move(ctx, p.ApplicationID, from, Declined, BySystem, p.Now); err != nil {
+			res.Problem = domain.ProblemFull
+			if err := c.move(ctx, p.ApplicationID, from, domain.Declined, domain.BySystem, p.Now); err != nil {
 				return err
 			}
 		} else {
-			if err := c.move(ctx, p.ApplicationID, from, Accepted, ByHost, p.Now); err != nil {
+			if err := c.move(ctx, p.ApplicationID, from, domain.Accepted, domain.ByHost, p.Now); err != nil {
 				return err
 			}
 			var confirmBy *time.Time
@@ -187,24 +179,24 @@ func (c Conn) Accept(ctx context.Context, p AcceptParams) (AcceptResult, error) 
 
 // Decline lets a host say no, at time at, to one of its sent applications. problem is "",
 // ProblemNotFound (no such application on the host's offers) or ProblemNotPending (not sent).
-func (c Conn) Decline(ctx context.Context, hostID, applicationID int64, at time.Time) (app ApplicationInfo, problem string, err error) {
+func (c Conn) Decline(ctx context.Context, hostID, applicationID int64, at time.Time) (app ApplicationInfo, problem domain.Problem, err error) {
 	err = c.atomically(ctx, func(c Conn) error {
-		var from ApplicationState
+		var from domain.ApplicationState
 		err := c.get(ctx, &from, `SELECT a.state FROM applications a JOIN offers o ON o.id = a.offer_id
 			WHERE a.id = $1 AND o.host_id = $2 FOR UPDATE OF a`, applicationID, hostID)
 		if errors.Is(err, ErrNotFound) {
-			problem = ProblemNotFound
+			problem = domain.ProblemNotFound
 			return nil
 		}
 		if err != nil {
 			return fmt.Errorf("decline application %d: %w", applicationID, err)
 		}
-		if from != Sent {
-			problem = ProblemNotPending
+		if from != domain.Sent {
+			problem = domain.ProblemNotPending
 			app, err = c.ApplicationByID(ctx, applicationID)
 			return err
 		}
-		if err := c.move(ctx, applicationID, from, Declined, ByHost, at); err != nil {
+		if err := c.move(ctx, applicationID, from, domain.Declined, domain.ByHost, at); err != nil {
 			return err
 		}
 		app, err = c.movedInfo(ctx, applicationID, from)
@@ -217,7 +209,7 @@ func (c Conn) Decline(ctx context.Context, hostID, applicationID int64, at time.
 // on ProblemNotFound) and Cancelled the student's other applications it cancelled, whose hosts are
 // to be told.
 type ConfirmResult struct {
-	Problem   string // "", ProblemNotFound, ProblemNotAccepted or ProblemExpired
+	Problem   domain.Problem // none, ProblemNotFound, ProblemNotAccepted or ProblemExpired
 	App       ApplicationInfo
 	Cancelled []ApplicationInfo
 }
@@ -233,41 +225,41 @@ func (c Conn) Confirm(ctx context.Context, studentID, applicationID int64, now t
 		var id int64
 		err := c.get(ctx, &id, `SELECT id FROM students WHERE id = $1 FOR UPDATE`, studentID)
 		var app struct {
-			State     ApplicationState `db:"state"`
-			ConfirmBy *time.Time       `db:"confirm_by"`
+			State     domain.ApplicationState `db:"state"`
+			ConfirmBy *time.Time              `db:"confirm_by"`
 		}
 		if err == nil {
 			err = c.get(ctx, &app, `SELECT state, confirm_by FROM applications WHERE id = $1 AND student_id = $2
 				FOR UPDATE`, applicationID, studentID)
 		}
 		if errors.Is(err, ErrNotFound) {
-			res.Problem = ProblemNotFound
+			res.Problem = domain.ProblemNotFound
 			return nil
 		}
 		if err != nil {
 			return fmt.Errorf("confirm application %d: %w", applicationID, err)
 		}
 		switch {
-		case app.State != Accepted:
-			res.Problem = ProblemNotAccepted
+		case app.State != domain.Accepted:
+			res.Problem = domain.ProblemNotAccepted
 			res.App, err = c.ApplicationByID(ctx, applicationID)
 			return err
 		case app.ConfirmBy != nil && !now.Before(*app.ConfirmBy):
-			res.Problem = ProblemExpired
-			if err := c.move(ctx, applicationID, app.State, Expired, BySystem, now); err != nil {
+			res.Problem = domain.ProblemExpired
+			if err := c.move(ctx, applicationID, app.State, domain.Expired, domain.BySystem, now); err != nil {
 				return err
 			}
 			res.App, err = c.movedInfo(ctx, applicationID, app.State)
 			return err
 		}
-		if err := c.move(ctx, applicationID, app.State, Confirmed, ByStudent, now); err != nil {
+		if err := c.move(ctx, applicationID, app.State, domain.Confirmed, domain.ByStudent, now); err != nil {
 			return err
 		}
 		if res.App, err = c.movedInfo(ctx, applicationID, app.State); err != nil {
 			return err
 		}
-		res.Cancelled, err = c.moveAll(ctx, `student_id = $1 AND id <> $2 AND state IN ('awaiting_parent', 'sent', 'accepted')`,
-			[]any{studentID, applicationID}, Cancelled, BySystem, now)
+		res.Cancelled, err = c.moveAll(ctx, `student_id = $1 AND id <> $2 AND state IN `+inProgressStates(),
+			[]any{studentID, applicationID}, domain.Cancelled, domain.BySystem, now)
 		return err
 	})
 	return res, err
@@ -276,7 +268,8 @@ func (c Conn) Confirm(ctx context.Context, studentID, applicationID int64, now t
 // Overdue lists the accepted applications whose confirm_by has passed at now, without locking them.
 func (c Conn) Overdue(ctx context.Context, now time.Time) ([]int64, error) {
 	var ids []int64
-	if err := c.all(ctx, &ids, `SELECT id FROM applications WHERE state = 'accepted' AND confirm_by <= $1 ORDER BY id`,
+	if err := c.all(ctx, &ids, `SELECT id FROM applications WHERE state = `+sqlState(domain.Accepted)+`
+		AND confirm_by <= $1 ORDER BY id`,
 		now); err != nil {
 		return nil, fmt.Errorf("overdue applications: %w", err)
 	}
@@ -289,7 +282,7 @@ func (c Conn) ExpireIfOverdue(ctx context.Context, id int64, now time.Time) (App
 	var apps []ApplicationInfo
 	err := c.atomically(ctx, func(c Conn) error {
 		var err error
-		apps, err = c.moveAll(ctx, `id = $1 AND state = 'accepted' AND confirm_by <= $2`, []any{id, now}, Expired, BySystem, now)
+		apps, err = c.moveAll(ctx, `id = $1 AND state = `+sqlState(domain.Accepted)+` AND confirm_by <= $2`, []any{id, now}, domain.Expired, domain.BySystem, now)
 		return err
 	})
 	if err != nil || len(apps) == 0 {
@@ -300,11 +293,11 @@ func (c Conn) ExpireIfOverdue(ctx context.Context, id int64, now time.Time) (App
 
 // moveAll locks the applications matching where (on applications, with args) in id order, moves
 // each to state to by actor at time at, and returns them after the move, with their PreviousState.
-func (c Conn) moveAll(ctx context.Context, where string, args []any, to ApplicationState, actor Actor, at time.Time,
+func (c Conn) moveAll(ctx context.Context, where string, args []any, to domain.ApplicationState, actor domain.Actor, at time.Time,
 	lockOptions ...string) ([]ApplicationInfo, error) {
 	var rows []struct {
-		ID    int64            `db:"id"`
-		State ApplicationState `db:"state"`
+		ID    int64                   `db:"id"`
+		State domain.ApplicationState `db:"state"`
 	}
 	lock := "FOR UPDATE"
 	for _, o := range lockOptions {
@@ -328,8 +321,8 @@ func (c Conn) moveAll(ctx context.Context, where string, args []any, to Applicat
 }
 
 // lockApplication locks one application row in the transaction and returns its state.
-func (c Conn) lockApplication(ctx context.Context, id int64) (ApplicationState, error) {
-	var state ApplicationState
+func (c Conn) lockApplication(ctx context.Context, id int64) (domain.ApplicationState, error) {
+	var state domain.ApplicationState
 	if err := c.get(ctx, &state, `SELECT state FROM applications WHERE id = $1 FOR UPDATE`, id); err != nil {
 		return "", fmt.Errorf("lock application %d: %w", id, err)
 	}
@@ -337,7 +330,7 @@ func (c Conn) lockApplication(ctx context.Context, id int64) (ApplicationState, 
 }
 
 // movedInfo reads an application just moved from state from.
-func (c Conn) movedInfo(ctx context.Context, id int64, from ApplicationState) (ApplicationInfo, error) {
+func (c Conn) movedInfo(ctx context.Context, id int64, from domain.ApplicationState) (ApplicationInfo, error) {
 	a, err := c.ApplicationByID(ctx, id)
 	a.PreviousState = from
 	return a, err

@@ -8,7 +8,7 @@ import (
 	"testing"
 	"time"
 
-	"stagebot/conversation"
+	"stagebot/domain"
 	"stagebot/store"
 )
 
@@ -44,18 +44,18 @@ func TestAcceptConcurrently(t *testing.T) {
 	close(start)
 	wg.Wait()
 
-	problems := map[string]int{}
+	problems := map[domain.Problem]int{}
 	for i, r := range results {
 		if errs[i] != nil {
 			t.Fatalf("accept %d: %v", apps[i], errs[i])
 		}
 		problems[r.Problem]++
-		want := map[string]store.ApplicationState{"": store.Accepted, store.ProblemFull: store.Declined}[r.Problem]
-		if r.App.ID != apps[i] || r.App.State != want || r.App.PreviousState != store.Sent {
+		want := map[domain.Problem]domain.ApplicationState{"": domain.Accepted, domain.ProblemFull: domain.Declined}[r.Problem]
+		if r.App.ID != apps[i] || r.App.State != want || r.App.PreviousState != domain.Sent {
 			t.Errorf("accept %d: %q, app %+v", apps[i], r.Problem, r.App)
 		}
 	}
-	if problems[""] != places || problems[store.ProblemFull] != students-places || len(problems) != 2 {
+	if problems[""] != places || problems[domain.ProblemFull] != students-places || len(problems) != 2 {
 		t.Errorf("problems %v, want %d accepted and %d full", problems, places, students-places)
 	}
 	var counts []struct {
@@ -94,7 +94,7 @@ func TestReservedPlacesAndRelease(t *testing.T) {
 	if r := w.accept(host, appFirst, nil); r.Problem != "" {
 		t.Fatalf("first non-REP accept: %q", r.Problem)
 	}
-	if r := w.accept(host, appSecond, &notYet); r.Problem != store.ProblemFull || r.App.State != store.Declined {
+	if r := w.accept(host, appSecond, &notYet); r.Problem != domain.ProblemFull || r.App.State != domain.Declined {
 		t.Errorf("second non-REP accept before the release date: %q %s, want full, declined", r.Problem, r.App.State)
 	}
 
@@ -121,18 +121,18 @@ func TestReservedPlacesAndRelease(t *testing.T) {
 			t.Errorf("%s: found %v, %d places left; want %v, %d", c.name, found, d.PlacesLeft, c.wantFound, c.wantLeft)
 		}
 	}
-	if r := w.applyWith(store.ApplyParams{StudentID: third, OfferID: offer}); r.Problem != conversation.ApplyFull {
+	if r := w.applyWith(store.ApplyParams{StudentID: third, OfferID: offer}); r.Problem != domain.ProblemFull {
 		t.Errorf("non-REP apply before release: %q, want full", r.Problem)
 	}
 	appThird := w.applyWith(store.ApplyParams{StudentID: third, OfferID: offer, Rules: store.Rules{ReleaseDate: &releasedOn}})
-	if appThird.Problem != "" || appThird.State != store.Sent {
+	if appThird.Problem != "" || appThird.State != domain.Sent {
 		t.Fatalf("non-REP apply after release: %+v", appThird)
 	}
 
 	if r := w.accept(host, appRep, nil); r.Problem != "" {
 		t.Errorf("REP accept with the unreserved place taken: %q", r.Problem)
 	}
-	if r := w.accept(host, appThird.ID, nil); r.Problem != store.ProblemFull {
+	if r := w.accept(host, appThird.ID, nil); r.Problem != domain.ProblemFull {
 		t.Errorf("non-REP accept, reserved place not released: %q, want full", r.Problem)
 	}
 	appThird = w.applyWith(store.ApplyParams{StudentID: third, OfferID: offer, Rules: store.Rules{ReleaseDate: &releasedOn}})
@@ -167,7 +167,7 @@ func TestUnder14OnlyPublicEmployers(t *testing.T) {
 		res := w.applyWith(store.ApplyParams{StudentID: s, OfferID: private})
 		if c.tooYoung {
 			if slices.Contains(found, private) || !errors.Is(detailErr, store.ErrNotFound) ||
-				res.Problem != conversation.ApplyTooYoung {
+				res.Problem != domain.ProblemTooYoung {
 				t.Errorf("born %s, private employer: found in %v, detail %v, apply %q", c.born, found, detailErr, res.Problem)
 			}
 		} else if !slices.Contains(found, private) || detailErr != nil || res.Problem != "" {
@@ -194,28 +194,28 @@ func TestConfirm(t *testing.T) {
 	w.accept(hostC, appC, nil)
 	other := w.consenting("Max", false)
 
-	if r, err := w.s.Confirm(w.ctx, other, appA, today); err != nil || r.Problem != store.ProblemNotFound {
+	if r, err := w.s.Confirm(w.ctx, other, appA, today); err != nil || r.Problem != domain.ProblemNotFound {
 		t.Errorf("another student confirms: %q, %v", r.Problem, err)
 	}
-	if r, err := w.s.Confirm(w.ctx, s, appB, today); err != nil || r.Problem != store.ProblemNotAccepted {
+	if r, err := w.s.Confirm(w.ctx, s, appB, today); err != nil || r.Problem != domain.ProblemNotAccepted {
 		t.Errorf("confirm a sent application: %q, %v", r.Problem, err)
 	}
 	r, err := w.s.Confirm(w.ctx, s, appA, today.Add(time.Hour))
-	if err != nil || r.Problem != "" || r.App.State != store.Confirmed {
+	if err != nil || r.Problem != "" || r.App.State != domain.Confirmed {
 		t.Fatalf("confirm: %+v, %v", r, err)
 	}
 	if got := ids(r.Cancelled); !slices.Equal(got, []int64{appB, appC}) ||
-		r.Cancelled[0].PreviousState != store.Sent || r.Cancelled[1].PreviousState != store.Accepted ||
-		r.Cancelled[1].State != store.Cancelled || r.Cancelled[1].HostID != hostC {
+		r.Cancelled[0].PreviousState != domain.Sent || r.Cancelled[1].PreviousState != domain.Accepted ||
+		r.Cancelled[1].State != domain.Cancelled || r.Cancelled[1].HostID != hostC {
 		t.Errorf("cancelled %+v", r.Cancelled)
 	}
 	if got := w.events(appC); got[len(got)-1] != "accepted>cancelled:system" {
 		t.Errorf("events of C %v", got)
 	}
-	if r, err := w.s.Confirm(w.ctx, s, appA, today); err != nil || r.Problem != store.ProblemNotAccepted {
+	if r, err := w.s.Confirm(w.ctx, s, appA, today); err != nil || r.Problem != domain.ProblemNotAccepted {
 		t.Errorf("second confirm: %q, %v", r.Problem, err)
 	}
-	if res := w.applyWith(store.ApplyParams{StudentID: s, OfferID: offerB}); res.Problem != conversation.ApplyPlaced {
+	if res := w.applyWith(store.ApplyParams{StudentID: s, OfferID: offerB}); res.Problem != domain.ProblemPlaced {
 		t.Errorf("apply once placed: %q", res.Problem)
 	}
 	// C's place is free again.
@@ -230,7 +230,7 @@ func TestConfirm(t *testing.T) {
 		t.Fatalf("confirm by %v", acc.App.ConfirmBy)
 	}
 	r, err = w.s.Confirm(w.ctx, late, appLate, today.AddDate(0, 0, 7))
-	if err != nil || r.Problem != store.ProblemExpired || r.App.State != store.Expired {
+	if err != nil || r.Problem != domain.ProblemExpired || r.App.State != domain.Expired {
 		t.Errorf("confirm too late: %+v, %v", r, err)
 	}
 }
@@ -245,7 +245,7 @@ func TestMaxLiveApplications(t *testing.T) {
 			t.Fatalf("apply: %q", r.Problem)
 		}
 	}
-	if r := w.applyWith(store.ApplyParams{StudentID: s, OfferID: o3, Rules: store.Rules{MaxApplications: 2}}); r.Problem != conversation.ApplyTooMany {
+	if r := w.applyWith(store.ApplyParams{StudentID: s, OfferID: o3, Rules: store.Rules{MaxApplications: 2}}); r.Problem != domain.ProblemTooMany {
 		t.Errorf("third application: %q, want too_many", r.Problem)
 	}
 }
@@ -258,16 +258,16 @@ func TestHostOwnership(t *testing.T) {
 	s1, s2 := w.consenting("Ivy", false), w.consenting("Jo", false)
 	app1, app2 := w.apply(s1, offer), w.apply(s2, offer)
 
-	if r := w.accept(hostB, app1, nil); r.Problem != store.ProblemNotFound || r.App.ID != 0 {
+	if r := w.accept(hostB, app1, nil); r.Problem != domain.ProblemNotFound || r.App.ID != 0 {
 		t.Errorf("host B accepts A's application: %+v", r)
 	}
-	if app, problem, err := w.s.Decline(w.ctx, hostB, app1, today); err != nil || problem != store.ProblemNotFound || app.ID != 0 {
+	if app, problem, err := w.s.Decline(w.ctx, hostB, app1, today); err != nil || problem != domain.ProblemNotFound || app.ID != 0 {
 		t.Errorf("host B declines A's application: %q %+v %v", problem, app, err)
 	}
-	if r := w.accept(hostA, 1_000_000, nil); r.Problem != store.ProblemNotFound {
+	if r := w.accept(hostA, 1_000_000, nil); r.Problem != domain.ProblemNotFound {
 		t.Errorf("no such application: %q", r.Problem)
 	}
-	if got := w.events(app1); w.state(app1) != store.Sent || len(got) != 2 {
+	if got := w.events(app1); w.state(app1) != domain.Sent || len(got) != 2 {
 		t.Errorf("host B changed something: %s, %v", w.state(app1), got)
 	}
 	pending, err := w.s.HostPending(w.ctx, hostA)
@@ -279,13 +279,13 @@ func TestHostOwnership(t *testing.T) {
 	}
 
 	app, problem, err := w.s.Decline(w.ctx, hostA, app1, today)
-	if err != nil || problem != "" || app.State != store.Declined || app.PreviousState != store.Sent {
+	if err != nil || problem != "" || app.State != domain.Declined || app.PreviousState != domain.Sent {
 		t.Errorf("decline: %q %+v %v", problem, app, err)
 	}
-	if _, problem, _ := w.s.Decline(w.ctx, hostA, app1, today); problem != store.ProblemNotPending {
+	if _, problem, _ := w.s.Decline(w.ctx, hostA, app1, today); problem != domain.ProblemNotPending {
 		t.Errorf("decline again: %q", problem)
 	}
-	if r := w.accept(hostA, app1, nil); r.Problem != store.ProblemNotPending || r.App.State != store.Declined {
+	if r := w.accept(hostA, app1, nil); r.Problem != domain.ProblemNotPending || r.App.State != domain.Declined {
 		t.Errorf("accept declined: %+v", r)
 	}
 	if got := w.events(app1); got[len(got)-1] != "sent>declined:host" {
@@ -303,7 +303,7 @@ func TestApplicationByID(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if a.State != store.Sent || a.StudentFirstName != "Léa" || a.StudentLastInitial != "D" || a.StudentChannel != "sms" ||
+	if a.State != domain.Sent || a.StudentFirstName != "Léa" || a.StudentLastInitial != "D" || a.StudentChannel != "sms" ||
 		a.Priority != "REP" || !a.Week.Equal(week) || a.OfferTitle != "Piscine" || a.Arrondissement != 4 ||
 		a.DailyHours != "9h-17h" || a.HostID != host || a.ContactName == "" || a.ParentPhone == "" ||
 		a.ParentLang != "fr" || a.Motivation == "" || a.ConfirmBy != nil {
@@ -330,22 +330,22 @@ func TestExpireOverdue(t *testing.T) {
 		t.Fatalf("overdue %v, %v", overdue, err)
 	}
 	expired, ok, err := w.s.ExpireIfOverdue(w.ctx, app1, at)
-	if err != nil || !ok || expired.PreviousState != store.Accepted {
+	if err != nil || !ok || expired.PreviousState != domain.Accepted {
 		t.Errorf("expired %+v, %v, %v", expired, ok, err)
 	}
 	if _, ok, err := w.s.ExpireIfOverdue(w.ctx, app2, at); err != nil || ok {
 		t.Errorf("expired an application still in time: %v, %v", ok, err)
 	}
-	if w.state(app1) != store.Expired || w.state(app2) != store.Accepted {
+	if w.state(app1) != domain.Expired || w.state(app2) != domain.Accepted {
 		t.Errorf("states %s %s", w.state(app1), w.state(app2))
 	}
 }
 
 // CanMove is the transitions table: every state, target and actor.
 func TestTransitions(t *testing.T) {
-	states := []store.ApplicationState{store.Draft, store.AwaitingParent, store.Sent, store.Accepted, store.Confirmed,
-		store.Declined, store.Withdrawn, store.Cancelled, store.Expired}
-	actors := []store.Actor{store.ByStudent, store.ByParent, store.ByHost, store.BySystem}
+	states := []domain.ApplicationState{domain.Draft, domain.AwaitingParent, domain.Sent, domain.Accepted, domain.Confirmed,
+		domain.Declined, domain.Withdrawn, domain.Cancelled, domain.Expired}
+	actors := []domain.Actor{domain.ByStudent, domain.ByParent, domain.ByHost, domain.BySystem}
 	allowed := map[string]bool{}
 	for _, m := range []string{
 		"draft>awaiting_parent:student",
@@ -357,7 +357,7 @@ func TestTransitions(t *testing.T) {
 	} {
 		allowed[m] = true
 	}
-	for _, from := range []store.ApplicationState{store.Draft, store.AwaitingParent, store.Sent, store.Accepted, store.Confirmed} {
+	for _, from := range []domain.ApplicationState{domain.Draft, domain.AwaitingParent, domain.Sent, domain.Accepted, domain.Confirmed} {
 		allowed[string(from)+">withdrawn:student"] = true
 		allowed[string(from)+">withdrawn:parent"] = true
 	}
@@ -366,7 +366,7 @@ func TestTransitions(t *testing.T) {
 		for _, to := range states {
 			for _, actor := range actors {
 				m := fmt.Sprintf("%s>%s:%s", from, to, actor)
-				if got := store.CanMove(from, to, actor); got != allowed[m] {
+				if got := domain.CanMove(from, to, actor); got != allowed[m] {
 					t.Errorf("CanMove %s = %v", m, got)
 				}
 				if allowed[m] {
@@ -379,8 +379,8 @@ func TestTransitions(t *testing.T) {
 		t.Errorf("%d allowed moves checked, table lists %d", n, len(allowed))
 	}
 	for _, s := range states {
-		if live := s == store.Draft || s == store.AwaitingParent || s == store.Sent || s == store.Accepted ||
-			s == store.Confirmed; s.Live() != live {
+		if live := s == domain.Draft || s == domain.AwaitingParent || s == domain.Sent || s == domain.Accepted ||
+			s == domain.Confirmed; s.Live() != live {
 			t.Errorf("%s live = %v", s, s.Live())
 		}
 	}
@@ -391,17 +391,17 @@ func TestTransitions(t *testing.T) {
 	s := w.consenting("Tom", false)
 	app := w.apply(s, w.offer(host, "X", 1, 0))
 	for _, c := range []struct {
-		to    store.ApplicationState
-		actor store.Actor
-	}{{store.Accepted, store.ByStudent}, {store.Confirmed, store.ByStudent}, {store.Sent, store.ByParent}, {store.Declined, store.ByParent}} {
+		to    domain.ApplicationState
+		actor domain.Actor
+	}{{domain.Accepted, domain.ByStudent}, {domain.Confirmed, domain.ByStudent}, {domain.Sent, domain.ByParent}, {domain.Declined, domain.ByParent}} {
 		if err := w.s.MoveApplication(w.ctx, s, app, c.to, c.actor, today); !errors.Is(err, store.ErrTransition) {
 			t.Errorf("sent → %s by %s: %v", c.to, c.actor, err)
 		}
 	}
-	if err := w.s.MoveApplication(w.ctx, s, app, store.Withdrawn, store.ByStudent, today); err != nil {
+	if err := w.s.MoveApplication(w.ctx, s, app, domain.Withdrawn, domain.ByStudent, today); err != nil {
 		t.Fatal(err)
 	}
-	if err := w.s.MoveApplication(w.ctx, s, app, store.Withdrawn, store.ByStudent, today); !errors.Is(err, store.ErrTransition) {
+	if err := w.s.MoveApplication(w.ctx, s, app, domain.Withdrawn, domain.ByStudent, today); !errors.Is(err, store.ErrTransition) {
 		t.Errorf("withdraw twice: %v", err)
 	}
 }

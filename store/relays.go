@@ -3,29 +3,25 @@ package store
 import (
 	"context"
 	"fmt"
+	"stagebot/domain"
 	"time"
-)
-
-// The directions of a relayed message.
-const (
-	HostToStudent = "host_to_student"
-	StudentToHost = "student_to_host"
 )
 
 // Relay is one message relayed between a host and a student about an application, kept so that
 // the parent can read them.
 type Relay struct {
-	ApplicationID int64     `db:"application_id"`
-	HostName      string    `db:"host_name"`
-	Direction     string    `db:"direction"` // HostToStudent or StudentToHost
-	Body          string    `db:"body"`
-	At            time.Time `db:"at"`
+	ApplicationID int64                 `db:"application_id"`
+	HostName      string                `db:"host_name"`
+	Direction     domain.RelayDirection `db:"direction"`
+	Body          string                `db:"body"`
+	At            time.Time             `db:"at"`
 }
 
 // RecordRelay keeps a message relayed about an application. ErrNotFound when there is no such
 // application.
-func (c Conn) RecordRelay(ctx context.Context, applicationID int64, direction, body string, at time.Time) error {
-	if direction != HostToStudent && direction != StudentToHost {
+func (c Conn) RecordRelay(ctx context.Context, applicationID int64, direction domain.RelayDirection, body string,
+	at time.Time) error {
+	if direction != domain.HostToStudent && direction != domain.StudentToHost {
 		return fmt.Errorf("record relay: unknown direction %q", direction)
 	}
 	_, err := c.q.ExecContext(ctx, `INSERT INTO relayed_messages (application_id, direction, body, at)

@@ -4,13 +4,15 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"stagebot/domain"
 	"time"
 )
 
 // ConfirmedStartingOn lists the confirmed stages whose week starts on monday.
 func (c Conn) ConfirmedStartingOn(ctx context.Context, monday time.Time) ([]ApplicationInfo, error) {
 	var apps []ApplicationInfo
-	if err := c.all(ctx, &apps, applicationInfo+` WHERE a.state = 'confirmed' AND a.week_start = $1::date ORDER BY a.id`,
+	if err := c.all(ctx, &apps, applicationInfo+` WHERE a.state = `+sqlState(domain.Confirmed)+`
+		AND a.week_start = $1::date ORDER BY a.id`,
 		monday.Format(time.DateOnly)); err != nil {
 		return nil, fmt.Errorf("stages starting on %s: %w", monday.Format(time.DateOnly), err)
 	}

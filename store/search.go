@@ -6,12 +6,9 @@ import (
 	"strings"
 	"time"
 
-	"stagebot/conversation"
+	"stagebot/domain"
 	"stagebot/fold"
 )
-
-// liveStates are the application states that are still in progress or done and holding a place.
-const liveStates = `('draft', 'awaiting_parent', 'sent', 'accepted', 'confirmed')`
 
 // student is the SQL of the one-row CTE "me" that the placement rules read about a student: their
 // stage week, whether their collège is REP/REP+, whether they are under 14 on the Monday of their
@@ -40,14 +37,16 @@ const placesLeft = `CASE WHEN me.rep OR me.released
 	ELSE (w.places - w.reserved_places) - coalesce(t.other, 0) - greatest(0, coalesce(t.rep, 0) - w.reserved_places)
 	END`
 
-// takenPlaces is the SQL for the places taken (accepted or confirmed) per offer week, by REP/REP+
+// takenPlaces() is the SQL for the places taken (accepted or confirmed) per offer week, by REP/REP+
 // students and by the others.
-const takenPlaces = `SELECT a.offer_id, a.week_start,
+func takenPlaces() string {
+	return `SELECT a.offer_id, a.week_start,
 		count(*) FILTER (WHERE s.education_priority <> 'none') AS rep,
 		count(*) FILTER (WHERE s.education_priority = 'none') AS other
 	FROM applications a JOIN students s ON s.id = a.student_id
-	WHERE a.state IN ('accepted', 'confirmed')
+	WHERE a.state IN ` + placeStates() + `
 	GROUP BY a.offer_id, a.week_start`
+}
 
 // released reports whether the places reserved for REP/REP+ students are open to all on day today:
 // on or after the release date (calendar dates, each read in its own location); never when release
@@ -59,7 +58,7 @@ func released(release *time.Time, today time.Time) bool {
 // SearchParams narrow an offer search for one student.
 type SearchParams struct {
 	StudentID   int64
-	Filters     conversation.Filters
+	Filters     domain.Filters
 	Today       time.Time  // the service's clock: offer weeks whose deadline has passed are left out
 	ReleaseDate *time.Time // from this day unused reserved places are open to all; nil: never
 	Limit       int
@@ -70,7 +69,7 @@ type SearchParams struct {
 // them, at a host that may take them (see hostAllowed), and how many there are in all. Keywords
 // match accent- and case-insensitively, each word as a substring or, for small typos, by trigram
 // word similarity.
-func (c Conn) SearchOffers(ctx context.Context, p SearchParams) ([]conversation.OfferSummary, int, error) {
+func (c Conn) SearchOffers(ctx context.Context, p SearchParams) ([]domain.OfferSummary, int, error) {
 	words := fold.Words(p.Filters.Keyword)
 	if len(words) > 5 {
 		words = words[:5]
@@ -92,7 +91,7 @@ func (c Conn) SearchOffers(ctx context.Context, p SearchParams) ([]conversation.
 	}
 	query := `
 		WITH ` + student("$1", "$8") + `,
-		taken AS (` + takenPlaces + `),
+		taken AS (` + takenPlaces() + `),
 		found AS (
 			SELECT o.id, o.title, h.name AS host_name, h.kind, o.arrondissement,
 			       ` + placesLeft + ` AS places_left, ` + rank + ` AS rank
@@ -122,10 +121,10 @@ func (c Conn) SearchOffers(ctx context.Context, p SearchParams) ([]conversation.
 	if err := c.all(ctx, &found, query, args...); err != nil {
 		return nil, 0, fmt.Errorf("search offers: %w", err)
 	}
-	offers := make([]conversation.OfferSummary, len(found))
+	offers := make([]domain.OfferSummary, len(found))
 	total := 0
 	for i, r := range found {
-		offers[i] = conversation.OfferSummary{ID: r.ID, Title: r.Title, HostName: r.HostName, Kind: r.Kind,
+		offers[i] = domain.OfferSummary{ID: r.ID, Title: r.Title, HostName: r.HostName, Kind: r.Kind,
 			Arrondissement: r.Arrondissement, PlacesLeft: r.PlacesLeft}
 		total = r.Total
 	}
@@ -149,27 +148,27 @@ type OfferParams struct {
 
 // OfferForStudent reads one offer as a student sees it, with the reserved places never released:
 // OfferDetail with no release date.
-func (c Conn) OfferForStudent(ctx context.Context, studentID, offerID int64) (conversation.OfferDetail, error) {
+func (c Conn) OfferForStudent(ctx context.Context, studentID, offerID int64) (domain.OfferDetail, error) {
 	return c.OfferDetail(ctx, OfferParams{StudentID: studentID, OfferID: offerID})
 }
 
 // OfferDetail reads one offer as a student sees it: the places left for them in their week and
 // whether they already have a live application to it. An offer whose host may not take the student
 // (a private employer for a student under 14) is hidden as in the search: ErrNotFound.
-func (c Conn) OfferDetail(ctx context.Context, p OfferParams) (conversation.OfferDetail, error) {
+func (c Conn) OfferDetail(ctx context.Context, p OfferParams) (domain.OfferDetail, error) {
 	o, err := c.offerFor(ctx, p)
 	if err == nil && o.TooYoung {
 		err = fmt.Errorf("offer %d: private employer, student under 14: %w", p.OfferID, ErrNotFound)
 	}
 	if err != nil {
-		return conversation.OfferDetail{}, err
+		return domain.OfferDetail{}, err
 	}
 	return o.OfferDetail, nil
 }
 
 // studentOffer is an offer as a student sees it, and whether they are too young for its host.
 type studentOffer struct {
-	conversation.OfferDetail
+	domain.OfferDetail
 	TooYoung bool // the host is a private employer and the student is under 14 on their week's Monday
 }
 
@@ -193,13 +192,13 @@ func (c Conn) offerFor(ctx context.Context, p OfferParams) (studentOffer, error)
 	}
 	err := c.get(ctx, &r, `
 		WITH `+student("$1", "$3")+`,
-		taken AS (`+takenPlaces+`)
+		taken AS (`+takenPlaces()+`)
 		SELECT o.id, o.title, h.name AS host_name, h.kind, o.arrondissement, o.description,
 		       sec.name AS sector, o.address, o.daily_hours, w.deadline, me.stage_week AS week,
 		       w.offer_id IS NOT NULL AS runs_in_week,
 		       `+placesLeft+` AS places_left,
 		       EXISTS (SELECT 1 FROM applications a WHERE a.student_id = me.id AND a.offer_id = o.id
-		               AND a.state IN `+liveStates+`) AS already_applied,
+		               AND a.state IN `+liveStates()+`) AS already_applied,
 		       `+hostAllowed+` AS allowed
 		FROM me
 		JOIN offers o ON o.id = $2
@@ -211,8 +210,8 @@ func (c Conn) offerFor(ctx context.Context, p OfferParams) (studentOffer, error)
 	if err != nil {
 		return studentOffer{}, fmt.Errorf("offer %d: %w", p.OfferID, err)
 	}
-	d := conversation.OfferDetail{
-		OfferSummary: conversation.OfferSummary{ID: r.ID, Title: r.Title, HostName: r.HostName, Kind: r.Kind,
+	d := domain.OfferDetail{
+		OfferSummary: domain.OfferSummary{ID: r.ID, Title: r.Title, HostName: r.HostName, Kind: r.Kind,
 			Arrondissement: r.Arrondissement},
 		Description: r.Description, Sector: r.Sector, Address: r.Address, DailyHours: r.DailyHours,
 		Deadline: r.Deadline, Week: r.Week, RunsInWeek: r.RunsInWeek, AlreadyApplied: r.AlreadyApplied,

@@ -4,25 +4,26 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"stagebot/domain"
 	"time"
 )
 
 // Student is a registered student.
 type Student struct {
-	ID          int64      `db:"id"`
-	Channel     string     `db:"channel"`
-	Address     string     `db:"address"`
-	FirstName   string     `db:"first_name"`
-	LastInitial string     `db:"last_initial"`
-	Consent     string     `db:"consent"` // pending, granted, refused or withdrawn: the parent's answer
-	ConsentAt   *time.Time `db:"consent_at"`
-	SchoolUAI   *string    `db:"school_uai"`
-	SchoolName  string     `db:"school_name"`
-	Priority    string     `db:"education_priority"`
-	StageWeek   time.Time  `db:"stage_week"`
-	BirthMonth  time.Time  `db:"birth_month"`
-	ParentID    int64      `db:"parent_id"`
-	Lang        string     `db:"lang"`
+	ID          int64          `db:"id"`
+	Channel     string         `db:"channel"`
+	Address     string         `db:"address"`
+	FirstName   string         `db:"first_name"`
+	LastInitial string         `db:"last_initial"`
+	Consent     domain.Consent `db:"consent"` // the parent's answer
+	ConsentAt   *time.Time     `db:"consent_at"`
+	SchoolUAI   *string        `db:"school_uai"`
+	SchoolName  string         `db:"school_name"`
+	Priority    string         `db:"education_priority"`
+	StageWeek   time.Time      `db:"stage_week"`
+	BirthMonth  time.Time      `db:"birth_month"`
+	ParentID    int64          `db:"parent_id"`
+	Lang        string         `db:"lang"`
 }
 
 // RegisterParams are a student's sign-up answers.

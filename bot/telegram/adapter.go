@@ -22,7 +22,7 @@ import (
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
 
 	"stagebot/bot"
-	"stagebot/conversation"
+	"stagebot/domain"
 )
 
 // DefaultEndpoint is the Bot API's address; %s are the token and the method.
@@ -99,11 +99,11 @@ func New(ctx context.Context, cfg Config, inbox *bot.Inbox, renderer *bot.Render
 func (a *Adapter) Username() string { return a.bot.Self.UserName }
 
 // Channel is conversation.Telegram.
-func (a *Adapter) Channel() conversation.Channel { return conversation.Telegram }
+func (a *Adapter) Channel() domain.Channel { return domain.Telegram }
 
 // Parts renders reply as Telegram messages: the text cut to Telegram's limit, the inline keyboard
 // under the last one. lang is not used: Telegram shows buttons, with no hint text to translate.
-func (a *Adapter) Parts(lang string, reply conversation.Reply) []bot.Part {
+func (a *Adapter) Parts(lang string, reply domain.Reply) []bot.Part {
 	msgs := a.renderer.Telegram(reply).Split()
 	parts := make([]bot.Part, len(msgs))
 	for i, m := range msgs {

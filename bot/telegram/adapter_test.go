@@ -11,7 +11,7 @@ import (
 
 	"stagebot/bot"
 	"stagebot/bot/telegram/telegramtest"
-	"stagebot/conversation"
+	"stagebot/domain"
 )
 
 func TestNewFailsClearlyWhenGetMeFails(t *testing.T) {
@@ -140,11 +140,11 @@ func TestErrorsDoNotShowTheToken(t *testing.T) {
 
 func TestParts(t *testing.T) {
 	st := newStack(t, false)
-	if st.a.Channel() != conversation.Telegram {
+	if st.a.Channel() != domain.Telegram {
 		t.Fatalf("channel = %q", st.a.Channel())
 	}
 	long := strings.Repeat("Une offre de stage au musée. ", 300) // ~8,700 characters: 3 messages
-	parts := st.a.Parts("fr", conversation.Reply{Text: long, Choices: []conversation.Choice{
+	parts := st.a.Parts("fr", domain.Reply{Text: long, Choices: []domain.Choice{
 		{Key: "more", Label: "Plus"}, {Key: "menu", Label: "Menu"}}})
 	if len(parts) < 2 {
 		t.Fatalf("%d parts, want the text split", len(parts))

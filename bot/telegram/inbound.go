@@ -12,7 +12,7 @@ import (
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
 
 	"stagebot/bot"
-	"stagebot/conversation"
+	"stagebot/domain"
 )
 
 // allowedUpdates are the update kinds stagebot asks Telegram for.
@@ -74,7 +74,7 @@ func (a *Adapter) answerCallback(ctx context.Context, updateID int, callbackID s
 // messages, channel posts, membership changes, service messages, anything from a group (stagebot
 // only talks one to one: a student's data must not be shown to a group), and callbacks with no data.
 func inboundOf(u *tgbotapi.Update) (in bot.Inbound, callbackID string, ok bool) {
-	in = bot.Inbound{Channel: conversation.Telegram, ProviderID: strconv.Itoa(u.UpdateID)}
+	in = bot.Inbound{Channel: domain.Telegram, ProviderID: strconv.Itoa(u.UpdateID)}
 	switch {
 	case u.Message != nil:
 		m := u.Message

@@ -8,11 +8,11 @@ import (
 
 	"stagebot/bot"
 	"stagebot/bot/telegram/telegramtest"
-	"stagebot/conversation"
+	"stagebot/domain"
 )
 
 func TestInboundOf(t *testing.T) {
-	tg := conversation.Telegram
+	tg := domain.Telegram
 	tests := []struct {
 		name       string
 		update     string

@@ -14,7 +14,7 @@ import (
 
 	"stagebot/bot"
 	"stagebot/bot/twilio/twiliotest"
-	"stagebot/conversation"
+	"stagebot/domain"
 )
 
 func TestSendOK(t *testing.T) {
@@ -170,10 +170,10 @@ func TestSendHonoursContext(t *testing.T) {
 // which all reach Twilio, in order, with nothing lost.
 func TestLongFrenchReplyIsSplit(t *testing.T) {
 	e := newEnv(t, func(c *Config) { c.MaxSegments = 2 })
-	reply := conversation.Reply{
+	reply := domain.Reply{
 		Text: strings.Repeat("Voici une offre de stage à la boulangerie « Au Pain Doré » du 11e arrondissement : "+
 			"tu découvriras la fabrication du pain, l’accueil des clients et la gestion des commandes. ", 8),
-		Choices: []conversation.Choice{{Key: "apply", Label: "Postuler à cette offre"},
+		Choices: []domain.Choice{{Key: "apply", Label: "Postuler à cette offre"},
 			{Key: "next", Label: "Voir l’offre suivante"}, {Key: "menu", Label: "Revenir au menu"}},
 	}
 	sms := e.a.SMS()
@@ -213,7 +213,7 @@ func TestWhatsAppParts(t *testing.T) {
 		t.Fatal("no WhatsApp transport")
 	}
 	text := strings.Repeat("Le stage se déroule du lundi au vendredi, de 9 h à 16 h 30 🥐.\n", 60)
-	parts := e.a.WhatsApp().Parts("fr", conversation.Reply{Text: text})
+	parts := e.a.WhatsApp().Parts("fr", domain.Reply{Text: text})
 	if len(parts) < 2 {
 		t.Fatalf("%d parts", len(parts))
 	}
@@ -235,7 +235,7 @@ func TestWhatsAppParts(t *testing.T) {
 	if noWA.a.WhatsApp() != nil {
 		t.Error("WhatsApp transport without a WhatsApp sender")
 	}
-	if got := noWA.a.SMS().Channel(); got != conversation.SMS {
+	if got := noWA.a.SMS().Channel(); got != domain.SMS {
 		t.Errorf("SMS channel %q", got)
 	}
 }

@@ -21,7 +21,7 @@ import (
 	openapi "github.com/twilio/twilio-go/rest/api/v2010"
 
 	"stagebot/bot"
-	"stagebot/conversation"
+	"stagebot/domain"
 	"stagebot/store"
 )
 
@@ -98,7 +98,7 @@ func (a *Adapter) OnWebhook(fn func(route, outcome string)) {
 
 // SMS returns the SMS transport.
 func (a *Adapter) SMS() bot.Transport {
-	return &transport{a: a, channel: conversation.SMS}
+	return &transport{a: a, channel: domain.SMS}
 }
 
 // WhatsApp returns the WhatsApp transport, or nil when no WhatsApp sender is configured.
@@ -106,24 +106,24 @@ func (a *Adapter) WhatsApp() bot.Transport {
 	if a.cfg.WhatsAppFrom == "" {
 		return nil
 	}
-	return &transport{a: a, channel: conversation.WhatsApp}
+	return &transport{a: a, channel: domain.WhatsApp}
 }
 
 // transport is one channel of the adapter.
 type transport struct {
 	a       *Adapter
-	channel conversation.Channel
+	channel domain.Channel
 }
 
 // Channel implements bot.Transport.
-func (t *transport) Channel() conversation.Channel { return t.channel }
+func (t *transport) Channel() domain.Channel { return t.channel }
 
 // Parts implements bot.Transport. SMS: the SMS rendering (folded to GSM-7 for French and English),
 // cut so that each part takes at most MaxSegments segments. WhatsApp: the WhatsApp rendering, cut
 // into parts of at most 1,600 characters, at line breaks or spaces when possible.
-func (t *transport) Parts(lang string, reply conversation.Reply) []bot.Part {
+func (t *transport) Parts(lang string, reply domain.Reply) []bot.Part {
 	var texts []string
-	if t.channel == conversation.WhatsApp {
+	if t.channel == domain.WhatsApp {
 		texts = bot.SplitUTF16(t.a.renderer.WhatsApp(lang, reply), WhatsAppBodyLimit)
 	} else {
 		texts = bot.SplitSMS(t.a.renderer.SMS(lang, reply), t.a.cfg.MaxSegments)
@@ -146,7 +146,7 @@ func (t *transport) Send(ctx context.Context, address string, part bot.Part) (st
 	cfg := t.a.cfg
 	params := &openapi.CreateMessageParams{}
 	params.SetBody(part.Text)
-	if t.channel == conversation.WhatsApp {
+	if t.channel == domain.WhatsApp {
 		params.SetTo(whatsAppPrefix + address)
 		params.SetFrom(whatsAppPrefix + cfg.WhatsAppFrom)
 	} else {

@@ -9,7 +9,7 @@ import (
 	"strings"
 
 	"stagebot/bot"
-	"stagebot/conversation"
+	"stagebot/domain"
 	"stagebot/store"
 )
 
@@ -63,7 +63,7 @@ func (a *Adapter) InboundHandler() http.Handler {
 		}
 		ctx := r.Context()
 		attrs := []any{slog.String("channel", string(msg.Channel)), slog.String("message_sid", msg.ProviderID)}
-		if msg.Channel == conversation.WhatsApp && a.cfg.WhatsAppFrom == "" {
+		if msg.Channel == domain.WhatsApp && a.cfg.WhatsAppFrom == "" {
 			a.log.WarnContext(ctx, "twilio inbound: WhatsApp message but no WhatsApp sender configured: replies wait", attrs...)
 		}
 		if err := a.store.ClearUnreachable(ctx, string(msg.Channel), msg.Address); err != nil {
@@ -123,9 +123,9 @@ func (a *Adapter) StatusHandler() http.Handler {
 		if errorCode != "" {
 			reason = "twilio:" + errorCode
 		}
-		channel, to := conversation.SMS, form.Get("To")
+		channel, to := domain.SMS, form.Get("To")
 		if strings.HasPrefix(to, whatsAppPrefix) || strings.HasPrefix(form.Get("From"), whatsAppPrefix) {
-			channel, to = conversation.WhatsApp, strings.TrimPrefix(to, whatsAppPrefix)
+			channel, to = domain.WhatsApp, strings.TrimPrefix(to, whatsAppPrefix)
 		}
 		unreachable := unreachableCode(errorCode) && IsE164(to)
 		at := a.cfg.Clock.Now()
@@ -207,9 +207,9 @@ func inboundFrom(form url.Values) (bot.Inbound, error) {
 	if sid == "" {
 		return bot.Inbound{}, errors.New("no MessageSid")
 	}
-	channel := conversation.SMS
+	channel := domain.SMS
 	if strings.HasPrefix(from, whatsAppPrefix) {
-		channel, from = conversation.WhatsApp, strings.TrimPrefix(from, whatsAppPrefix)
+		channel, from = domain.WhatsApp, strings.TrimPrefix(from, whatsAppPrefix)
 	}
 	if !IsE164(from) {
 		return bot.Inbound{}, errors.New("sender is not an E.164 number")

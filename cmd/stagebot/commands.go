@@ -14,6 +14,7 @@ import (
 	"stagebot/catalog"
 	"stagebot/clock"
 	"stagebot/conversation"
+	"stagebot/domain"
 	"stagebot/locales"
 	"stagebot/store"
 	"stagebot/store/localpg"
@@ -125,12 +126,12 @@ func parseChatFlags(name string, args []string) (chatFlags, error) {
 	if err := fs.Parse(args); err != nil {
 		return f, usageError(err.Error())
 	}
-	switch conversation.Channel(f.channel) {
-	case conversation.SMS, conversation.WhatsApp:
+	switch domain.Channel(f.channel) {
+	case domain.SMS, domain.WhatsApp:
 		if f.as == "" {
 			f.as = "+33639989999"
 		}
-	case conversation.Telegram:
+	case domain.Telegram:
 		if f.as == "" {
 			f.as = "100000001"
 		}
@@ -163,7 +164,7 @@ func (env environment) chat(ctx context.Context, s *store.Store, f chatFlags) er
 		Inbox:    bot.NewInbox(s, machine, bot.InboxConfig{Clock: env.clock}, env.log),
 		Store:    s,
 		Renderer: bot.NewRenderer(cat),
-		Channel:  conversation.Channel(f.channel),
+		Channel:  domain.Channel(f.channel),
 		Address:  f.as,
 		In:       env.stdin,
 		Out:      env.stdout,

@@ -18,6 +18,7 @@ import (
 	"stagebot/calendar"
 	"stagebot/clock"
 	"stagebot/conversation"
+	"stagebot/domain"
 	"stagebot/locales"
 	"stagebot/scheduler"
 	"stagebot/store"
@@ -99,8 +100,8 @@ func newService(ctx context.Context, cfg config, clk clock.Clock, st *store.Stor
 	svc.sender = bot.NewSender(st, transports, bot.SenderConfig{DatabaseURL: cfg.DatabaseURL, ChatGap: cfg.TelegramChatGap,
 		OnUnreachable: inbox.PersonUnreachable,
 		Clock:         clk,
-		PerSecond: map[conversation.Channel]float64{conversation.SMS: cfg.TwilioPerSecond,
-			conversation.WhatsApp: cfg.TwilioPerSecond}}, metrics, log)
+		PerSecond: map[domain.Channel]float64{domain.SMS: cfg.TwilioPerSecond,
+			domain.WhatsApp: cfg.TwilioPerSecond}}, metrics, log)
 	return svc, nil
 }
 
