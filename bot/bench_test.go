@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"testing"
 
-	"stagebot/bot"
 	"stagebot/domain"
 	"stagebot/store"
 	"stagebot/store/storetest"
@@ -22,7 +21,7 @@ func BenchmarkHandleSearch(b *testing.B) {
 	n := 0
 	say := func(text string) {
 		n++
-		if err := ib.Handle(ctx, bot.Inbound{Channel: domain.SMS, ProviderID: fmt.Sprint("SM", n), Address: student,
+		if err := ib.Handle(ctx, domain.Inbound{Channel: domain.SMS, ProviderID: fmt.Sprint("SM", n), Address: student,
 			Text: text}); err != nil {
 			b.Fatal(err)
 		}

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"testing"
 
-	"stagebot/bot"
 	"stagebot/domain"
 	"stagebot/store/storetest"
 )
@@ -20,7 +19,7 @@ func TestEraseLeavesNothingBehind(t *testing.T) {
 	say := func(from, text string) {
 		t.Helper()
 		n++
-		if err := ib.Handle(ctx, bot.Inbound{Channel: domain.SMS, ProviderID: fmt.Sprint("SM", n), Address: from,
+		if err := ib.Handle(ctx, domain.Inbound{Channel: domain.SMS, ProviderID: fmt.Sprint("SM", n), Address: from,
 			Text: text}); err != nil {
 			t.Fatalf("%q: %v", text, err)
 		}
@@ -63,7 +62,7 @@ func TestEraseBeforeSignUpErasesWhatWasTyped(t *testing.T) {
 	s := storetest.New(t)
 	ib := newInbox(t, s)
 	for i, text := range []string{"Bonjour", "1", "Léa", "M", "SUPPRIMER", "1"} {
-		if err := ib.Handle(ctx, bot.Inbound{Channel: domain.Telegram, ProviderID: fmt.Sprint(i), Address: "555",
+		if err := ib.Handle(ctx, domain.Inbound{Channel: domain.Telegram, ProviderID: fmt.Sprint(i), Address: "555",
 			Text: text}); err != nil {
 			t.Fatal(err)
 		}

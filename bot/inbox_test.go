@@ -42,7 +42,7 @@ func TestRepeatedDeliveryIsHandledOnce(t *testing.T) {
 	ctx := context.Background()
 	s := storetest.New(t)
 	ib := newInbox(t, s)
-	msg := bot.Inbound{Channel: domain.SMS, ProviderID: "SM1", Address: "+33639989999", Text: "Bonjour"}
+	msg := domain.Inbound{Channel: domain.SMS, ProviderID: "SM1", Address: "+33639989999", Text: "Bonjour"}
 	if err := ib.Handle(ctx, msg); err != nil {
 		t.Fatal(err)
 	}
@@ -50,7 +50,7 @@ func TestRepeatedDeliveryIsHandledOnce(t *testing.T) {
 	if replies == 0 {
 		t.Fatal("no reply queued")
 	}
-	if err := ib.Handle(ctx, msg); !errors.Is(err, bot.ErrDuplicate) {
+	if err := ib.Handle(ctx, msg); !errors.Is(err, domain.ErrDuplicate) {
 		t.Fatalf("second delivery: err = %v, want ErrDuplicate", err)
 	}
 	if got := countRows(t, s, `SELECT count(*) FROM outbox`); got != replies {
@@ -74,7 +74,7 @@ func TestConcurrentMessagesFromOnePersonDoNotInterleave(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			errs <- ib.Handle(ctx, bot.Inbound{Channel: domain.Telegram, ProviderID: fmt.Sprint(i),
+			errs <- ib.Handle(ctx, domain.Inbound{Channel: domain.Telegram, ProviderID: fmt.Sprint(i),
 				Address: "4242", Text: "?"})
 		}()
 	}
@@ -98,7 +98,7 @@ func TestBadInputAlwaysGetsAnAnswer(t *testing.T) {
 	ctx := context.Background()
 	s := storetest.New(t)
 	ib := newInbox(t, s)
-	inputs := []bot.Inbound{
+	inputs := []domain.Inbound{
 		{Text: "Bonjour"},
 		{Text: strings.Repeat("é", 5000)},
 		{Text: "😀😀😀"},

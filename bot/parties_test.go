@@ -26,7 +26,7 @@ func (p party) say(texts ...string) {
 	p.t.Helper()
 	for _, text := range texts {
 		*p.n++
-		if err := p.ib.Handle(context.Background(), bot.Inbound{Channel: p.channel, Address: p.address, Text: text,
+		if err := p.ib.Handle(context.Background(), domain.Inbound{Channel: p.channel, Address: p.address, Text: text,
 			ProviderID: fmt.Sprint("p", *p.n)}); err != nil {
 			p.t.Fatalf("%q: %v", text, err)
 		}

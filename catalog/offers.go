@@ -10,9 +10,8 @@ import (
 	"strings"
 	"time"
 
-	"github.com/nyaruka/phonenumbers"
-
 	"stagebot/fold"
+	"stagebot/phone"
 	"stagebot/store"
 )
 
@@ -235,10 +234,10 @@ func parseOfferRow(ctx context.Context, s *store.Store, f *csvFile, row csvRow,
 	}
 
 	r.contact.Name = get("contact_name")
-	if phone := get("contact_phone"); phone != "" {
-		e164, err := frenchMobile(phone)
+	if raw := get("contact_phone"); raw != "" {
+		e164, err := phone.Mobile(raw, true) // the fiction range is for samples and the demo
 		if err != nil {
-			bad("%v", err)
+			bad("contact_phone %q is %v", raw, err)
 		}
 		if r.contact.Name == "" {
 			bad("contact_phone without contact_name")
@@ -367,29 +366,6 @@ func parseWeeks(s string) ([]store.OfferWeek, error) {
 	}
 	sort.Slice(weeks, func(i, j int) bool { return weeks[i].WeekStart.Before(weeks[j].WeekStart) })
 	return weeks, nil
-}
-
-// fictionPrefix is the ARCEP range of mobile numbers reserved for fiction (06 39 98 xx xx), used by
-// the demo and the samples; libphonenumber does not list it as valid.
-const fictionPrefix = "+3363998"
-
-// frenchMobile checks a French mobile number (06, 07, or the fiction range) and returns it in E.164.
-func frenchMobile(raw string) (string, error) {
-	n, err := phonenumbers.Parse(raw, "FR")
-	if err != nil {
-		return "", fmt.Errorf("contact_phone %q is not a phone number", raw)
-	}
-	e164 := phonenumbers.Format(n, phonenumbers.E164)
-	if strings.HasPrefix(e164, fictionPrefix) && len(e164) == len(fictionPrefix)+4 {
-		return e164, nil
-	}
-	if !phonenumbers.IsValidNumberForRegion(n, "FR") {
-		return "", fmt.Errorf("contact_phone %q is not a valid French number", raw)
-	}
-	if t := phonenumbers.GetNumberType(n); t != phonenumbers.MOBILE && t != phonenumbers.FIXED_LINE_OR_MOBILE {
-		return "", fmt.Errorf("contact_phone %q is not a French mobile number (06 or 07)", raw)
-	}
-	return e164, nil
 }
 
 func b2i(b bool) int {

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"stagebot/calendar"
+	"stagebot/phone"
 	"stagebot/store"
 )
 
@@ -279,7 +280,7 @@ func seedPlan(weeks []time.Time) []seedHost {
 				contactN++
 				h.contacts = append(h.contacts, store.HostContact{
 					Name:  fmt.Sprintf("%s %s", firsts[rs.IntN(len(firsts))], lasts[(rs.IntN(len(lasts))+c)%len(lasts)]),
-					Phone: fmt.Sprintf("%s%04d", fictionPrefix, contactN*7919%10000), Lang: "fr"})
+					Phone: fmt.Sprintf("%s%04d", phone.FictionPrefix, contactN*7919%10000), Lang: "fr"})
 			}
 			if len(h.contacts) == 2 && h.contacts[0].Name == h.contacts[1].Name {
 				h.contacts = h.contacts[:1]

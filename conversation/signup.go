@@ -1,14 +1,14 @@
 package conversation
 
 import (
+	"errors"
 	"sort"
 	"stagebot/domain"
+	"stagebot/phone"
 	"strings"
 	"time"
 	"unicode"
 	"unicode/utf8"
-
-	"github.com/nyaruka/phonenumbers"
 )
 
 // Sign-up limits.
@@ -271,21 +271,18 @@ func (t *turn) showAskParentPhone() { t.say(t.tr("ask_parent_phone", nil)) }
 
 // onParentPhone accepts a valid French mobile number (06, 07) that is not the student's own.
 func (t *turn) onParentPhone() {
-	num, err := phonenumbers.Parse(t.text, "FR")
-	if err != nil || !hasDigit(t.text) || !phonenumbers.IsValidNumberForRegion(num, "FR") {
-		t.refuse(t.tr("phone_invalid", nil))
-		return
-	}
-	if phonenumbers.GetNumberType(num) != phonenumbers.MOBILE {
+	e164, err := phone.Mobile(t.text, false)
+	switch {
+	case errors.Is(err, phone.ErrNotMobile):
 		t.refuse(t.tr("phone_not_mobile", nil))
 		return
-	}
-	e164 := phonenumbers.Format(num, phonenumbers.E164)
-	if e164 == t.in.Address {
+	case err != nil:
+		t.refuse(t.tr("phone_invalid", nil))
+		return
+	case e164 == t.in.Address:
 		t.refuse(t.tr("phone_own", nil))
 		return
-	}
-	if t.s.Profile.StudentID != 0 && e164 == t.s.Profile.ParentPhone {
+	case t.s.Profile.StudentID != 0 && e164 == t.s.Profile.ParentPhone:
 		// Asked again because this number cannot be reached.
 		t.refuse(t.tr("phone_same", nil))
 		return
@@ -347,31 +344,7 @@ func (t *turn) registered() bool {
 }
 
 // maskPhone shows a number as "06 xx xx xx 78": enough to spot a typo, not enough to read it.
-func maskPhone(e164 string) string {
-	num, err := phonenumbers.Parse(e164, "FR")
-	if err != nil {
-		return "xx"
-	}
-	national := phonenumbers.Format(num, phonenumbers.NATIONAL)
-	digits := 0
-	for _, r := range national {
-		if unicode.IsDigit(r) {
-			digits++
-		}
-	}
-	var b strings.Builder
-	seen := 0
-	for _, r := range national {
-		if unicode.IsDigit(r) {
-			seen++
-			if seen > 2 && seen <= digits-2 {
-				r = 'x'
-			}
-		}
-		b.WriteRune(r)
-	}
-	return b.String()
-}
+func maskPhone(e164 string) string { return phone.Mask(e164) }
 
 func hasDigit(s string) bool {
 	return strings.IndexFunc(s, unicode.IsDigit) >= 0

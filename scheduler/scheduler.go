@@ -1,6 +1,7 @@
 // Package scheduler runs stagebot's periodic jobs (reminders, deadlines) on cron schedules in
-// Europe/Paris time, with robfig/cron. Every replica runs every job; the jobs themselves use the
-// database so that each reminder goes once.
+// Europe/Paris time, with robfig/cron. Each job finds in the store what is due by the service's
+// clock, and asks the workflow to act on each item in a transaction of its own (jobs.go). Every
+// replica runs every job; the workflow makes each reminder go once.
 package scheduler
 
 import (
@@ -21,8 +22,10 @@ type Job struct {
 
 // Scheduler runs jobs on their schedules.
 type Scheduler struct {
-	cron *cron.Cron
-	log  *slog.Logger
+	cron   *cron.Cron
+	log    *slog.Logger
+	ctx    context.Context // the jobs' context: cancelled by Stop
+	cancel context.CancelFunc
 }
 
 // jobTimeout bounds one run of a job.
@@ -33,7 +36,8 @@ const jobTimeout = 5 * time.Minute
 func New(loc *time.Location, log *slog.Logger, jobs ...Job) (*Scheduler, error) {
 	cronLog := cron.PrintfLogger(slog.NewLogLogger(log.Handler(), slog.LevelWarn))
 	c := cron.New(cron.WithLocation(loc), cron.WithChain(cron.SkipIfStillRunning(cronLog), cron.Recover(cronLog)))
-	s := &Scheduler{cron: c, log: log}
+	ctx, cancel := context.WithCancel(context.Background())
+	s := &Scheduler{cron: c, log: log, ctx: ctx, cancel: cancel}
 	for _, j := range jobs {
 		if _, err := c.AddFunc(j.Spec, s.wrap(j)); err != nil {
 			return nil, fmt.Errorf("job %s: schedule %q: %w", j.Name, j.Spec, err)
@@ -44,7 +48,7 @@ func New(loc *time.Location, log *slog.Logger, jobs ...Job) (*Scheduler, error) 
 
 func (s *Scheduler) wrap(j Job) func() {
 	return func() {
-		ctx, cancel := context.WithTimeout(context.Background(), jobTimeout)
+		ctx, cancel := context.WithTimeout(s.ctx, jobTimeout)
 		defer cancel()
 		start := time.Now()
 		n, err := j.Run(ctx)
@@ -57,13 +61,20 @@ func (s *Scheduler) wrap(j Job) func() {
 	}
 }
 
-// Start starts running the jobs in the background.
-func (s *Scheduler) Start() { s.cron.Start() }
+// Start starts running the jobs in the background, on a context derived from ctx: when ctx ends, or
+// Stop is called, the jobs running are cancelled.
+func (s *Scheduler) Start(ctx context.Context) {
+	stop := context.AfterFunc(ctx, s.cancel)
+	go func() { <-s.ctx.Done(); stop() }()
+	s.cron.Start()
+}
 
-// Stop stops scheduling and waits, until ctx ends, for the jobs running to finish.
+// Stop stops scheduling, cancels the jobs running, and waits until they return or ctx ends.
 func (s *Scheduler) Stop(ctx context.Context) {
+	done := s.cron.Stop().Done()
+	s.cancel()
 	select {
-	case <-s.cron.Stop().Done():
+	case <-done:
 	case <-ctx.Done():
 	}
 }

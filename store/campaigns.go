@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"stagebot/domain"
 	"strings"
 	"time"
 
@@ -216,12 +217,6 @@ func (c Conn) RulesOn(ctx context.Context, today time.Time) (Rules, error) {
 	return camp.Rules(), nil
 }
 
-// WeekOffers is how many offers a stage week has open to a kind of student.
-type WeekOffers struct {
-	Week   time.Time `db:"week_start"`
-	Offers int       `db:"offers"`
-}
-
 // WeeksParams describe the student a week is looked at for, before they are registered.
 type WeeksParams struct {
 	Today       time.Time  // weeks already begun, and offer weeks past their deadline, do not count
@@ -231,12 +226,12 @@ type WeeksParams struct {
 
 // OpenWeeks lists the stage weeks still ahead that have offers open to such a student (a place left
 // for them, the deadline not passed), with how many, in order.
-func (c Conn) OpenWeeks(ctx context.Context, p WeeksParams) ([]WeekOffers, error) {
-	var weeks []WeekOffers
+func (c Conn) OpenWeeks(ctx context.Context, p WeeksParams) ([]domain.WeekOffers, error) {
+	var weeks []domain.WeekOffers
 	err := c.all(ctx, &weeks, `
 		WITH me AS (SELECT $2::boolean AS rep, $3::boolean AS released),
 		taken AS (`+takenPlaces()+`)
-		SELECT w.week_start, count(*) AS offers
+		SELECT w.week_start AS week, count(*) AS offers
 		FROM me, offer_weeks w
 		LEFT JOIN taken t ON t.offer_id = w.offer_id AND t.week_start = w.week_start
 		WHERE w.week_start > $1::date AND w.deadline >= $1::date AND `+placesLeft+` > 0

@@ -164,7 +164,7 @@ func TestOpenWeeks(t *testing.T) {
 		Address: "1 rue des Lilas", Arrondissement: 19}, []store.OfferWeek{{WeekStart: past, Places: 1}}); err != nil {
 		t.Fatal(err)
 	}
-	describe := func(weeks []store.WeekOffers) string {
+	describe := func(weeks []domain.WeekOffers) string {
 		var out []string
 		for _, wo := range weeks {
 			out = append(out, fmt.Sprintf("%s:%d", wo.Week.Format(time.DateOnly), wo.Offers))

@@ -5,12 +5,13 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"stagebot/domain"
 	"time"
 )
 
 // Conversation is one person's conversation on one channel: the saved session of the state machine.
 type Conversation struct {
-	Channel       string          `db:"channel"`
+	Channel       domain.Channel  `db:"channel"`
 	Address       string          `db:"address"`
 	State         string          `db:"state"`
 	Session       json.RawMessage `db:"session"`
@@ -21,7 +22,7 @@ type Conversation struct {
 
 // LockConversation returns the conversation of (channel, address), creating it at time now when new,
 // and locks its row until the transaction ends: two messages from one person never interleave.
-func (c Conn) LockConversation(ctx context.Context, channel, address string, now time.Time) (Conversation, error) {
+func (c Conn) LockConversation(ctx context.Context, channel domain.Channel, address string, now time.Time) (Conversation, error) {
 	if _, err := c.q.ExecContext(ctx, `INSERT INTO conversations (channel, address, state, created_at, updated_at)
 		VALUES ($1, $2, '', $3, $3) ON CONFLICT DO NOTHING`, channel, address, now); err != nil {
 		return Conversation{}, fmt.Errorf("create conversation: %w", err)
@@ -46,7 +47,7 @@ func (c Conn) SaveConversation(ctx context.Context, conv Conversation, now time.
 }
 
 // OptedOut reports whether the person on (channel, address) sent STOP and not START since.
-func (c Conn) OptedOut(ctx context.Context, channel, address string) (bool, error) {
+func (c Conn) OptedOut(ctx context.Context, channel domain.Channel, address string) (bool, error) {
 	var out bool
 	err := c.get(ctx, &out, `SELECT opted_out FROM conversations WHERE channel = $1 AND address = $2`, channel, address)
 	if errors.Is(err, ErrNotFound) {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"stagebot/domain"
 	"time"
 
 	"github.com/lib/pq"
@@ -11,10 +12,10 @@ import (
 
 // ClaimParams say which outbox rows a sender may take.
 type ClaimParams struct {
-	Channels []string      // the channels this sender can send on
-	Limit    int           // rows at most
-	Lease    time.Duration // how long the rows stay the sender's before another may retry them
-	ChatGap  time.Duration // Telegram: the least time between two messages to one chat
+	Channels []domain.Channel // the channels this sender can send on
+	Limit    int              // rows at most
+	Lease    time.Duration    // how long the rows stay the sender's before another may retry them
+	ChatGap  time.Duration    // Telegram: the least time between two messages to one chat
 	Now      time.Time
 }
 
@@ -39,8 +40,8 @@ func (c Conn) ClaimOutbox(ctx context.Context, p ClaimParams) ([]OutboxMessage, 
 		FROM due WHERE outbox.id = due.id
 		RETURNING outbox.id, outbox.channel, outbox.address, outbox.lang, outbox.body, outbox.choices,
 		          outbox.status, outbox.attempts, outbox.provider_message_id, outbox.created_at, outbox.parts_sent,
-		          outbox.proactive`,
-		p.Now, pq.Array(p.Channels), p.Limit, p.Lease.Milliseconds(), p.ChatGap.Milliseconds())
+		          outbox.proactive, outbox.student_id`,
+		p.Now, pq.Array(channelStrings(p.Channels)), p.Limit, p.Lease.Milliseconds(), p.ChatGap.Milliseconds())
 	if err != nil {
 		return nil, fmt.Errorf("claim outbox: %w", err)
 	}
@@ -97,7 +98,8 @@ const deliveryRank = `CASE %s WHEN 'pending' THEN 0 WHEN 'sending' THEN 1 WHEN '
 // one about a row the sender still holds or will retry (the first part of a long message may be
 // delivered while the rest waits): the sender's own record comes first. It reports whether a row
 // changed.
-func (c Conn) UpdateDeliveryStatus(ctx context.Context, providerMessageID, status, errorCode string, at time.Time) (bool, error) {
+func (c Conn) UpdateDeliveryStatus(ctx context.Context, providerMessageID string, status domain.DeliveryStatus,
+	errorCode string, at time.Time) (bool, error) {
 	res, err := c.q.ExecContext(ctx, `UPDATE outbox SET status = $2, error_code = nullif($3, ''), status_at = $4
 		WHERE provider_message_id = $1 AND status NOT IN ('pending', 'sending')
 		  AND `+fmt.Sprintf(deliveryRank, "$2::text")+` > `+fmt.Sprintf(deliveryRank, "status")+``,
@@ -111,7 +113,7 @@ func (c Conn) UpdateDeliveryStatus(ctx context.Context, providerMessageID, statu
 
 // MarkUnreachable remembers that a provider said a person cannot be reached on a channel (blocked
 // the bot, unsubscribed, invalid number) and fails what is still queued for them there.
-func (c Conn) MarkUnreachable(ctx context.Context, channel, address, reason string, at time.Time) error {
+func (c Conn) MarkUnreachable(ctx context.Context, channel domain.Channel, address, reason string, at time.Time) error {
 	if _, err := c.q.ExecContext(ctx, `INSERT INTO unreachable (channel, address, reason, at) VALUES ($1, $2, $3, $4)
 		ON CONFLICT (channel, address) DO UPDATE SET reason = EXCLUDED.reason, at = EXCLUDED.at`,
 		channel, address, reason, at); err != nil {
@@ -125,7 +127,7 @@ func (c Conn) MarkUnreachable(ctx context.Context, channel, address, reason stri
 }
 
 // ClearUnreachable forgets that a person was unreachable on a channel (they wrote to us again).
-func (c Conn) ClearUnreachable(ctx context.Context, channel, address string) error {
+func (c Conn) ClearUnreachable(ctx context.Context, channel domain.Channel, address string) error {
 	if _, err := c.q.ExecContext(ctx, `DELETE FROM unreachable WHERE channel = $1 AND address = $2`, channel, address); err != nil {
 		return fmt.Errorf("clear unreachable: %w", err)
 	}
@@ -133,7 +135,7 @@ func (c Conn) ClearUnreachable(ctx context.Context, channel, address string) err
 }
 
 // IsUnreachable reports whether a person is known to be unreachable on a channel, and why.
-func (c Conn) IsUnreachable(ctx context.Context, channel, address string) (bool, string, error) {
+func (c Conn) IsUnreachable(ctx context.Context, channel domain.Channel, address string) (bool, string, error) {
 	var reason string
 	err := c.get(ctx, &reason, `SELECT reason FROM unreachable WHERE channel = $1 AND address = $2`, channel, address)
 	if errors.Is(err, ErrNotFound) {
@@ -146,16 +148,16 @@ func (c Conn) IsUnreachable(ctx context.Context, channel, address string) (bool,
 }
 
 // OutboxDepth counts the rows waiting to be sent, per channel.
-func (c Conn) OutboxDepth(ctx context.Context) (map[string]int, error) {
+func (c Conn) OutboxDepth(ctx context.Context) (map[domain.Channel]int, error) {
 	var rows []struct {
-		Channel string `db:"channel"`
-		N       int    `db:"n"`
+		Channel domain.Channel `db:"channel"`
+		N       int            `db:"n"`
 	}
 	if err := c.all(ctx, &rows, `SELECT channel, count(*) AS n FROM outbox WHERE status IN ('pending', 'sending')
 		GROUP BY channel`); err != nil {
 		return nil, fmt.Errorf("outbox depth: %w", err)
 	}
-	depth := map[string]int{}
+	depth := map[domain.Channel]int{}
 	for _, r := range rows {
 		depth[r.Channel] = r.N
 	}
@@ -187,7 +189,7 @@ func (c Conn) Postpone(ctx context.Context, id int64, at time.Time) error {
 }
 
 // LastInbound returns when a person last wrote on a channel (nil if never).
-func (c Conn) LastInbound(ctx context.Context, channel, address string) (*time.Time, error) {
+func (c Conn) LastInbound(ctx context.Context, channel domain.Channel, address string) (*time.Time, error) {
 	var at *time.Time
 	err := c.get(ctx, &at, `SELECT last_inbound_at FROM conversations WHERE channel = $1 AND address = $2`, channel, address)
 	if errors.Is(err, ErrNotFound) {
@@ -210,4 +212,13 @@ func (c Conn) RenewClaim(ctx context.Context, id int64, now time.Time, lease tim
 	}
 	n, err := res.RowsAffected()
 	return n == 1, err
+}
+
+// channelStrings writes channels as the text the database keeps.
+func channelStrings(channels []domain.Channel) []string {
+	out := make([]string, len(channels))
+	for i, ch := range channels {
+		out[i] = string(ch)
+	}
+	return out
 }

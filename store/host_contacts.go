@@ -6,6 +6,7 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
+	"stagebot/domain"
 	"time"
 )
 
@@ -16,12 +17,12 @@ const hostContactColumns = `id, host_id, name, COALESCE(phone, '') AS phone, COA
 // HostContactsByAddress finds the host contacts writing from a channel's address: the phone (E.164)
 // on "sms" and "whatsapp", the linked chat on "telegram". One person may be a contact of several
 // hosts. ErrNotFound when nobody matches or the channel is another.
-func (c Conn) HostContactsByAddress(ctx context.Context, channel, address string) ([]HostContact, error) {
+func (c Conn) HostContactsByAddress(ctx context.Context, channel domain.Channel, address string) ([]HostContact, error) {
 	var column string
 	switch channel {
-	case "sms", "whatsapp":
+	case domain.SMS, domain.WhatsApp:
 		column = "phone"
-	case "telegram":
+	case domain.Telegram:
 		column = "telegram_chat_id"
 	default:
 		return nil, fmt.Errorf("host contact on %q: %w", channel, ErrNotFound)

@@ -54,8 +54,9 @@ func TestLinkTelegram(t *testing.T) {
 	}
 
 	for _, c := range []struct {
-		channel, address string
-		want             int64 // 0: ErrNotFound
+		channel domain.Channel
+		address string
+		want    int64 // 0: ErrNotFound
 	}{
 		{"telegram", "777", first.ID},
 		{"sms", first.Phone, first.ID},

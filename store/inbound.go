@@ -4,12 +4,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"stagebot/domain"
 	"time"
 )
 
 // InboundMessage is one message received from a provider.
 type InboundMessage struct {
-	Channel    string
+	Channel    domain.Channel
 	ProviderID string // the provider's id: Telegram update_id, Twilio MessageSid
 	Address    string
 	Body       string

@@ -5,13 +5,15 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"stagebot/domain"
+	"strings"
 	"time"
 )
 
 // OutboxMessage is a reply waiting to be sent, or sent.
 type OutboxMessage struct {
 	ID                int64           `db:"id"`
-	Channel           string          `db:"channel"`
+	Channel           domain.Channel  `db:"channel"`
 	Address           string          `db:"address"`
 	Lang              string          `db:"lang"`
 	Body              string          `db:"body"`
@@ -22,7 +24,7 @@ type OutboxMessage struct {
 	CreatedAt         time.Time       `db:"created_at"` // when it was queued (the service's clock), and first due
 	PartsSent         int             `db:"parts_sent"` // parts of a long message already sent
 	Proactive         bool            `db:"proactive"`  // not an answer to the person's last message
-	StudentID         *int64          `db:"-"`          // the student it is about, erased with them
+	StudentID         *int64          `db:"student_id"` // the student it is about, erased with them
 }
 
 // Enqueue adds a message to the outbox, queued and due at m.CreatedAt (the service's clock), and
@@ -48,10 +50,10 @@ func (c Conn) Enqueue(ctx context.Context, m OutboxMessage) (int64, error) {
 }
 
 // PendingFor lists the messages not yet sent to one address, oldest first.
-func (c Conn) PendingFor(ctx context.Context, channel, address string) ([]OutboxMessage, error) {
+func (c Conn) PendingFor(ctx context.Context, channel domain.Channel, address string) ([]OutboxMessage, error) {
 	var ms []OutboxMessage
 	err := c.all(ctx, &ms, `SELECT id, channel, address, lang, body, choices, status, attempts,
-		provider_message_id, created_at, parts_sent, proactive FROM outbox
+		provider_message_id, created_at, parts_sent, proactive, student_id FROM outbox
 		WHERE channel = $1 AND address = $2 AND status = 'pending' ORDER BY id`, channel, address)
 	if err != nil {
 		return nil, fmt.Errorf("pending messages: %w", err)
@@ -71,7 +73,7 @@ func (c Conn) MarkSent(ctx context.Context, id int64, providerMessageID string, 
 
 // DropPending fails, at time at, what is still queued for a person who sent STOP: nothing more goes
 // to them.
-func (c Conn) DropPending(ctx context.Context, channel, address string, at time.Time) error {
+func (c Conn) DropPending(ctx context.Context, channel domain.Channel, address string, at time.Time) error {
 	if _, err := c.q.ExecContext(ctx, `UPDATE outbox SET status = 'failed', error_code = 'stopped', status_at = $3
 		WHERE channel = $1 AND address = $2 AND status = 'pending'`, channel, address, at); err != nil {
 		return fmt.Errorf("drop pending: %w", err)
@@ -84,8 +86,29 @@ func (c Conn) DropPending(ctx context.Context, channel, address string, at time.
 func (c Conn) PendingAll(ctx context.Context) ([]OutboxMessage, error) {
 	var ms []OutboxMessage
 	if err := c.all(ctx, &ms, `SELECT id, channel, address, lang, body, choices, status, attempts,
-		provider_message_id, created_at, parts_sent, proactive FROM outbox WHERE status = 'pending' ORDER BY id`); err != nil {
+		provider_message_id, created_at, parts_sent, proactive, student_id FROM outbox WHERE status = 'pending' ORDER BY id`); err != nil {
 		return nil, fmt.Errorf("pending messages: %w", err)
 	}
 	return ms, nil
+}
+
+// FallBackToSMS sends again by SMS, in one transaction, a WhatsApp message that may no longer be sent
+// free-form (outside WhatsApp's 24-hour window): a copy is queued on SMS at time at, for the same
+// number, and the WhatsApp row is closed. It returns the new row's id.
+func (c Conn) FallBackToSMS(ctx context.Context, row OutboxMessage, at time.Time) (int64, error) {
+	var id int64
+	err := c.atomically(ctx, func(c Conn) error {
+		var err error
+		id, err = c.Enqueue(ctx, OutboxMessage{Channel: domain.SMS, Address: strings.TrimPrefix(row.Address, "whatsapp:"),
+			Lang: row.Lang, Body: row.Body, Choices: row.Choices, Proactive: row.Proactive, StudentID: row.StudentID,
+			CreatedAt: at})
+		if err != nil {
+			return err
+		}
+		return c.MarkFailed(ctx, row.ID, "whatsapp_window_sms_fallback", at)
+	})
+	if err != nil {
+		return 0, fmt.Errorf("whatsapp fallback: %w", err)
+	}
+	return id, nil
 }

@@ -21,7 +21,7 @@ type Child struct {
 	LastInitial string         `db:"last_initial"`
 	SchoolName  string         `db:"school_name"`
 	Consent     domain.Consent `db:"consent"`
-	Channel     string         `db:"channel"` // the child's own conversation
+	Channel     domain.Channel `db:"channel"` // the child's own conversation
 	Address     string         `db:"address"`
 	Lang        string         `db:"lang"`
 }

@@ -20,7 +20,7 @@ type ApplicationInfo struct {
 	StudentID          int64                   `db:"student_id"`
 	StudentFirstName   string                  `db:"student_first_name"`
 	StudentLastInitial string                  `db:"student_last_initial"`
-	StudentChannel     string                  `db:"student_channel"`
+	StudentChannel     domain.Channel          `db:"student_channel"`
 	StudentAddress     string                  `db:"student_address"`
 	StudentLang        string                  `db:"student_lang"`
 	SchoolName         string                  `db:"school_name"`

@@ -21,7 +21,7 @@ func (c Conn) ConfirmedStartingOn(ctx context.Context, monday time.Time) ([]Appl
 
 // ClaimReminder records that reminder kind about an application is being sent. It reports false
 // when it was sent already (by this replica or another): each reminder goes once.
-func (c Conn) ClaimReminder(ctx context.Context, applicationID int64, kind string, at time.Time) (bool, error) {
+func (c Conn) ClaimReminder(ctx context.Context, applicationID int64, kind domain.ReminderKind, at time.Time) (bool, error) {
 	var id int64
 	err := c.get(ctx, &id, `INSERT INTO reminders_sent (application_id, kind, at) VALUES ($1, $2, $3)
 		ON CONFLICT DO NOTHING RETURNING application_id`, applicationID, kind, at)

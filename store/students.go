@@ -11,7 +11,7 @@ import (
 // Student is a registered student.
 type Student struct {
 	ID          int64          `db:"id"`
-	Channel     string         `db:"channel"`
+	Channel     domain.Channel `db:"channel"`
 	Address     string         `db:"address"`
 	FirstName   string         `db:"first_name"`
 	LastInitial string         `db:"last_initial"`
@@ -28,7 +28,7 @@ type Student struct {
 
 // RegisterParams are a student's sign-up answers.
 type RegisterParams struct {
-	Channel     string
+	Channel     domain.Channel
 	Address     string
 	FirstName   string
 	LastInitial string // the first letter of the family name, upper case (only the initial is kept)
@@ -103,7 +103,7 @@ func (c Conn) StudentByID(ctx context.Context, id int64) (Student, error) {
 }
 
 // SetStudentLanguage records, at time at, the language of the student behind a conversation, if any.
-func (c Conn) SetStudentLanguage(ctx context.Context, channel, address, lang string, at time.Time) error {
+func (c Conn) SetStudentLanguage(ctx context.Context, channel domain.Channel, address, lang string, at time.Time) error {
 	_, err := c.q.ExecContext(ctx, `UPDATE students SET lang = $3, updated_at = $4
 		WHERE channel = $1 AND address = $2`, channel, address, lang, at)
 	if err != nil {
@@ -125,7 +125,7 @@ func (c Conn) EraseStudent(ctx context.Context, id int64) error {
 		AND NOT EXISTS (SELECT 1 FROM students WHERE parent_id = p.id) RETURNING phone`, s.ParentID)
 	switch {
 	case err == nil:
-		if err := c.EraseMessages(ctx, "sms", parentPhone); err != nil {
+		if err := c.EraseMessages(ctx, domain.SMS, parentPhone); err != nil {
 			return err
 		}
 		if _, err := c.q.ExecContext(ctx, `DELETE FROM conversations WHERE channel IN ('sms', 'whatsapp')
@@ -142,10 +142,10 @@ func (c Conn) EraseStudent(ctx context.Context, id int64) error {
 // their provider id (so a late repeat is still recognised), their outbox rows go, sent or waiting
 // (but the one a sender is sending), and so does the memory that they were unreachable. A phone number is erased on SMS and WhatsApp both
 // (a WhatsApp message may have gone by SMS).
-func (c Conn) EraseMessages(ctx context.Context, channel, address string) error {
-	channels := []string{channel}
-	if channel == "sms" || channel == "whatsapp" {
-		channels = []string{"sms", "whatsapp"}
+func (c Conn) EraseMessages(ctx context.Context, channel domain.Channel, address string) error {
+	channels := []domain.Channel{channel}
+	if channel.Phone() {
+		channels = []domain.Channel{domain.SMS, domain.WhatsApp}
 	}
 	for _, ch := range channels {
 		if _, err := c.q.ExecContext(ctx, `UPDATE inbound_messages SET body = '', address = ''
@@ -173,7 +173,7 @@ func (c Conn) ParentByID(ctx context.Context, id int64) (Parent, error) {
 }
 
 // IsStudent reports whether a student signed up from (channel, address).
-func (c Conn) IsStudent(ctx context.Context, channel, address string) (bool, error) {
+func (c Conn) IsStudent(ctx context.Context, channel domain.Channel, address string) (bool, error) {
 	var yes bool
 	if err := c.get(ctx, &yes, `SELECT EXISTS (SELECT 1 FROM students WHERE channel = $1 AND address = $2)`,
 		channel, address); err != nil {

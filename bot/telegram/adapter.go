@@ -1,6 +1,7 @@
-// Package telegram is stagebot's Telegram adapter: it sends replies through the Bot API
-// (bot.Transport), receives updates by webhook or long polling, and turns each one into a single
-// bot.Inbound for the Inbox. It is the only package that imports the telegram-bot-api library.
+// Package telegram is stagebot's Telegram adapter. It only translates: each update (by webhook or
+// long polling) becomes one domain.Inbound handed to a Handler, and each rendered domain.Part
+// becomes one sendMessage call. It is the only package that imports the telegram-bot-api library,
+// and it imports no other package of stagebot but domain.
 //
 // Contexts: the library takes none, so every call is made on a shallow copy of the client whose
 // HTTP client attaches the caller's context to the request (see Adapter.api). Cancelling the
@@ -21,7 +22,6 @@ import (
 
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
 
-	"stagebot/bot"
 	"stagebot/domain"
 )
 
@@ -33,13 +33,13 @@ const DefaultTimeout = 40 * time.Second
 
 // Outcomes passed to Config.OnOutcome, one per webhook request or polled update.
 const (
-	OutcomeAccepted       = "accepted"        // handled and committed by the Inbox
+	OutcomeAccepted       = "accepted"        // handled and kept by the Handler
 	OutcomeDuplicate      = "duplicate"       // already handled before: acknowledged, nothing done
 	OutcomeRejectedSecret = "rejected_secret" // missing or wrong secret token, or no secret configured
 	OutcomeTooLarge       = "too_large"       // body over 1 MiB
 	OutcomeBadRequest     = "bad_request"     // not a POST, or not an update
 	OutcomeIgnored        = "ignored"         // an update kind stagebot does not handle
-	OutcomeUnavailable    = "unavailable"     // the Inbox failed: Telegram delivers it again
+	OutcomeUnavailable    = "unavailable"     // the Handler failed: Telegram delivers it again
 )
 
 // Config configures the adapter.
@@ -53,26 +53,28 @@ type Config struct {
 	OnOutcome func(outcome string)
 }
 
-// The adapter is a bot.Transport.
-var _ bot.Transport = (*Adapter)(nil)
+// Handler takes one inbound message: it returns nil once the message is kept (Telegram may forget
+// the update), domain.ErrDuplicate when it was handled before, any other error when Telegram must
+// deliver it again. The workflow's Inbox is one.
+type Handler interface {
+	Handle(ctx context.Context, msg domain.Inbound) error
+}
 
-// Adapter is stagebot's Telegram transport and receiver. It is safe for concurrent use.
+// Adapter is stagebot's Telegram sender and receiver. It is safe for concurrent use.
 type Adapter struct {
-	cfg      Config
-	bot      *tgbotapi.BotAPI // never called directly: see api
-	http     *http.Client
-	inbox    *bot.Inbox
-	renderer *bot.Renderer
-	log      *slog.Logger
+	cfg     Config
+	bot     *tgbotapi.BotAPI // never called directly: see api
+	http    *http.Client
+	handler Handler
+	log     *slog.Logger
 
 	retryMin, retryMax time.Duration // Poll's backoff after a failure
 }
 
 // New connects to the Bot API (the library checks the token with getMe, bounded by ctx and
-// Config.Timeout) and returns the adapter. inbox may be nil for an adapter that only sends (its
-// webhook and Poll then answer every update as unavailable); renderer is needed by Parts; a nil
-// log discards.
-func New(ctx context.Context, cfg Config, inbox *bot.Inbox, renderer *bot.Renderer, log *slog.Logger) (*Adapter, error) {
+// Config.Timeout) and returns the adapter. handler may be nil for an adapter that only sends (its
+// webhook and Poll then answer every update as unavailable); a nil log discards.
+func New(ctx context.Context, cfg Config, handler Handler, log *slog.Logger) (*Adapter, error) {
 	if cfg.Token == "" {
 		return nil, errors.New("telegram: no bot token")
 	}
@@ -91,39 +93,28 @@ func New(ctx context.Context, cfg Config, inbox *bot.Inbox, renderer *bot.Render
 		return nil, fmt.Errorf("telegram: getMe failed (check the token and the endpoint): %w", scrub(cfg.Token, err))
 	}
 	api.Client = hc // the constructor's context must not outlive New
-	return &Adapter{cfg: cfg, bot: api, http: hc, inbox: inbox, renderer: renderer, log: log,
+	return &Adapter{cfg: cfg, bot: api, http: hc, handler: handler, log: log,
 		retryMin: time.Second, retryMax: 30 * time.Second}, nil
 }
 
 // Username is the bot's username, as getMe reported it (for t.me deep links).
 func (a *Adapter) Username() string { return a.bot.Self.UserName }
 
-// Channel is conversation.Telegram.
+// Channel is domain.Telegram.
 func (a *Adapter) Channel() domain.Channel { return domain.Telegram }
 
-// Parts renders reply as Telegram messages: the text cut to Telegram's limit, the inline keyboard
-// under the last one. lang is not used: Telegram shows buttons, with no hint text to translate.
-func (a *Adapter) Parts(lang string, reply domain.Reply) []bot.Part {
-	msgs := a.renderer.Telegram(reply).Split()
-	parts := make([]bot.Part, len(msgs))
-	for i, m := range msgs {
-		parts[i] = bot.Part(m)
-	}
-	return parts
-}
-
 // Send sends one part to the chat whose id is chatID (a decimal int64, never "+…"), with an inline keyboard
-// when the part has buttons, and returns the Telegram message_id. Refusals are *bot.SendError with
+// when the part has buttons, and returns the Telegram message_id. Refusals are *domain.SendError with
 // Code "telegram:<error_code>": 403 (blocked, deactivated) and 400 "chat not found" are permanent
 // and unreachable, other 400s permanent, 429 carries RetryAfter; anything else (5xx, network,
 // an unreadable body, the context ending) is transient.
-func (a *Adapter) Send(ctx context.Context, chatID string, part bot.Part) (string, error) {
+func (a *Adapter) Send(ctx context.Context, chatID string, part domain.Part) (string, error) {
 	id, err := strconv.ParseInt(chatID, 10, 64)
 	if err == nil && strings.HasPrefix(chatID, "+") {
 		err = errors.New("a phone number, not a Telegram chat id")
 	}
 	if err != nil {
-		return "", &bot.SendError{Code: "telegram:bad_chat_id", Permanent: true,
+		return "", &domain.SendError{Code: "telegram:bad_chat_id", Permanent: true,
 			Err: fmt.Errorf("telegram: chat id is not a number: %w", err)}
 	}
 	msg := tgbotapi.NewMessage(id, part.Text)
@@ -138,7 +129,7 @@ func (a *Adapter) Send(ctx context.Context, chatID string, part bot.Part) (strin
 }
 
 // keyboard converts rendered buttons to an inline keyboard; each button sends back its Data.
-func keyboard(rows [][]bot.Button) tgbotapi.InlineKeyboardMarkup {
+func keyboard(rows [][]domain.Button) tgbotapi.InlineKeyboardMarkup {
 	kb := make([][]tgbotapi.InlineKeyboardButton, len(rows))
 	for i, row := range rows {
 		kb[i] = make([]tgbotapi.InlineKeyboardButton, len(row))
@@ -150,7 +141,7 @@ func keyboard(rows [][]bot.Button) tgbotapi.InlineKeyboardMarkup {
 }
 
 // sendError classifies an error from a Bot API call (see Send).
-func sendError(ctx context.Context, err error) *bot.SendError {
+func sendError(ctx context.Context, err error) *domain.SendError {
 	var te *tgbotapi.Error
 	if !errors.As(err, &te) {
 		// Network error, timeout, cancelled context, or a body that is not JSON (an HTML 502
@@ -158,9 +149,9 @@ func sendError(ctx context.Context, err error) *bot.SendError {
 		if ctxErr := ctx.Err(); ctxErr != nil {
 			err = fmt.Errorf("%w (%w)", ctxErr, err)
 		}
-		return &bot.SendError{Code: "telegram:transient", Err: fmt.Errorf("telegram: %w", err)}
+		return &domain.SendError{Code: "telegram:transient", Err: fmt.Errorf("telegram: %w", err)}
 	}
-	se := &bot.SendError{Code: "telegram:" + strconv.Itoa(te.Code), Err: fmt.Errorf("telegram: %w", err)}
+	se := &domain.SendError{Code: "telegram:" + strconv.Itoa(te.Code), Err: fmt.Errorf("telegram: %w", err)}
 	switch {
 	case te.Code == http.StatusForbidden: // bot blocked by the user, user deactivated…
 		se.Permanent, se.Unreachable = true, true

@@ -9,47 +9,46 @@ import (
 	"testing"
 	"time"
 
-	"stagebot/bot"
 	"stagebot/bot/telegram/telegramtest"
 	"stagebot/domain"
 )
 
 func TestNewFailsClearlyWhenGetMeFails(t *testing.T) {
 	api := telegramtest.NewServer(t, testToken)
-	_, err := New(context.Background(), Config{Token: "999:wrong", Endpoint: api.Endpoint()}, nil, nil,
+	_, err := New(context.Background(), Config{Token: "999:wrong", Endpoint: api.Endpoint()}, nil,
 		slog.New(slog.NewTextHandler(io.Discard, nil)))
 	if err == nil || !strings.Contains(err.Error(), "getMe") || !strings.Contains(err.Error(), "Unauthorized") {
 		t.Fatalf("err = %v, want a getMe failure saying Unauthorized", err)
 	}
-	if _, err := New(context.Background(), Config{}, nil, nil, nil); err == nil {
+	if _, err := New(context.Background(), Config{}, nil, nil); err == nil {
 		t.Fatal("no token: want an error")
 	}
 }
 
 func TestSend(t *testing.T) {
-	buttons := [][]bot.Button{{{Label: "Français", Data: "lang:fr"}, {Label: "English", Data: "lang:en"}}, {{Label: "Aide", Data: "help"}}}
+	buttons := [][]domain.Button{{{Label: "Français", Data: "lang:fr"}, {Label: "English", Data: "lang:en"}}, {{Label: "Aide", Data: "help"}}}
 	tests := []struct {
 		name        string
 		chatID      string
-		part        bot.Part
+		part        domain.Part
 		fail        telegramtest.Failure
 		code        string // "" for success
 		permanent   bool
 		unreachable bool
 		retryAfter  time.Duration
 	}{
-		{name: "text", chatID: "4242", part: bot.Part{Text: "Bonjour 👋"}},
-		{name: "buttons", chatID: "4242", part: bot.Part{Text: "Choisis", Buttons: buttons}},
-		{name: "negative chat id", chatID: "-1001234", part: bot.Part{Text: "ok"}},
-		{name: "bad chat id", chatID: "+33612345678", part: bot.Part{Text: "x"}, code: "telegram:bad_chat_id", permanent: true},
-		{name: "flood control", chatID: "4242", part: bot.Part{Text: "x"}, fail: telegramtest.TooManyRequests(3),
+		{name: "text", chatID: "4242", part: domain.Part{Text: "Bonjour 👋"}},
+		{name: "buttons", chatID: "4242", part: domain.Part{Text: "Choisis", Buttons: buttons}},
+		{name: "negative chat id", chatID: "-1001234", part: domain.Part{Text: "ok"}},
+		{name: "bad chat id", chatID: "+33612345678", part: domain.Part{Text: "x"}, code: "telegram:bad_chat_id", permanent: true},
+		{name: "flood control", chatID: "4242", part: domain.Part{Text: "x"}, fail: telegramtest.TooManyRequests(3),
 			code: "telegram:429", retryAfter: 3 * time.Second},
-		{name: "HTML 502", chatID: "4242", part: bot.Part{Text: "x"}, fail: telegramtest.ServerErrorHTML, code: "telegram:transient"},
-		{name: "blocked", chatID: "4242", part: bot.Part{Text: "x"}, fail: telegramtest.Forbidden,
+		{name: "HTML 502", chatID: "4242", part: domain.Part{Text: "x"}, fail: telegramtest.ServerErrorHTML, code: "telegram:transient"},
+		{name: "blocked", chatID: "4242", part: domain.Part{Text: "x"}, fail: telegramtest.Forbidden,
 			code: "telegram:403", permanent: true, unreachable: true},
-		{name: "chat not found", chatID: "4242", part: bot.Part{Text: "x"}, fail: telegramtest.ChatNotFound,
+		{name: "chat not found", chatID: "4242", part: domain.Part{Text: "x"}, fail: telegramtest.ChatNotFound,
 			code: "telegram:400", permanent: true, unreachable: true},
-		{name: "other bad request", chatID: "4242", part: bot.Part{Text: ""}, code: "telegram:400", permanent: true},
+		{name: "other bad request", chatID: "4242", part: domain.Part{Text: ""}, code: "telegram:400", permanent: true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -78,7 +77,7 @@ func TestSend(t *testing.T) {
 				}
 				return
 			}
-			var se *bot.SendError
+			var se *domain.SendError
 			if !errors.As(err, &se) {
 				t.Fatalf("err = %v (%T), want *bot.SendError", err, err)
 			}
@@ -97,11 +96,11 @@ func TestSendRecoversAfterFailures(t *testing.T) {
 	st := newStack(t, false)
 	st.api.FailNext(2, telegramtest.ServerErrorHTML)
 	for i := range 2 {
-		if _, err := st.a.Send(context.Background(), "1", bot.Part{Text: "x"}); err == nil {
+		if _, err := st.a.Send(context.Background(), "1", domain.Part{Text: "x"}); err == nil {
 			t.Fatalf("send %d: want an error", i)
 		}
 	}
-	if id, err := st.a.Send(context.Background(), "1", bot.Part{Text: "x"}); err != nil || id != "1" {
+	if id, err := st.a.Send(context.Background(), "1", domain.Part{Text: "x"}); err != nil || id != "1" {
 		t.Fatalf("third send: %q, %v", id, err)
 	}
 }
@@ -110,8 +109,8 @@ func TestSendRespectsContext(t *testing.T) {
 	st := newStack(t, false)
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	_, err := st.a.Send(ctx, "4242", bot.Part{Text: "x"})
-	var se *bot.SendError
+	_, err := st.a.Send(ctx, "4242", domain.Part{Text: "x"})
+	var se *domain.SendError
 	if !errors.As(err, &se) || se.Permanent || !errors.Is(err, context.Canceled) {
 		t.Fatalf("err = %v, want a transient SendError wrapping context.Canceled", err)
 	}
@@ -123,8 +122,8 @@ func TestSendRespectsContext(t *testing.T) {
 func TestErrorsDoNotShowTheToken(t *testing.T) {
 	st := newStack(t, false)
 	st.a.bot.SetAPIEndpoint("http://127.0.0.1:1/bot%s/%s")
-	_, err := st.a.Send(context.Background(), "4242", bot.Part{Text: "x"})
-	var se *bot.SendError
+	_, err := st.a.Send(context.Background(), "4242", domain.Part{Text: "x"})
+	var se *domain.SendError
 	if !errors.As(err, &se) || se.Permanent {
 		t.Fatalf("unreachable API: err = %v, want a transient SendError", err)
 	}
@@ -132,36 +131,9 @@ func TestErrorsDoNotShowTheToken(t *testing.T) {
 		t.Errorf("error %q: want the method and no token", err)
 	}
 	api := telegramtest.NewServer(t, testToken)
-	_, err = New(context.Background(), Config{Token: testToken, Endpoint: strings.Replace(api.Endpoint(), "127.0.0.1", "127.0.0.1:1", 1)}, nil, nil, nil)
+	_, err = New(context.Background(), Config{Token: testToken, Endpoint: strings.Replace(api.Endpoint(), "127.0.0.1", "127.0.0.1:1", 1)}, nil, nil)
 	if err == nil || strings.Contains(err.Error(), testToken) {
 		t.Errorf("New with a bad endpoint: %v", err)
-	}
-}
-
-func TestParts(t *testing.T) {
-	st := newStack(t, false)
-	if st.a.Channel() != domain.Telegram {
-		t.Fatalf("channel = %q", st.a.Channel())
-	}
-	long := strings.Repeat("Une offre de stage au musée. ", 300) // ~8,700 characters: 3 messages
-	parts := st.a.Parts("fr", domain.Reply{Text: long, Choices: []domain.Choice{
-		{Key: "more", Label: "Plus"}, {Key: "menu", Label: "Menu"}}})
-	if len(parts) < 2 {
-		t.Fatalf("%d parts, want the text split", len(parts))
-	}
-	var joined strings.Builder
-	for i, p := range parts {
-		joined.WriteString(p.Text + " ")
-		if (len(p.Buttons) > 0) != (i == len(parts)-1) {
-			t.Errorf("part %d has %d button rows: buttons belong under the last part only", i, len(p.Buttons))
-		}
-	}
-	if strings.Join(strings.Fields(joined.String()), " ") != strings.Join(strings.Fields(long), " ") {
-		t.Error("the parts do not add up to the text")
-	}
-	last := parts[len(parts)-1].Buttons
-	if len(last) != 1 || len(last[0]) != 2 || last[0][0] != (bot.Button{Label: "Plus", Data: "more"}) {
-		t.Errorf("keyboard = %+v", last)
 	}
 }
 

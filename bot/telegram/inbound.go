@@ -11,22 +11,21 @@ import (
 
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
 
-	"stagebot/bot"
 	"stagebot/domain"
 )
 
 // allowedUpdates are the update kinds stagebot asks Telegram for.
 func allowedUpdates() []string { return []string{"message", "callback_query"} }
 
-// errNoInbox is handle's error for an adapter made without an Inbox (send only).
-var errNoInbox = errors.New("telegram: adapter has no inbox: it can only send")
+// errNoHandler is handle's error for an adapter made without a Handler (send only).
+var errNoHandler = errors.New("telegram: adapter has no handler: it can only send")
 
 // answerTimeout bounds answerCallbackQuery: it only stops a button's spinner.
 const answerTimeout = 5 * time.Second
 
-// handle turns one update into an Inbound and hands it to the Inbox. It returns the outcome
+// handle turns one update into an Inbound and hands it to the Handler. It returns the outcome
 // (accepted, duplicate, ignored) with a nil error when Telegram may forget the update, or
-// OutcomeUnavailable and the Inbox's error when it must be delivered again. A pressed button is
+// OutcomeUnavailable and the Handler's error when it must be delivered again. A pressed button is
 // answered once its message is committed. The outcome is counted.
 func (a *Adapter) handle(ctx context.Context, u *tgbotapi.Update) (string, error) {
 	in, callbackID, ok := inboundOf(u)
@@ -34,12 +33,12 @@ func (a *Adapter) handle(ctx context.Context, u *tgbotapi.Update) (string, error
 	var err error
 	if ok {
 		outcome = OutcomeAccepted
-		err = errNoInbox
-		if a.inbox != nil {
-			err = a.inbox.Handle(ctx, in)
+		err = errNoHandler
+		if a.handler != nil {
+			err = a.handler.Handle(ctx, in)
 		}
 		switch {
-		case errors.Is(err, bot.ErrDuplicate):
+		case errors.Is(err, domain.ErrDuplicate):
 			outcome, err = OutcomeDuplicate, nil
 		case err != nil:
 			outcome = OutcomeUnavailable
@@ -73,8 +72,8 @@ func (a *Adapter) answerCallback(ctx context.Context, updateID int, callbackID s
 // callback query to answer, if any. ok is false for updates that are not handled: edited
 // messages, channel posts, membership changes, service messages, anything from a group (stagebot
 // only talks one to one: a student's data must not be shown to a group), and callbacks with no data.
-func inboundOf(u *tgbotapi.Update) (in bot.Inbound, callbackID string, ok bool) {
-	in = bot.Inbound{Channel: domain.Telegram, ProviderID: strconv.Itoa(u.UpdateID)}
+func inboundOf(u *tgbotapi.Update) (in domain.Inbound, callbackID string, ok bool) {
+	in = domain.Inbound{Channel: domain.Telegram, ProviderID: strconv.Itoa(u.UpdateID)}
 	switch {
 	case u.Message != nil:
 		m := u.Message

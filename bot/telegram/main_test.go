@@ -57,14 +57,14 @@ func newStack(t *testing.T, withInbox bool) stack {
 	}
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	st := stack{api: telegramtest.NewServer(t, testToken), outcomes: &outcomes{n: map[string]int{}}}
-	var inbox *bot.Inbox
+	var inbox Handler // the real workflow on a database of its own, or none
 	if withInbox {
 		st.store = storetest.New(t)
 		inbox = bot.NewInbox(st.store, conversation.New(cat, conversation.Config{}), bot.InboxConfig{}, log)
 	}
 	cfg := Config{Token: testToken, Endpoint: st.api.Endpoint(), WebhookSecret: testSecret, Timeout: 5 * time.Second,
 		OnOutcome: st.outcomes.add}
-	st.a, err = New(context.Background(), cfg, inbox, bot.NewRenderer(cat), log)
+	st.a, err = New(context.Background(), cfg, inbox, log)
 	if err != nil {
 		t.Fatal(err)
 	}

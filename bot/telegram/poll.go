@@ -15,9 +15,9 @@ const pollSeconds = 30
 
 // Poll receives updates by long polling, for when there is no public URL for the webhook. It
 // deletes the webhook (Telegram refuses getUpdates while one is set), then calls getUpdates until
-// ctx is done, and returns nil then. Each update goes through the same conversion and Inbox as the
-// webhook's. The offset moves past an update only once the Inbox committed it or reported it a
-// duplicate; when the Inbox fails, Poll waits (1 s doubling up to 30 s) and tries the same update
+// ctx is done, and returns nil then. Each update goes through the same conversion and Handler as the
+// webhook's. The offset moves past an update only once the Handler committed it or reported it a
+// duplicate; when the Handler fails, Poll waits (1 s doubling up to 30 s) and tries the same update
 // again, so nothing is lost. Updates handled but not yet confirmed when Poll stops are delivered
 // again by the next poll and recognised as duplicates. Only one Poll may run per bot token.
 func (a *Adapter) Poll(ctx context.Context) error {
@@ -57,7 +57,7 @@ func (a *Adapter) Poll(ctx context.Context) error {
 	return nil
 }
 
-// handleUntilDone hands u to the Inbox until it is committed (or a duplicate, or ignored), waiting
+// handleUntilDone hands u to the Handler until it is committed (or a duplicate, or ignored), waiting
 // between attempts. It returns false when ctx ended first.
 func (a *Adapter) handleUntilDone(ctx context.Context, u *tgbotapi.Update, wait *backoff) bool {
 	for {

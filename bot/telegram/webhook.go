@@ -25,8 +25,8 @@ const maxUpdateBytes = 1 << 20
 //   - 401 without the secret header, 403 with a wrong one, and 403 to everything when
 //     Config.WebhookSecret is empty (the webhook never runs unauthenticated);
 //   - 413 to a body over 1 MiB, 400 to one that is not an update;
-//   - 200 once the update is committed by the Inbox, was already handled, or is of a kind that is
-//     ignored; 503 when the Inbox failed, so that Telegram delivers it again (nothing is lost).
+//   - 200 once the update is committed by the Handler, was already handled, or is of a kind that is
+//     ignored; 503 when the Handler failed, so that Telegram delivers it again (nothing is lost).
 func (a *Adapter) WebhookHandler() http.Handler {
 	return http.HandlerFunc(a.serveWebhook)
 }

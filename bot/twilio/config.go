@@ -4,21 +4,15 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"stagebot/phone"
 	"strings"
 	"time"
-
-	"stagebot/clock"
 )
 
 // Defaults and limits of the configuration.
 const (
 	// DefaultAPIBaseURL is Twilio's REST API.
 	DefaultAPIBaseURL = "https://api.twilio.com"
-	// DefaultMaxSegments is how many SMS segments one SMS part may take when MaxSegments is zero.
-	DefaultMaxSegments = 4
-	// MaxMaxSegments is the most segments a part may be allowed: 10 GSM-7 segments (1,530
-	// characters) stay under Twilio's 1,600-character body limit, and carriers handle them well.
-	MaxMaxSegments = 10
 	// DefaultTimeout bounds one call to the REST API when Timeout is zero.
 	DefaultTimeout = 10 * time.Second
 )
@@ -43,13 +37,8 @@ type Config struct {
 	// status callbacks at PublicURL + "/webhooks/twilio/status". Empty: no status callbacks, and
 	// both webhooks refuse every request (they never run unauthenticated).
 	PublicURL string
-	// MaxSegments is the most SMS segments one SMS part may take (default 4, at most 10); a longer
-	// reply is sent as several SMS.
-	MaxSegments int
 	// Timeout bounds one call to the REST API (default 10 s).
 	Timeout time.Duration
-	// Clock is the service's one clock: it stamps delivery statuses (default the system's).
-	Clock clock.Clock
 }
 
 // Validate reports what is missing or malformed in the configuration, all problems at once.
@@ -70,13 +59,13 @@ func (c Config) Validate() error {
 	if c.From == "" && c.MessagingServiceSID == "" {
 		errs = append(errs, errors.New("twilio: a sender is required: From (E.164 number) or MessagingServiceSID"))
 	}
-	if c.From != "" && !IsE164(c.From) {
+	if c.From != "" && !phone.ValidE164(c.From) {
 		errs = append(errs, errors.New(`twilio: From must be an E.164 number such as "+33757000000"`))
 	}
 	if c.MessagingServiceSID != "" && (!strings.HasPrefix(c.MessagingServiceSID, "MG") || !alphanumeric(c.MessagingServiceSID)) {
 		errs = append(errs, errors.New(`twilio: messaging service SID must start with "MG" and have only letters and digits`))
 	}
-	if c.WhatsAppFrom != "" && !IsE164(strings.TrimPrefix(c.WhatsAppFrom, whatsAppPrefix)) {
+	if c.WhatsAppFrom != "" && !phone.ValidE164(strings.TrimPrefix(c.WhatsAppFrom, whatsAppPrefix)) {
 		errs = append(errs, errors.New(`twilio: WhatsAppFrom must be an E.164 number such as "+33757000000"`))
 	}
 	if c.APIBaseURL != "" {
@@ -88,9 +77,6 @@ func (c Config) Validate() error {
 		if err := checkBaseURL(c.PublicURL); err != nil {
 			errs = append(errs, fmt.Errorf("twilio: public URL: %w", err))
 		}
-	}
-	if c.MaxSegments < 0 || c.MaxSegments > MaxMaxSegments {
-		errs = append(errs, fmt.Errorf("twilio: MaxSegments must be between 1 and %d (0 for %d)", MaxMaxSegments, DefaultMaxSegments))
 	}
 	if c.Timeout < 0 {
 		errs = append(errs, errors.New("twilio: Timeout must not be negative"))
@@ -106,14 +92,8 @@ func (c Config) withDefaults() Config {
 	c.APIBaseURL = strings.TrimRight(c.APIBaseURL, "/")
 	c.PublicURL = strings.TrimRight(c.PublicURL, "/")
 	c.WhatsAppFrom = strings.TrimPrefix(c.WhatsAppFrom, whatsAppPrefix)
-	if c.MaxSegments == 0 {
-		c.MaxSegments = DefaultMaxSegments
-	}
 	if c.Timeout == 0 {
 		c.Timeout = DefaultTimeout
-	}
-	if c.Clock == nil {
-		c.Clock = clock.System()
 	}
 	return c
 }
@@ -131,20 +111,6 @@ func checkBaseURL(raw string) error {
 		return fmt.Errorf("%q must have no query, fragment or user", raw)
 	}
 	return nil
-}
-
-// IsE164 reports whether s is a phone number in E.164 form: "+", a non-zero digit, then 6 to 14
-// more digits.
-func IsE164(s string) bool {
-	if len(s) < 8 || len(s) > 16 || s[0] != '+' || s[1] == '0' {
-		return false
-	}
-	for _, r := range s[1:] {
-		if r < '0' || r > '9' {
-			return false
-		}
-	}
-	return true
 }
 
 // alphanumeric reports whether s has only ASCII letters and digits (what twilio-go accepts as

@@ -19,7 +19,7 @@ func TestConfigValidate(t *testing.T) {
 		{"messaging service only", func(c *Config) { c.From, c.MessagingServiceSID = "", "MG0123456789abcdef" }, ""},
 		{"everything", func(c *Config) {
 			c.WhatsAppFrom, c.APIBaseURL, c.PublicURL = "whatsapp:+33757000001", "http://127.0.0.1:8080", "https://stagebot.example.org/"
-			c.MaxSegments, c.Timeout = 10, 3*time.Second
+			c.Timeout = 3 * time.Second
 		}, ""},
 		{"no SID", func(c *Config) { c.AccountSID = "" }, "account SID is required"},
 		{"SID not AC", func(c *Config) { c.AccountSID = "SK0123" }, `start with "AC"`},
@@ -33,7 +33,6 @@ func TestConfigValidate(t *testing.T) {
 		{"relative public URL", func(c *Config) { c.PublicURL = "stagebot.example.org" }, "public URL"},
 		{"public URL with query", func(c *Config) { c.PublicURL = "https://x.example.org/?a=1" }, "public URL"},
 		{"API URL not http", func(c *Config) { c.APIBaseURL = "ftp://x" }, "API base URL"},
-		{"too many segments", func(c *Config) { c.MaxSegments = 11 }, "MaxSegments"},
 		{"negative timeout", func(c *Config) { c.Timeout = -time.Second }, "Timeout"},
 	}
 	for _, tt := range tests {
@@ -57,7 +56,7 @@ func TestConfigValidate(t *testing.T) {
 func TestConfigDefaults(t *testing.T) {
 	c := Config{AccountSID: testSID, AuthToken: testToken, From: testFrom, WhatsAppFrom: "whatsapp:+33757000001",
 		PublicURL: "https://stagebot.example.org/"}.withDefaults()
-	if c.APIBaseURL != DefaultAPIBaseURL || c.MaxSegments != 4 || c.Timeout != 10*time.Second ||
+	if c.APIBaseURL != DefaultAPIBaseURL || c.Timeout != 10*time.Second ||
 		c.PublicURL != "https://stagebot.example.org" || c.WhatsAppFrom != "+33757000001" {
 		t.Errorf("defaults %+v", c)
 	}
@@ -65,20 +64,10 @@ func TestConfigDefaults(t *testing.T) {
 
 func TestNewRefusesBadConfig(t *testing.T) {
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	if _, err := New(Config{}, nil, nil, nil, log); err == nil || !strings.Contains(err.Error(), "account SID") {
+	if _, err := New(Config{}, nil, nil, log); err == nil || !strings.Contains(err.Error(), "account SID") {
 		t.Errorf("empty config: err = %v", err)
 	}
-	if _, err := New(Config{AccountSID: testSID, AuthToken: testToken, From: testFrom}, nil, nil, nil, log); err == nil {
-		t.Error("no inbox, store, renderer: no error")
-	}
-}
-
-func TestIsE164(t *testing.T) {
-	for s, want := range map[string]bool{"+33612345678": true, "+14155550100": true, "+1234567": true,
-		"+123456": false, "0612345678": false, "+0612345678": false, "+33 6 12 34 56 78": false,
-		"+1234567890123456": false, "": false, "whatsapp:+33612345678": false} {
-		if got := IsE164(s); got != want {
-			t.Errorf("IsE164(%q) = %v", s, got)
-		}
+	if _, err := New(Config{AccountSID: testSID, AuthToken: testToken, From: testFrom}, nil, nil, log); err == nil {
+		t.Error("no handler, no deliveries: no error")
 	}
 }

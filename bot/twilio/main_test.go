@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"stagebot/bot"
+	"stagebot/bot/render"
 	"stagebot/bot/twilio/twiliotest"
 	"stagebot/conversation"
 	"stagebot/locales"
@@ -33,7 +34,7 @@ type env struct {
 	a        *Adapter
 	st       *store.Store
 	fake     *twiliotest.Server
-	renderer *bot.Renderer
+	renderer *render.Renderer
 
 	mu       sync.Mutex
 	outcomes []string // "route outcome", in order
@@ -55,8 +56,8 @@ func newEnv(t *testing.T, edit func(*Config)) *env {
 		edit(&cfg)
 	}
 	inbox := bot.NewInbox(st, conversation.New(cat, conversation.Config{}), bot.InboxConfig{}, log)
-	renderer := bot.NewRenderer(cat)
-	a, err := New(cfg, inbox, st, renderer, log)
+	renderer := render.NewRenderer(cat)
+	a, err := New(cfg, inbox, inbox, log)
 	if err != nil {
 		t.Fatal(err)
 	}

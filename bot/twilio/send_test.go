@@ -12,7 +12,7 @@ import (
 
 	"github.com/twilio/twilio-go/client"
 
-	"stagebot/bot"
+	"stagebot/bot/render"
 	"stagebot/bot/twilio/twiliotest"
 	"stagebot/domain"
 )
@@ -21,7 +21,7 @@ func TestSendOK(t *testing.T) {
 	tests := []struct {
 		name      string
 		edit      func(*Config)
-		transport func(*Adapter) bot.Transport
+		transport func(*Adapter) Sender
 		want      twiliotest.Message
 	}{
 		{"sms from a number", nil, (*Adapter).SMS,
@@ -37,7 +37,7 @@ func TestSendOK(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			e := newEnv(t, tt.edit)
-			sid, err := tt.transport(e.a).Send(context.Background(), student, bot.Part{Text: "Bonjour Léa !"})
+			sid, err := tt.transport(e.a).Send(context.Background(), student, domain.Part{Text: "Bonjour Léa !"})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -74,10 +74,10 @@ func TestSendFailures(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.code, func(t *testing.T) {
 			e.fake.FailNext(1, tt.failure)
-			_, err := e.a.SMS().Send(context.Background(), student, bot.Part{Text: "Bonjour"})
-			var se *bot.SendError
+			_, err := e.a.SMS().Send(context.Background(), student, domain.Part{Text: "Bonjour"})
+			var se *domain.SendError
 			if !errors.As(err, &se) {
-				t.Fatalf("error %v (%T), want *bot.SendError", err, err)
+				t.Fatalf("error %v (%T), want *domain.SendError", err, err)
 			}
 			if se.Code != tt.code || se.Permanent != tt.permanent || se.Unreachable != tt.unreachable ||
 				se.RetryAfter != tt.retryAfter {
@@ -92,8 +92,8 @@ func TestSendFailures(t *testing.T) {
 
 func TestSendWithWrongTokenIsTransient(t *testing.T) {
 	e := newEnv(t, func(c *Config) { c.AuthToken = "wrong0token" })
-	_, err := e.a.SMS().Send(context.Background(), student, bot.Part{Text: "Bonjour"})
-	var se *bot.SendError
+	_, err := e.a.SMS().Send(context.Background(), student, domain.Part{Text: "Bonjour"})
+	var se *domain.SendError
 	if !errors.As(err, &se) || se.Code != "twilio:20003" || se.Permanent || se.Unreachable {
 		t.Errorf("error %v, want transient twilio:20003", err)
 	}
@@ -120,7 +120,7 @@ func TestClassify(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			var se *bot.SendError
+			var se *domain.SendError
 			if !errors.As(classify(tt.err), &se) {
 				t.Fatal("not a SendError")
 			}
@@ -137,7 +137,7 @@ func TestSendHonoursContext(t *testing.T) {
 	e := newEnv(t, nil)
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	if _, err := e.a.SMS().Send(ctx, student, bot.Part{Text: "Bonjour"}); !errors.Is(err, context.Canceled) {
+	if _, err := e.a.SMS().Send(ctx, student, domain.Part{Text: "Bonjour"}); !errors.Is(err, context.Canceled) {
 		t.Errorf("cancelled before: err = %v", err)
 	}
 	if n := len(e.fake.Sent()); n != 0 {
@@ -152,7 +152,7 @@ func TestSendHonoursContext(t *testing.T) {
 	ctx, cancel = context.WithTimeout(context.Background(), 100*time.Millisecond)
 	defer cancel()
 	start := time.Now()
-	_, err := slow.a.SMS().Send(ctx, student, bot.Part{Text: "Bonjour"})
+	_, err := slow.a.SMS().Send(ctx, student, domain.Part{Text: "Bonjour"})
 	if !errors.Is(err, context.DeadlineExceeded) {
 		t.Errorf("in flight: err = %v", err)
 	}
@@ -161,7 +161,7 @@ func TestSendHonoursContext(t *testing.T) {
 	}
 
 	timeout := newEnv(t, func(c *Config) { c.APIBaseURL, c.Timeout = hang.URL, 100*time.Millisecond })
-	if _, err := timeout.a.SMS().Send(context.Background(), student, bot.Part{Text: "Bonjour"}); !errors.Is(err, context.DeadlineExceeded) {
+	if _, err := timeout.a.SMS().Send(context.Background(), student, domain.Part{Text: "Bonjour"}); !errors.Is(err, context.DeadlineExceeded) {
 		t.Errorf("timeout: err = %v", err)
 	}
 }
@@ -169,7 +169,7 @@ func TestSendHonoursContext(t *testing.T) {
 // A long French reply is folded to GSM-7 and cut into SMS of at most MaxSegments segments each,
 // which all reach Twilio, in order, with nothing lost.
 func TestLongFrenchReplyIsSplit(t *testing.T) {
-	e := newEnv(t, func(c *Config) { c.MaxSegments = 2 })
+	e := newEnv(t, nil)
 	reply := domain.Reply{
 		Text: strings.Repeat("Voici une offre de stage à la boulangerie « Au Pain Doré » du 11e arrondissement : "+
 			"tu découvriras la fabrication du pain, l’accueil des clients et la gestion des commandes. ", 8),
@@ -177,14 +177,14 @@ func TestLongFrenchReplyIsSplit(t *testing.T) {
 			{Key: "next", Label: "Voir l’offre suivante"}, {Key: "menu", Label: "Revenir au menu"}},
 	}
 	sms := e.a.SMS()
-	parts := sms.Parts("fr", reply)
+	parts := e.renderer.WithSMSSegments(2).Parts(domain.SMS, "fr", reply)
 	if len(parts) < 2 {
 		t.Fatalf("%d parts, want several", len(parts))
 	}
 	var texts []string
 	for i, p := range parts {
-		enc, n := bot.SMSSegments(p.Text)
-		if n > 2 || enc != bot.GSM7 {
+		enc, n := render.SMSSegments(p.Text)
+		if n > 2 || enc != render.GSM7 {
 			t.Errorf("part %d: %d segments %s: %q", i, n, enc, p.Text)
 		}
 		if _, err := sms.Send(context.Background(), student, p); err != nil {
@@ -213,12 +213,12 @@ func TestWhatsAppParts(t *testing.T) {
 		t.Fatal("no WhatsApp transport")
 	}
 	text := strings.Repeat("Le stage se déroule du lundi au vendredi, de 9 h à 16 h 30 🥐.\n", 60)
-	parts := e.a.WhatsApp().Parts("fr", domain.Reply{Text: text})
+	parts := e.renderer.Parts(domain.WhatsApp, "fr", domain.Reply{Text: text})
 	if len(parts) < 2 {
 		t.Fatalf("%d parts", len(parts))
 	}
 	for i, p := range parts {
-		if n := utf16Units(p.Text); n > WhatsAppBodyLimit {
+		if n := utf16Units(p.Text); n > render.WhatsAppBodyLimit {
 			t.Errorf("part %d: %d units", i, n)
 		}
 		if !strings.HasSuffix(strings.TrimSpace(p.Text), ".") {
@@ -257,7 +257,7 @@ func TestSplitLimit(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got := bot.SplitUTF16(tt.text, tt.limit)
+			got := render.SplitUTF16(tt.text, tt.limit)
 			if strings.Join(got, "|") != strings.Join(tt.want, "|") || len(got) != len(tt.want) {
 				t.Errorf("got %q, want %q", got, tt.want)
 			}
@@ -265,7 +265,7 @@ func TestSplitLimit(t *testing.T) {
 	}
 }
 
-func texts(parts []bot.Part) []string {
+func texts(parts []domain.Part) []string {
 	out := make([]string, len(parts))
 	for i, p := range parts {
 		out[i] = p.Text

@@ -1,6 +1,8 @@
-// Package twilio connects stagebot to Twilio for SMS and WhatsApp: two bot.Transports that send
-// through Twilio's REST API (with twilio-go), and two webhooks, one for inbound messages and one
-// for delivery status callbacks, both authenticated by Twilio's request signature.
+// Package twilio connects stagebot to Twilio for SMS and WhatsApp. It only translates: two senders
+// turn a rendered domain.Part into one Twilio message (REST API, with twilio-go); the inbound webhook
+// turns Twilio's form into one domain.Inbound for a Handler, and the status webhook turns a
+// delivery callback into one domain.DeliveryReport for Deliveries; both webhooks are authenticated
+// by Twilio's request signature. It imports no other package of stagebot but domain and phone.
 //
 // twilio-go is imported here and nowhere else in stagebot. Its calls take no context: Send checks
 // its context before calling, and the adapter's HTTP transport carries that context (with the
@@ -20,14 +22,8 @@ import (
 	"github.com/twilio/twilio-go/client"
 	openapi "github.com/twilio/twilio-go/rest/api/v2010"
 
-	"stagebot/bot"
 	"stagebot/domain"
-	"stagebot/store"
 )
-
-// WhatsAppBodyLimit is the most characters (counted as UTF-16 code units, to be safe with emoji)
-// in one message body: Twilio's limit. A longer WhatsApp reply is sent as several messages.
-const WhatsAppBodyLimit = 1600
 
 // whatsAppPrefix marks a WhatsApp address in Twilio's To and From.
 const whatsAppPrefix = "whatsapp:"
@@ -42,34 +38,46 @@ const (
 // rateLimitWait is how long to wait after Twilio said "too many requests": it gives no Retry-After.
 const rateLimitWait = time.Second
 
+// Handler takes one inbound message: it returns nil once the message is kept, domain.ErrDuplicate
+// when it was handled before, any other error when Twilio should deliver it again. The workflow's
+// Inbox is one.
+type Handler interface {
+	Handle(ctx context.Context, msg domain.Inbound) error
+}
+
+// Deliveries records what became of a message Twilio was given (and that its recipient cannot be
+// reached, when the report says so); an error asks Twilio to call again. The workflow's Inbox is
+// one.
+type Deliveries interface {
+	DeliveryReport(ctx context.Context, r domain.DeliveryReport) error
+}
+
 // Adapter sends and receives SMS and WhatsApp messages through one Twilio account. It is safe for
 // concurrent use.
 type Adapter struct {
-	cfg       Config
-	base      *url.URL // where API calls go; nil for Twilio itself
-	inbox     *bot.Inbox
-	store     *store.Store
-	renderer  *bot.Renderer
-	log       *slog.Logger
-	validator client.RequestValidator
-	onWebhook atomic.Pointer[func(route, outcome string)]
+	cfg        Config
+	base       *url.URL // where API calls go; nil for Twilio itself
+	handler    Handler
+	deliveries Deliveries
+	log        *slog.Logger
+	validator  client.RequestValidator
+	onWebhook  atomic.Pointer[func(route, outcome string)]
 }
 
-// New checks cfg and builds the adapter. inbox handles inbound messages, st records delivery
-// statuses and unreachable people, renderer renders replies into parts; none may be nil. log
-// defaults to discarding.
-func New(cfg Config, inbox *bot.Inbox, st *store.Store, renderer *bot.Renderer, log *slog.Logger) (*Adapter, error) {
+// New checks cfg and builds the adapter. handler takes inbound messages and deliveries the status
+// callbacks; neither may be nil. log defaults to discarding.
+func New(cfg Config, handler Handler, deliveries Deliveries, log *slog.Logger) (*Adapter, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
-	if inbox == nil || st == nil || renderer == nil {
-		return nil, errors.New("twilio: inbox, store and renderer are required")
+	if handler == nil || deliveries == nil {
+		return nil, errors.New("twilio: a handler and deliveries are required")
 	}
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
 	cfg = cfg.withDefaults()
-	a := &Adapter{cfg: cfg, inbox: inbox, store: st, renderer: renderer, log: log,
+	a := &Adapter{cfg: cfg, handler: handler, deliveries: deliveries, log: log,
 		validator: client.NewRequestValidator(cfg.AuthToken)}
 	if cfg.APIBaseURL != DefaultAPIBaseURL {
 		u, err := url.Parse(cfg.APIBaseURL)
@@ -96,13 +104,19 @@ func (a *Adapter) OnWebhook(fn func(route, outcome string)) {
 	a.onWebhook.Store(&fn)
 }
 
-// SMS returns the SMS transport.
-func (a *Adapter) SMS() bot.Transport {
+// Sender sends rendered messages on one channel through Twilio.
+type Sender interface {
+	Channel() domain.Channel
+	Send(ctx context.Context, address string, part domain.Part) (string, error)
+}
+
+// SMS returns the SMS sender.
+func (a *Adapter) SMS() Sender {
 	return &transport{a: a, channel: domain.SMS}
 }
 
-// WhatsApp returns the WhatsApp transport, or nil when no WhatsApp sender is configured.
-func (a *Adapter) WhatsApp() bot.Transport {
+// WhatsApp returns the WhatsApp sender, or nil when no WhatsApp sender is configured.
+func (a *Adapter) WhatsApp() Sender {
 	if a.cfg.WhatsAppFrom == "" {
 		return nil
 	}
@@ -115,31 +129,14 @@ type transport struct {
 	channel domain.Channel
 }
 
-// Channel implements bot.Transport.
+// Channel is the channel the transport sends on.
 func (t *transport) Channel() domain.Channel { return t.channel }
 
-// Parts implements bot.Transport. SMS: the SMS rendering (folded to GSM-7 for French and English),
-// cut so that each part takes at most MaxSegments segments. WhatsApp: the WhatsApp rendering, cut
-// into parts of at most 1,600 characters, at line breaks or spaces when possible.
-func (t *transport) Parts(lang string, reply domain.Reply) []bot.Part {
-	var texts []string
-	if t.channel == domain.WhatsApp {
-		texts = bot.SplitUTF16(t.a.renderer.WhatsApp(lang, reply), WhatsAppBodyLimit)
-	} else {
-		texts = bot.SplitSMS(t.a.renderer.SMS(lang, reply), t.a.cfg.MaxSegments)
-	}
-	parts := make([]bot.Part, len(texts))
-	for i, text := range texts {
-		parts[i] = bot.Part{Text: text}
-	}
-	return parts
-}
-
-// Send implements bot.Transport: it creates one Twilio message to address (E.164) and returns its
-// SID. Twilio's refusals come back as *bot.SendError (see classify); network errors, timeouts and
+// Send creates one Twilio message to address (E.164) and returns its SID. Twilio's refusals come
+// back as *domain.SendError (see classify); network errors, timeouts and
 // Twilio's 5xx as plain or transient errors, to be tried again. twilio-go takes no context: ctx
 // is checked before the call and carried by the HTTP transport, so cancelling it aborts the call.
-func (t *transport) Send(ctx context.Context, address string, part bot.Part) (string, error) {
+func (t *transport) Send(ctx context.Context, address string, part domain.Part) (string, error) {
 	if err := ctx.Err(); err != nil {
 		return "", fmt.Errorf("twilio: send: %w", err)
 	}
@@ -170,7 +167,7 @@ func (t *transport) Send(ctx context.Context, address string, part bot.Part) (st
 		return "", classify(err)
 	}
 	if msg.Sid == nil || *msg.Sid == "" {
-		return "", &bot.SendError{Code: "twilio:no_sid", Err: errors.New("twilio answered without a message SID")}
+		return "", &domain.SendError{Code: "twilio:no_sid", Err: errors.New("twilio answered without a message SID")}
 	}
 	return *msg.Sid, nil
 }
@@ -213,7 +210,7 @@ func (t *ctxTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	return t.next.RoundTrip(req)
 }
 
-// classify turns a twilio-go error into a *bot.SendError with Code "twilio:<code>":
+// classify turns a twilio-go error into a *domain.SendError with Code "twilio:<code>":
 //   - 21610 (recipient unsubscribed), 21211 (invalid To number), 21614 (To is not a mobile): the
 //     person cannot be reached on this channel (Permanent and Unreachable);
 //   - 20429 or HTTP 429 (too many requests): try again after a second (Twilio gives no Retry-After);
@@ -225,13 +222,13 @@ func (t *ctxTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 func classify(err error) error {
 	var re *client.TwilioRestError
 	if !errors.As(err, &re) {
-		return &bot.SendError{Code: "twilio:transient", Err: err}
+		return &domain.SendError{Code: "twilio:transient", Err: err}
 	}
 	code := fmt.Sprintf("twilio:%d", re.Code)
 	if re.Code == 0 {
 		code = fmt.Sprintf("twilio:http%d", re.Status)
 	}
-	se := &bot.SendError{Code: code, Err: err}
+	se := &domain.SendError{Code: code, Err: err}
 	switch {
 	case re.Code == 21610 || re.Code == 21211 || re.Code == 21614:
 		se.Permanent, se.Unreachable = true, true

@@ -8,9 +8,8 @@ import (
 	"strconv"
 	"strings"
 
-	"stagebot/bot"
 	"stagebot/domain"
-	"stagebot/store"
+	"stagebot/phone"
 )
 
 // maxWebhookBody bounds a webhook request's body; Twilio's are a few hundred bytes.
@@ -44,9 +43,9 @@ func unreachableCode(code string) bool {
 }
 
 // InboundHandler returns the handler for POST /webhooks/twilio (InboundPath), where Twilio posts
-// the messages people send. A message signed by Twilio is handed to the inbox and answered 200
-// with an empty TwiML response, also when Twilio delivers it again (same MessageSid); the person
-// is no longer remembered as unreachable on that channel. The answer is 405 for another method,
+// the messages people send. A message signed by Twilio is handed to the Handler and answered 200
+// with an empty TwiML response, also when Twilio delivers it again (same MessageSid). The answer
+// is 405 for another method,
 // 413 for a body over 64 KiB, 400 for a form without MessageSid or a sender, 401 without
 // X-Twilio-Signature, 403 for a wrong signature (or when no PublicURL is configured), and 503 when
 // the message could not be kept, so that Twilio tries again.
@@ -66,16 +65,11 @@ func (a *Adapter) InboundHandler() http.Handler {
 		if msg.Channel == domain.WhatsApp && a.cfg.WhatsAppFrom == "" {
 			a.log.WarnContext(ctx, "twilio inbound: WhatsApp message but no WhatsApp sender configured: replies wait", attrs...)
 		}
-		if err := a.store.ClearUnreachable(ctx, string(msg.Channel), msg.Address); err != nil {
-			a.log.ErrorContext(ctx, "twilio inbound: clear unreachable", append(attrs, slog.String("error", err.Error()))...)
-			a.refuse(w, InboundPath, http.StatusServiceUnavailable, outcomeUnavailable)
-			return
-		}
 		outcome := outcomeAccepted
-		switch err := a.inbox.Handle(ctx, msg); {
-		case errors.Is(err, bot.ErrDuplicate):
+		switch err := a.handler.Handle(ctx, msg); {
+		case errors.Is(err, domain.ErrDuplicate):
 			outcome = outcomeDuplicate
-		case err != nil: // the inbox logged it
+		case err != nil: // the handler logged it
 			a.refuse(w, InboundPath, http.StatusServiceUnavailable, outcomeUnavailable)
 			return
 		}
@@ -127,21 +121,9 @@ func (a *Adapter) StatusHandler() http.Handler {
 		if strings.HasPrefix(to, whatsAppPrefix) || strings.HasPrefix(form.Get("From"), whatsAppPrefix) {
 			channel, to = domain.WhatsApp, strings.TrimPrefix(to, whatsAppPrefix)
 		}
-		unreachable := unreachableCode(errorCode) && IsE164(to)
-		at := a.cfg.Clock.Now()
-		err := a.store.InTx(ctx, func(tx *store.Tx) error {
-			if _, err := tx.UpdateDeliveryStatus(ctx, sid, status, reason, at); err != nil {
-				return err
-			}
-			if unreachable {
-				return tx.MarkUnreachable(ctx, string(channel), to, reason, at)
-			}
-			return nil
-		})
-		if err == nil && unreachable && a.inbox != nil {
-			// The flow that needed this person learns it (a parent's child is asked for another number).
-			err = a.inbox.PersonUnreachable(ctx, string(channel), to)
-		}
+		unreachable := unreachableCode(errorCode) && phone.ValidE164(to)
+		err := a.deliveries.DeliveryReport(ctx, domain.DeliveryReport{ProviderID: sid, Status: status, ErrorCode: reason,
+			Unreachable: unreachable, Channel: channel, Address: to})
 		attrs := []any{slog.String("channel", string(channel)), slog.String("message_sid", sid),
 			slog.String("status", twilioStatus), slog.String("error_code", errorCode)}
 		if err != nil {
@@ -202,36 +184,36 @@ func (a *Adapter) authenticate(w http.ResponseWriter, r *http.Request, route str
 // inboundFrom reads an inbound message from Twilio's form: the channel is WhatsApp when From has
 // the "whatsapp:" prefix (the address is then the bare number), SMS otherwise; a message with
 // media and no text is a media message.
-func inboundFrom(form url.Values) (bot.Inbound, error) {
+func inboundFrom(form url.Values) (domain.Inbound, error) {
 	sid, from := form.Get("MessageSid"), form.Get("From")
 	if sid == "" {
-		return bot.Inbound{}, errors.New("no MessageSid")
+		return domain.Inbound{}, errors.New("no MessageSid")
 	}
 	channel := domain.SMS
 	if strings.HasPrefix(from, whatsAppPrefix) {
 		channel, from = domain.WhatsApp, strings.TrimPrefix(from, whatsAppPrefix)
 	}
-	if !IsE164(from) {
-		return bot.Inbound{}, errors.New("sender is not an E.164 number")
+	if !phone.ValidE164(from) {
+		return domain.Inbound{}, errors.New("sender is not an E.164 number")
 	}
 	body := form.Get("Body")
 	numMedia, _ := strconv.Atoi(form.Get("NumMedia"))
-	return bot.Inbound{Channel: channel, ProviderID: sid, Address: from, Text: body,
+	return domain.Inbound{Channel: channel, ProviderID: sid, Address: from, Text: body,
 		Media: numMedia > 0 && strings.TrimSpace(body) == ""}, nil
 }
 
 // deliveryStatus maps a Twilio message status to the outbox's, and reports whether it is one the
 // outbox tracks.
-func deliveryStatus(s string) (string, bool) {
+func deliveryStatus(s string) (domain.DeliveryStatus, bool) {
 	switch s {
 	case "queued", "accepted", "sending", "sent":
-		return "sent", true
+		return domain.StatusSent, true
 	case "delivered", "read":
-		return "delivered", true
+		return domain.StatusDelivered, true
 	case "undelivered":
-		return "undelivered", true
+		return domain.StatusUndelivered, true
 	case "failed":
-		return "failed", true
+		return domain.StatusFailed, true
 	}
 	return "", false
 }

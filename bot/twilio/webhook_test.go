@@ -12,6 +12,7 @@ import (
 	"github.com/twilio/twilio-go/client"
 
 	"stagebot/bot/twilio/twiliotest"
+	"stagebot/domain"
 	"stagebot/store"
 )
 
@@ -251,10 +252,10 @@ func TestWebhooksUnavailable(t *testing.T) {
 }
 
 // sentRow puts a message in the outbox as sent by Twilio with the given SID.
-func sentRow(t *testing.T, st *store.Store, channel, address, sid string) int64 {
+func sentRow(t *testing.T, st *store.Store, channel domain.Channel, address, sid string) int64 {
 	t.Helper()
 	ctx := context.Background()
-	now := time.Now() // the adapter's clock: the system's
+	now := time.Now() // the workflow's clock in these tests: the system's
 	id, err := st.Enqueue(ctx, store.OutboxMessage{Channel: channel, Address: address, Body: "Bonjour", CreatedAt: now})
 	if err != nil {
 		t.Fatal(err)

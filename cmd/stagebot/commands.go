@@ -11,6 +11,8 @@ import (
 	"time"
 
 	"stagebot/bot"
+	"stagebot/bot/console"
+	"stagebot/bot/render"
 	"stagebot/catalog"
 	"stagebot/clock"
 	"stagebot/conversation"
@@ -160,10 +162,10 @@ func (env environment) chat(ctx context.Context, s *store.Store, f chatFlags) er
 		return err
 	}
 	machine := conversation.New(cat, conversation.Config{})
-	c := &bot.Console{
+	c := &console.Console{
 		Inbox:    bot.NewInbox(s, machine, bot.InboxConfig{Clock: env.clock}, env.log),
 		Store:    s,
-		Renderer: bot.NewRenderer(cat),
+		Renderer: render.NewRenderer(cat),
 		Channel:  domain.Channel(f.channel),
 		Address:  f.as,
 		In:       env.stdin,

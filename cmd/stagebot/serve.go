@@ -13,6 +13,9 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 
 	"stagebot/bot"
+	"stagebot/bot/ops"
+	"stagebot/bot/render"
+	"stagebot/bot/sender"
 	"stagebot/bot/telegram"
 	"stagebot/bot/twilio"
 	"stagebot/calendar"
@@ -32,7 +35,7 @@ type service struct {
 	store     *store.Store
 	log       *slog.Logger
 	handler   http.Handler
-	sender    *bot.Sender
+	sender    *sender.Sender
 	telegram  *telegram.Adapter // nil when off
 }
 
@@ -45,18 +48,17 @@ func newService(ctx context.Context, cfg config, clk clock.Clock, st *store.Stor
 	}
 	inbox := bot.NewInbox(st, conversation.New(cat, conversation.Config{}), bot.InboxConfig{Clock: clk,
 		MaxApplications: cfg.MaxApplications, ConfirmDays: cfg.ConfirmDays, ReleaseDate: cfg.ReleaseDate}, log)
-	renderer := bot.NewRenderer(cat)
 	registry := prometheus.NewRegistry()
 	registry.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
-	metrics := bot.NewMetrics(registry, st)
-	mux := bot.NewMux(st, registry)
+	metrics := ops.NewMetrics(registry, st)
+	mux := ops.NewMux(st, registry)
 	svc := &service{cfg: cfg, store: st, log: log, handler: mux}
 
-	var transports []bot.Transport
+	var transports []sender.Transport
 	if cfg.telegramOn() {
 		tg, err := telegram.New(ctx, telegram.Config{Token: cfg.TelegramToken, Endpoint: cfg.TelegramEndpoint,
 			WebhookSecret: cfg.TelegramSecret,
-			OnOutcome:     func(outcome string) { metrics.WebhookOutcome("telegram", outcome) }}, inbox, renderer, log)
+			OnOutcome:     func(outcome string) { metrics.WebhookOutcome("telegram", outcome) }}, inbox, log)
 		if err != nil {
 			return nil, err
 		}
@@ -74,7 +76,7 @@ func newService(ctx context.Context, cfg config, clk clock.Clock, st *store.Stor
 	if cfg.twilioOn() {
 		tw, err := twilio.New(twilio.Config{AccountSID: cfg.TwilioAccountSID, AuthToken: cfg.TwilioAuthToken,
 			From: cfg.TwilioFrom, MessagingServiceSID: cfg.TwilioMessagingServiceSID, WhatsAppFrom: cfg.TwilioWhatsAppFrom,
-			APIBaseURL: cfg.TwilioAPIBaseURL, PublicURL: cfg.PublicURL, Clock: clk}, inbox, st, renderer, log)
+			APIBaseURL: cfg.TwilioAPIBaseURL, PublicURL: cfg.PublicURL}, inbox, inbox, log)
 		if err != nil {
 			return nil, err
 		}
@@ -91,15 +93,13 @@ func newService(ctx context.Context, cfg config, clk clock.Clock, st *store.Stor
 	} else {
 		log.Info("twilio off: TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN are not set")
 	}
-	svc.scheduler, err = scheduler.New(calendar.Paris(), log,
-		scheduler.Job{Name: "day-before reminders", Spec: "0 10 * * *", Run: inbox.DayBefore},
-		scheduler.Job{Name: "unconfirmed places", Spec: "15 * * * *", Run: inbox.ExpireOverdue})
+	jobs := scheduler.Jobs{Store: st, Workflow: inbox, Clock: clk}
+	svc.scheduler, err = scheduler.New(calendar.Paris(), log, jobs.All()...)
 	if err != nil {
 		return nil, err
 	}
-	svc.sender = bot.NewSender(st, transports, bot.SenderConfig{DatabaseURL: cfg.DatabaseURL, ChatGap: cfg.TelegramChatGap,
-		OnUnreachable: inbox.PersonUnreachable,
-		Clock:         clk,
+	svc.sender = sender.New(st, transports, render.NewRenderer(cat), inbox, sender.Config{DatabaseURL: cfg.DatabaseURL,
+		ChatGap: cfg.TelegramChatGap, Clock: clk,
 		PerSecond: map[domain.Channel]float64{domain.SMS: cfg.TwilioPerSecond,
 			domain.WhatsApp: cfg.TwilioPerSecond}}, metrics, log)
 	return svc, nil
@@ -126,7 +126,7 @@ func (svc *service) run(ctx context.Context) error {
 		wg.Add(1)
 		go func() { defer wg.Done(); errs <- svc.telegram.Poll(workCtx) }()
 	}
-	svc.scheduler.Start()
+	svc.scheduler.Start(workCtx)
 	serveErr := make(chan error, 1)
 	go func() {
 		svc.log.Info("listening", slog.String("addr", svc.cfg.HTTPAddr))

@@ -15,7 +15,7 @@ import (
 	"testing"
 	"time"
 
-	"stagebot/bot"
+	"stagebot/bot/render"
 )
 
 // Message is one message the fake accepted.
@@ -159,7 +159,7 @@ func (s *Server) resource(m Message) map[string]any {
 	case m.From == "":
 		status, from, segments = "accepted", nil, "0"
 	case !strings.HasPrefix(m.To, "whatsapp:"):
-		_, n := bot.SMSSegments(m.Body)
+		_, n := render.SMSSegments(m.Body)
 		segments = fmt.Sprint(n)
 	}
 	var service any

@@ -12,7 +12,7 @@ import (
 	"slices"
 	"strings"
 
-	"stagebot/bot"
+	"stagebot/bot/render"
 )
 
 // TestAccountSID is the AccountSid InboundParams and StatusParams put in; set another with
@@ -55,7 +55,7 @@ func NewInboundRequest(authToken, publicURL, path string, params url.Values) *ht
 // ProfileName), to the Twilio number. NumMedia is "0": for a photo, set NumMedia, MediaUrl0 and
 // MediaContentType0.
 func InboundParams(messageSID, from, to, body string) url.Values {
-	_, segments := bot.SMSSegments(body)
+	_, segments := render.SMSSegments(body)
 	p := url.Values{
 		"ToCountry":     {country(to)},
 		"ToState":       {""},

@@ -42,11 +42,11 @@ func (ib *Inbox) tellParent(ctx context.Context, tx txn, app store.ApplicationIn
 }
 
 // parentChannel is WhatsApp for a parent who wrote to us from it, SMS otherwise.
-func (ib *Inbox) parentChannel(ctx context.Context, tx txn, phone string) string {
-	if at, err := tx.LastInbound(ctx, string(domain.WhatsApp), phone); err == nil && at != nil {
-		return string(domain.WhatsApp)
+func (ib *Inbox) parentChannel(ctx context.Context, tx txn, phone string) domain.Channel {
+	if at, err := tx.LastInbound(ctx, domain.WhatsApp, phone); err == nil && at != nil {
+		return domain.WhatsApp
 	}
-	return string(domain.SMS)
+	return domain.SMS
 }
 
 // tellHost sends a notice about an application to every contact of its host: on Telegram when the
@@ -57,15 +57,15 @@ func (ib *Inbox) tellHost(ctx context.Context, tx txn, app store.ApplicationInfo
 		return err
 	}
 	for _, c := range contacts {
-		channel, address := string(domain.Telegram), c.TelegramChatID
+		channel, address := domain.Telegram, c.TelegramChatID
 		if address == "" {
-			channel, address = string(domain.SMS), c.Phone
+			channel, address = domain.SMS, c.Phone
 		}
 		if address == "" {
 			continue
 		}
 		reply := ib.machine.HostNotice(c.Lang, n)
-		if channel != string(domain.Telegram) {
+		if channel != domain.Telegram {
 			reply.Choices = nil // by SMS the text says how to answer: OUI 1042, NON 1042
 		}
 		about := app.StudentID
@@ -104,10 +104,16 @@ func (ib *Inbox) tellStudent(ctx context.Context, tx txn, app store.ApplicationI
 	return nil
 }
 
+// tellStudentAbout sends a student a notice that is not about one application.
+func (ib *Inbox) tellStudentAbout(ctx context.Context, tx txn, st store.Student, n conversation.Notice) error {
+	return ib.tellStudent(ctx, tx, store.ApplicationInfo{StudentChannel: st.Channel, StudentAddress: st.Address,
+		StudentLang: st.Lang}, n)
+}
+
 // sendProactive queues a message nobody just asked for, unless its recipient sent STOP (on either
 // channel of a phone number). about is the student the message is about (0: none): it is erased
 // with them.
-func (ib *Inbox) sendProactive(ctx context.Context, tx txn, channel, address, lang string, r domain.Reply,
+func (ib *Inbox) sendProactive(ctx context.Context, tx txn, channel domain.Channel, address, lang string, r domain.Reply,
 	about int64) error {
 	if r.Text == "" {
 		return nil
@@ -121,10 +127,10 @@ func (ib *Inbox) sendProactive(ctx context.Context, tx txn, channel, address, la
 
 // stopped reports whether a person sent STOP: on the channel, or for a phone number on SMS or
 // WhatsApp, either.
-func (ib *Inbox) stopped(ctx context.Context, tx txn, channel, address string) (bool, error) {
-	channels := []string{channel}
-	if channel == string(domain.SMS) || channel == string(domain.WhatsApp) {
-		channels = []string{string(domain.SMS), string(domain.WhatsApp)}
+func (ib *Inbox) stopped(ctx context.Context, tx txn, channel domain.Channel, address string) (bool, error) {
+	channels := []domain.Channel{channel}
+	if channel.Phone() {
+		channels = []domain.Channel{domain.SMS, domain.WhatsApp}
 	}
 	for _, ch := range channels {
 		if stopped, err := tx.OptedOut(ctx, ch, address); err != nil || stopped {
@@ -134,8 +140,21 @@ func (ib *Inbox) stopped(ctx context.Context, tx txn, channel, address string) (
 	return false, nil
 }
 
-// enqueue queues one reply for the sender; about is the student it concerns (0: none).
-func (ib *Inbox) enqueue(ctx context.Context, tx txn, channel, address, lang string, r domain.Reply,
+// reply queues a conversation's direct answers, ahead of the notices its effects send to others.
+// about is the student they speak of (0: none), so that they go when the student is erased.
+func (ib *Inbox) reply(ctx context.Context, tx txn, conv store.Conversation, lang string, replies []domain.Reply,
+	about int64) error {
+	for _, r := range replies {
+		if err := ib.enqueue(ctx, tx, conv.Channel, conv.Address, lang, r, false, about); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// enqueue queues one reply for the sender, at the transaction's time; about is the student it
+// concerns (0: none).
+func (ib *Inbox) enqueue(ctx context.Context, tx txn, channel domain.Channel, address, lang string, r domain.Reply,
 	proactive bool, about int64) error {
 	choices, err := json.Marshal(r.Choices)
 	if err != nil {
@@ -160,13 +179,13 @@ func (ib *Inbox) applicationSent(ctx context.Context, tx txn, app store.Applicat
 
 // applicationWithdrawn tells the host (when the request had reached it) and the parent.
 func (ib *Inbox) applicationWithdrawn(ctx context.Context, tx txn, app store.ApplicationInfo, before domain.ApplicationState) error {
-	if before == domain.Sent || before == domain.Accepted || before == domain.Confirmed {
-		if err := ib.tellHost(ctx, tx, app, noticeOf(conversation.NoticeWithdrawn, app)); err != nil {
-			return err
-		}
-		return ib.tellParent(ctx, tx, app, conversation.NoticeWithdrawn)
+	if !before.ReachedHost() {
+		return nil
 	}
-	return nil
+	if err := ib.tellHost(ctx, tx, app, noticeOf(conversation.NoticeWithdrawn, app)); err != nil {
+		return err
+	}
+	return ib.tellParent(ctx, tx, app, conversation.NoticeWithdrawn)
 }
 
 // consentRequest asks a newly signed-up student's parent to agree. It reports false when the parent
@@ -195,35 +214,3 @@ func (ib *Inbox) consentRequest(ctx context.Context, tx txn, studentID int64) (b
 
 // errNotAllowed marks an action on an application that is not the actor's.
 var errNotAllowed = errors.New("bot: not the actor's application")
-
-// PersonUnreachable is called when a provider says a person cannot be reached on a channel. When
-// they are a parent, each of their children is told and asked for another number: a parent who
-// cannot be reached must not silently block a student.
-func (ib *Inbox) PersonUnreachable(ctx context.Context, channel, address string) error {
-	if channel != string(domain.SMS) && channel != string(domain.WhatsApp) {
-		return nil
-	}
-	return ib.inTx(ctx, ib.now(), func(tx txn) error {
-		parent, err := tx.ParentByPhone(ctx, address)
-		if errors.Is(err, store.ErrNotFound) {
-			return nil
-		}
-		if err != nil {
-			return err
-		}
-		children, err := tx.Children(ctx, parent.ID)
-		if err != nil {
-			return err
-		}
-		for _, c := range children {
-			if c.Consent != "pending" {
-				continue // the parent answered once: the number works, or they chose to stop
-			}
-			if err := ib.tellStudent(ctx, tx, store.ApplicationInfo{StudentChannel: c.Channel, StudentAddress: c.Address,
-				StudentLang: c.Lang}, conversation.Notice{Kind: conversation.NoticeParentUnreachable}); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
-}

@@ -1,4 +1,4 @@
-package bot
+package ops
 
 import (
 	"context"
@@ -6,34 +6,35 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 
+	"stagebot/domain"
 	"stagebot/store"
 )
 
 // Metrics are the service's Prometheus metrics, registered on the registry given to NewMetrics.
 type Metrics struct {
-	Inbound     *prometheus.CounterVec   // inbound webhook requests, by route and outcome
-	Outbound    *prometheus.CounterVec   // outbox rows finished or retried, by channel and status
-	SendLatency *prometheus.HistogramVec // provider API call time, by channel
+	webhooks    *prometheus.CounterVec   // inbound webhook requests, by route and outcome
+	outbound    *prometheus.CounterVec   // outbox rows finished or retried, by channel and status
+	sendLatency *prometheus.HistogramVec // provider API call time, by channel
 }
 
 // NewMetrics creates the metrics on reg, with a queue-depth gauge read from the outbox at scrape time.
 func NewMetrics(reg prometheus.Registerer, st *store.Store) *Metrics {
 	m := &Metrics{
-		Inbound: prometheus.NewCounterVec(prometheus.CounterOpts{
+		webhooks: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "stagebot_webhook_requests_total",
 			Help: "Webhook requests by route and outcome (accepted, duplicate, rejected_*, too_large, unavailable…).",
 		}, []string{"route", "outcome"}),
-		Outbound: prometheus.NewCounterVec(prometheus.CounterOpts{
+		outbound: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "stagebot_outbound_messages_total",
 			Help: "Outbox messages by channel and what became of them (sent, retry, failed, unreachable, postponed).",
 		}, []string{"channel", "status"}),
-		SendLatency: prometheus.NewHistogramVec(prometheus.HistogramOpts{
+		sendLatency: prometheus.NewHistogramVec(prometheus.HistogramOpts{
 			Name:    "stagebot_send_seconds",
 			Help:    "Time of one provider send call.",
 			Buckets: prometheus.ExponentialBuckets(0.01, 2, 12),
 		}, []string{"channel"}),
 	}
-	reg.MustRegister(m.Inbound, m.Outbound, m.SendLatency, &queueDepth{store: st,
+	reg.MustRegister(m.webhooks, m.outbound, m.sendLatency, &queueDepth{store: st,
 		desc: prometheus.NewDesc("stagebot_outbox_depth", "Messages waiting to be sent, by channel.", []string{"channel"}, nil)})
 	return m
 }
@@ -41,19 +42,21 @@ func NewMetrics(reg prometheus.Registerer, st *store.Store) *Metrics {
 // WebhookOutcome counts one webhook request.
 func (m *Metrics) WebhookOutcome(route, outcome string) {
 	if m != nil {
-		m.Inbound.WithLabelValues(route, outcome).Inc()
+		m.webhooks.WithLabelValues(route, outcome).Inc()
 	}
 }
 
-func (m *Metrics) outbound(channel, status string) {
+// Outbound counts one outbox row finished or retried (the sender's metrics).
+func (m *Metrics) Outbound(channel domain.Channel, status string) {
 	if m != nil {
-		m.Outbound.WithLabelValues(channel, status).Inc()
+		m.outbound.WithLabelValues(string(channel), status).Inc()
 	}
 }
 
-func (m *Metrics) sendTime(channel string, d time.Duration) {
+// SendTime records the time of one provider call (the sender's metrics).
+func (m *Metrics) SendTime(channel domain.Channel, d time.Duration) {
 	if m != nil {
-		m.SendLatency.WithLabelValues(channel).Observe(d.Seconds())
+		m.sendLatency.WithLabelValues(string(channel)).Observe(d.Seconds())
 	}
 }
 
@@ -74,6 +77,6 @@ func (q *queueDepth) Collect(ch chan<- prometheus.Metric) {
 		return
 	}
 	for channel, n := range depth {
-		ch <- prometheus.MustNewConstMetric(q.desc, prometheus.GaugeValue, float64(n), channel)
+		ch <- prometheus.MustNewConstMetric(q.desc, prometheus.GaugeValue, float64(n), string(channel))
 	}
 }

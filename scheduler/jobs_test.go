@@ -1,4 +1,4 @@
-package bot_test
+package scheduler_test
 
 import (
 	"context"
@@ -9,9 +9,11 @@ import (
 
 	"stagebot/bot"
 	"stagebot/calendar"
+	"stagebot/catalog"
 	"stagebot/clock"
 	"stagebot/conversation"
 	"stagebot/locales"
+	"stagebot/scheduler"
 	"stagebot/store"
 	"stagebot/store/storetest"
 )
@@ -39,11 +41,38 @@ func jobFixture(t *testing.T, s *store.Store, state string, confirmBy *time.Time
 	return appID
 }
 
-func jobInbox(t *testing.T, s *store.Store, now time.Time) *bot.Inbox {
+// jobInbox is the jobs on s, the real workflow carrying them out, both on a clock stopped at now.
+func jobInbox(t *testing.T, s *store.Store, now time.Time) scheduler.Jobs {
 	t.Helper()
 	cat := mustCatalog(t)
-	return bot.NewInbox(s, conversation.New(cat, conversation.Config{}), bot.InboxConfig{Clock: clock.NewManual(now)},
+	clk := clock.NewManual(now)
+	inbox := bot.NewInbox(s, conversation.New(cat, conversation.Config{}), bot.InboxConfig{Clock: clk},
 		slog.New(slog.NewTextHandler(io.Discard, nil)))
+	return scheduler.Jobs{Store: s, Workflow: inbox, Clock: clk}
+}
+
+func TestMain(m *testing.M) { storetest.Main(m) }
+
+// demoCatalog fills a template database with the shipped Paris collèges and the demo catalog, seeded
+// on a Sunday in November 2026 (the jobs' fixtures run in January 2027).
+func demoCatalog(ctx context.Context, s *store.Store) error {
+	if _, err := catalog.ImportEmbeddedSchools(ctx, s); err != nil {
+		return err
+	}
+	if _, err := catalog.ImportEmbeddedSectors(ctx, s); err != nil {
+		return err
+	}
+	_, err := catalog.Seed(ctx, s, catalog.SeedParams{Today: time.Date(2026, 11, 29, 10, 0, 0, 0, calendar.Paris())})
+	return err
+}
+
+func countRows(t testing.TB, s *store.Store, query string, args ...any) int {
+	t.Helper()
+	var n int
+	if err := s.DB().GetContext(context.Background(), &n, query, args...); err != nil {
+		t.Fatal(err)
+	}
+	return n
 }
 
 func TestDayBeforeRemindsOnce(t *testing.T) {

@@ -1,4 +1,4 @@
-package bot_test
+package sender_test
 
 import (
 	"context"
@@ -11,12 +11,15 @@ import (
 	"time"
 
 	"stagebot/bot"
+	"stagebot/bot/render"
+	"stagebot/bot/sender"
 	"stagebot/bot/telegram"
 	"stagebot/bot/telegram/telegramtest"
 	"stagebot/bot/twilio"
 	"stagebot/bot/twilio/twiliotest"
 	"stagebot/calendar"
 	"stagebot/clock"
+	"stagebot/conversation"
 	"stagebot/domain"
 	"stagebot/locales"
 	"stagebot/store"
@@ -27,19 +30,38 @@ const testToken = "123456:TEST-token"
 
 func quietLog() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, nil)) }
 
-func renderer(t *testing.T) *bot.Renderer {
+func TestMain(m *testing.M) { storetest.Main(m) }
+
+func renderer(t *testing.T) *render.Renderer {
 	t.Helper()
 	cat, err := locales.Load()
 	if err != nil {
 		t.Fatal(err)
 	}
-	return bot.NewRenderer(cat)
+	return render.NewRenderer(cat)
+}
+
+// newInbox is the real workflow on s, with the sender's clock: it records the people who cannot be
+// reached.
+func newInbox(t *testing.T, s *store.Store, clk clock.Clock) *bot.Inbox {
+	t.Helper()
+	cat, err := locales.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return bot.NewInbox(s, conversation.New(cat, conversation.Config{}), bot.InboxConfig{Clock: clk}, quietLog())
+}
+
+// newSender is a sender on s for transports, with the real renderer and workflow.
+func newSender(t *testing.T, s *store.Store, transports []sender.Transport, cfg sender.Config) *sender.Sender {
+	t.Helper()
+	return sender.New(s, transports, renderer(t), newInbox(t, s, cfg.Clock), cfg, nil, quietLog())
 }
 
 func newTelegram(t *testing.T, fake *telegramtest.Server) *telegram.Adapter {
 	t.Helper()
 	a, err := telegram.New(context.Background(), telegram.Config{Token: testToken, Endpoint: fake.Endpoint()},
-		nil, renderer(t), quietLog())
+		nil, quietLog())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -49,15 +71,24 @@ func newTelegram(t *testing.T, fake *telegramtest.Server) *telegram.Adapter {
 func newTwilio(t *testing.T, s *store.Store, fake *twiliotest.Server) *twilio.Adapter {
 	t.Helper()
 	a, err := twilio.New(twilio.Config{AccountSID: "AC00000000000000000000000000000001", AuthToken: "secret0token",
-		From: "+33757000000", WhatsAppFrom: "+33757000001", APIBaseURL: fake.URL()}, newInbox(t, s), s, renderer(t), quietLog())
+		From: "+33757000000", WhatsAppFrom: "+33757000001", APIBaseURL: fake.URL()}, newInbox(t, s, nil), newInbox(t, s, nil), quietLog())
 	if err != nil {
 		t.Fatal(err)
 	}
 	return a
 }
 
+func countRows(t testing.TB, s *store.Store, query string, args ...any) int {
+	t.Helper()
+	var n int
+	if err := s.DB().GetContext(context.Background(), &n, query, args...); err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
 // enqueue queues a message at time at (the sender's clock's).
-func enqueue(t *testing.T, s *store.Store, at time.Time, channel, address, body string, proactive bool) int64 {
+func enqueue(t *testing.T, s *store.Store, at time.Time, channel domain.Channel, address, body string, proactive bool) int64 {
 	t.Helper()
 	id, err := s.Enqueue(context.Background(), store.OutboxMessage{Channel: channel, Address: address, Lang: "fr",
 		Body: body, Proactive: proactive, CreatedAt: at})
@@ -90,10 +121,10 @@ func TestTwoSendersNeverSendARowTwice(t *testing.T) {
 			enqueue(t, s, time.Now(), "telegram", fmt.Sprint(1000+c), fmt.Sprintf("message %d of chat %d", m, c), false)
 		}
 	}
-	cfg := bot.SenderConfig{ChatGap: time.Millisecond, PerSecond: map[domain.Channel]float64{domain.Telegram: 1000}}
-	senders := []*bot.Sender{
-		bot.NewSender(s, []bot.Transport{newTelegram(t, fake)}, cfg, nil, quietLog()),
-		bot.NewSender(s, []bot.Transport{newTelegram(t, fake)}, cfg, nil, quietLog()),
+	cfg := sender.Config{ChatGap: time.Millisecond, PerSecond: map[domain.Channel]float64{domain.Telegram: 1000}}
+	senders := []*sender.Sender{
+		newSender(t, s, []sender.Transport{newTelegram(t, fake)}, cfg),
+		newSender(t, s, []sender.Transport{newTelegram(t, fake)}, cfg),
 	}
 	var wg sync.WaitGroup
 	for _, snd := range senders {
@@ -151,7 +182,7 @@ func TestRateLimitsHoldUnderABurst(t *testing.T) {
 		enqueue(t, s, time.Now(), "telegram", "3000", fmt.Sprint("same chat ", m), false)
 	}
 	const gap = 300 * time.Millisecond
-	snd := bot.NewSender(s, []bot.Transport{newTelegram(t, fake)}, bot.SenderConfig{ChatGap: gap}, nil, quietLog())
+	snd := newSender(t, s, []sender.Transport{newTelegram(t, fake)}, sender.Config{ChatGap: gap})
 	deadline := time.Now().Add(20 * time.Second)
 	for countRows(t, s, `SELECT count(*) FROM outbox WHERE status = 'pending'`) > 0 && time.Now().Before(deadline) {
 		if _, err := snd.SendDue(ctx); err != nil {
@@ -188,7 +219,7 @@ func TestTransientFailuresAreRetriedWithBackoff(t *testing.T) {
 	fake := telegramtest.NewServer(t, testToken)
 	clk := clock.NewManual(time.Date(2026, 12, 1, 10, 0, 0, 0, calendar.Paris()))
 	id := enqueue(t, s, clk.Now(), "telegram", "4000", "bonjour", false)
-	snd := bot.NewSender(s, []bot.Transport{newTelegram(t, fake)}, bot.SenderConfig{Clock: clk}, nil, quietLog())
+	snd := newSender(t, s, []sender.Transport{newTelegram(t, fake)}, sender.Config{Clock: clk})
 
 	fake.FailNext(1, telegramtest.TooManyRequests(7))
 	if _, err := snd.SendDue(ctx); err != nil {
@@ -228,7 +259,7 @@ func TestPermanentFailureMarksThePersonUnreachable(t *testing.T) {
 	s := storetest.New(t)
 	tg := telegramtest.NewServer(t, testToken)
 	tw := twiliotest.NewServer(t, "AC00000000000000000000000000000001", "secret0token")
-	snd := bot.NewSender(s, []bot.Transport{newTelegram(t, tg), newTwilio(t, s, tw).SMS()}, bot.SenderConfig{}, nil, quietLog())
+	snd := newSender(t, s, []sender.Transport{newTelegram(t, tg), newTwilio(t, s, tw).SMS()}, sender.Config{})
 	blocked := enqueue(t, s, time.Now(), "telegram", "5000", "premier", false)
 	queued := enqueue(t, s, time.Now(), "telegram", "5000", "second", false)
 	unsubscribed := enqueue(t, s, time.Now(), "sms", "+33612345678", "bonjour", false)
@@ -242,7 +273,10 @@ func TestPermanentFailureMarksThePersonUnreachable(t *testing.T) {
 			t.Errorf("row %d: %s, want failed", id, st)
 		}
 	}
-	for _, who := range []struct{ channel, address, reason string }{
+	for _, who := range []struct {
+		channel         domain.Channel
+		address, reason string
+	}{
 		{"telegram", "5000", "telegram:403"}, {"sms", "+33612345678", "twilio:21610"},
 	} {
 		gone, reason, err := s.IsUnreachable(ctx, who.channel, who.address)
@@ -260,7 +294,7 @@ func TestQuietHoursPostponeProactiveSMS(t *testing.T) {
 	s := storetest.New(t)
 	tw := twiliotest.NewServer(t, "AC00000000000000000000000000000001", "secret0token")
 	clk := clock.NewManual(time.Date(2026, 12, 1, 22, 30, 0, 0, calendar.Paris()))
-	snd := bot.NewSender(s, []bot.Transport{newTwilio(t, s, tw).SMS()}, bot.SenderConfig{Clock: clk}, nil, quietLog())
+	snd := newSender(t, s, []sender.Transport{newTwilio(t, s, tw).SMS()}, sender.Config{Clock: clk})
 	reminder := enqueue(t, s, clk.Now(), "sms", "+33612345678", "Rappel : ton stage commence lundi.", true)
 	answer := enqueue(t, s, clk.Now(), "sms", "+33698765432", "Réponse à ton message", false)
 	if _, err := snd.SendDue(ctx); err != nil {
@@ -294,7 +328,7 @@ func TestWhatsAppOutsideTheWindowFallsBackToSMS(t *testing.T) {
 	tw := twiliotest.NewServer(t, "AC00000000000000000000000000000001", "secret0token")
 	clk := clock.NewManual(time.Date(2026, 12, 1, 15, 0, 0, 0, time.UTC))
 	a := newTwilio(t, s, tw)
-	snd := bot.NewSender(s, []bot.Transport{a.SMS(), a.WhatsApp()}, bot.SenderConfig{Clock: clk}, nil, quietLog())
+	snd := newSender(t, s, []sender.Transport{a.SMS(), a.WhatsApp()}, sender.Config{Clock: clk})
 	if _, err := s.DB().ExecContext(ctx, `INSERT INTO conversations (channel, address, state, last_inbound_at,
 			created_at, updated_at)
 		VALUES ('whatsapp', '+33611111111', 'menu', $1, $1, $1), ('whatsapp', '+33622222222', 'menu', $2, $2, $2)`,
@@ -331,11 +365,11 @@ func TestExpiredLeaseIsRetriedByAnotherSender(t *testing.T) {
 	fake := telegramtest.NewServer(t, testToken)
 	clk := clock.NewManual(time.Date(2026, 12, 1, 10, 0, 0, 0, calendar.Paris()))
 	id := enqueue(t, s, clk.Now(), "telegram", "6000", "bonjour", false)
-	if _, err := s.ClaimOutbox(ctx, store.ClaimParams{Channels: []string{"telegram"}, Limit: 10, Lease: time.Minute,
+	if _, err := s.ClaimOutbox(ctx, store.ClaimParams{Channels: []domain.Channel{domain.Telegram}, Limit: 10, Lease: time.Minute,
 		Now: clk.Now()}); err != nil {
 		t.Fatal(err)
 	}
-	snd := bot.NewSender(s, []bot.Transport{newTelegram(t, fake)}, bot.SenderConfig{Clock: clk}, nil, quietLog())
+	snd := newSender(t, s, []sender.Transport{newTelegram(t, fake)}, sender.Config{Clock: clk})
 	if n, _ := snd.SendDue(ctx); n != 0 {
 		t.Fatal("took a row another sender holds")
 	}
@@ -355,8 +389,8 @@ func TestSenderStopsCleanly(t *testing.T) {
 	for c := range 30 {
 		enqueue(t, s, time.Now(), "telegram", fmt.Sprint(7000+c), "bonjour", false)
 	}
-	snd := bot.NewSender(s, []bot.Transport{newTelegram(t, fake)},
-		bot.SenderConfig{PerSecond: map[domain.Channel]float64{domain.Telegram: 20}}, nil, quietLog())
+	snd := newSender(t, s, []sender.Transport{newTelegram(t, fake)},
+		sender.Config{PerSecond: map[domain.Channel]float64{domain.Telegram: 20}})
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error)
 	go func() { done <- snd.Run(ctx) }()

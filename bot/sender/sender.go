@@ -1,26 +1,53 @@
-package bot
+// Package sender delivers the outbox: it claims due rows (several senders, in several replicas,
+// share one outbox), renders each reply for its channel (bot/render), sends the parts through the
+// channel's Transport within the provider's limits, and records what happened. A provider saying a
+// person cannot be reached goes to the workflow (Unreachables), which records it in one
+// transaction.
+package sender
 
 import (
 	"context"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"log/slog"
 	"math/rand/v2"
-	"strings"
 	"time"
 
 	"github.com/lib/pq"
 	"golang.org/x/time/rate"
 
+	"stagebot/bot/render"
 	"stagebot/calendar"
 	"stagebot/clock"
 	"stagebot/domain"
 	"stagebot/store"
 )
 
-// SenderConfig tunes the outbound sender. Zero values take the defaults noted.
-type SenderConfig struct {
+// Transport sends messages on one channel through its provider: the Telegram and Twilio adapters
+// are transports. It sends what it is given: rendering is the sender's.
+type Transport interface {
+	// Channel is the channel this transport sends on.
+	Channel() domain.Channel
+	// Send sends one part to address and returns the provider's id for it. Errors that say more than
+	// "try again" are *domain.SendError.
+	Send(ctx context.Context, address string, part domain.Part) (providerID string, err error)
+}
+
+// Unreachables records that a provider refused a send because its recipient cannot be reached, in
+// one transaction with what that changes for the people waiting on them. The workflow's Inbox is
+// one.
+type Unreachables interface {
+	PersonUnreachable(ctx context.Context, u domain.Unreachable) error
+}
+
+// Metrics counts what the sender does; nil counts nothing.
+type Metrics interface {
+	Outbound(channel domain.Channel, status string) // sent, retry, failed, unreachable, postponed, sms_fallback
+	SendTime(channel domain.Channel, d time.Duration)
+}
+
+// Config tunes the outbound sender. Zero values take the defaults noted.
+type Config struct {
 	DatabaseURL string        // for LISTEN "outbox"; empty: polling only
 	Batch       int           // rows claimed at once (default 20)
 	Lease       time.Duration // a claimed row is this sender's for this long (default 2 min)
@@ -35,31 +62,37 @@ type SenderConfig struct {
 	// WhatsAppWindow is how long after a person's last message free-form WhatsApp messages may be
 	// sent (default 24 h); outside it a message falls back to SMS.
 	WhatsAppWindow time.Duration
-	// OnUnreachable is called (outside the sender's transaction) when a provider says a person
-	// cannot be reached, so that the flow that needed them knows it.
-	OnUnreachable func(ctx context.Context, channel, address string) error
 	// QuietHours: messages the person did not just ask for (reminders, notifications) are not sent
 	// by SMS or WhatsApp between these hours, Paris time (default 20 to 8).
 	QuietFrom, QuietUntil int
 	Clock                 clock.Clock // the service's one clock (default the system's)
 }
 
-// Sender delivers the outbox: it claims due rows (several senders may share one outbox), sends them
-// through the channel's transport within the provider's limits, and records what happened.
+// Sender delivers the outbox: it claims due rows (several senders may share one outbox), renders and
+// sends them through the channel's transport within the provider's limits, and records what
+// happened.
 type Sender struct {
-	store      *store.Store
-	transports map[domain.Channel]Transport
-	limiters   map[domain.Channel]*rate.Limiter
-	cfg        SenderConfig
-	metrics    *Metrics
-	log        *slog.Logger
+	store        *store.Store
+	renderer     *render.Renderer
+	unreachables Unreachables
+	transports   map[domain.Channel]Transport
+	limiters     map[domain.Channel]*rate.Limiter
+	cfg          Config
+	metrics      Metrics
+	log          *slog.Logger
 }
 
-// NewSender builds a sender for the given transports (nil ones are skipped).
-func NewSender(st *store.Store, transports []Transport, cfg SenderConfig, metrics *Metrics, log *slog.Logger) *Sender {
+// New builds a sender for the given transports (nil ones are skipped). renderer renders the replies
+// and unreachables hears of the people who cannot be reached; neither may be nil. A nil metrics
+// counts nothing.
+func New(st *store.Store, transports []Transport, renderer *render.Renderer, unreachables Unreachables, cfg Config,
+	metrics Metrics, log *slog.Logger) *Sender {
 	cfg = cfg.withDefaults()
-	s := &Sender{store: st, transports: map[domain.Channel]Transport{}, limiters: map[domain.Channel]*rate.Limiter{},
-		cfg: cfg, metrics: metrics, log: log}
+	if metrics == nil {
+		metrics = noMetrics{}
+	}
+	s := &Sender{store: st, renderer: renderer, unreachables: unreachables, transports: map[domain.Channel]Transport{},
+		limiters: map[domain.Channel]*rate.Limiter{}, cfg: cfg, metrics: metrics, log: log}
 	for _, t := range transports {
 		if t == nil {
 			continue
@@ -78,7 +111,7 @@ func NewSender(st *store.Store, transports []Transport, cfg SenderConfig, metric
 	return s
 }
 
-func (c SenderConfig) withDefaults() SenderConfig {
+func (c Config) withDefaults() Config {
 	def := func(d *time.Duration, v time.Duration) {
 		if *d <= 0 {
 			*d = v
@@ -169,9 +202,9 @@ func (s *Sender) SendDue(ctx context.Context) (int, error) {
 	if _, err := s.store.RequeueExpired(ctx, now); err != nil {
 		return 0, err
 	}
-	channels := make([]string, 0, len(s.transports))
+	channels := make([]domain.Channel, 0, len(s.transports))
 	for ch := range s.transports {
-		channels = append(channels, string(ch))
+		channels = append(channels, ch)
 	}
 	rows, err := s.store.ClaimOutbox(ctx, store.ClaimParams{Channels: channels, Limit: s.cfg.Batch,
 		Lease: s.cfg.Lease, ChatGap: s.cfg.ChatGap, Now: now})
@@ -215,10 +248,10 @@ func (s *Sender) SendDue(ctx context.Context) (int, error) {
 func (s *Sender) deliver(ctx context.Context, row store.OutboxMessage) error {
 	book, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
 	defer cancel()
-	ch := domain.Channel(row.Channel)
+	ch := row.Channel
 	now := s.cfg.Clock.Now()
 	if row.Proactive && ch != domain.Telegram && s.quiet(now) {
-		s.metrics.outbound(row.Channel, "postponed")
+		s.metrics.Outbound(row.Channel, "postponed")
 		return s.store.Postpone(book, row.ID, s.quietEnd(now))
 	}
 	if ch == domain.WhatsApp {
@@ -235,7 +268,7 @@ func (s *Sender) deliver(ctx context.Context, row store.OutboxMessage) error {
 	if err := json.Unmarshal(row.Choices, &reply.Choices); err != nil {
 		return s.store.MarkFailed(book, row.ID, "bad_choices", now)
 	}
-	parts := t.Parts(row.Lang, reply)
+	parts := s.renderer.Parts(ch, row.Lang, reply)
 	for i := row.PartsSent; i < len(parts); i++ {
 		if err := s.limiters[ch].Wait(ctx); err != nil {
 			return s.store.Release(book, []int64{row.ID})
@@ -249,7 +282,7 @@ func (s *Sender) deliver(ctx context.Context, row store.OutboxMessage) error {
 		// message the provider accepted recorded as unsent, and sent twice. The transports bound
 		// every call with their own timeout.
 		id, err := t.Send(context.WithoutCancel(ctx), row.Address, parts[i])
-		s.metrics.sendTime(row.Channel, time.Since(start))
+		s.metrics.SendTime(row.Channel, time.Since(start))
 		if err != nil {
 			return s.failed(book, row, classify(err))
 		}
@@ -264,33 +297,25 @@ func (s *Sender) deliver(ctx context.Context, row store.OutboxMessage) error {
 	if row.ProviderMessageID != nil {
 		provider = *row.ProviderMessageID
 	}
-	s.metrics.outbound(row.Channel, "sent")
+	s.metrics.Outbound(row.Channel, "sent")
 	return s.store.MarkSent(book, row.ID, provider, s.cfg.Clock.Now())
 }
 
 // failed records a refused send: the person unreachable, a permanent failure, or a retry later.
-func (s *Sender) failed(ctx context.Context, row store.OutboxMessage, se *SendError) error {
+func (s *Sender) failed(ctx context.Context, row store.OutboxMessage, se *domain.SendError) error {
 	now := s.cfg.Clock.Now()
-	s.log.Info("send refused", slog.Int64("outbox_id", row.ID), slog.String("channel", row.Channel),
+	s.log.Info("send refused", slog.Int64("outbox_id", row.ID), slog.String("channel", string(row.Channel)),
 		slog.String("code", se.Code), slog.Bool("permanent", se.Permanent), slog.Int("attempt", row.Attempts))
 	switch {
 	case se.Unreachable:
-		s.metrics.outbound(row.Channel, "unreachable")
-		if err := s.store.MarkFailed(ctx, row.ID, se.Code, now); err != nil {
-			return err
-		}
-		if err := s.store.MarkUnreachable(ctx, row.Channel, row.Address, se.Code, now); err != nil {
-			return err
-		}
-		if s.cfg.OnUnreachable != nil {
-			return s.cfg.OnUnreachable(ctx, row.Channel, row.Address)
-		}
-		return nil
+		s.metrics.Outbound(row.Channel, "unreachable")
+		return s.unreachables.PersonUnreachable(ctx, domain.Unreachable{Channel: row.Channel, Address: row.Address,
+			Reason: se.Code, OutboxID: row.ID})
 	case se.Permanent || row.Attempts >= s.cfg.MaxAttempts:
-		s.metrics.outbound(row.Channel, "failed")
+		s.metrics.Outbound(row.Channel, "failed")
 		return s.store.MarkFailed(ctx, row.ID, se.Code, now)
 	default:
-		s.metrics.outbound(row.Channel, "retry")
+		s.metrics.Outbound(row.Channel, "retry")
 		return s.store.ScheduleRetry(ctx, row.ID, now.Add(s.backoff(row.Attempts, se.RetryAfter)), se.Code)
 	}
 }
@@ -338,20 +363,28 @@ func (s *Sender) whatsAppWindowOpen(ctx context.Context, row store.OutboxMessage
 func (s *Sender) fallBackToSMS(ctx context.Context, row store.OutboxMessage, now time.Time) error {
 	if _, ok := s.transports[domain.SMS]; !ok {
 		s.log.Warn("whatsapp window closed and no SMS channel", slog.Int64("outbox_id", row.ID))
-		s.metrics.outbound(row.Channel, "failed")
+		s.metrics.Outbound(row.Channel, "failed")
 		return s.store.MarkFailed(ctx, row.ID, "whatsapp_window_no_sms", now)
 	}
-	err := s.store.InTx(ctx, func(tx *store.Tx) error {
-		if _, err := tx.Enqueue(ctx, store.OutboxMessage{Channel: string(domain.SMS),
-			Address: strings.TrimPrefix(row.Address, "whatsapp:"), Lang: row.Lang, Body: row.Body,
-			Choices: row.Choices, Proactive: row.Proactive, CreatedAt: now}); err != nil {
-			return err
-		}
-		return tx.MarkFailed(ctx, row.ID, "whatsapp_window_sms_fallback", now)
-	})
-	if err != nil {
-		return fmt.Errorf("whatsapp fallback: %w", err)
+	if _, err := s.store.FallBackToSMS(ctx, row, now); err != nil {
+		return err
 	}
-	s.metrics.outbound(row.Channel, "sms_fallback")
+	s.metrics.Outbound(row.Channel, "sms_fallback")
 	return nil
+}
+
+// noMetrics counts nothing.
+type noMetrics struct{}
+
+func (noMetrics) Outbound(domain.Channel, string)        {}
+func (noMetrics) SendTime(domain.Channel, time.Duration) {}
+
+// classify reads any error from a transport: a *domain.SendError as it says, anything else
+// (network error, timeout, a 5xx HTML page) as transient.
+func classify(err error) *domain.SendError {
+	var se *domain.SendError
+	if errors.As(err, &se) {
+		return se
+	}
+	return &domain.SendError{Code: "transient", Err: err}
 }

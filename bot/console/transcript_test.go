@@ -1,4 +1,4 @@
-package bot_test
+package console_test
 
 import (
 	"bufio"
@@ -15,6 +15,8 @@ import (
 	"time"
 
 	"stagebot/bot"
+	"stagebot/bot/console"
+	"stagebot/bot/render"
 	"stagebot/calendar"
 	"stagebot/catalog"
 	"stagebot/clock"
@@ -73,18 +75,18 @@ func TestTranscripts(t *testing.T) {
 			s := storetest.NewFrom(t, "demo", demoCatalog)
 			var out bytes.Buffer
 			out.WriteString(header.text)
-			console := &bot.Console{
+			c := &console.Console{
 				Inbox: bot.NewInbox(s, conversation.New(cat, conversation.Config{}),
 					bot.InboxConfig{Clock: clock.Func(transcriptClock)}, slog.New(slog.NewTextHandler(io.Discard, nil))),
 				Store:    s,
-				Renderer: bot.NewRenderer(cat),
+				Renderer: render.NewRenderer(cat),
 				Channel:  header.channel,
 				Address:  header.as,
 				In:       strings.NewReader(strings.Join(inputs, "\n") + "\n"),
 				Out:      &out,
 				Clock:    clock.Func(transcriptClock),
 			}
-			if err := console.Run(context.Background()); err != nil {
+			if err := c.Run(context.Background()); err != nil {
 				t.Fatal(err)
 			}
 			if *update {
@@ -94,7 +96,7 @@ func TestTranscripts(t *testing.T) {
 				return
 			}
 			if got := out.String(); got != string(raw) {
-				t.Errorf("transcript differs (run go test ./bot -run TestTranscripts -update and read the diff):\n%s",
+				t.Errorf("transcript differs (run go test ./bot/console -run TestTranscripts -update and read the diff):\n%s",
 					firstDifference(string(raw), got))
 			}
 		})

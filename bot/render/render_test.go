@@ -1,4 +1,4 @@
-package bot
+package render
 
 import (
 	"reflect"
@@ -117,7 +117,7 @@ func TestTelegramLayout(t *testing.T) {
 			t.Errorf("%s: text %q", tt.name, m.Text)
 		}
 		var rows []int
-		var flat []Button
+		var flat []domain.Button
 		for _, row := range m.Buttons {
 			rows = append(rows, len(row))
 			flat = append(flat, row...)
@@ -201,21 +201,21 @@ func TestSplitTelegram(t *testing.T) {
 }
 
 func TestTelegramMessageSplit(t *testing.T) {
-	buttons := [][]Button{{{Label: "Oui", Data: "yes"}}}
+	buttons := [][]domain.Button{{{Label: "Oui", Data: "yes"}}}
 	long := strings.Repeat("Une ligne d'offre.\n", 300) // 5700 characters
-	msgs := TelegramMessage{Text: long, Buttons: buttons}.Split()
+	msgs := SplitTelegramPart(domain.Part{Text: long, Buttons: buttons})
 	if len(msgs) != 2 {
 		t.Fatalf("Split gave %d messages, want 2", len(msgs))
 	}
 	if msgs[0].Buttons != nil || !reflect.DeepEqual(msgs[1].Buttons, buttons) {
 		t.Errorf("the keyboard must be on the last message only: %v / %v", msgs[0].Buttons, msgs[1].Buttons)
 	}
-	short := TelegramMessage{Text: "Oui ?", Buttons: buttons}
-	if got := short.Split(); !reflect.DeepEqual(got, []TelegramMessage{short}) {
+	short := domain.Part{Text: "Oui ?", Buttons: buttons}
+	if got := SplitTelegramPart(short); !reflect.DeepEqual(got, []domain.Part{short}) {
 		t.Errorf("Split(short) = %v", got)
 	}
-	empty := TelegramMessage{Buttons: buttons}
-	if got := empty.Split(); !reflect.DeepEqual(got, []TelegramMessage{empty}) {
+	empty := domain.Part{Buttons: buttons}
+	if got := SplitTelegramPart(empty); !reflect.DeepEqual(got, []domain.Part{empty}) {
 		t.Errorf("Split(empty) = %v", got)
 	}
 }
@@ -246,6 +246,69 @@ func TestConsole(t *testing.T) {
 	for _, tt := range tests {
 		if got := r.Console(tt.channel, tt.lang, tt.reply); got != tt.want {
 			t.Errorf("Console(%s, %s) =\n%q\nwant\n%q", tt.channel, tt.lang, got, tt.want)
+		}
+	}
+}
+
+// A long Telegram reply is cut to Telegram's limit, the keyboard under the last part.
+func TestTelegramParts(t *testing.T) {
+	long := strings.Repeat("Une offre de stage au musée. ", 300) // ~8,700 characters: 3 messages
+	parts := newTestRenderer(t).Parts(domain.Telegram, "fr", domain.Reply{Text: long, Choices: []domain.Choice{
+		{Key: "more", Label: "Plus"}, {Key: "menu", Label: "Menu"}}})
+	if len(parts) < 2 {
+		t.Fatalf("%d parts, want the text split", len(parts))
+	}
+	var joined strings.Builder
+	for i, p := range parts {
+		joined.WriteString(p.Text + " ")
+		if (len(p.Buttons) > 0) != (i == len(parts)-1) {
+			t.Errorf("part %d has %d button rows: buttons belong under the last part only", i, len(p.Buttons))
+		}
+	}
+	if strings.Join(strings.Fields(joined.String()), " ") != strings.Join(strings.Fields(long), " ") {
+		t.Error("the parts do not add up to the text")
+	}
+	last := parts[len(parts)-1].Buttons
+	if len(last) != 1 || len(last[0]) != 2 || last[0][0] != (domain.Button{Label: "Plus", Data: "more"}) {
+		t.Errorf("keyboard = %+v", last)
+	}
+}
+
+// SMS parts take at most the renderer's segments each, and a WhatsApp part at most Twilio's 1,600
+// characters; nothing is lost.
+func TestSMSAndWhatsAppParts(t *testing.T) {
+	r := newTestRenderer(t)
+	reply := domain.Reply{
+		Text: strings.Repeat("Voici une offre de stage à la boulangerie « Au Pain Doré » du 11e arrondissement : "+
+			"tu découvriras la fabrication du pain, l’accueil des clients et la gestion des commandes. ", 8),
+		Choices: []domain.Choice{{Key: "apply", Label: "Postuler à cette offre"},
+			{Key: "next", Label: "Voir l’offre suivante"}, {Key: "menu", Label: "Revenir au menu"}},
+	}
+	for _, segments := range []int{2, DefaultSMSSegments, 0, MaxSMSSegments + 1} {
+		want := segments
+		if segments < 1 || segments > MaxSMSSegments {
+			want = DefaultSMSSegments // out of bounds: the default
+		}
+		parts := r.WithSMSSegments(segments).Parts(domain.SMS, "fr", reply)
+		var texts []string
+		for i, p := range parts {
+			if enc, n := SMSSegments(p.Text); n > want || enc != GSM7 || p.Buttons != nil {
+				t.Errorf("%d segments: part %d takes %d %s", segments, i, n, enc)
+			}
+			texts = append(texts, p.Text)
+		}
+		if got, whole := strings.Fields(strings.Join(texts, " ")), strings.Fields(r.SMS("fr", reply)); strings.Join(got, " ") != strings.Join(whole, " ") {
+			t.Errorf("%d segments: parts lose text", segments)
+		}
+	}
+	text := strings.Repeat("Le stage se déroule du lundi au vendredi, de 9 h à 16 h 30 🥐.\n", 60)
+	parts := r.Parts(domain.WhatsApp, "fr", domain.Reply{Text: text})
+	if len(parts) < 2 {
+		t.Fatalf("%d WhatsApp parts", len(parts))
+	}
+	for i, p := range parts {
+		if n := utf16Len(p.Text); n > WhatsAppBodyLimit {
+			t.Errorf("WhatsApp part %d: %d units", i, n)
 		}
 	}
 }

@@ -1,4 +1,6 @@
-package bot
+// Package ops is what an operator watches: the health and readiness routes, and the Prometheus
+// metrics of webhooks, sends and the outbox.
+package ops
 
 import (
 	"context"

@@ -1,4 +1,6 @@
-package bot
+// Package console is a local chat on a terminal: a channel of its own for trying stagebot without
+// Telegram or Twilio, through the same workflow, store and outbox as real traffic.
+package console
 
 import (
 	"bufio"
@@ -9,10 +11,16 @@ import (
 	"strings"
 	"time"
 
+	"stagebot/bot/render"
 	"stagebot/clock"
 	"stagebot/domain"
 	"stagebot/store"
 )
+
+// Handler takes one inbound message, as the workflow's Inbox does.
+type Handler interface {
+	Handle(ctx context.Context, msg domain.Inbound) error
+}
 
 // Console is a local chat on a terminal: each line read is an inbound message on the chosen channel,
 // handled by the same inbox, store and outbox as real traffic, and the replies are printed as that
@@ -22,9 +30,9 @@ import (
 // what stagebot sends to anyone else is shown too, under a line naming them: one terminal plays
 // the whole story.
 type Console struct {
-	Inbox    *Inbox
+	Inbox    Handler
 	Store    *store.Store
-	Renderer *Renderer
+	Renderer *render.Renderer
 	Channel  domain.Channel
 	Address  string // the person's phone number (E.164) or Telegram chat id
 	In       io.Reader
@@ -48,7 +56,7 @@ func (c *Console) Run(ctx context.Context) error {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		msg := Inbound{Channel: c.Channel, Address: c.Address, Text: scanner.Text(), ReceivedAt: now()}
+		msg := domain.Inbound{Channel: c.Channel, Address: c.Address, Text: scanner.Text(), ReceivedAt: now()}
 		if other, text, ok := otherSender(msg.Text); ok {
 			msg.Channel, msg.Address, msg.Text = domain.SMS, other, text
 		}
@@ -78,7 +86,7 @@ func (c *Console) deliver(ctx context.Context, now time.Time) error {
 		if err := json.Unmarshal(m.Choices, &reply.Choices); err != nil {
 			return fmt.Errorf("console: choices of message %d: %w", m.ID, err)
 		}
-		if m.Channel != string(c.Channel) || m.Address != c.Address {
+		if m.Channel != c.Channel || m.Address != c.Address {
 			fmt.Fprintf(c.Out, "--- to %s (%s) ---\n", m.Address, m.Channel)
 		}
 		fmt.Fprintln(c.Out, c.Renderer.Console(domain.Channel(m.Channel), m.Lang, reply))

@@ -1,4 +1,7 @@
-package bot
+// Package render turns the conversation's channel-neutral replies into what each channel shows:
+// SMS folded to the GSM-7 alphabet and counted in segments, WhatsApp menus, Telegram text and
+// inline keyboards, and the console's view of all three; and cuts them into provider messages.
+package render
 
 import (
 	"fmt"
@@ -19,31 +22,62 @@ const (
 	mediumLabel       = 12   // … longer than this, two a row; otherwise three a row
 )
 
+// The limits of one provider message.
+const (
+	// DefaultSMSSegments is how many SMS segments one SMS part may take unless set otherwise.
+	DefaultSMSSegments = 4
+	// MaxSMSSegments is the most segments a part may be allowed: 10 GSM-7 segments (1,530
+	// characters) stay under Twilio's 1,600-character body limit, and carriers handle them well.
+	MaxSMSSegments = 10
+	// WhatsAppBodyLimit is the most characters (counted as UTF-16 code units, to be safe with emoji)
+	// in one WhatsApp message body: Twilio's limit. A longer reply is sent as several messages.
+	WhatsAppBodyLimit = 1600
+)
+
 // Renderer turns channel-neutral replies into what each channel shows. It is safe for concurrent
 // use: it only reads its catalog.
 type Renderer struct {
-	cat *locales.Catalog
+	cat         *locales.Catalog
+	smsSegments int
 }
 
 // NewRenderer returns a renderer that takes its hint texts from cat, which must be loaded (not nil).
+// Its SMS parts take at most DefaultSMSSegments segments each.
 func NewRenderer(cat *locales.Catalog) *Renderer {
-	return &Renderer{cat: cat}
+	return &Renderer{cat: cat, smsSegments: DefaultSMSSegments}
 }
 
-// TelegramMessage is a reply as Telegram shows it: plain text (no parse mode: nothing is escaped)
-// and an inline keyboard. The Telegram adapter converts it to the library's types.
-type TelegramMessage struct {
-	Text    string
-	Buttons [][]Button // rows of buttons, top to bottom; nil when there is no choice
+// WithSMSSegments returns a copy of the renderer whose SMS parts take at most n segments each (1 to
+// MaxSMSSegments; other values keep the default).
+func (r *Renderer) WithSMSSegments(n int) *Renderer {
+	c := *r
+	if n >= 1 && n <= MaxSMSSegments {
+		c.smsSegments = n
+	}
+	return &c
 }
 
-// Button is one inline keyboard button. Data is the choice's key, sent back as callback data.
-// Telegram takes 1 to 64 bytes of callback data: keys are the conversation's own short codes, so a
-// longer (or empty) key is a programming error; it is passed on unchanged and Telegram will refuse
-// the message (BUTTON_DATA_INVALID).
-type Button struct {
-	Label string
-	Data  string
+// Parts renders reply into the provider messages to send on channel, in order. Telegram: the text
+// cut to Telegram's limit, the inline keyboard under the last part (lang is not used: Telegram shows
+// buttons, with no hint to translate). SMS: the SMS rendering (folded to GSM-7 for the
+// Latin-alphabet languages), cut so that each part takes at most the renderer's SMS segments.
+// WhatsApp: the WhatsApp rendering, cut into parts of at most WhatsAppBodyLimit characters, at line
+// breaks or spaces when possible.
+func (r *Renderer) Parts(channel domain.Channel, lang string, reply domain.Reply) []domain.Part {
+	var texts []string
+	switch channel {
+	case domain.Telegram:
+		return SplitTelegramPart(r.Telegram(reply))
+	case domain.WhatsApp:
+		texts = SplitUTF16(r.WhatsApp(lang, reply), WhatsAppBodyLimit)
+	default:
+		texts = SplitSMS(r.SMS(lang, reply), r.smsSegments)
+	}
+	parts := make([]domain.Part, len(texts))
+	for i, text := range texts {
+		parts[i] = domain.Part{Text: text}
+	}
+	return parts
 }
 
 // SMS renders reply for SMS in lang (see WhatsApp for the layout). For the Latin-alphabet
@@ -72,11 +106,12 @@ func (r *Renderer) WhatsApp(lang string, reply domain.Reply) string {
 // order, left to right then top to bottom. Labels longer than 40 characters are shortened with "…".
 // The layout depends on the longest label: one button a row when it is over 20 characters, else two
 // a row when it is over 12, else three; rows are then balanced (4 short choices make 2 rows of 2,
-// 5 make 3 + 2). The text may be longer than Telegram takes: send TelegramMessage.Split.
+// 5 make 3 + 2). The text may be longer than Telegram takes: send SplitTelegramPart's parts. The
+// text is plain (no parse mode: nothing is escaped).
 //
 // A label too long for a button (an offer's title and host) is written out in full in the text, as
 // a numbered line, and its button carries the number and the start of the label.
-func (r *Renderer) Telegram(reply domain.Reply) TelegramMessage {
+func (r *Renderer) Telegram(reply domain.Reply) domain.Part {
 	text := reply.Text
 	choices := reply.Choices
 	var listed strings.Builder
@@ -93,7 +128,7 @@ func (r *Renderer) Telegram(reply domain.Reply) TelegramMessage {
 	if listed.Len() > 0 {
 		text = strings.TrimRight(text, "\n") + "\n" + listed.String()
 	}
-	return TelegramMessage{Text: text, Buttons: keyboard(choices)}
+	return domain.Part{Text: text, Buttons: keyboard(choices)}
 }
 
 // Console renders reply as a terminal shows it for channel. SMS: the SMS rendering, then a line
@@ -111,16 +146,17 @@ func (r *Renderer) Console(channel domain.Channel, lang string, reply domain.Rep
 	return r.WhatsApp(lang, reply)
 }
 
-// Split cuts m into the messages to send in order: the text is split with SplitTelegram and the
-// keyboard goes on the last message. A message with an empty text is returned alone, as is.
-func (m TelegramMessage) Split() []TelegramMessage {
+// SplitTelegramPart cuts a Telegram message into the messages to send in order: the text is split
+// with SplitTelegram and the keyboard goes on the last message. A message with an empty text is
+// returned alone, as is.
+func SplitTelegramPart(m domain.Part) []domain.Part {
 	parts := SplitTelegram(m.Text)
 	if len(parts) == 0 {
-		return []TelegramMessage{m}
+		return []domain.Part{m}
 	}
-	msgs := make([]TelegramMessage, len(parts))
+	msgs := make([]domain.Part, len(parts))
 	for i, p := range parts {
-		msgs[i] = TelegramMessage{Text: p}
+		msgs[i] = domain.Part{Text: p}
 	}
 	msgs[len(msgs)-1].Buttons = m.Buttons
 	return msgs
@@ -196,20 +232,20 @@ func smsDiagnostic(enc Encoding, segments int) string {
 }
 
 // keyboard lays choices out as inline keyboard rows (see Renderer.Telegram).
-func keyboard(choices []domain.Choice) [][]Button {
+func keyboard(choices []domain.Choice) [][]domain.Button {
 	if len(choices) == 0 {
 		return nil
 	}
-	buttons := make([]Button, len(choices))
+	buttons := make([]domain.Button, len(choices))
 	widest := 0
 	for i, c := range choices {
-		buttons[i] = Button{Label: shortenLabel(c.Label), Data: c.Key}
+		buttons[i] = domain.Button{Label: shortenLabel(c.Label), Data: c.Key}
 		widest = max(widest, utf8.RuneCountInString(buttons[i].Label))
 	}
 	perRow := buttonsPerRow(widest)
 	rows := (len(buttons) + perRow - 1) / perRow
 	perRow = (len(buttons) + rows - 1) / rows // balance the rows
-	out := make([][]Button, 0, rows)
+	out := make([][]domain.Button, 0, rows)
 	for len(buttons) > 0 {
 		k := min(perRow, len(buttons))
 		out = append(out, buttons[:k:k])
@@ -256,7 +292,7 @@ func lastIndexRune(runes []rune, r rune) int {
 }
 
 // consoleTelegram shows a Telegram message in a terminal (see Renderer.Console).
-func consoleTelegram(m TelegramMessage) string {
+func consoleTelegram(m domain.Part) string {
 	if len(m.Buttons) == 0 {
 		return m.Text
 	}

@@ -1,0 +1,192 @@
+package bot
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"stagebot/calendar"
+	"stagebot/conversation"
+	"stagebot/domain"
+	"stagebot/store"
+)
+
+// The parent's side of the workflow: their conversation (conversation.Machine.ParentStep) and the
+// interpreter of its effects. A parent acts only on their own children.
+
+// parentTurn is one message of a parent going round the step loop.
+type parentTurn struct {
+	ib      *Inbox
+	msg     domain.Inbound
+	now     time.Time // the transaction's
+	conv    store.Conversation
+	parent  store.Parent
+	kids    []conversation.Child
+	session conversation.ContactSession
+	about   int64 // the child the replies speak of, so that they go when the child is erased
+}
+
+// handleParent reads a message from a parent.
+func (ib *Inbox) handleParent(ctx context.Context, tx txn, msg domain.Inbound, parent store.Parent) error {
+	conv, err := tx.LockConversation(ctx, msg.Channel, msg.Address, tx.now)
+	if err != nil {
+		return err
+	}
+	session := loadContact(conv)
+	if session.Lang == "" || len(conv.Session) <= 2 {
+		session.Lang = parent.Lang
+	}
+	children, err := tx.Children(ctx, parent.ID)
+	if err != nil {
+		return err
+	}
+	kids := make([]conversation.Child, len(children))
+	for i, c := range children {
+		kids[i] = conversation.Child{StudentID: c.StudentID, FirstName: c.FirstName, LastInitial: c.LastInitial,
+			School: c.SchoolName, Consent: c.Consent}
+	}
+	t := &parentTurn{ib: ib, msg: msg, now: tx.now, conv: conv, parent: parent, kids: kids, session: session}
+	if err := converse(ctx, tx, t); err != nil {
+		return err
+	}
+	return ib.saveContact(ctx, tx, conv, conversation.RoleParent, t.session, nil, msg.ReceivedAt)
+}
+
+func (t *parentTurn) step(result conversation.Result) ([]domain.Reply, []conversation.Effect) {
+	in := conversation.ParentInput{Now: t.now, Children: t.kids, Result: result}
+	if result == nil {
+		in.Text = t.msg.Text
+	}
+	out := t.ib.machine.ParentStep(t.session, in)
+	t.session = out.Session
+	return out.Replies, out.Effects
+}
+
+// replied queues a step's replies at once, about the child its effects concern.
+func (t *parentTurn) replied(ctx context.Context, tx txn, replies []domain.Reply, effects []conversation.Effect) error {
+	for _, e := range effects {
+		switch e := e.(type) {
+		case conversation.Consent:
+			t.about = e.StudentID
+		case conversation.ReadRelays:
+			t.about = e.StudentID
+		}
+	}
+	return t.ib.reply(ctx, tx, t.conv, t.session.Lang, replies, t.about)
+}
+
+// carryOut performs one of the parent machine's effects, on one of the parent's own children only.
+func (t *parentTurn) carryOut(ctx context.Context, tx txn, e conversation.Effect) (conversation.Result, error) {
+	switch e := e.(type) {
+	case conversation.Consent:
+		if !ownChild(t.kids, e.StudentID) {
+			return nil, errNotAllowed
+		}
+		return nil, t.ib.consent(ctx, tx, e.StudentID, e.Agree)
+	case conversation.ReadRelays:
+		return t.readRelays(ctx, tx, e)
+	case conversation.SetLanguage:
+		return nil, tx.SetParentLanguage(ctx, t.parent.ID, e.Lang)
+	case conversation.SetStopped:
+		return nil, nil // saved with the conversation
+	}
+	return nil, fmt.Errorf("unknown parent effect %T", e)
+}
+
+// readRelays reads the messages relayed between one of the parent's children and hosts.
+func (t *parentTurn) readRelays(ctx context.Context, tx txn, e conversation.ReadRelays) (conversation.Result, error) {
+	for _, k := range t.kids {
+		if k.StudentID != e.StudentID {
+			continue
+		}
+		relays, err := tx.RelaysForStudent(ctx, e.StudentID)
+		if err != nil {
+			return nil, err
+		}
+		found := conversation.RelaysFound{Child: k}
+		for _, r := range relays {
+			found.Messages = append(found.Messages, conversation.RelayedMessage{Host: r.HostName,
+				FromHost: r.Direction == domain.HostToStudent, Body: r.Body, At: r.At.In(calendar.Paris())})
+		}
+		return found, nil
+	}
+	return nil, errNotAllowed
+}
+
+func ownChild(kids []conversation.Child, studentID int64) bool {
+	for _, k := range kids {
+		if k.StudentID == studentID {
+			return true
+		}
+	}
+	return false
+}
+
+// consent records a parent's answer for a child and tells whom it concerns: on yes, the hosts of
+// the applications it sends, the parent for each, and the student; on no, the hosts of the
+// applications it withdraws and the student.
+func (ib *Inbox) consent(ctx context.Context, tx txn, studentID int64, agree bool) error {
+	st, err := tx.StudentByID(ctx, studentID)
+	if err != nil {
+		return err
+	}
+	// The student's conversation before the student's rows, as every transaction does.
+	if _, err := tx.LockConversation(ctx, st.Channel, st.Address, tx.now); err != nil {
+		return err
+	}
+	if agree {
+		sent, err := tx.GrantConsent(ctx, studentID, tx.now)
+		if err != nil {
+			return err
+		}
+		for _, app := range sent {
+			if err := ib.applicationSent(ctx, tx, app); err != nil {
+				return err
+			}
+		}
+		if st.Consent == domain.ConsentGranted {
+			return nil
+		}
+		return ib.tellStudentAbout(ctx, tx, st, conversation.Notice{Kind: conversation.NoticeParentAgreed, Count: len(sent)})
+	}
+	withdrawn, err := tx.RefuseConsent(ctx, studentID, tx.now, st.Consent == domain.ConsentGranted)
+	if err != nil {
+		return err
+	}
+	for _, app := range withdrawn {
+		if err := ib.applicationWithdrawn(ctx, tx, app, app.PreviousState); err != nil {
+			return err
+		}
+	}
+	if st.Consent.Refused() {
+		return nil
+	}
+	return ib.tellStudentAbout(ctx, tx, st, conversation.Notice{Kind: conversation.NoticeParentRefused})
+}
+
+// loadContact reads a parent's or a host's saved session.
+func loadContact(conv store.Conversation) conversation.ContactSession {
+	var s conversation.ContactSession
+	if len(conv.Session) > 0 {
+		_ = json.Unmarshal(conv.Session, &s) // an unreadable or student session starts afresh
+	}
+	if s.Lang == "" {
+		s.Lang = conv.Lang
+	}
+	return s
+}
+
+// saveContact writes a parent's or a host's session and queues the replies.
+func (ib *Inbox) saveContact(ctx context.Context, tx txn, conv store.Conversation, role conversation.Role,
+	s conversation.ContactSession, replies []domain.Reply, at time.Time) error {
+	raw, err := json.Marshal(s)
+	if err != nil {
+		return fmt.Errorf("encode session: %w", err)
+	}
+	conv.State, conv.Session, conv.Lang, conv.OptedOut, conv.LastInboundAt = string(role), raw, s.Lang, s.Stopped, &at
+	if err := tx.SaveConversation(ctx, conv, tx.now); err != nil {
+		return err
+	}
+	return ib.reply(ctx, tx, conv, s.Lang, replies, 0)
+}

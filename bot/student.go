@@ -1,0 +1,312 @@
+package bot
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"stagebot/conversation"
+	"stagebot/domain"
+	"stagebot/store"
+)
+
+// The student's side of the workflow: their conversation (conversation.Machine.Step) and the
+// interpreter of its effects.
+
+// studentTurn is one message of a student going round the step loop.
+type studentTurn struct {
+	ib      *Inbox
+	msg     domain.Inbound
+	now     time.Time // the transaction's
+	session conversation.Session
+	replies []domain.Reply // queued once the session is saved, after the notices the effects sent
+}
+
+// handleStudent runs the student's conversation on the message.
+func (ib *Inbox) handleStudent(ctx context.Context, tx txn, msg domain.Inbound) error {
+	conv, err := tx.LockConversation(ctx, msg.Channel, msg.Address, tx.now)
+	if err != nil {
+		return err
+	}
+	t := &studentTurn{ib: ib, msg: msg, now: tx.now, session: ib.studentSession(ctx, conv)}
+	if err := converse(ctx, tx, t); err != nil {
+		return err
+	}
+	conv.LastInboundAt = &msg.ReceivedAt
+	return ib.saveStudent(ctx, tx, conv, t.session, t.replies)
+}
+
+func (t *studentTurn) step(result conversation.Result) ([]domain.Reply, []conversation.Effect) {
+	in := conversation.Input{Channel: t.msg.Channel, Address: t.msg.Address, Now: t.now, Result: result}
+	if result == nil {
+		in.Text, in.Choice, in.Media, in.Start = t.msg.Text, t.msg.Choice, t.msg.Media, t.msg.Start
+	}
+	out := t.ib.machine.Step(t.session, in)
+	t.session = out.Session
+	return out.Replies, out.Effects
+}
+
+func (t *studentTurn) replied(_ context.Context, _ txn, replies []domain.Reply, _ []conversation.Effect) error {
+	t.replies = append(t.replies, replies...)
+	return nil
+}
+
+// carryOut performs one of the student machine's effects.
+func (t *studentTurn) carryOut(ctx context.Context, tx txn, e conversation.Effect) (conversation.Result, error) {
+	switch e := e.(type) {
+	case conversation.FindSchools:
+		return t.findSchools(ctx, tx, e)
+	case conversation.FindSectors:
+		return t.findSectors(ctx, tx, e)
+	case conversation.CheckWeek:
+		return t.checkWeek(ctx, tx, e)
+	case conversation.Register:
+		return t.register(ctx, tx, e)
+	case conversation.SearchOffers:
+		return t.searchOffers(ctx, tx, e)
+	case conversation.ShowOffer:
+		return t.showOffer(ctx, tx, e)
+	case conversation.Apply:
+		return t.apply(ctx, tx, e)
+	case conversation.ListApplications:
+		apps, err := tx.Applications(ctx, e.StudentID)
+		return conversation.ApplicationsFound{Applications: apps}, err
+	case conversation.Withdraw:
+		return t.withdraw(ctx, tx, e)
+	case conversation.RelayToHost:
+		return t.relayToHost(ctx, tx, e)
+	case conversation.ConfirmPlace:
+		return t.confirmPlace(ctx, tx, e)
+	case conversation.SetLanguage:
+		return nil, tx.SetStudentLanguage(ctx, t.msg.Channel, t.msg.Address, e.Lang, tx.now)
+	case conversation.SetStopped:
+		if e.Stopped {
+			// STOP means no more messages: drop what is still queued for them.
+			return nil, tx.DropPending(ctx, t.msg.Channel, t.msg.Address, tx.now)
+		}
+		return nil, nil // saved with the conversation (opted_out)
+	case conversation.Erase:
+		return nil, t.erase(ctx, tx, e.StudentID)
+	}
+	return nil, fmt.Errorf("unknown student effect %T", e)
+}
+
+func (t *studentTurn) findSchools(ctx context.Context, tx txn, e conversation.FindSchools) (conversation.Result, error) {
+	schools, err := tx.FindSchools(ctx, e.Query, 5)
+	if err != nil {
+		return nil, err
+	}
+	found := conversation.SchoolsFound{Schools: make([]domain.School, len(schools))}
+	for i, s := range schools {
+		found.Schools[i] = domain.School{UAI: s.UAI, Name: s.Name, Commune: s.Commune, Priority: s.Priority,
+			StageWeek: s.StageWeek}
+	}
+	return found, nil
+}
+
+func (t *studentTurn) findSectors(ctx context.Context, tx txn, e conversation.FindSectors) (conversation.Result, error) {
+	sectors, err := tx.FindSectors(ctx, e.Query, 5)
+	if err != nil {
+		return nil, err
+	}
+	found := conversation.SectorsFound{Sectors: make([]domain.Sector, len(sectors))}
+	for i, s := range sectors {
+		found.Sectors[i] = domain.Sector{ID: s.ID, Name: s.Name}
+	}
+	return found, nil
+}
+
+func (t *studentTurn) checkWeek(ctx context.Context, tx txn, e conversation.CheckWeek) (conversation.Result, error) {
+	rules, err := t.ib.rules(ctx, tx)
+	if err != nil {
+		return nil, err
+	}
+	weeks, err := tx.OpenWeeks(ctx, store.WeeksParams{Today: tx.now, REP: e.REP, ReleaseDate: rules.ReleaseDate})
+	return conversation.WeekChecked{Week: e.Week, Open: weeks}, err
+}
+
+// register saves the student and asks their parent to agree.
+func (t *studentTurn) register(ctx context.Context, tx txn, e conversation.Register) (conversation.Result, error) {
+	p := e.Profile
+	id, err := tx.RegisterStudent(ctx, store.RegisterParams{Channel: t.msg.Channel, Address: t.msg.Address,
+		FirstName: p.FirstName, LastInitial: p.LastInitial, SchoolUAI: p.SchoolUAI, SchoolName: p.SchoolName,
+		StageWeek: p.Week, BirthMonth: p.BirthMonth, ParentPhone: p.ParentPhone, Lang: e.Lang, At: tx.now})
+	if err != nil {
+		return nil, err
+	}
+	asked, err := t.ib.consentRequest(ctx, tx, id)
+	return conversation.Registered{StudentID: id, ParentStopped: !asked}, err
+}
+
+func (t *studentTurn) searchOffers(ctx context.Context, tx txn, e conversation.SearchOffers) (conversation.Result, error) {
+	rules, err := t.ib.rules(ctx, tx)
+	if err != nil {
+		return nil, err
+	}
+	offers, total, err := tx.SearchOffers(ctx, store.SearchParams{StudentID: e.StudentID, Filters: e.Filters,
+		Today: tx.now, Limit: e.PageSize, Offset: e.Page * e.PageSize, ReleaseDate: rules.ReleaseDate})
+	return conversation.OffersFound{Offers: offers, Total: total}, err
+}
+
+func (t *studentTurn) showOffer(ctx context.Context, tx txn, e conversation.ShowOffer) (conversation.Result, error) {
+	rules, err := t.ib.rules(ctx, tx)
+	if err != nil {
+		return nil, err
+	}
+	offer, err := tx.OfferDetail(ctx, store.OfferParams{StudentID: e.StudentID, OfferID: e.OfferID, Today: tx.now,
+		ReleaseDate: rules.ReleaseDate})
+	if errors.Is(err, store.ErrNotFound) {
+		return conversation.OfferFound{}, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	return conversation.OfferFound{Offer: &offer}, nil
+}
+
+// apply makes the application; when the parent already agreed, it goes to the host at once.
+func (t *studentTurn) apply(ctx context.Context, tx txn, e conversation.Apply) (conversation.Result, error) {
+	rules, err := t.ib.rules(ctx, tx)
+	if err != nil {
+		return nil, err
+	}
+	res, err := tx.Apply(ctx, store.ApplyParams{StudentID: e.StudentID, OfferID: e.OfferID,
+		Motivation: e.Motivation, Now: tx.now, Rules: rules})
+	if err != nil {
+		return nil, err
+	}
+	applied := conversation.Applied{ApplicationID: res.ID, Problem: res.Problem, Sent: res.State == domain.Sent,
+		OpensOn: res.OpensOn}
+	if !applied.Sent {
+		return applied, nil
+	}
+	app, err := tx.ApplicationByID(ctx, res.ID)
+	if err != nil {
+		return nil, err
+	}
+	return applied, t.ib.applicationSent(ctx, tx, app)
+}
+
+// withdraw withdraws one of the student's own applications and tells whom it concerns.
+func (t *studentTurn) withdraw(ctx context.Context, tx txn, e conversation.Withdraw) (conversation.Result, error) {
+	app, err := tx.ApplicationByID(ctx, e.ApplicationID)
+	if errors.Is(err, store.ErrNotFound) || err == nil && app.StudentID != e.StudentID {
+		return conversation.Withdrawn{OK: false}, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	err = tx.MoveApplication(ctx, e.StudentID, e.ApplicationID, domain.Withdrawn, domain.ByStudent, tx.now)
+	if errors.Is(err, store.ErrTransition) || errors.Is(err, store.ErrNotFound) {
+		return conversation.Withdrawn{OK: false}, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	return conversation.Withdrawn{OK: true}, t.ib.applicationWithdrawn(ctx, tx, app, app.State)
+}
+
+// relayToHost passes the student's answer on to the host of one of their own applications that
+// reached it.
+func (t *studentTurn) relayToHost(ctx context.Context, tx txn, e conversation.RelayToHost) (conversation.Result, error) {
+	app, err := tx.ApplicationByID(ctx, e.ApplicationID)
+	if errors.Is(err, store.ErrNotFound) || err == nil && (!app.State.ReachedHost() ||
+		app.StudentChannel != t.msg.Channel || app.StudentAddress != t.msg.Address) {
+		return conversation.Relayed{}, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	if err := tx.RecordRelay(ctx, app.ID, domain.StudentToHost, e.Text, tx.now); err != nil {
+		return nil, err
+	}
+	n := noticeOf(conversation.NoticeStudentAnswer, app)
+	n.Text = e.Text
+	return conversation.Relayed{OK: true, To: app.HostName}, t.ib.tellHost(ctx, tx, app, n)
+}
+
+// confirmPlace makes a place the student's stage; the host and the parent are told, and the hosts of
+// the applications it cancels.
+func (t *studentTurn) confirmPlace(ctx context.Context, tx txn, e conversation.ConfirmPlace) (conversation.Result, error) {
+	r, err := tx.Confirm(ctx, e.StudentID, e.ApplicationID, tx.now)
+	if err != nil {
+		return nil, err
+	}
+	confirmed := conversation.Confirmed{Problem: r.Problem, Host: r.App.HostName, Cancelled: len(r.Cancelled)}
+	if r.Problem != domain.NoProblem {
+		return confirmed, nil
+	}
+	if err := t.ib.tellHost(ctx, tx, r.App, noticeOf(conversation.NoticeConfirmed, r.App)); err != nil {
+		return nil, err
+	}
+	if err := t.ib.tellParent(ctx, tx, r.App, conversation.NoticeConfirmed); err != nil {
+		return nil, err
+	}
+	for _, other := range r.Cancelled {
+		if other.PreviousState == domain.Sent || other.PreviousState == domain.Accepted {
+			if err := t.ib.tellHost(ctx, tx, other, noticeOf(conversation.NoticeCancelled, other)); err != nil {
+				return nil, err
+			}
+		}
+	}
+	return confirmed, nil
+}
+
+// erase deletes a student's data after SUPPRIMER: hosts holding one of their requests are told it is
+// withdrawn (by its reference only: no name outlives the erasure), then the student with every
+// message about them, their messages on this conversation (registered or not), and their parent
+// when no other child of theirs remains.
+func (t *studentTurn) erase(ctx context.Context, tx txn, studentID int64) error {
+	if studentID != 0 {
+		apps, err := tx.Applications(ctx, studentID)
+		if err != nil {
+			return err
+		}
+		for _, a := range apps {
+			if !a.State.ReachedHost() {
+				continue
+			}
+			app, err := tx.ApplicationByID(ctx, a.ID)
+			if err != nil {
+				return err
+			}
+			if err := t.ib.tellHost(ctx, tx, app, noticeOf(conversation.NoticeErased, app)); err != nil {
+				return err
+			}
+		}
+		if err := tx.EraseStudent(ctx, studentID); err != nil && !errors.Is(err, store.ErrNotFound) {
+			return err
+		}
+	}
+	return tx.EraseMessages(ctx, t.msg.Channel, t.msg.Address)
+}
+
+// studentSession reads a student's saved session (a new one when there is none or it is unreadable).
+func (ib *Inbox) studentSession(ctx context.Context, conv store.Conversation) conversation.Session {
+	session := conversation.NewSession()
+	if len(conv.Session) > 0 && string(conv.Session) != "{}" {
+		if err := json.Unmarshal(conv.Session, &session); err != nil {
+			ib.log.WarnContext(ctx, "unreadable session, starting over", slog.String("channel", string(conv.Channel)),
+				slog.String("error", err.Error()))
+			session = conversation.NewSession()
+		}
+	}
+	return session
+}
+
+// saveStudent writes a student's session and queues the replies.
+func (ib *Inbox) saveStudent(ctx context.Context, tx txn, conv store.Conversation, session conversation.Session,
+	replies []domain.Reply) error {
+	raw, err := json.Marshal(session)
+	if err != nil {
+		return fmt.Errorf("encode session: %w", err)
+	}
+	conv.State, conv.Session, conv.Lang, conv.OptedOut = string(session.State), raw, session.Lang, session.Stopped
+	if err := tx.SaveConversation(ctx, conv, tx.now); err != nil {
+		return err
+	}
+	return ib.reply(ctx, tx, conv, session.Lang, replies, 0)
+}
