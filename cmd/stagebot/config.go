@@ -4,7 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
-	"regexp"
+	"stagebot/phone"
 	"strconv"
 	"strings"
 	"time"
@@ -44,10 +44,19 @@ type config struct {
 func (c config) telegramOn() bool { return c.TelegramToken != "" }
 func (c config) twilioOn() bool   { return c.TwilioAccountSID != "" || c.TwilioAuthToken != "" }
 
-var (
-	secretToken = regexp.MustCompile(`^[A-Za-z0-9_-]{16,256}$`)
-	e164        = regexp.MustCompile(`^\+[1-9][0-9]{6,14}$`)
-)
+// validSecretToken reports whether s is a Telegram webhook secret: 16 to 256 characters of A-Z a-z
+// 0-9 _ -.
+func validSecretToken(s string) bool {
+	if len(s) < 16 || len(s) > 256 {
+		return false
+	}
+	for _, r := range s {
+		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '_' || r == '-') {
+			return false
+		}
+	}
+	return true
+}
 
 // loadConfig reads and checks the configuration; every problem is listed at once.
 func loadConfig(getenv func(string) string) (config, error) {
@@ -81,7 +90,7 @@ func loadConfig(getenv func(string) string) (config, error) {
 		if !strings.Contains(c.TelegramEndpoint, "%s") {
 			bad("TELEGRAM_API_ENDPOINT must contain two %%s (token, method), like https://api.telegram.org/bot%%s/%%s")
 		}
-		if c.PublicURL != "" && !secretToken.MatchString(c.TelegramSecret) {
+		if c.PublicURL != "" && !validSecretToken(c.TelegramSecret) {
 			bad("TELEGRAM_WEBHOOK_SECRET must be 16 to 256 characters of A-Z a-z 0-9 _ - when PUBLIC_URL is set")
 		}
 	}
@@ -92,10 +101,10 @@ func loadConfig(getenv func(string) string) (config, error) {
 		if c.TwilioFrom == "" && c.TwilioMessagingServiceSID == "" {
 			bad("TWILIO_FROM or TWILIO_MESSAGING_SERVICE_SID is required to send SMS")
 		}
-		if c.TwilioFrom != "" && !e164.MatchString(c.TwilioFrom) {
+		if c.TwilioFrom != "" && !phone.ValidE164(c.TwilioFrom) {
 			bad("TWILIO_FROM must be an E.164 number such as +33612345678")
 		}
-		if c.TwilioWhatsAppFrom != "" && !e164.MatchString(c.TwilioWhatsAppFrom) {
+		if c.TwilioWhatsAppFrom != "" && !phone.ValidE164(c.TwilioWhatsAppFrom) {
 			bad("TWILIO_WHATSAPP_FROM must be an E.164 number such as +33612345678")
 		}
 		if c.PublicURL == "" {
