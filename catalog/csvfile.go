@@ -43,11 +43,19 @@ type csvRow struct {
 }
 
 // parseCSV reads a whole CSV file: UTF-8 with or without a byte-order mark, separated by ';' or
-// ',' (whichever the header line has more of), fields optionally quoted.
+// ',' (whichever the header line has more of), fields optionally quoted; lines starting with '#'
+// are comments.
 func parseCSV(name string, data []byte) (*csvFile, error) {
 	data = bytes.TrimPrefix(data, []byte("\ufeff"))
-	firstLine, _, _ := bytes.Cut(data, []byte("\n"))
+	firstLine, rest := []byte(nil), data
+	for len(rest) > 0 {
+		firstLine, rest, _ = bytes.Cut(rest, []byte("\n"))
+		if !bytes.HasPrefix(firstLine, []byte("#")) {
+			break
+		}
+	}
 	r := csv.NewReader(bytes.NewReader(data))
+	r.Comment = '#'
 	if bytes.Count(firstLine, []byte(";")) > bytes.Count(firstLine, []byte(",")) {
 		r.Comma = ';'
 	}

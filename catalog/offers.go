@@ -115,6 +115,11 @@ func ImportOffers(ctx context.Context, s *store.Store, path string) (OfferReport
 			}
 			changed += b2i(ch)
 		}
+		if changed > 0 {
+			if err := tx.RefreshSearchWords(ctx); err != nil {
+				return err
+			}
+		}
 		after, err := tx.CatalogCounts(ctx)
 		if err != nil {
 			return err

@@ -87,6 +87,9 @@ func importSectors(ctx context.Context, tx *store.Tx, nd namedData) (SectorRepor
 	if err != nil {
 		return report, fmt.Errorf("import sectors: %w", err)
 	}
+	if err := importSearchData(ctx, tx); err != nil {
+		return report, fmt.Errorf("import sectors: %w", err)
+	}
 	report.Sectors = len(seen)
 	report.Inserted = after.Sectors - before.Sectors
 	report.Updated = changed - report.Inserted

@@ -190,6 +190,11 @@ func Seed(ctx context.Context, s *store.Store, p SeedParams) (SeedReport, error)
 		report.OffersInserted = report.Counts.Offers - before.Offers
 		report.OffersUpdated = changed - report.OffersInserted
 		report.OffersUnchanged = offers - changed
+		if changed > 0 {
+			if err := tx.RefreshSearchWords(ctx); err != nil {
+				return err
+			}
+		}
 		return nil
 	})
 	if err != nil {

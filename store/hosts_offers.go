@@ -158,13 +158,16 @@ func (c Conn) UpsertOffer(ctx context.Context, o Offer, weeks []OfferWeek) (bool
 	}
 	err := c.get(ctx, &row, `WITH up AS (
 			INSERT INTO offers AS o (ref, host_id, title, description, sector_id, address, arrondissement,
-				latitude, longitude, daily_hours, search_text)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
+				latitude, longitude, daily_hours, search_text, search_doc)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11,
+				setweight(to_tsvector('stagebot_fr', $3), 'A') || setweight(to_tsvector('stagebot_fr', $12), 'A') ||
+				setweight(to_tsvector('stagebot_fr', $13), 'B') || setweight(to_tsvector('stagebot_fr', $4), 'C'))
 			ON CONFLICT (ref) DO UPDATE SET host_id = excluded.host_id, title = excluded.title,
 				description = excluded.description, sector_id = excluded.sector_id, address = excluded.address,
 				arrondissement = excluded.arrondissement, latitude = excluded.latitude,
 				longitude = excluded.longitude, daily_hours = excluded.daily_hours,
-				search_text = excluded.search_text, updated_at = now() -- audit only: the database clock
+				search_text = excluded.search_text, search_doc = excluded.search_doc,
+				updated_at = now() -- audit only: the database clock
 			WHERE (o.host_id, o.title, o.description, o.sector_id, o.address, o.arrondissement, o.latitude,
 					o.longitude, o.daily_hours, o.search_text)
 				IS DISTINCT FROM (excluded.host_id, excluded.title, excluded.description, excluded.sector_id,
@@ -175,7 +178,7 @@ func (c Conn) UpsertOffer(ctx context.Context, o Offer, weeks []OfferWeek) (bool
 		UNION ALL SELECT id, false FROM offers WHERE ref = $1 AND NOT EXISTS (SELECT 1 FROM up)`,
 		ref, o.HostID, strings.TrimSpace(o.Title), strings.TrimSpace(o.Description), o.SectorID,
 		strings.TrimSpace(o.Address), o.Arrondissement, o.Latitude, o.Longitude, o.DailyHours,
-		OfferSearchText(o))
+		OfferSearchText(o), o.SectorName, o.HostName)
 	if err != nil {
 		return false, fmt.Errorf("upsert offer %q: %w", ref, err)
 	}

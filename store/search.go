@@ -3,11 +3,15 @@ package store
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"stagebot/domain"
 	"stagebot/fold"
+
+	"github.com/lib/pq"
 )
 
 // student is the SQL of the one-row CTE "me" that the placement rules read about a student: their
@@ -66,35 +70,27 @@ type SearchParams struct {
 }
 
 // SearchOffers returns a page of the offers running in the student's week with a place left for
-// them, at a host that may take them (see hostAllowed), and how many there are in all. Keywords
-// match accent- and case-insensitively, each word as a substring or, for small typos, by trigram
-// word similarity.
+// them, at a host that may take them (see hostAllowed), best first, and how many there are in all.
+//
+// Keywords are searched in full text (French stemming, accents and case ignored), every word of the
+// search in every offer found (see keywordSearch for synonyms and misspellings); an offer's title
+// and sector weigh most, then its host's name, then its description. For a REP/REP+ student, the
+// offers with a place reserved for them still free come first.
 func (c Conn) SearchOffers(ctx context.Context, p SearchParams) ([]domain.OfferSummary, int, error) {
-	words := fold.Words(p.Filters.Keyword)
-	if len(words) > 5 {
-		words = words[:5]
+	kw, err := c.keywordSearch(ctx, p.Filters.Keyword)
+	if err != nil {
+		return nil, 0, err
 	}
 	args := []any{p.StudentID, day(dateOf(p.Today)), p.Filters.Kind, p.Filters.SectorID, p.Filters.Arrondissement, p.Limit, p.Offset,
 		released(p.ReleaseDate, p.Today)}
-	var match []string
-	rank := "0"
-	for _, w := range words {
-		args = append(args, w)
-		n := len(args)
-		match = append(match, fmt.Sprintf(
-			"(o.search_text LIKE '%%' || $%d || '%%' OR word_similarity($%d, o.search_text) >= 0.5)", n, n))
-		rank += fmt.Sprintf(" + word_similarity($%d, o.search_text)", n)
-	}
-	where := ""
-	if len(match) > 0 {
-		where = " AND " + strings.Join(match, " AND ")
-	}
+	where, rank := kw.sql(&args)
 	query := `
 		WITH ` + student("$1", "$8") + `,
 		taken AS (` + takenPlaces() + `),
 		found AS (
 			SELECT o.id, o.title, h.name AS host_name, h.kind, o.arrondissement,
-			       ` + placesLeft + ` AS places_left, ` + rank + ` AS rank
+			       ` + placesLeft + ` AS places_left, ` + rank + ` AS rank,
+			       me.rep AND w.reserved_places > coalesce(t.rep, 0) AS reserved_for_me
 			FROM me
 			JOIN offer_weeks w ON w.week_start = me.stage_week
 			JOIN offers o ON o.id = w.offer_id
@@ -107,7 +103,7 @@ func (c Conn) SearchOffers(ctx context.Context, p SearchParams) ([]domain.OfferS
 			  AND ($5 = 0 OR o.arrondissement = $5)` + where + `)
 		SELECT id, title, host_name, kind, arrondissement, places_left, count(*) OVER () AS total
 		FROM found WHERE places_left > 0
-		ORDER BY rank DESC, id
+		ORDER BY reserved_for_me DESC, rank DESC, id
 		LIMIT $6 OFFSET $7`
 	var found []struct {
 		ID             int64  `db:"id"`
@@ -136,6 +132,127 @@ func (c Conn) SearchOffers(ctx context.Context, p SearchParams) ([]domain.OfferS
 		return offers, total, err
 	}
 	return offers, total, nil
+}
+
+// SpellingFloor is the least trigram similarity for a misspelt word to be read as a word of the
+// offers ("informatik" → "informatique"), tuned on the misspellings of catalog/search_test.go.
+const SpellingFloor = 0.35
+
+// maxSearchWords bounds the words of a search that count.
+const maxSearchWords = 5
+
+// searchedWord is one word of a search, with what it stands for.
+type searchedWord struct {
+	Word        string         `db:"word"`
+	Sectors     pq.Int64Array  `db:"sectors"`     // the sectors it names (synonyms)
+	Terms       pq.StringArray `db:"terms"`       // other words it stands for (synonyms)
+	Exact       bool           `db:"exact"`       // offers are written with it
+	Known       bool           `db:"known"`       // offers are written with it, or with a word it starts, or it is a synonym
+	Corrections pq.StringArray `db:"corrections"` // the nearest words of the offers, when it is not known
+}
+
+// keywords is a resolved keyword search: every word must be found in an offer.
+type keywords []searchedWord
+
+// keywordSearch resolves the words of a search (folded, without small words): for a word that is
+// neither in the offers' lexicon nor a synonym, the nearest words of the lexicon at SpellingFloor or above; and the
+// sectors and words each word (or, when it is unknown, its corrections) stands for.
+func (c Conn) keywordSearch(ctx context.Context, text string) (keywords, error) {
+	var words []string
+	for _, w := range fold.Words(text) {
+		if !smallWord(w) && len(words) < maxSearchWords && !slices.Contains(words, w) {
+			words = append(words, w)
+		}
+	}
+	if len(words) == 0 {
+		return nil, nil
+	}
+	var kw keywords
+	if err := c.all(ctx, &kw, `
+		WITH w AS (
+			SELECT w.word, w.n,
+			       EXISTS (SELECT 1 FROM search_words sw WHERE sw.word = w.word) AS exact,
+			       EXISTS (SELECT 1 FROM search_words sw WHERE sw.word LIKE w.word || '%')
+			           OR EXISTS (SELECT 1 FROM search_synonyms sy WHERE sy.word = w.word) AS known,
+			       coalesce((SELECT array_agg(c.word ORDER BY c.sim DESC, c.offers DESC, c.word) FROM (
+			                   SELECT sw.word, similarity(sw.word, w.word) AS sim, sw.offers FROM search_words sw
+			                   WHERE sw.word % w.word ORDER BY sim DESC, sw.offers DESC, sw.word LIMIT 2) c
+			                 WHERE c.sim >= $2), '{}') AS corrections
+			FROM unnest($1::text[]) WITH ORDINALITY AS w(word, n))
+		SELECT w.word, w.exact, w.known, w.corrections,
+		       -- what the word stands for; for a word the offers do not know, what its corrections do
+		       coalesce((SELECT array_agg(DISTINCT sy.sector_id) FROM search_synonyms sy WHERE sy.sector_id IS NOT NULL
+		                 AND (sy.word = w.word OR NOT w.known AND sy.word = ANY(w.corrections))), '{}') AS sectors,
+		       coalesce((SELECT array_agg(DISTINCT sy.term) FROM search_synonyms sy WHERE sy.term IS NOT NULL
+		                 AND (sy.word = w.word OR NOT w.known AND sy.word = ANY(w.corrections))), '{}') AS terms
+		FROM w ORDER BY w.n`, pq.Array(words), SpellingFloor); err != nil {
+		return nil, fmt.Errorf("search words: %w", err)
+	}
+	return kw, nil
+}
+
+// sql is the keyword search's condition on offers o (" AND …", "" for none) and its rank, with
+// their arguments appended to args. Each word matches an offer's full text by itself (as the start
+// of a word when it is no whole word of the offers and has four letters or more: "info"), by its
+// synonyms and, when it is not known at all, by its corrections; or the offer is in a sector the
+// word names. The rank weighs where the words are found (title and
+// sector, host, description) and adds one for a named sector.
+func (kw keywords) sql(args *[]any) (where, rank string) {
+	if len(kw) == 0 {
+		return "", "0"
+	}
+	var conds, all []string
+	var sectors []int64
+	for _, w := range kw {
+		terms := []string{tsTerm(w.Word, !w.Exact && w.Known)}
+		for _, t := range w.Terms {
+			terms = append(terms, tsTerm(t, false)+":AC") // a synonym names what is done, not the host's name
+		}
+		if !w.Known {
+			for _, c := range w.Corrections {
+				terms = append(terms, tsTerm(c, false))
+			}
+		}
+		q := strings.Join(terms, " | ")
+		all = append(all, q)
+		sectors = append(sectors, w.Sectors...)
+		*args = append(*args, q, pq.Array([]int64(w.Sectors)))
+		nq, ns := len(*args)-1, len(*args)
+		conds = append(conds, fmt.Sprintf("(o.search_doc @@ to_tsquery('stagebot_fr', $%d) OR o.sector_id = ANY($%d::int[]))", nq, ns))
+	}
+	*args = append(*args, strings.Join(all, " | "), pq.Array(sectors))
+	nq, ns := len(*args)-1, len(*args)
+	rank = fmt.Sprintf("ts_rank('{0.1, 0.2, 0.4, 1.0}', o.search_doc, to_tsquery('stagebot_fr', $%d))"+
+		" + CASE WHEN o.sector_id = ANY($%d::int[]) THEN 1 ELSE 0 END", nq, ns)
+	return " AND " + strings.Join(conds, " AND "), rank
+}
+
+// tsTerm is a folded word as a tsquery term: the word (stemmed by the French configuration), or, with
+// prefix and four letters or more, any word it starts ("info" finds "informatique").
+func tsTerm(w string, prefix bool) string {
+	w = strings.Map(func(r rune) rune {
+		if r == '\'' || r == '\\' || r == ':' || r == '&' || r == '|' || r == '!' || r == '(' || r == ')' {
+			return -1
+		}
+		return r
+	}, w)
+	if prefix && utf8.RuneCountInString(w) >= 4 {
+		return "'" + w + "':*"
+	}
+	return "'" + w + "'"
+}
+
+// smallWord reports the words a search ignores: articles and prepositions (French and English), and
+// words every offer would match.
+func smallWord(w string) bool {
+	switch w {
+	case "le", "la", "les", "l", "un", "une", "des", "de", "du", "d", "et", "ou", "en", "a", "au", "aux", "dans",
+		"sur", "pour", "avec", "chez", "par", "the", "an", "of", "and", "or", "in", "at", "for", "with", "to",
+		"stage", "stages", "internship", "internships", "je", "veux", "voudrais", "aime", "i", "want", "like",
+		"faire", "travailler", "work", "paris":
+		return true
+	}
+	return false
 }
 
 // OfferParams ask for one offer as a student sees it.

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/jmoiron/sqlx"
+	"github.com/lib/pq"
 )
 
 // Sector is one of the ONISEP career sectors offers are filed under.
@@ -13,6 +14,7 @@ type Sector struct {
 	ID        int    `db:"id"`
 	Name      string `db:"name"`
 	OnisepURL string `db:"onisep_url"`
+	Family    string `db:"family"` // the family it is browsed under (see SetSectorFamilies)
 }
 
 // sectorFoldedName folds a sector name in SQL the way fold.String does for French text (lower case,
@@ -44,14 +46,16 @@ func (c Conn) UpsertSector(ctx context.Context, s Sector) (bool, error) {
 func (c Conn) Sectors(ctx context.Context) ([]Sector, error) {
 	var sectors []Sector
 	if err := sqlx.SelectContext(ctx, c.q, &sectors,
-		`SELECT id, name, onisep_url FROM sectors ORDER BY name`); err != nil {
+		`SELECT id, name, onisep_url, family FROM sectors ORDER BY name`); err != nil {
 		return nil, fmt.Errorf("sectors: %w", err)
 	}
 	return sectors, nil
 }
 
-// FindSectors returns up to limit sectors whose name matches query, ignoring case and accents and
-// tolerant of typos ("sante", "spor", "informatiqe") as FindSchools is, best matches first.
+// FindSectors returns up to limit sectors that query names: the sectors a word of it stands for
+// (search_synonyms: "santé" is Médical, Paramédical and Social), else those whose name matches,
+// ignoring case and accents and tolerant of typos ("spor", "informatiqe") as FindSchools is, best
+// matches first.
 func (c Conn) FindSectors(ctx context.Context, query string, limit int) ([]Sector, error) {
 	if limit <= 0 {
 		limit = 10
@@ -61,14 +65,22 @@ func (c Conn) FindSectors(ctx context.Context, query string, limit int) ([]Secto
 		return nil, nil
 	}
 	var sectors []Sector
+	if err := sqlx.SelectContext(ctx, c.q, &sectors, `SELECT DISTINCT s.id, s.name, s.onisep_url, s.family
+		FROM search_synonyms sy JOIN sectors s ON s.id = sy.sector_id
+		WHERE sy.word = ANY($1::text[]) ORDER BY s.name LIMIT $2`, pq.Array(strings.Fields(q)), limit); err != nil {
+		return nil, fmt.Errorf("find sectors %q: %w", query, err)
+	}
+	if len(sectors) > 0 {
+		return sectors, nil
+	}
 	err := sqlx.SelectContext(ctx, c.q, &sectors, `WITH folded AS (
-			SELECT id, name, onisep_url, `+sectorFoldedName+` AS folded FROM sectors),
+			SELECT id, name, onisep_url, family, `+sectorFoldedName+` AS folded FROM sectors),
 		scored AS (
-			SELECT id, name, onisep_url,
+			SELECT id, name, onisep_url, family,
 				GREATEST(word_similarity($1, folded), CASE WHEN folded LIKE $2 THEN 1 ELSE 0 END,
 					CASE WHEN ' ' || folded LIKE $4 THEN 2 ELSE 0 END) AS score -- a word that starts with the query first
 			FROM folded WHERE word_similarity($1, folded) >= `+fuzzyLoose+` OR folded LIKE $2)
-		SELECT id, name, onisep_url FROM scored
+		SELECT id, name, onisep_url, family FROM scored
 		WHERE score >= (SELECT CASE WHEN max(score) >= 2 THEN 2 WHEN max(score) >= `+fuzzyGood+` THEN `+fuzzyGood+`
 		                        ELSE 0 END FROM scored)
 		ORDER BY score DESC, name
