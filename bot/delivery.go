@@ -29,9 +29,10 @@ func (ib *Inbox) DeliveryReport(ctx context.Context, r domain.DeliveryReport) er
 
 // PersonUnreachable records, in one transaction, that a provider refused a send because its
 // recipient cannot be reached: the outbox row fails, the person is remembered as unreachable on the
-// channel (what is still queued for them there fails too), and when they are a parent whose child
-// waits for their agreement, the child is asked for another number: a parent who cannot be
-// reached must not silently block a student.
+// channel (what is still queued for them there fails too); when they were a host's last contact
+// that could be written to, the host is hidden and its requests closed; and when they are a parent
+// whose child waits for their agreement, the child is asked for another number: a parent who
+// cannot be reached must not silently block a student.
 func (ib *Inbox) PersonUnreachable(ctx context.Context, u domain.Unreachable) error {
 	now := ib.now()
 	return ib.inTx(ctx, now, func(tx txn) error { return ib.unreachable(ctx, tx, u) })
@@ -45,6 +46,16 @@ func (ib *Inbox) unreachable(ctx context.Context, tx txn, u domain.Unreachable) 
 	}
 	if err := tx.MarkUnreachable(ctx, u.Channel, u.Address, u.Reason, tx.now); err != nil {
 		return err
+	}
+	// A host whose last contact this was can no longer take requests.
+	contacts, err := tx.HostContactsByAddress(ctx, u.Channel, u.Address)
+	if err != nil && !errors.Is(err, store.ErrNotFound) {
+		return err
+	}
+	for _, c := range contacts {
+		if err := ib.refreshHost(ctx, tx, c.HostID); err != nil {
+			return err
+		}
 	}
 	if !u.Channel.Phone() {
 		return nil

@@ -43,6 +43,10 @@ func (ib *Inbox) handleHost(ctx context.Context, tx txn, msg domain.Inbound, con
 	}
 	for _, c := range contacts {
 		t.hosts = append(t.hosts, c.HostID)
+		// Writing to us proves the contact can be reached again (unless they stopped).
+		if err := ib.refreshHost(ctx, tx, c.HostID); err != nil {
+			return err
+		}
 	}
 	active, err := tx.HostActive(ctx, t.hosts)
 	if err != nil {
@@ -103,7 +107,16 @@ func (t *hostTurn) carryOut(ctx context.Context, tx txn, e conversation.Effect) 
 	case conversation.RelayToStudent:
 		return t.relayToStudent(ctx, tx, e)
 	case conversation.SetStopped:
-		return nil, nil // saved with the conversation
+		// At once, so that a host whose last contact stopped is hidden and its requests closed now.
+		if err := t.ib.setStopped(ctx, tx, t.msg.Channel, t.msg.Address, e.Stopped); err != nil {
+			return nil, err
+		}
+		for _, h := range t.hosts {
+			if err := t.ib.refreshHost(ctx, tx, h); err != nil {
+				return nil, err
+			}
+		}
+		return nil, nil
 	}
 	return nil, fmt.Errorf("unknown host effect %T", e)
 }
@@ -132,7 +145,10 @@ func (t *hostTurn) accept(ctx context.Context, tx txn, e conversation.AcceptAppl
 		}
 		return answer, t.ib.tellParent(ctx, tx, r.App, conversation.NoticeAccepted)
 	case domain.ProblemFull:
-		return answer, t.ib.tellStudent(ctx, tx, r.App, noticeOf(conversation.NoticeFull, r.App))
+		if err := t.ib.tellStudent(ctx, tx, r.App, noticeOf(conversation.NoticeFull, r.App)); err != nil {
+			return nil, err
+		}
+		return answer, t.ib.tellParent(ctx, tx, r.App, conversation.NoticeFull)
 	}
 	return answer, nil
 }
@@ -166,10 +182,14 @@ func (t *hostTurn) relayToStudent(ctx context.Context, tx txn, e conversation.Re
 	if err := tx.RecordRelay(ctx, app.ID, domain.HostToStudent, e.Text, tx.now); err != nil {
 		return nil, err
 	}
-	n := noticeOf(conversation.NoticeHostQuestion, app)
+	kind := conversation.NoticeHostMessage
+	if e.Question {
+		kind = conversation.NoticeHostQuestion
+	}
+	n := noticeOf(kind, app)
 	n.Text = e.Text
-	return conversation.Relayed{OK: true, To: personName(app.StudentFirstName, app.StudentLastInitial)},
-		t.ib.tellStudent(ctx, tx, app, n)
+	return conversation.Relayed{OK: true, To: personName(app.StudentFirstName, app.StudentLastInitial),
+		Masked: e.Masked, Question: e.Question}, t.ib.tellStudent(ctx, tx, app, n)
 }
 
 // hostsApplication reads an application a host contact acts on, and locks its student's

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"log/slog"
 	"strings"
 
 	"stagebot/conversation"
@@ -34,11 +35,35 @@ func personName(first, initial string) string {
 
 // tellParent sends a notice about an application to the student's parent.
 func (ib *Inbox) tellParent(ctx context.Context, tx txn, app store.ApplicationInfo, kind conversation.NoticeKind) error {
+	return ib.tellParentNotice(ctx, tx, app, noticeOf(kind, app))
+}
+
+// tellParentNotice sends notice n about an application to the student's parent.
+func (ib *Inbox) tellParentNotice(ctx context.Context, tx txn, app store.ApplicationInfo, n conversation.Notice) error {
 	if app.ParentPhone == "" {
 		return nil
 	}
 	return ib.sendProactive(ctx, tx, ib.parentChannel(ctx, tx, app.ParentPhone), app.ParentPhone, app.ParentLang,
-		ib.machine.ParentNotice(app.ParentLang, noticeOf(kind, app)), app.StudentID)
+		ib.machine.ParentNotice(app.ParentLang, n), app.StudentID)
+}
+
+// tellParentErased tells a student's parent that the child's data is erased, at the child's
+// request. The message names the child but is not erased with them: it is the last one.
+func (ib *Inbox) tellParentErased(ctx context.Context, tx txn, studentID int64) error {
+	st, err := tx.StudentByID(ctx, studentID)
+	if errors.Is(err, store.ErrNotFound) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	parent, err := tx.ParentByID(ctx, st.ParentID)
+	if err != nil {
+		return err
+	}
+	n := conversation.Notice{Kind: conversation.NoticeErased, Student: personName(st.FirstName, st.LastInitial)}
+	return ib.sendProactive(ctx, tx, ib.parentChannel(ctx, tx, parent.Phone), parent.Phone, parent.Lang,
+		ib.machine.ParentNotice(parent.Lang, n), 0)
 }
 
 // parentChannel is WhatsApp for a parent who wrote to us from it, SMS otherwise.
@@ -50,12 +75,14 @@ func (ib *Inbox) parentChannel(ctx context.Context, tx txn, phone string) domain
 }
 
 // tellHost sends a notice about an application to every contact of its host: on Telegram when the
-// contact linked it, by SMS otherwise.
-func (ib *Inbox) tellHost(ctx context.Context, tx txn, app store.ApplicationInfo, n conversation.Notice) error {
+// contact linked it, by SMS otherwise. It returns how many messages it queued: none when no contact
+// can be written to (each sent STOP, or has no address).
+func (ib *Inbox) tellHost(ctx context.Context, tx txn, app store.ApplicationInfo, n conversation.Notice) (int, error) {
 	contacts, err := tx.HostContacts(ctx, app.HostID)
 	if err != nil {
-		return err
+		return 0, err
 	}
+	queued := 0
 	for _, c := range contacts {
 		channel, address := domain.Telegram, c.TelegramChatID
 		if address == "" {
@@ -72,11 +99,15 @@ func (ib *Inbox) tellHost(ctx context.Context, tx txn, app store.ApplicationInfo
 		if n.Kind == conversation.NoticeErased {
 			about = 0 // it names no one, and must outlive the student's erasure
 		}
-		if err := ib.sendProactive(ctx, tx, channel, address, c.Lang, reply, about); err != nil {
-			return err
+		sent, err := ib.sendProactiveCounted(ctx, tx, channel, address, c.Lang, reply, about)
+		if err != nil {
+			return 0, err
+		}
+		if sent {
+			queued++
 		}
 	}
-	return nil
+	return queued, nil
 }
 
 // tellStudent sends a notice to the student of an application. A host's question changes where
@@ -115,14 +146,25 @@ func (ib *Inbox) tellStudentAbout(ctx context.Context, tx txn, st store.Student,
 // with them.
 func (ib *Inbox) sendProactive(ctx context.Context, tx txn, channel domain.Channel, address, lang string, r domain.Reply,
 	about int64) error {
+	_, err := ib.sendProactiveCounted(ctx, tx, channel, address, lang, r, about)
+	return err
+}
+
+// sendProactiveCounted is sendProactive, reporting whether the message was queued: not for someone
+// who sent STOP, nor for an address that cannot be reached.
+func (ib *Inbox) sendProactiveCounted(ctx context.Context, tx txn, channel domain.Channel, address, lang string,
+	r domain.Reply, about int64) (bool, error) {
 	if r.Text == "" {
-		return nil
+		return false, nil
 	}
 	stopped, err := ib.stopped(ctx, tx, channel, address)
 	if err != nil || stopped {
-		return err
+		return false, err
 	}
-	return ib.enqueue(ctx, tx, channel, address, lang, r, true, about)
+	if unreachable, _, err := tx.IsUnreachable(ctx, channel, address); err != nil || unreachable {
+		return false, err
+	}
+	return true, ib.enqueue(ctx, tx, channel, address, lang, r, true, about)
 }
 
 // stopped reports whether a person sent STOP: on the channel, or for a phone number on SMS or
@@ -169,23 +211,128 @@ func (ib *Inbox) enqueue(ctx context.Context, tx txn, channel domain.Channel, ad
 	return err
 }
 
-// applicationSent tells the host about a new request and the parent that it went.
-func (ib *Inbox) applicationSent(ctx context.Context, tx txn, app store.ApplicationInfo) error {
-	if err := ib.tellHost(ctx, tx, app, noticeOf(conversation.NoticeSent, app)); err != nil {
-		return err
+// applicationSent tells the host about a new request and, with tellParent, the parent that it went.
+// An application is sent only when a message to one of the host's contacts is queued: when none
+// can be, the host is lost (hidden from search, its requests closed; this one included, whose
+// student and parent hear it from the caller) and sent is false.
+func (ib *Inbox) applicationSent(ctx context.Context, tx txn, app store.ApplicationInfo, tellParent bool) (sent bool, err error) {
+	queued, err := ib.tellHost(ctx, tx, app, noticeOf(conversation.NoticeSent, app))
+	if err != nil {
+		return false, err
 	}
-	return ib.tellParent(ctx, tx, app, conversation.NoticeSent)
+	if queued == 0 {
+		if err := ib.hostLost(ctx, tx, app.HostID, app.ID); err != nil {
+			return false, err
+		}
+		if _, _, err := tx.CancelApplication(ctx, app.ID, tx.now); err != nil {
+			return false, err
+		}
+		return false, nil
+	}
+	if !tellParent {
+		return true, nil
+	}
+	return true, ib.tellParent(ctx, tx, app, conversation.NoticeSent)
 }
 
-// applicationWithdrawn tells the host (when the request had reached it) and the parent.
-func (ib *Inbox) applicationWithdrawn(ctx context.Context, tx txn, app store.ApplicationInfo, before domain.ApplicationState) error {
+// applicationWithdrawn tells the host (when the request had reached it) and the parent, unless the
+// parent withdrew it themselves.
+func (ib *Inbox) applicationWithdrawn(ctx context.Context, tx txn, app store.ApplicationInfo, before domain.ApplicationState,
+	by domain.Actor) error {
 	if !before.ReachedHost() {
 		return nil
 	}
-	if err := ib.tellHost(ctx, tx, app, noticeOf(conversation.NoticeWithdrawn, app)); err != nil {
+	if _, err := ib.tellHost(ctx, tx, app, noticeOf(conversation.NoticeWithdrawn, app)); err != nil {
 		return err
 	}
+	if by == domain.ByParent {
+		return nil
+	}
 	return ib.tellParent(ctx, tx, app, conversation.NoticeWithdrawn)
+}
+
+// refreshHost records whether a host can still be written to, after one of its contacts sent STOP or
+// START or was found unreachable; a host just lost has its requests closed (see hostLost).
+func (ib *Inbox) refreshHost(ctx context.Context, tx txn, hostID int64) error {
+	lost, err := tx.RefreshHostReachable(ctx, hostID, tx.now)
+	if err != nil || !lost {
+		return err
+	}
+	return ib.closeHostRequests(ctx, tx, hostID, 0)
+}
+
+// hostLost hides a host nobody can write to any more from search and closes its pending requests
+// kindly: each student and parent is told, except for application except (0: none), which the
+// caller speaks of.
+func (ib *Inbox) hostLost(ctx context.Context, tx txn, hostID, except int64) error {
+	if _, err := tx.RefreshHostReachable(ctx, hostID, tx.now); err != nil {
+		return err
+	}
+	if reachable, err := tx.HostReachable(ctx, hostID); err != nil || reachable {
+		return err
+	}
+	return ib.closeHostRequests(ctx, tx, hostID, except)
+}
+
+func (ib *Inbox) closeHostRequests(ctx context.Context, tx txn, hostID, except int64) error {
+	closed, err := tx.CloseHostRequests(ctx, hostID, tx.now)
+	if err != nil {
+		return err
+	}
+	if len(closed) > 0 {
+		ib.log.InfoContext(ctx, "host unreachable, requests closed", slog.Int64("host", hostID),
+			slog.Int("requests", len(closed)))
+	}
+	for _, app := range closed {
+		if app.ID == except {
+			continue
+		}
+		if err := ib.tellStudent(ctx, tx, app, noticeOf(conversation.NoticeHostGone, app)); err != nil {
+			return err
+		}
+		if app.PreviousState == domain.Sent {
+			if err := ib.tellParent(ctx, tx, app, conversation.NoticeHostGone); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// setStopped records at once that a person sent STOP (dropping what is still queued for them) or
+// START, so that the rest of the transaction already sends them nothing.
+func (ib *Inbox) setStopped(ctx context.Context, tx txn, channel domain.Channel, address string, stopped bool) error {
+	if err := tx.SetOptedOut(ctx, channel, address, stopped, tx.now); err != nil {
+		return err
+	}
+	if !stopped {
+		return nil
+	}
+	return tx.DropPending(ctx, channel, address, tx.now)
+}
+
+// savedProfile reads a registered student's profile as saved, for their conversation.
+func (ib *Inbox) savedProfile(ctx context.Context, tx txn, studentID int64) (conversation.Profile, error) {
+	st, err := tx.StudentByID(ctx, studentID)
+	if err != nil {
+		return conversation.Profile{}, err
+	}
+	parent, err := tx.ParentByID(ctx, st.ParentID)
+	if err != nil {
+		return conversation.Profile{}, err
+	}
+	p := conversation.Profile{StudentID: st.ID, FirstName: st.FirstName, LastInitial: st.LastInitial,
+		SchoolName: st.SchoolName, Priority: st.Priority, Week: st.StageWeek, BirthMonth: st.BirthMonth,
+		ParentPhone: parent.Phone, ParentLang: parent.Lang}
+	if st.SchoolUAI != nil {
+		p.SchoolUAI = *st.SchoolUAI
+		school, err := tx.SchoolByUAI(ctx, *st.SchoolUAI)
+		if err != nil && !errors.Is(err, store.ErrNotFound) {
+			return conversation.Profile{}, err
+		}
+		p.SchoolWeek = school.StageWeek
+	}
+	return p, nil
 }
 
 // consentRequest asks a newly signed-up student's parent to agree. It reports false when the parent

@@ -80,16 +80,28 @@ func (t *parentTurn) replied(ctx context.Context, tx txn, replies []domain.Reply
 func (t *parentTurn) carryOut(ctx context.Context, tx txn, e conversation.Effect) (conversation.Result, error) {
 	switch e := e.(type) {
 	case conversation.Consent:
-		if !ownChild(t.kids, e.StudentID) {
+		child, ok := ownChild(t.kids, e.StudentID)
+		if !ok {
 			return nil, errNotAllowed
 		}
-		return nil, t.ib.consent(ctx, tx, e.StudentID, e.Agree)
+		rec, err := t.ib.consent(ctx, tx, e.StudentID, e.Agree)
+		rec.Child = child
+		return rec, err
+	case conversation.WithdrawAllConsents:
+		for _, k := range t.kids {
+			if k.Consent == domain.ConsentGranted || k.Consent == domain.ConsentPending {
+				if _, err := t.ib.consent(ctx, tx, k.StudentID, false); err != nil {
+					return nil, err
+				}
+			}
+		}
+		return nil, nil
 	case conversation.ReadRelays:
 		return t.readRelays(ctx, tx, e)
 	case conversation.SetLanguage:
 		return nil, tx.SetParentLanguage(ctx, t.parent.ID, e.Lang)
 	case conversation.SetStopped:
-		return nil, nil // saved with the conversation
+		return nil, t.ib.setStopped(ctx, tx, t.msg.Channel, t.msg.Address, e.Stopped)
 	}
 	return nil, fmt.Errorf("unknown parent effect %T", e)
 }
@@ -114,55 +126,68 @@ func (t *parentTurn) readRelays(ctx context.Context, tx txn, e conversation.Read
 	return nil, errNotAllowed
 }
 
-func ownChild(kids []conversation.Child, studentID int64) bool {
+// ownChild finds one of the parent's children.
+func ownChild(kids []conversation.Child, studentID int64) (conversation.Child, bool) {
 	for _, k := range kids {
 		if k.StudentID == studentID {
-			return true
+			return k, true
 		}
 	}
-	return false
+	return conversation.Child{}, false
 }
 
 // consent records a parent's answer for a child and tells whom it concerns: on yes, the hosts of
-// the applications it sends, the parent for each, and the student; on no, the hosts of the
-// applications it withdraws and the student.
-func (ib *Inbox) consent(ctx context.Context, tx txn, studentID int64, agree bool) error {
+// the applications it sends and the student; on no, the hosts of the applications it withdraws and
+// the student. The parent hears what it did in the answer to their own message (see
+// conversation.ConsentRecorded), not in a notice per application.
+func (ib *Inbox) consent(ctx context.Context, tx txn, studentID int64, agree bool) (conversation.ConsentRecorded, error) {
+	rec := conversation.ConsentRecorded{Agree: agree}
 	st, err := tx.StudentByID(ctx, studentID)
 	if err != nil {
-		return err
+		return rec, err
 	}
 	// The student's conversation before the student's rows, as every transaction does.
 	if _, err := tx.LockConversation(ctx, st.Channel, st.Address, tx.now); err != nil {
-		return err
+		return rec, err
 	}
 	if agree {
 		sent, err := tx.GrantConsent(ctx, studentID, tx.now)
 		if err != nil {
-			return err
+			return rec, err
 		}
 		for _, app := range sent {
-			if err := ib.applicationSent(ctx, tx, app); err != nil {
-				return err
+			ok, err := ib.applicationSent(ctx, tx, app, false)
+			if err != nil {
+				return rec, err
+			}
+			if ok {
+				rec.SentTo = append(rec.SentTo, app.HostName)
+				continue
+			}
+			if err := ib.tellStudent(ctx, tx, app, noticeOf(conversation.NoticeHostGone, app)); err != nil {
+				return rec, err
 			}
 		}
 		if st.Consent == domain.ConsentGranted {
-			return nil
+			return rec, nil
 		}
-		return ib.tellStudentAbout(ctx, tx, st, conversation.Notice{Kind: conversation.NoticeParentAgreed, Count: len(sent)})
+		return rec, ib.tellStudentAbout(ctx, tx, st, conversation.Notice{Kind: conversation.NoticeParentAgreed,
+			Count: len(rec.SentTo)})
 	}
 	withdrawn, err := tx.RefuseConsent(ctx, studentID, tx.now, st.Consent == domain.ConsentGranted)
 	if err != nil {
-		return err
+		return rec, err
 	}
 	for _, app := range withdrawn {
-		if err := ib.applicationWithdrawn(ctx, tx, app, app.PreviousState); err != nil {
-			return err
+		if err := ib.applicationWithdrawn(ctx, tx, app, app.PreviousState, domain.ByParent); err != nil {
+			return rec, err
 		}
 	}
+	rec.Withdrawn = len(withdrawn)
 	if st.Consent.Refused() {
-		return nil
+		return rec, nil
 	}
-	return ib.tellStudentAbout(ctx, tx, st, conversation.Notice{Kind: conversation.NoticeParentRefused})
+	return rec, ib.tellStudentAbout(ctx, tx, st, conversation.Notice{Kind: conversation.NoticeParentRefused})
 }
 
 // loadContact reads a parent's or a host's saved session.

@@ -48,7 +48,7 @@ func (p party) last() string {
 // museum offer of their week.
 func signUpAndApply(p party, parentPhone string) {
 	p.t.Helper()
-	p.say("Bonjour", "1", "Léa", "M", "Voltaire", "1", "1", "03/2012", parentPhone, "1", "1", "musee", "1", "1",
+	p.say("Bonjour", "Léa", "M", "Voltaire", "1", "03/2012", parentPhone, "1", "1", "musee", "1", "1",
 		"J'aime les musées.")
 }
 
@@ -145,10 +145,10 @@ func TestEraseRemovesMessagesAboutTheStudent(t *testing.T) {
 func TestStoppedParentIsNotAskedAgain(t *testing.T) {
 	s, ib, n := newParties(t)
 	first := party{t, ib, s, domain.SMS, "+33639989999", n}
-	first.say("Bonjour", "1", "Léa", "M", "Voltaire", "1", "1", "03/2012", "06 12 34 56 78", "1")
+	first.say("Bonjour", "Léa", "M", "Voltaire", "1", "03/2012", "06 12 34 56 78", "1", "1")
 	party{t, ib, s, domain.SMS, "+33612345678", n}.say("STOP")
 	second := party{t, ib, s, domain.Telegram, "4242", n}
-	second.say("Bonjour", "1", "Tom", "M", "Voltaire", "1", "1", "03/2012", "06 12 34 56 78", "1")
+	second.say("Bonjour", "Tom", "M", "Voltaire", "1", "03/2012", "06 12 34 56 78", "1", "1")
 	if got := countRows(t, s, `SELECT count(*) FROM outbox WHERE address = '+33612345678' AND body LIKE '%Tom%'`); got != 0 {
 		t.Error("a parent who sent STOP was asked again")
 	}

@@ -44,7 +44,11 @@ func (ib *Inbox) ExpireUnconfirmed(ctx context.Context, applicationID int64) (bo
 		if err := ib.tellStudent(ctx, tx, app, noticeOf(conversation.NoticeExpired, app)); err != nil {
 			return err
 		}
-		return ib.tellHost(ctx, tx, app, noticeOf(conversation.NoticeExpired, app))
+		if err := ib.tellParent(ctx, tx, app, conversation.NoticeExpired); err != nil {
+			return err
+		}
+		_, err = ib.tellHost(ctx, tx, app, noticeOf(conversation.NoticeExpired, app))
+		return err
 	})
 	return expired, err
 }

@@ -59,8 +59,12 @@ func (t *studentTurn) carryOut(ctx context.Context, tx txn, e conversation.Effec
 	switch e := e.(type) {
 	case conversation.FindSchools:
 		return t.findSchools(ctx, tx, e)
+	case conversation.ListFamilies:
+		return t.listFamilies(ctx, tx, e)
 	case conversation.FindSectors:
 		return t.findSectors(ctx, tx, e)
+	case conversation.ChangeProfile:
+		return t.changeProfile(ctx, tx, e)
 	case conversation.CheckWeek:
 		return t.checkWeek(ctx, tx, e)
 	case conversation.Register:
@@ -83,11 +87,7 @@ func (t *studentTurn) carryOut(ctx context.Context, tx txn, e conversation.Effec
 	case conversation.SetLanguage:
 		return nil, tx.SetStudentLanguage(ctx, t.msg.Channel, t.msg.Address, e.Lang, tx.now)
 	case conversation.SetStopped:
-		if e.Stopped {
-			// STOP means no more messages: drop what is still queued for them.
-			return nil, tx.DropPending(ctx, t.msg.Channel, t.msg.Address, tx.now)
-		}
-		return nil, nil // saved with the conversation (opted_out)
+		return nil, t.ib.setStopped(ctx, tx, t.msg.Channel, t.msg.Address, e.Stopped)
 	case conversation.Erase:
 		return nil, t.erase(ctx, tx, e.StudentID)
 	}
@@ -107,14 +107,44 @@ func (t *studentTurn) findSchools(ctx context.Context, tx txn, e conversation.Fi
 	return found, nil
 }
 
-func (t *studentTurn) findSectors(ctx context.Context, tx txn, e conversation.FindSectors) (conversation.Result, error) {
-	sectors, err := tx.FindSectors(ctx, e.Query, 5)
+// sectorCounts counts the offers a student would find, sector by sector.
+func (t *studentTurn) sectorCounts(ctx context.Context, tx txn, studentID int64) ([]store.SectorCount, error) {
+	rules, err := t.ib.rules(ctx, tx)
 	if err != nil {
 		return nil, err
 	}
-	found := conversation.SectorsFound{Sectors: make([]domain.Sector, len(sectors))}
-	for i, s := range sectors {
-		found.Sectors[i] = domain.Sector{ID: s.ID, Name: s.Name}
+	return tx.CountBySector(ctx, store.SearchParams{StudentID: studentID, Today: tx.now, ReleaseDate: rules.ReleaseDate})
+}
+
+func (t *studentTurn) listFamilies(ctx context.Context, tx txn, e conversation.ListFamilies) (conversation.Result, error) {
+	counts, err := t.sectorCounts(ctx, tx, e.StudentID)
+	if err != nil {
+		return nil, err
+	}
+	var found conversation.FamiliesFound
+	for _, c := range counts {
+		if c.Family == "" {
+			continue
+		}
+		if n := len(found.Families); n > 0 && found.Families[n-1].Key == c.Family {
+			found.Families[n-1].Offers += c.Offers
+			continue
+		}
+		found.Families = append(found.Families, domain.Family{Key: c.Family, Offers: c.Offers})
+	}
+	return found, nil
+}
+
+func (t *studentTurn) findSectors(ctx context.Context, tx txn, e conversation.FindSectors) (conversation.Result, error) {
+	counts, err := t.sectorCounts(ctx, tx, e.StudentID)
+	if err != nil {
+		return nil, err
+	}
+	found := conversation.SectorsFound{Family: e.Family}
+	for _, c := range counts {
+		if c.Family == e.Family {
+			found.Sectors = append(found.Sectors, domain.Sector{ID: c.SectorID, Name: c.Name, Offers: c.Offers})
+		}
 	}
 	return found, nil
 }
@@ -133,7 +163,8 @@ func (t *studentTurn) register(ctx context.Context, tx txn, e conversation.Regis
 	p := e.Profile
 	id, err := tx.RegisterStudent(ctx, store.RegisterParams{Channel: t.msg.Channel, Address: t.msg.Address,
 		FirstName: p.FirstName, LastInitial: p.LastInitial, SchoolUAI: p.SchoolUAI, SchoolName: p.SchoolName,
-		StageWeek: p.Week, BirthMonth: p.BirthMonth, ParentPhone: p.ParentPhone, Lang: e.Lang, At: tx.now})
+		StageWeek: p.Week, BirthMonth: p.BirthMonth, ParentPhone: p.ParentPhone, ParentLang: p.ParentLang, Lang: e.Lang,
+		At: tx.now})
 	if err != nil {
 		return nil, err
 	}
@@ -157,7 +188,7 @@ func (t *studentTurn) showOffer(ctx context.Context, tx txn, e conversation.Show
 		return nil, err
 	}
 	offer, err := tx.OfferDetail(ctx, store.OfferParams{StudentID: e.StudentID, OfferID: e.OfferID, Today: tx.now,
-		ReleaseDate: rules.ReleaseDate})
+		Rules: rules})
 	if errors.Is(err, store.ErrNotFound) {
 		return conversation.OfferFound{}, nil
 	}
@@ -167,7 +198,9 @@ func (t *studentTurn) showOffer(ctx context.Context, tx txn, e conversation.Show
 	return conversation.OfferFound{Offer: &offer}, nil
 }
 
-// apply makes the application; when the parent already agreed, it goes to the host at once.
+// apply makes the application; when the parent already agreed, it goes to the host at once. When
+// no message can reach the host, it is cancelled at once and the offer disappears from search
+// (see applicationSent): the student is told it could not go.
 func (t *studentTurn) apply(ctx context.Context, tx txn, e conversation.Apply) (conversation.Result, error) {
 	rules, err := t.ib.rules(ctx, tx)
 	if err != nil {
@@ -180,14 +213,32 @@ func (t *studentTurn) apply(ctx context.Context, tx txn, e conversation.Apply) (
 	}
 	applied := conversation.Applied{ApplicationID: res.ID, Problem: res.Problem, Sent: res.State == domain.Sent,
 		OpensOn: res.OpensOn}
-	if !applied.Sent {
+	if res.Problem != domain.NoProblem {
 		return applied, nil
 	}
 	app, err := tx.ApplicationByID(ctx, res.ID)
 	if err != nil {
 		return nil, err
 	}
-	return applied, t.ib.applicationSent(ctx, tx, app)
+	if !applied.Sent {
+		// Waiting for the parent: still, a host nobody can write to takes no request.
+		reachable, err := tx.HostReachable(ctx, app.HostID)
+		if err != nil || reachable {
+			return applied, err
+		}
+		if err := t.ib.hostLost(ctx, tx, app.HostID, app.ID); err != nil {
+			return nil, err
+		}
+		if _, _, err := tx.CancelApplication(ctx, app.ID, tx.now); err != nil {
+			return nil, err
+		}
+		return conversation.Applied{Problem: domain.ProblemNotFound}, nil
+	}
+	sent, err := t.ib.applicationSent(ctx, tx, app, true)
+	if err != nil || sent {
+		return applied, err
+	}
+	return conversation.Applied{Problem: domain.ProblemNotFound}, nil
 }
 
 // withdraw withdraws one of the student's own applications and tells whom it concerns.
@@ -206,7 +257,7 @@ func (t *studentTurn) withdraw(ctx context.Context, tx txn, e conversation.Withd
 	if err != nil {
 		return nil, err
 	}
-	return conversation.Withdrawn{OK: true}, t.ib.applicationWithdrawn(ctx, tx, app, app.State)
+	return conversation.Withdrawn{OK: true}, t.ib.applicationWithdrawn(ctx, tx, app, app.State, domain.ByStudent)
 }
 
 // relayToHost passes the student's answer on to the host of one of their own applications that
@@ -225,7 +276,38 @@ func (t *studentTurn) relayToHost(ctx context.Context, tx txn, e conversation.Re
 	}
 	n := noticeOf(conversation.NoticeStudentAnswer, app)
 	n.Text = e.Text
-	return conversation.Relayed{OK: true, To: app.HostName}, t.ib.tellHost(ctx, tx, app, n)
+	_, err = t.ib.tellHost(ctx, tx, app, n)
+	return conversation.Relayed{OK: true, To: app.HostName, Masked: e.Masked}, err
+}
+
+// changeProfile saves a registered student's new collège, week or parent: the hosts of the
+// applications a new week withdraws are told (and the parent), a new parent is asked to agree.
+func (t *studentTurn) changeProfile(ctx context.Context, tx txn, e conversation.ChangeProfile) (conversation.Result, error) {
+	p := e.Profile
+	change := store.ProfileChange{StudentID: p.StudentID, StageWeek: p.Week, ParentPhone: p.ParentPhone,
+		ParentLang: p.ParentLang, At: tx.now}
+	if p.SchoolName != "" {
+		change.School = &store.School{UAI: p.SchoolUAI, Name: p.SchoolName}
+	}
+	res, err := tx.ChangeProfile(ctx, change)
+	if err != nil {
+		return nil, err
+	}
+	out := conversation.ProfileChanged{Problem: res.Problem, Withdrawn: len(res.Withdrawn), NewParent: res.NewParent}
+	for _, app := range res.Withdrawn {
+		if err := t.ib.applicationWithdrawn(ctx, tx, app, app.PreviousState, domain.ByStudent); err != nil {
+			return nil, err
+		}
+	}
+	if res.NewParent {
+		asked, err := t.ib.consentRequest(ctx, tx, p.StudentID)
+		if err != nil {
+			return nil, err
+		}
+		out.ParentStopped = !asked
+	}
+	out.Profile, err = t.ib.savedProfile(ctx, tx, p.StudentID)
+	return out, err
 }
 
 // confirmPlace makes a place the student's stage; the host and the parent are told, and the hosts of
@@ -239,15 +321,18 @@ func (t *studentTurn) confirmPlace(ctx context.Context, tx txn, e conversation.C
 	if r.Problem != domain.NoProblem {
 		return confirmed, nil
 	}
-	if err := t.ib.tellHost(ctx, tx, r.App, noticeOf(conversation.NoticeConfirmed, r.App)); err != nil {
+	if _, err := t.ib.tellHost(ctx, tx, r.App, noticeOf(conversation.NoticeConfirmed, r.App)); err != nil {
 		return nil, err
 	}
-	if err := t.ib.tellParent(ctx, tx, r.App, conversation.NoticeConfirmed); err != nil {
+	// One message to the parent: the stage, and how many other applications it cancelled.
+	n := noticeOf(conversation.NoticeConfirmed, r.App)
+	n.Count = len(r.Cancelled)
+	if err := t.ib.tellParentNotice(ctx, tx, r.App, n); err != nil {
 		return nil, err
 	}
 	for _, other := range r.Cancelled {
 		if other.PreviousState == domain.Sent || other.PreviousState == domain.Accepted {
-			if err := t.ib.tellHost(ctx, tx, other, noticeOf(conversation.NoticeCancelled, other)); err != nil {
+			if _, err := t.ib.tellHost(ctx, tx, other, noticeOf(conversation.NoticeCancelled, other)); err != nil {
 				return nil, err
 			}
 		}
@@ -273,9 +358,12 @@ func (t *studentTurn) erase(ctx context.Context, tx txn, studentID int64) error 
 			if err != nil {
 				return err
 			}
-			if err := t.ib.tellHost(ctx, tx, app, noticeOf(conversation.NoticeErased, app)); err != nil {
+			if _, err := t.ib.tellHost(ctx, tx, app, noticeOf(conversation.NoticeErased, app)); err != nil {
 				return err
 			}
+		}
+		if err := t.ib.tellParentErased(ctx, tx, studentID); err != nil {
+			return err
 		}
 		if err := tx.EraseStudent(ctx, studentID); err != nil && !errors.Is(err, store.ErrNotFound) {
 			return err

@@ -16,13 +16,6 @@ const (
 	embeddedSynonyms = "data/search-synonyms.csv"
 )
 
-// FamilyOrder is the order the sector families are offered in, as data/sector-families.csv lists
-// them.
-func FamilyOrder() ([]string, error) {
-	_, order, err := readFamilies()
-	return order, err
-}
-
 func readFamilies() (familyOf map[string]string, order []string, err error) {
 	files, err := embeddedFiles(embeddedFamilies)
 	if err != nil {
@@ -49,11 +42,11 @@ func readFamilies() (familyOf map[string]string, order []string, err error) {
 // importSearchData files the sectors under their families and replaces the synonyms, in the
 // transaction of a sectors import. Every sector a synonym names must exist.
 func importSearchData(ctx context.Context, tx *store.Tx) error {
-	familyOf, _, err := readFamilies()
+	familyOf, order, err := readFamilies()
 	if err != nil {
 		return fmt.Errorf("sector families: %w", err)
 	}
-	if err := tx.SetSectorFamilies(ctx, familyOf); err != nil {
+	if err := tx.SetSectorFamilies(ctx, familyOf, order); err != nil {
 		return err
 	}
 	sectors, err := tx.Sectors(ctx)

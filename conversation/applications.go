@@ -30,7 +30,7 @@ func (t *turn) listApplications(apps []domain.ApplicationSummary) {
 	t.land(MyApplications)
 	if len(apps) == 0 {
 		t.say(t.tr("applications_none", nil),
-			t.choiceOf("menu:search", "choice_search"),
+			t.choiceOf(keySearch, "choice_search"),
 			t.choiceOf(keyMenu, "choice_menu"))
 		return
 	}
@@ -67,8 +67,8 @@ func (t *turn) onApplications() {
 		}
 		t.s.AppID = id
 		t.goTo(ViewApplication)
-	case t.choice == "menu:search":
-		t.goTo(AskSearch)
+	case t.choice == keySearch:
+		t.newSearch()
 	default:
 		t.confused()
 	}
@@ -112,26 +112,34 @@ func (t *turn) applicationFound() bool {
 		"Status": t.status(app.State),
 		"Date":   t.longDate(app.CreatedAt),
 	})
+	t.s.Host = app.HostName
 	var choices []domain.Choice
 	if app.State == domain.Accepted {
 		choices = append(choices, t.choiceOf("app:confirm", "choice_confirm_place"))
 	}
+	if app.State.ReachedHost() {
+		choices = append(choices, domain.Choice{Key: "app:write", Label: t.tr("choice_write_host", data{"Host": app.HostName})})
+	}
 	if app.State.Live() { // a confirmed stage too: the host is told
 		choices = append(choices, t.choiceOf("app:withdraw", "choice_withdraw"))
 	}
-	choices = append(choices, t.choiceOf("app:back", "choice_back"))
+	choices = append(choices, t.choiceOf(keyBack, "choice_back"), t.choiceOf(keyMenu, "choice_menu"))
 	t.say(text, choices...)
 	return true
 }
 
-// onApplication withdraws (after a check) or goes back to the list.
+// onApplication confirms the stage, writes to the host, withdraws (after a check) or goes back to
+// the list.
 func (t *turn) onApplication() {
 	switch t.choice {
 	case "app:confirm":
 		t.ask(ConfirmPlace{StudentID: t.s.Profile.StudentID, ApplicationID: t.s.AppID})
+	case "app:write":
+		t.s.Question = &Question{AppID: t.s.AppID, Host: t.s.Host, Back: ViewApplication}
+		t.goTo(AnswerHost)
 	case "app:withdraw":
 		t.goTo(ConfirmWithdraw)
-	case "app:back":
+	case keyBack:
 		t.goTo(MyApplications)
 	default:
 		t.confused()
@@ -187,10 +195,11 @@ func (t *turn) placeConfirmed(c Confirmed) {
 	switch c.Problem {
 	case domain.NoProblem:
 		if c.Cancelled == 0 {
-			t.preface(t.tr("place_confirmed_alone", data{"Host": c.Host}))
+			t.backHome(t.tr("place_confirmed_alone", data{"Host": c.Host}))
 		} else {
-			t.preface(t.plural("place_confirmed", c.Cancelled, data{"Host": c.Host}))
+			t.backHome(t.plural("place_confirmed", c.Cancelled, data{"Host": c.Host}))
 		}
+		return
 	case domain.ProblemExpired:
 		t.preface(t.tr("place_confirm_expired", nil))
 	default:
@@ -198,3 +207,42 @@ func (t *turn) placeConfirmed(c Confirmed) {
 	}
 	t.goTo(MyApplications)
 }
+
+// showConfirmStage looks up the applications, to confirm the one a host accepted (after CONFIRMER).
+func (t *turn) showConfirmStage() {
+	t.ask(ListApplications{StudentID: t.s.Profile.StudentID})
+}
+
+// stageToConfirm confirms the one place a host accepted, lets the student pick when there are
+// several, or says there is none; it also reads the answer to ConfirmPlace.
+func (t *turn) stageToConfirm() bool {
+	if c, ok := t.in.Result.(Confirmed); ok {
+		t.placeConfirmed(c)
+		return true
+	}
+	r, ok := t.in.Result.(ApplicationsFound)
+	if !ok {
+		return false
+	}
+	var accepted []domain.ApplicationSummary
+	for _, a := range r.Applications {
+		if a.State == domain.Accepted {
+			accepted = append(accepted, a)
+		}
+	}
+	switch len(accepted) {
+	case 0:
+		t.preface(t.tr("confirm_nothing", nil))
+		t.listApplications(r.Applications)
+	case 1:
+		t.s.AppID = accepted[0].ID
+		t.ask(ConfirmPlace{StudentID: t.s.Profile.StudentID, ApplicationID: accepted[0].ID})
+	default:
+		t.preface(t.tr("confirm_which", nil))
+		t.listApplications(accepted)
+	}
+	return true
+}
+
+// onConfirmStage: the lookup is under way; a message in between is read on the menu.
+func (t *turn) onConfirmStage() { t.goTo(Menu) }

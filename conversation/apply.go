@@ -32,42 +32,28 @@ func (t *turn) onMotivation() {
 	}
 }
 
-// applied reads the answer to Apply: done, and when it will be sent; or why not, in its own words.
+// applied reads the answer to Apply: done, and when it goes to the host, in one short message (the
+// student may search again with a word, or write MENU); or why not, on the offer's page when it is
+// about the offer.
 func (t *turn) applied() bool {
 	r, ok := t.in.Result.(Applied)
 	if !ok {
 		return false
 	}
 	if r.Problem == domain.NoProblem {
-		switch {
-		case r.Sent:
-			t.preface(t.tr("applied_sent", data{"Host": t.s.Host}))
-		case t.s.Host == "":
-			t.preface(t.tr("applied_no_host", nil))
-		default:
-			t.preface(t.tr("applied", data{"Host": t.s.Host}))
+		d := data{"Host": t.s.Host}
+		if r.Sent {
+			t.backHome(t.tr("applied_sent", d))
+		} else {
+			t.backHome(t.tr("applied", d))
 		}
-		t.goTo(Menu)
 		return true
 	}
-	// Each refusal says why in its own words ("apply_" + the problem); those about this offer go
-	// back to it, the others to the menu.
+	t.preface(t.applyProblem(r.Problem, r.OpensOn))
 	switch r.Problem {
-	case domain.ProblemNotOpen:
-		date := ""
-		if r.OpensOn != nil {
-			date = t.longDate(*r.OpensOn)
-		}
-		t.preface(t.tr("apply_not_open", data{"Date": date}))
+	case domain.ProblemNotOpen, domain.ProblemFull, domain.ProblemNotWeek, domain.ProblemClosed, domain.ProblemTooYoung:
 		t.goTo(ViewOffer)
-	case domain.ProblemFull, domain.ProblemNotWeek, domain.ProblemClosed, domain.ProblemTooYoung:
-		t.preface(t.tr("apply_"+string(r.Problem), nil))
-		t.goTo(ViewOffer)
-	case domain.ProblemAlready, domain.ProblemTooMany, domain.ProblemNotFound, domain.ProblemPlaced, domain.ProblemNoConsent:
-		t.preface(t.tr("apply_"+string(r.Problem), nil))
-		t.goTo(Menu)
 	default:
-		t.preface(t.tr("apply_failed", nil))
 		t.goTo(Menu)
 	}
 	return true

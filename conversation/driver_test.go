@@ -23,16 +23,19 @@ const studentNumber = "+33611111111"
 
 // world is a tiny fake of the store: it answers the asking effects with canned data.
 type world struct {
-	schools      []domain.School
-	sectors      []domain.Sector
-	offers       []domain.OfferDetail
-	apps         []domain.ApplicationSummary
-	applyProblem domain.Problem
-	searches     []SearchOffers // every search asked, in order
-	registered   *Register
-	erased       []int64
-	relayed      []string            // answers relayed to hosts
-	weeks        []domain.WeekOffers // the weeks with offers open: the collège's, 18 January, 1 February
+	schools       []domain.School
+	sectors       []domain.Sector
+	offers        []domain.OfferDetail
+	apps          []domain.ApplicationSummary
+	applyProblem  domain.Problem // what Apply answers
+	offerProblem  domain.Problem // what an offer's page says
+	searches      []SearchOffers // every search asked, in order
+	registered    *Register
+	erased        []int64
+	relayed       []string            // answers relayed to hosts
+	changed       []Profile           // profile changes saved
+	profileParent string              // the parent's number as saved
+	weeks         []domain.WeekOffers // the weeks with offers open: the collège's, 18 January, 1 February
 }
 
 func newWorld() *world {
@@ -42,7 +45,8 @@ func newWorld() *world {
 			{UAI: "0755555A", Name: "Collège Jean Jaurès", Commune: "Paris 19e", Priority: "REP+"},
 			{UAI: "0756666B", Name: "Collège Jean-Baptiste Say", Commune: "Paris 16e", Priority: "none"},
 		},
-		sectors: []domain.Sector{{ID: 1, Name: "Arts et spectacle"}, {ID: 2, Name: "Artisanat"}, {ID: 3, Name: "Santé"}},
+		sectors: []domain.Sector{{ID: 1, Name: "Arts et spectacle", Offers: 7}, {ID: 2, Name: "Artisanat", Offers: 2},
+			{ID: 3, Name: "Santé", Offers: 1}},
 		weeks: []domain.WeekOffers{{Week: schoolWeek, Offers: 7}, {Week: schoolWeek.AddDate(0, 0, 7), Offers: 3},
 			{Week: schoolWeek.AddDate(0, 0, 21), Offers: 1}},
 	}
@@ -66,7 +70,7 @@ func (w *world) answer(e Effect) Result {
 	switch e := e.(type) {
 	case RelayToHost:
 		w.relayed = append(w.relayed, e.Text)
-		return Relayed{OK: true, To: "Musée"}
+		return Relayed{OK: true, To: "Musée", Masked: e.Masked}
 	case ConfirmPlace:
 		return Confirmed{Host: "Musée", Cancelled: 1}
 	case FindSchools:
@@ -77,14 +81,19 @@ func (w *world) answer(e Effect) Result {
 			}
 		}
 		return SchoolsFound{Schools: found}
+	case ListFamilies:
+		return FamiliesFound{Families: []domain.Family{{Key: "arts", Offers: 7}, {Key: "sante", Offers: 1}}}
 	case FindSectors:
-		var found []domain.Sector
+		found := SectorsFound{Family: e.Family}
 		for _, sec := range w.sectors {
-			if strings.HasPrefix(fold.String(sec.Name), fold.String(e.Query)) {
-				found = append(found, sec)
+			if e.Family == "arts" && sec.ID != 3 || e.Family == "sante" && sec.ID == 3 {
+				found.Sectors = append(found.Sectors, sec)
 			}
 		}
-		return SectorsFound{Sectors: found}
+		return found
+	case ChangeProfile:
+		w.changed = append(w.changed, e.Profile)
+		return ProfileChanged{Profile: e.Profile, NewParent: w.profileParent != "" && e.Profile.ParentPhone != w.profileParent}
 	case Register:
 		w.registered = &e
 		return Registered{StudentID: 42}
@@ -108,8 +117,11 @@ func (w *world) answer(e Effect) Result {
 			if o.ID == e.OfferID {
 				for _, a := range w.apps {
 					if a.OfferID == o.ID && a.State.Live() {
-						o.AlreadyApplied = true
+						o.AlreadyApplied, o.Problem = true, domain.ProblemAlready
 					}
+				}
+				if o.Problem == domain.NoProblem {
+					o.Problem = w.offerProblem
 				}
 				return OfferFound{Offer: &o}
 			}
@@ -152,8 +164,9 @@ func (w *world) answer(e Effect) Result {
 // asks reports whether e is an effect whose answer comes back as a Result.
 func asks(e Effect) bool {
 	switch e.(type) {
-	case FindSchools, FindSectors, Register, CheckWeek, SearchOffers, ShowOffer, Apply, ListApplications, Withdraw,
-		RelayToHost, ConfirmPlace, ReadRelays, AcceptApplication, DeclineApplication, RelayToStudent:
+	case FindSchools, ListFamilies, FindSectors, Register, CheckWeek, SearchOffers, ShowOffer, Apply, ListApplications,
+		Withdraw, RelayToHost, ConfirmPlace, ReadRelays, AcceptApplication, DeclineApplication, RelayToStudent, Consent,
+		ChangeProfile:
 		return true
 	}
 	return false
@@ -244,13 +257,25 @@ func checkOutput(t testing.TB, before Session, out Output) {
 	}
 	if n := len(out.Replies); n > 0 {
 		last := out.Replies[n-1]
-		var keys, labels []string
+		var keys, labels, numbers []string
+		seen := map[string]bool{}
 		for _, c := range last.Choices {
 			keys = append(keys, c.Key)
 			labels = append(labels, c.Label)
+			numbers = append(numbers, c.Number)
+			if c.Number == "" || seen[c.Number] {
+				t.Errorf("choice %q has number %q, missing or taken twice", c.Label, c.Number)
+			}
+			seen[c.Number] = true
+			if fixed, ok := fixedNumbers[c.Key]; ok && c.Number != fixed {
+				t.Errorf("choice %q has number %s, not its fixed %s", c.Key, c.Number, fixed)
+			}
 		}
-		if !reflect.DeepEqual(keys, out.Session.Choices) || !reflect.DeepEqual(labels, out.Session.Labels) {
-			t.Errorf("session choices %q %q, last reply offers %q %q", out.Session.Choices, out.Session.Labels, keys, labels)
+		quietMenu := len(last.Choices) == 0 && out.Session.State == Menu // see backHome
+		if !quietMenu && (!reflect.DeepEqual(keys, out.Session.Choices) || !reflect.DeepEqual(labels, out.Session.Labels) ||
+			!reflect.DeepEqual(numbers, out.Session.Numbers)) {
+			t.Errorf("session choices %q %q %q, last reply offers %q %q %q", out.Session.Choices, out.Session.Labels,
+				out.Session.Numbers, keys, labels, numbers)
 		}
 	} else if len(out.Effects) == 0 && !before.Stopped && !reflect.DeepEqual(before, out.Session) {
 		t.Errorf("session changed with nothing said or done")

@@ -21,9 +21,10 @@ type HostInput struct {
 
 // HostStep reads one message from a host. "OUI 1042" accepts application 1042, "NON 1042"
 // declines it (the reference may be left out when only one application waits); any other text is
-// a question relayed to the student ("1042 Quels jours ?" names the application; without a
-// reference, the only one, or the host is asked which). On Telegram the buttons under each
-// request do the same.
+// a message relayed to the student ("1042 Quels jours ?" names the application; without a
+// reference, the only one, or the host is asked which), as a question to answer when it asks one.
+// Contact details in it are masked; a message that is only a thank-you is relayed only after
+// ENVOYER. On Telegram the buttons under each request do the same.
 func (m *Machine) HostStep(s ContactSession, in HostInput) ContactOutput {
 	c := m.beginContact(s, in.Text, in.Choice)
 	switch r := in.Result.(type) {
@@ -31,11 +32,7 @@ func (m *Machine) HostStep(s ContactSession, in HostInput) ContactOutput {
 		c.hostAnswered(r)
 		return c.output()
 	case Relayed:
-		if r.OK {
-			c.say(c.tr("host_relayed", data{"Student": r.To}))
-		} else {
-			c.say(c.tr("host_unknown_ref", nil))
-		}
+		c.hostRelayed(r)
 		return c.output()
 	}
 	first := ""
@@ -43,12 +40,24 @@ func (m *Machine) HostStep(s ContactSession, in HostInput) ContactOutput {
 		first = c.words[0]
 	}
 	if c.s.Stopped {
-		if first == "start" || first == "demarrer" {
+		switch first {
+		case "start", "demarrer", "unstop":
 			c.s.Stopped = false
 			c.effects = append(c.effects, SetStopped{Stopped: false})
 			c.say(c.tr("host_started", nil))
+		case "aide", "help", "?":
+			c.say(c.tr("host_stopped_help", nil))
 		}
 		return c.output()
+	}
+	if c.s.Pending == "relay" && in.Choice == "" {
+		// A thank-you waits for ENVOYER; anything else drops it and is read afresh.
+		id, text := c.s.App, c.s.Text
+		c.s.Pending, c.s.Text, c.s.App = "", "", 0
+		if len(c.words) == 1 && (first == "envoyer" || first == "send") {
+			c.relay(id, text, true, in.Apps)
+			return c.output()
+		}
 	}
 	if verb, id, ok := hostButton(in.Choice); ok {
 		c.hostDo(verb, id, "", in.Apps)
@@ -67,12 +76,20 @@ func (m *Machine) HostStep(s ContactSession, in HostInput) ContactOutput {
 		return c.output()
 	case "stop", "arret", "stopall", "unsubscribe":
 		c.s.Stopped = true
+		c.s.Pending, c.s.Text, c.s.App = "", "", 0
 		c.effects = append(c.effects, SetStopped{Stopped: true})
 		c.say(c.tr("host_stopped", nil))
 		return c.output()
 	case "":
 		c.say(c.tr("host_help", data{"Host": in.Host}))
 		return c.output()
+	}
+	if len(c.words) == 1 {
+		if _, err := strconv.ParseInt(strings.TrimPrefix(first, "#"), 10, 64); err == nil {
+			// A reference alone: what to do with it.
+			c.say(c.tr("host_help", data{"Host": in.Host}))
+			return c.output()
+		}
 	}
 	verb, id, text := parseHostMessage(c.words, c.text, in.Apps)
 	if verb == "ask" && c.s.Pending == "ask" && id == 0 {
@@ -166,8 +183,45 @@ func (c *contactTurn) hostDo(verb string, id int64, text string, apps []HostApp)
 			c.say(c.tr("host_write_question", nil))
 			return
 		}
-		c.effects = append(c.effects, RelayToStudent{ApplicationID: id, Text: text})
+		c.relay(id, text, false, apps)
 	}
+}
+
+// relay passes the host's text on to the student of application id, its contact details masked: as
+// a question to answer when it asks one, as a message otherwise. A text that is only a thank-you
+// waits for the host's ENVOYER, unless confirmed.
+func (c *contactTurn) relay(id int64, text string, confirmed bool, apps []HostApp) {
+	if !confirmed && isThanks(text) {
+		student := ""
+		for _, a := range apps {
+			if a.ID == id {
+				student = a.Student
+			}
+		}
+		c.s.Pending, c.s.Text, c.s.App = "relay", text, id
+		c.say(c.tr("host_confirm_relay", data{"Text": shorten(text, 40), "Student": student}))
+		return
+	}
+	safe, hid := c.m.masker.mask(text)
+	c.effects = append(c.effects, RelayToStudent{ApplicationID: id, Text: safe, Question: strings.Contains(text, "?"),
+		Masked: hid})
+}
+
+// hostRelayed tells the host their message went (and whether it was masked), or that the request
+// is not theirs to write about.
+func (c *contactTurn) hostRelayed(r Relayed) {
+	if !r.OK {
+		c.say(c.tr("host_unknown_ref", nil))
+		return
+	}
+	text := c.tr("host_relayed", data{"Student": r.To})
+	if r.Question {
+		text = c.tr("host_relayed_question", data{"Student": r.To})
+	}
+	if r.Masked {
+		text += " " + c.tr("relay_masked_host", nil)
+	}
+	c.say(text)
 }
 
 // pendingApp is the application a "question" button chose, kept in Text until the question comes.
@@ -201,7 +255,7 @@ func (c *contactTurn) askWhich(verb, text string, apps []HostApp) {
 
 // hostAnswered tells the host what became of their answer.
 func (c *contactTurn) hostAnswered(r HostAnswered) {
-	d := data{"Student": r.Student}
+	d := data{"Student": r.Student, "OfStudent": of(c.s.Lang, r.Student)}
 	switch {
 	case r.Problem == domain.NoProblem && r.Accept:
 		c.say(c.tr("host_accepted", d))

@@ -1,34 +1,36 @@
 package conversation
 
 import (
-	"stagebot/domain"
+	"strings"
 	"testing"
 	"time"
+
+	"stagebot/domain"
 )
 
 // signUp drives a new person through the sign-up in French, on SMS, typing numbers for choices.
 func signUp(d *driver) {
 	d.t.Helper()
 	d.send("Bonjour")
-	d.expect(ChooseLanguage, "stagebot", "Ville de Paris", "accord", "STOP", "AIDE", "[Français]", "[English]")
-	d.send("1")
-	d.expect(AskFirstName, "prénom")
+	d.expect(AskFirstName, "stagebot", "stage de 3e", "prénom", "Reply EN")
 	d.send("léa")
 	d.expect(AskLastInitial, "Merci Léa", "initiale")
 	d.send("m")
 	d.expect(AskSchool, "collège")
 	d.send("moulin")
-	d.expect(ConfirmSchool, "Collège Jean Moulin (Paris 14e)", "[Oui]", "[Non]")
-	d.send("oui")
-	d.expect(ConfirmWeek, "lundi 11 janvier", "[Non, une autre semaine]")
+	d.expect(ConfirmSchool, "Collège Jean Moulin (Paris 14e), stage la semaine du lundi 11 janvier", "[Oui]",
+		"[Autre collège]", "[Autre semaine]")
 	d.send("1")
 	d.expect(AskBirth, "03/2012")
 	d.send("mars 2012")
 	d.expect(AskParentPhone, "portable", "accord")
 	d.send("06 12 34 56 78")
-	d.expect(ConfirmSignup, "Léa", "Collège Jean Moulin", "lundi 11 janvier", "mars 2012", "06 xx xx xx 78", "[C'est bon]", "[Corriger]")
+	d.expect(AskParentLanguage, "langue", "[Français]", "[Arabe]", "[Chinois]")
+	d.send("1")
+	d.expect(ConfirmSignup, "Léa M.", "Collège Jean Moulin", "lundi 11 janvier", "mars 2012", "06 xx xx xx 78 (Français)",
+		"[C'est bon]", "[Corriger]")
 	d.send("C'est bon")
-	d.expect(Menu, "inscription est enregistrée", "SMS à ton parent", "[Chercher un stage]", "[Mes candidatures]")
+	d.expect(Menu, "C'est fait, Léa", "accord de ton parent", "musée, sport, cuisine")
 }
 
 func TestJourneyFrench(t *testing.T) {
@@ -40,7 +42,7 @@ func TestJourneyFrench(t *testing.T) {
 	}
 	want := Profile{FirstName: "Léa", LastInitial: "M", SchoolUAI: "0751234X", SchoolName: "Collège Jean Moulin", Priority: "REP",
 		SchoolWeek: &schoolWeek, Week: schoolWeek, BirthMonth: time.Date(2012, 3, 1, 0, 0, 0, 0, time.UTC),
-		ParentPhone: "+33612345678"}
+		ParentPhone: "+33612345678", ParentLang: "fr"}
 	if !profilesEqual(reg.Profile, want) {
 		t.Errorf("registered profile\n%+v, want\n%+v", reg.Profile, want)
 	}
@@ -48,33 +50,39 @@ func TestJourneyFrench(t *testing.T) {
 		t.Errorf("student id = %d", d.s.Profile.StudentID)
 	}
 
-	d.send("1")
-	d.expect(AskSearch, "Écris un mot", "[Par secteur]", "[Tout voir]")
+	// A word searches, straight from where the sign-up ended.
 	d.send("Musée")
-	d.expect(Results, "7 offres pour ta semaine (page 1/3)", "[Guide au musée 1 - Musée 1 (1er)]", "[Suivantes]", "[Menu]")
+	d.expect(Results, "7 offres (Musée) :", "[Guide au musée 1 - Musée 1 (1er)]", "[Plus]", "[Sans filtre]",
+		"[Nouvelle recherche]", "[Menu]")
 	if s := d.w.searches[len(d.w.searches)-1]; s.StudentID != 42 || s.PageSize != 3 || s.Filters.Keyword != "Musée" {
 		t.Errorf("search = %+v", s)
 	}
-	d.send("suivantes")
-	d.expect(Results, "(page 2/3)", "[Guide au musée 4 - Musée 4 (4e)]", "[Précédentes]")
+	d.send("8")
+	d.expect(Results, "Offres 4 à 6 sur 7 :", "[Guide au musée 4 - Musée 4 (4e)]", "[Plus]")
 	d.send("2")
-	d.expect(ViewOffer, "Guide au musée 5", "Chez : Musée 5 (ESS)", "Adresse : 5 rue des Archives (5e)",
-		"Horaires : 9h-17h", "2 places pour ta semaine", "mardi 1er décembre", "...", "[Postuler]", "[Retour aux résultats]")
+	d.expect(ViewOffer, "Guide au musée 5", "Musée 5 (ESS, 5e)", "2 places, postuler avant le mardi 1er décembre",
+		"Tu découvriras", "...", "[Postuler]", "[Détails]", "[Retour]", "[Menu]")
+	if strings.Contains(d.text(), "Horaires") {
+		t.Errorf("the short offer shows the hours:\n%s", d.text())
+	}
+	d.send("Détails")
+	d.expect(ViewOffer, "Adresse : 5 rue des Archives", "Horaires : 9h-17h", "Secteur : Arts et spectacle", "[Postuler]")
 	d.send("Postuler")
-	d.expect(AskMotivation, "500 caractères")
+	d.expect(AskMotivation, "500 signes")
 	d.send("")
 	d.expect(AskMotivation, "messages écrits")
 	d.send("J'adore les musées et je veux voir les coulisses.")
-	d.expect(Menu, "Candidature enregistrée", "Musée 5", "accord")
+	d.expect(Menu, "C'est noté", "Musée 5", "dès que ton parent dit oui", "MENU")
 	if a, _ := effectOf[Apply](d); a.OfferID != 105 || a.StudentID != 42 {
 		t.Errorf("apply = %+v", a)
 	}
 
+	d.send("menu")
 	d.send("Mes candidatures")
 	d.expect(MyApplications, "Tes candidatures", "[Guide au musée 5 - Musée : en attente de l'accord de ton parent]")
 	d.send("1")
 	d.expect(ViewApplication, "Semaine du lundi 11 janvier", "lundi 5 octobre", "[Retirer ma candidature]", "[Retour]")
-	d.send("1")
+	d.send("3")
 	d.expect(ConfirmWithdraw, "vraiment", "[Oui, retirer]", "[Non]")
 	d.send("oui")
 	d.expect(MyApplications, "C'est fait", "Terminées", "retirée", "pas de candidature en cours")
@@ -87,41 +95,43 @@ func TestJourneyEnglishOnTelegram(t *testing.T) {
 	d := newDriver(t)
 	d.channel = domain.Telegram
 	d.input(Input{Text: "/start 0751234X", Start: "0751234X"})
-	d.expect(ChooseLanguage, "[English]")
-	d.press("lang:en")
+	d.expect(AskFirstName, "Bonjour", "Reply EN")
+	d.send("EN")
 	d.expect(AskFirstName, "Hello! I'm stagebot", "first name")
-	if e, _ := effectOf[SetLanguage](d); e.Lang != "en" {
-		t.Errorf("set language = %+v", e)
-	}
 	d.send("JEAN-PIERRE")
 	d.expect(AskLastInitial, "Thanks Jean-Pierre", "initial")
 	d.send("Dupont")
 	// The /start link's collège is looked up straight away.
-	d.expect(ConfirmSchool, "Is this your collège: Collège Jean Moulin (Paris 14e)?")
-	d.press("school:yes")
-	d.expect(ConfirmWeek, "Monday 11 January")
-	d.press("week:no")
+	d.expect(ConfirmSchool, "Your collège: Collège Jean Moulin (Paris 14e), internship week of Monday 11 January")
+	d.press("school:other_week")
 	d.expect(AskWeek, "Monday")
 	d.send("20/01")
 	d.expect(AskBirth, "the week of Monday 18 January")
 	d.send("march 2012")
 	d.expect(AskParentPhone, "mobile")
 	d.send("+33 7 81 23 45 67")
-	d.expect(ConfirmSignup, "Jean-Pierre", "week of Monday 18 January", "March 2012", "07 xx xx xx 67")
+	d.expect(AskParentLanguage, "[Arabic]")
+	d.press("plang:ar")
+	d.expect(ConfirmSignup, "Jean-Pierre", "week of Monday 18 January", "March 2012", "07 xx xx xx 67 (Arabic)")
 	d.press("signup:yes")
-	d.expect(Menu, "You're signed up", "[Find an internship]")
+	d.expect(Menu, "Done, Jean-Pierre", "museum, sport, cooking")
+	if d.w.registered.Profile.ParentLang != "ar" || d.w.registered.Lang != "en" {
+		t.Errorf("registered %+v", d.w.registered)
+	}
 
-	d.press("menu:search")
+	d.send("menu")
+	d.press(keySearch)
 	d.press("search:ess")
-	d.expect(Results, "4 offers for your week:", "(Paris 1)", "[New search]")
+	d.expect(Results, "4 offers (ESS):", "(Paris 1)", "[New search]")
 	if d.w.searches[len(d.w.searches)-1].PageSize != 5 {
 		t.Errorf("telegram page size = %d", d.w.searches[len(d.w.searches)-1].PageSize)
 	}
 	d.press("offer:101")
-	d.expect(ViewOffer, "With: Musée 1 (ESS)", "Apply by Tuesday 1 December", "[Apply]")
+	d.expect(ViewOffer, "Musée 1 (ESS, Paris 1)", "apply by Tuesday 1 December", "[Apply]")
 	d.press("offer:apply")
 	d.send("I love museums.")
-	d.expect(Menu, "Application saved! It will be sent to Musée 1")
+	d.expect(Menu, "Noted! Your application goes to Musée 1")
+	d.send("menu")
 	d.press("menu:apps")
 	d.expect(MyApplications, "waiting for your parent's agreement")
 	d.press("app:500")
@@ -133,19 +143,22 @@ func TestJourneyEnglishOnTelegram(t *testing.T) {
 func TestStopSilenceStart(t *testing.T) {
 	d := newDriver(t)
 	d.send("Salut")
-	d.send("1")
 	d.send("Léa")
 	d.send("M")
 	d.send("Arrêt !")
-	d.expect(AskSchool, "plus de messages", "START")
+	d.expect(AskSchool, "plus rien", "START")
 	if e, ok := effectOf[SetStopped](d); !ok || !e.Stopped {
 		t.Errorf("set stopped = %+v", e)
 	}
 	stopped := d.s
-	for _, text := range []string{"Collège Jean Moulin", "AIDE", "menu", "1", "STOP", ""} {
+	for _, text := range []string{"Collège Jean Moulin", "menu", "1", "STOP", ""} {
 		if got := d.send(text); got != "" || len(d.effects) != 0 {
 			t.Errorf("%q while stopped answered %q, %v", text, got, d.effects)
 		}
+	}
+	// AIDE gets one line: how to come back.
+	if got := d.send("AIDE"); !strings.Contains(got, "écris START") || len(d.effects) != 0 || d.s.State != AskSchool {
+		t.Errorf("AIDE while stopped answered %q, %v", got, d.effects)
 	}
 	if out := d.m.Step(d.s, Input{Result: SchoolsFound{}, Now: testNow}); len(out.Replies) != 0 || len(out.Effects) != 0 {
 		t.Errorf("a result while stopped answered %+v", out)
@@ -154,12 +167,12 @@ func TestStopSilenceStart(t *testing.T) {
 		t.Errorf("session changed while stopped: %+v", d.s)
 	}
 	d.send("Démarrer")
-	d.expect(AskSchool, "Re-bonjour", "Dans quel collège")
+	d.expect(AskSchool, "Re-bonjour", "Ton collège ?")
 	if e, ok := effectOf[SetStopped](d); !ok || e.Stopped {
 		t.Errorf("set stopped = %+v", e)
 	}
 	d.send("START")
-	d.expect(AskSchool, "Dans quel collège")
+	d.expect(AskSchool, "Ton collège ?")
 	if _, ok := effectOf[SetStopped](d); ok {
 		t.Errorf("START when not stopped set stopped again")
 	}
@@ -179,7 +192,6 @@ func TestStopSilenceStart(t *testing.T) {
 func TestLanguageMidSignup(t *testing.T) {
 	d := newDriver(t)
 	d.send("Bonjour")
-	d.send("Français")
 	d.send("Léa")
 	d.send("M")
 	d.send("jean")
@@ -204,9 +216,22 @@ func TestLanguageMidSignup(t *testing.T) {
 	d.expect(ConfirmWeek, "lundi 11 janvier", "[Oui]")
 }
 
+// The first message sets the language: "Hello" gets English.
+func TestEnglishGreetingGetsEnglish(t *testing.T) {
+	d := newDriver(t)
+	d.send("Hello!")
+	d.expect(AskFirstName, "Hello! I'm stagebot", "first name", "FR")
+	d.send("FR")
+	d.expect(AskFirstName, "Bonjour ! Je suis stagebot")
+	if d.s.Lang != "fr" {
+		t.Errorf("lang %q", d.s.Lang)
+	}
+}
+
 func TestDeleteWithConfirmation(t *testing.T) {
 	d := newDriver(t)
 	signUp(d)
+	d.send("menu")
 	d.send("1")
 	d.send("SUPPRIMER")
 	d.expect(ConfirmDelete, "effacer toutes tes données", "[Oui, tout effacer]", "[Non]")
@@ -228,13 +253,12 @@ func TestDeleteWithConfirmation(t *testing.T) {
 		t.Errorf("session after erase = %+v", d.s)
 	}
 	d.send("Bonjour")
-	d.expect(ChooseLanguage, "Je suis stagebot")
+	d.expect(AskFirstName, "Je suis stagebot")
 }
 
 func TestDeleteBeforeRegistrationJustResets(t *testing.T) {
 	d := newDriver(t)
 	d.send("hello")
-	d.send("2")
 	d.send("Sam")
 	d.send("M")
 	d.send("delete")
@@ -252,7 +276,6 @@ func TestDeleteBeforeRegistrationJustResets(t *testing.T) {
 func TestSchoolNotInList(t *testing.T) {
 	d := newDriver(t)
 	d.send("Bonjour")
-	d.send("1")
 	d.send("Léa")
 	d.send("M")
 	d.send("Collège Imaginaire")
@@ -265,62 +288,172 @@ func TestSchoolNotInList(t *testing.T) {
 	}
 }
 
-func TestCorrectRestartsSignup(t *testing.T) {
+// "Corriger" asks which answer, asks just that again, and comes back to the summary.
+func TestCorrectOneAnswer(t *testing.T) {
 	d := newDriver(t)
 	d.send("Bonjour")
-	d.send("1")
 	d.send("Léa")
 	d.send("M")
 	d.send("moulin")
 	d.send("oui")
-	d.send("oui")
 	d.send("03/2012")
 	d.send("0612345678")
+	d.send("1")
 	d.send("Corriger")
-	d.expect(AskFirstName, "on reprend", "prénom")
-	if !profilesEqual(d.s.Profile, Profile{}) {
-		t.Errorf("profile kept: %+v", d.s.Profile)
+	d.expect(PickCorrection, "Que veux-tu corriger ?", "[Prénom et initiale]", "[Parent (numéro, langue)]")
+	d.send("Date de naissance")
+	d.expect(AskBirth, "naissance")
+	d.send("04/2012")
+	d.expect(ConfirmSignup, "Naissance : avril 2012", "Léa M.", "Collège Jean Moulin", "06 xx xx xx 78")
+	d.send("Corriger")
+	d.send("Parent (numéro, langue)")
+	d.expect(AskParentPhone, "portable")
+	d.send("07 81 22 33 44")
+	d.expect(AskParentLanguage, "langue")
+	d.send("Portugais")
+	d.expect(ConfirmSignup, "07 xx xx xx 44 (Portugais)", "avril 2012")
+	d.send("Corriger")
+	d.send("Prénom et initiale")
+	d.send("Léna")
+	d.expect(AskLastInitial, "Merci Léna")
+	d.send("B")
+	d.expect(ConfirmSignup, "Léna B.", "07 xx xx xx 44")
+	d.send("Corriger")
+	d.send("Collège")
+	d.send("jaures")
+	d.expect(ConfirmSchool, "Collège Jean Jaurès")
+	d.send("oui")
+	d.expect(AskWeek, "date du lundi")
+	d.send("18/01")
+	d.expect(ConfirmSignup, "Collège Jean Jaurès", "lundi 18 janvier", "Léna B.")
+	d.send("1")
+	if p := d.w.registered.Profile; p.FirstName != "Léna" || p.ParentPhone != "+33781223344" || p.ParentLang != "pt" ||
+		p.SchoolUAI != "0755555A" {
+		t.Errorf("registered %+v", p)
 	}
 }
 
-func TestSearchFiltersAndEmptyResults(t *testing.T) {
+// A registered student changes their week, collège or parent without signing up again; leaving half
+// way changes nothing.
+func TestProfileChanges(t *testing.T) {
 	d := newDriver(t)
 	signUp(d)
-	d.send("1")
-	d.send("Par arrondissement")
-	d.expect(AskArrondissement, "1 à 20")
-	d.send("Paris 3e")
-	d.expect(Results, "1 offre pour ta semaine :", "(3e)")
-	d.send("Nouvelle recherche")
-	d.expect(AskSearch, "Filtres en cours : 3e.")
-	d.send("Ville de Paris seulement")
-	d.expect(Results, "Aucune offre", "[Tout voir]", "[Nouvelle recherche]", "[Menu]")
-	d.send("Tout voir")
-	d.expect(Results, "7 offres")
-	d.send("Nouvelle recherche")
-	d.send("Par secteur")
-	d.expect(AskSector, "secteur")
-	d.send("art")
-	d.expect(PickSector, "[Arts et spectacle]", "[Artisanat]")
-	d.send("1")
-	d.expect(Results, "7 offres")
-	if f := d.s.Search.Filters; f.SectorID != 1 || f.SectorName != "Arts et spectacle" {
-		t.Errorf("filters = %+v", f)
+	d.w.profileParent = "+33612345678"
+	d.send("menu")
+	d.send("Mon profil")
+	d.expect(ViewProfile, "Ton profil", "Léa M., Collège Jean Moulin", "semaine du lundi 11 janvier", "06 xx xx xx 78 (Français)",
+		"[Changer de semaine]", "[Changer de collège]", "[Numéro du parent]", "[Menu]")
+	d.send("Changer de semaine")
+	d.expect(AskWeek, "date du lundi")
+	d.send("18/01")
+	d.expect(ViewProfile, "C'est enregistré.", "semaine du lundi 18 janvier")
+	if n := len(d.w.changed); n != 1 || !d.w.changed[0].Week.Equal(schoolWeek.AddDate(0, 0, 7)) {
+		t.Fatalf("changes %+v", d.w.changed)
 	}
-	d.send("Nouvelle recherche")
-	d.send("Par secteur")
-	d.send("zzz")
-	d.expect(AskSector, "pas de secteur \"zzz\"")
-	d.send("santé")
-	d.expect(Results, "offres")
+	d.send("Numéro du parent")
+	d.send("07 81 22 33 44")
+	d.send("Anglais")
+	d.expect(ViewProfile, "C'est enregistré.", "On demande son accord à ton parent", "07 xx xx xx 44 (Anglais)")
+	if c := d.w.changed[len(d.w.changed)-1]; c.ParentPhone != "+33781223344" || c.ParentLang != "en" {
+		t.Errorf("parent change %+v", c)
+	}
+	// Half way, MENU: the change is given up.
+	d.send("Changer de collège")
+	d.send("jaures")
+	d.expect(ConfirmSchool, "Jean Jaurès")
 	d.send("menu")
 	d.expect(Menu, "Que veux-tu faire")
+	if d.s.Profile.SchoolName != "Collège Jean Moulin" || d.s.Fix != FixNone || d.s.Before != nil {
+		t.Errorf("after giving up: %+v", d.s)
+	}
+	if n := len(d.w.changed); n != 2 {
+		t.Errorf("%d changes saved, want 2", n)
+	}
+}
+
+// Every screen of a registered student takes a word as a new search, without the filters that were
+// on; the results name the filters and offer to drop them.
+func TestNeverStuck(t *testing.T) {
+	d := newDriver(t)
+	signUp(d)
+	d.send("menu")
+	d.send("Chercher un stage")
+	d.send("Par arrondissement")
+	d.send("3e")
+	d.expect(Results, "1 offre (3e) :", "[Sans filtre]")
+	d.send("musée")
+	d.expect(Results, "7 offres (musée) :")
+	if f := d.s.Search.Filters; f.Arrondissement != 0 || f.Keyword != "musée" {
+		t.Errorf("filters after a new word: %+v", f)
+	}
+	d.send("jardin 11e")
+	d.expect(Results, "Rien pour jardin, 11e pour ta semaine", "[Sans filtre]", "[Par secteur]", "[Menu]")
+	d.send("Sans filtre")
+	d.expect(Results, "7 offres :")
+	if f := d.s.Search.Filters; f != (domain.Filters{}) {
+		t.Errorf("filters after Sans filtre: %+v", f)
+	}
+	for _, st := range []State{ViewOffer, MyApplications, ViewProfile, PickFamily} {
+		d := reach(t, st)
+		d.send("guide")
+		d.expect(Results, "offres (guide)")
+	}
+	d.send("merci")
+	d.expect(Results, "Avec plaisir")
+}
+
+// Fixed choices keep their number on every screen: 0 is the menu, 9 a new search, 8 more results,
+// 7 no filter, 6 back.
+func TestChoicesKeepTheirNumbers(t *testing.T) {
+	d := newDriver(t)
+	signUp(d)
+	d.send("musée")
+	numbers := map[string]string{}
+	for i, key := range d.s.Choices {
+		numbers[key] = d.s.Numbers[i]
+	}
+	if numbers[keyMenu] != "0" || numbers[keyNewSearch] != "9" || numbers[keyMore] != "8" || numbers[keyAll] != "7" ||
+		numbers["offer:101"] != "1" {
+		t.Errorf("numbers %v", numbers)
+	}
+	d.send("9")
+	d.expect(AskSearch, "Écris un mot")
+	d.send("0")
+	d.expect(Menu, "Que veux-tu faire")
+	d.send("tout voir")
+	d.send("1")
+	d.send("6")
+	d.expect(Results, "7 offres")
+}
+
+// An offer's page says why the student may not apply before they write anything.
+func TestRefuseBeforeAsking(t *testing.T) {
+	for _, tc := range []struct {
+		problem domain.Problem
+		phrase  string
+	}{
+		{domain.ProblemNoConsent, "Ton parent n'a pas donné son accord"},
+		{domain.ProblemTooMany, "maximum de candidatures"},
+		{domain.ProblemPlaced, "déjà un stage confirmé"},
+		{domain.ProblemFull, "plus de place"},
+		{domain.ProblemNotWeek, "pas lieu pendant ta semaine"},
+		{domain.ProblemTooYoung, "moins de 14 ans"},
+	} {
+		d := newDriver(t)
+		signUp(d)
+		d.w.offerProblem = tc.problem
+		d.send("musée")
+		d.send("1")
+		d.expect(ViewOffer, tc.phrase, "[Retour]")
+		if slices := strings.Join(d.s.Labels, "|"); strings.Contains(slices, "Postuler") {
+			t.Errorf("%s: Postuler offered: %s", tc.problem, slices)
+		}
+	}
 }
 
 func TestOfferGoneAndApplyProblems(t *testing.T) {
 	d := newDriver(t)
 	signUp(d)
-	d.send("1")
 	d.send("tout voir")
 	d.send("1")
 	d.expect(ViewOffer, "Guide au musée 1")
@@ -331,28 +464,25 @@ func TestOfferGoneAndApplyProblems(t *testing.T) {
 	d.w.applyProblem = domain.ProblemTooMany
 	d.send("Postuler")
 	d.send("J'aime l'art.")
-	d.expect(Menu, "nombre maximum")
+	d.expect(Menu, "maximum de candidatures")
 	d.w.applyProblem = domain.NoProblem
 
-	d.send("1")
 	d.send("tout voir")
 	d.w.offers = d.w.offers[1:]
 	d.send("1")
-	d.expect(Results, "n'existe plus", "6 offres")
+	d.expect(Results, "plus disponible", "6 offres")
 }
 
 func TestAlreadyAppliedHidesApply(t *testing.T) {
 	d := newDriver(t)
 	signUp(d)
-	d.send("1")
 	d.send("tout voir")
 	d.send("1")
-	d.send("1")
+	d.send("Postuler")
 	d.send("Je veux découvrir.")
-	d.send("1")
 	d.send("tout voir")
 	d.send("1")
-	d.expect(ViewOffer, "déjà postulé", "[Retour aux résultats]")
+	d.expect(ViewOffer, "déjà postulé", "[Retour]")
 	for _, l := range d.s.Labels {
 		if l == "Postuler" {
 			t.Errorf("Postuler offered again")
@@ -363,10 +493,33 @@ func TestAlreadyAppliedHidesApply(t *testing.T) {
 func TestNoApplicationsYet(t *testing.T) {
 	d := newDriver(t)
 	signUp(d)
+	d.send("menu")
 	d.send("2")
 	d.expect(MyApplications, "pas encore de candidature", "[Chercher un stage]", "[Menu]")
 	d.send("1")
 	d.expect(AskSearch, "Écris un mot")
+}
+
+// Browsing by sector takes two short steps: a family, then its sectors with their offers.
+func TestBrowseBySector(t *testing.T) {
+	d := newDriver(t)
+	signUp(d)
+	d.send("menu")
+	d.send("1")
+	d.send("Par secteur")
+	d.expect(PickFamily, "Choisis un domaine", "[Arts, culture]", "[Santé, social]", "[Menu]")
+	d.send("1")
+	d.expect(PickSector, "Arts, culture : quel secteur ?", "[Arts et spectacle (7)]", "[Artisanat (2)]", "[Autres domaines]")
+	d.send("1")
+	d.expect(Results, "(Arts et spectacle)")
+	if f := d.s.Search.Filters; f.SectorID != 1 || f.SectorName != "Arts et spectacle" {
+		t.Errorf("filters = %+v", f)
+	}
+	d.send("menu")
+	d.send("1")
+	d.send("Par secteur")
+	d.send("Santé, social") // one sector: its offers at once
+	d.expect(Results, "(Santé)")
 }
 
 func profilesEqual(a, b Profile) bool {
@@ -377,5 +530,5 @@ func profilesEqual(a, b Profile) bool {
 	}
 	return a.StudentID == b.StudentID && a.FirstName == b.FirstName && a.SchoolUAI == b.SchoolUAI &&
 		a.SchoolName == b.SchoolName && a.Priority == b.Priority && a.Week.Equal(b.Week) &&
-		a.BirthMonth.Equal(b.BirthMonth) && a.ParentPhone == b.ParentPhone
+		a.BirthMonth.Equal(b.BirthMonth) && a.ParentPhone == b.ParentPhone && a.ParentLang == b.ParentLang
 }

@@ -16,6 +16,7 @@ const (
 	kwStart            // START, DÉMARRER, UNSTOP, and Telegram's /start
 	kwLanguage         // LANGUE, LANGUAGE
 	kwDelete           // SUPPRIMER, EFFACER, DELETE
+	kwConfirm          // CONFIRMER, CONFIRM: confirm the stage a host accepted
 )
 
 // keywordOf reads the whole message as a keyword, ignoring case, accents and a final "!" or ".".
@@ -39,8 +40,29 @@ func keywordOf(text string) keyword {
 		return kwLanguage
 	case "supprimer", "delete", "effacer":
 		return kwDelete
+	case "confirmer", "confirm", "je confirme", "confirme":
+		return kwConfirm
 	}
 	return kwNone
+}
+
+// isThanks reports whether the message is only a thank-you or an acknowledgement.
+func isThanks(text string) bool {
+	switch strings.Trim(bareWord(text), " !.?") {
+	case "merci", "merci beaucoup", "mercii", "merci !", "thanks", "thank you", "thx", "ty", "ok merci", "super",
+		"cool", "top", "genial", "parfait", "great", "nice", "d'accord merci", "ok thanks", "merci bcp", "mrc":
+		return true
+	}
+	return false
+}
+
+// isGreeting reports whether the message is only a greeting.
+func isGreeting(text string) bool {
+	switch strings.Trim(bareWord(text), " !.?") {
+	case "bonjour", "salut", "coucou", "bonsoir", "hello", "hi", "hey", "slt", "bjr", "yo", "good morning":
+		return true
+	}
+	return false
 }
 
 // keyword takes the detour a keyword asks for.
@@ -64,6 +86,7 @@ func (t *turn) keyword(kw keyword) {
 	case kwStop:
 		t.s.Stopped = true
 		t.effect(SetStopped{Stopped: true})
+		t.land(t.s.State)
 		t.say(t.tr("stopped", nil))
 	case kwStart:
 		t.repeat()
@@ -79,6 +102,14 @@ func (t *turn) keyword(kw keyword) {
 			return
 		}
 		t.detour(ConfirmDelete)
+	case kwConfirm:
+		if t.s.Profile.StudentID == 0 {
+			t.preface(t.tr("menu_after_signup", nil))
+			t.repeat()
+			return
+		}
+		t.s.Resume = ""
+		t.goTo(ConfirmStage)
 	}
 }
 

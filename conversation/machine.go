@@ -1,6 +1,7 @@
 package conversation
 
 import (
+	"stagebot/domain"
 	"stagebot/locales"
 )
 
@@ -16,6 +17,7 @@ type Machine struct {
 	cat    *locales.Catalog
 	cfg    Config
 	states map[State]stateDef
+	masker *masker
 }
 
 // New returns a machine that writes its replies with cat (which must not be nil).
@@ -26,7 +28,7 @@ func New(cat *locales.Catalog, cfg Config) *Machine {
 	if cfg.MaxInput <= 0 {
 		cfg.MaxInput = 1000
 	}
-	return &Machine{cat: cat, cfg: cfg, states: journey()}
+	return &Machine{cat: cat, cfg: cfg, states: journey(), masker: newMasker()}
 }
 
 // NewSession is the session of someone who has never written: at the welcome, in French.
@@ -41,15 +43,23 @@ func (m *Machine) Step(s Session, in Input) Output {
 	t := m.begin(s, in)
 	switch {
 	case s.Stopped:
-		// After STOP, only START gets an answer; everything else changes nothing, except that
-		// SUPPRIMER still erases everything, silently (no message after STOP).
-		if in.Result == nil && in.Choice == "" && keywordOf(t.text) == kwDelete {
+		// After STOP, only START gets an answer, and AIDE one line on how to come back; everything
+		// else changes nothing, except that SUPPRIMER still erases everything, silently.
+		kw := kwNone
+		if in.Result == nil && in.Choice == "" {
+			kw = keywordOf(t.text)
+		}
+		switch kw {
+		case kwDelete:
 			lang := s.Lang
 			fresh := NewSession()
 			fresh.Lang, fresh.Stopped = lang, true
 			return Output{Session: fresh, Effects: []Effect{Erase{StudentID: s.Profile.StudentID}}}
-		}
-		if in.Result != nil || in.Choice != "" || keywordOf(t.text) != kwStart {
+		case kwHelp:
+			t.heal()
+			return Output{Session: s, Replies: []domain.Reply{{Text: t.tr("stopped_help", nil)}}}
+		case kwStart:
+		default:
 			return Output{Session: s}
 		}
 		t.heal()
@@ -76,7 +86,7 @@ func (t *turn) message() {
 	def := t.def()
 	if t.s.State == Welcome {
 		// The very first message, whatever it says, gets the welcome.
-		def.show(t)
+		t.greet()
 		return
 	}
 	if t.text == "" && t.in.Choice == "" {
@@ -92,6 +102,13 @@ func (t *turn) message() {
 		t.confused()
 	case t.choice == keyMenu:
 		t.goTo(Menu)
+	case t.choice == "" && def.search && isThanks(t.text):
+		t.preface(t.tr("you_are_welcome", nil))
+		t.repeat()
+	case t.choice == "" && def.search && isGreeting(t.text):
+		t.repeat()
+	case t.choice == "" && def.search && t.looksLikeSearch():
+		t.searchWords(t.text)
 	default:
 		def.on(t)
 	}

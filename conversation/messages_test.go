@@ -15,14 +15,17 @@ import (
 
 // dynamicIDs expands the message ids the code builds from a prefix.
 var dynamicIDs = map[string][]string{
-	"weekday_":        {"1", "2", "3", "4", "5", "6", "7"},
-	"month_":          {"1", "2", "3", "4", "5", "6", "7", "8", "9", "10", "11", "12"},
-	"parent_notice_":  {"sent", "accepted", "declined", "confirmed", "withdrawn", "day_before"},
-	"host_notice_":    {"withdrawn", "cancelled", "confirmed", "student_answer", "expired", "erased"},
-	"student_notice_": {"parent_refused", "accepted", "declined", "full", "withdrawn", "day_before", "expired"},
-	"apply_":          {"full", "not_week", "closed", "too_young", "already", "too_many", "not_found", "placed", "no_consent"},
+	"weekday_":       {"1", "2", "3", "4", "5", "6", "7"},
+	"month_":         {"1", "2", "3", "4", "5", "6", "7", "8", "9", "10", "11", "12"},
+	"parent_notice_": {"sent", "accepted", "declined", "full", "withdrawn", "expired", "host_gone", "erased", "day_before"},
+	"host_notice_":   {"withdrawn", "cancelled", "confirmed", "student_answer", "expired", "erased"},
+	"student_notice_": {"parent_refused", "accepted", "declined", "full", "withdrawn", "day_before", "expired",
+		"host_message", "host_gone"},
+	"apply_": {"full", "not_week", "closed", "too_young", "already", "too_many", "not_found", "placed", "no_consent"},
 	"status_": {"draft", "awaiting_parent", "sent", "accepted", "confirmed", "declined", "withdrawn",
 		"cancelled", "expired"},
+	"family_":        {"sante", "nature", "arts", "medias", "numerique", "sport", "savoirs", "droit", "commerce", "tourisme", "batiment", "industrie"},
+	"language_name_": {"fr", "en", "ar", "zh", "pt", "es"},
 }
 
 // usedIDs collects the message ids the package's code passes to the catalog: the literal ids given
@@ -137,7 +140,9 @@ func TestMessagesRenderInBothLanguages(t *testing.T) {
 		"Sector": "S", "Address": "A", "Hours": "9h", "Filters": "F", "Week": "W", "Birth": "B", "Phone": "P",
 		"Length": 9, "Page": 1, "Pages": 2, "Weekday": "lundi", "Month": "mars", "Year": 2012, "Title": "T", "Status": "S",
 		"Child": "Léa M.", "First": "LÉA", "Children": "Léa M.", "Student": "Léa M.", "Offer": "O", "Ref": 1042, "Motivation": "M",
-		"Text": "Q?", "Contact": "C", "Friday": "F", "ConfirmBy": "D", "REP": true, "Priority": "REP"}
+		"Text": "Q?", "Contact": "C", "Friday": "F", "ConfirmBy": "D", "REP": true, "Priority": "REP",
+		"OfStudent": "de Léa M.", "OfChild": "de Léa M.", "Hosts": "H1, H2", "From": 4, "To": 6, "Best": 12, "ParentLang": "Arabe",
+		"Where": "ESS, 11e", "Examples": "musée", "Family": "Santé", "Live": 2}
 	for id := range usedIDs(t) {
 		for _, lang := range []string{"fr", "en"} {
 			for _, n := range []int{1, 2} {

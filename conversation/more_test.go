@@ -39,12 +39,12 @@ func TestEveryApplyProblem(t *testing.T) {
 		want    State
 		phrase  string
 	}{
-		{domain.ProblemAlready, Menu, "déjà une candidature en cours"},
+		{domain.ProblemAlready, Menu, "déjà postulé"},
 		{domain.ProblemFull, ViewOffer, "plus de place"},
 		{domain.ProblemNotWeek, ViewOffer, "n'a pas lieu pendant ta semaine"},
-		{domain.ProblemClosed, ViewOffer, "Trop tard"},
-		{domain.ProblemTooMany, Menu, "nombre maximum"},
-		{domain.ProblemNotFound, Menu, "n'existe plus"},
+		{domain.ProblemClosed, ViewOffer, "date limite pour postuler à cette offre est passée"},
+		{domain.ProblemTooMany, Menu, "maximum de candidatures"},
+		{domain.ProblemNotFound, Menu, "plus disponible"},
 		{domain.ProblemPlaced, Menu, "stage confirmé"},
 		{domain.ProblemNotOpen, ViewOffer, "Les candidatures ouvrent le lundi 30 novembre"},
 		{"mystery", Menu, "n'a pas pu être enregistrée"},
@@ -62,7 +62,7 @@ func TestNoWeekHasOffers(t *testing.T) {
 	d := reach(t, AskWeek)
 	d.w.weeks = nil
 	d.send("11/01")
-	d.expect(AskBirth, "pas encore d'offre ouverte pour la semaine du lundi 11 janvier, ni pour les semaines proches",
+	d.expect(AskBirth, "Pas encore d'offre ouverte pour la semaine du lundi 11 janvier, ni pour les semaines proches",
 		"date de naissance")
 	if d.s.Profile.Week != schoolWeek {
 		t.Errorf("week %v", d.s.Profile.Week)
@@ -70,20 +70,21 @@ func TestNoWeekHasOffers(t *testing.T) {
 }
 
 func TestOfferWithoutApply(t *testing.T) {
-	past := time.Date(2026, 9, 1, 0, 0, 0, 0, time.UTC)
+	opens := time.Date(2026, 11, 30, 0, 0, 0, 0, time.UTC)
 	tests := []struct {
 		change func(*domain.OfferDetail)
 		phrase string
 	}{
-		{func(o *domain.OfferDetail) { o.RunsInWeek = false }, "n'a pas lieu pendant ta semaine"},
-		{func(o *domain.OfferDetail) { o.PlacesLeft = 0 }, "plus de place"},
-		{func(o *domain.OfferDetail) { o.Deadline = &past }, "date limite pour postuler est passée"},
+		{func(o *domain.OfferDetail) { o.RunsInWeek, o.Problem = false, domain.ProblemNotWeek }, "n'a pas lieu pendant ta semaine"},
+		{func(o *domain.OfferDetail) { o.PlacesLeft, o.Problem = 0, domain.ProblemFull }, "plus de place"},
+		{func(o *domain.OfferDetail) { o.Problem = domain.ProblemClosed }, "date limite pour postuler à cette offre est passée"},
+		{func(o *domain.OfferDetail) { o.Problem, o.OpensOn = domain.ProblemNotOpen, &opens }, "ouvrent le lundi 30 novembre"},
 	}
 	for _, tc := range tests {
 		d := reach(t, Results)
 		tc.change(&d.w.offers[0])
 		d.send("1")
-		d.expect(ViewOffer, tc.phrase, "[Retour aux résultats]")
+		d.expect(ViewOffer, tc.phrase, "[Retour]")
 		if d.s.Choices[0] == "offer:apply" {
 			t.Errorf("Postuler offered: %q", d.s.Choices)
 		}
@@ -137,18 +138,33 @@ func TestRegisterFailureKeepsTheAnswers(t *testing.T) {
 
 func TestEmptiedPageShowsTheLastOne(t *testing.T) {
 	d := reach(t, Results)
-	d.send("Suivantes")
-	d.send("Suivantes")
-	d.expect(Results, "(page 3/3)")
+	d.send("Plus")
+	d.expect(Results, "Offres 4 à 6 sur 7")
 	d.w.offers = d.w.offers[:4]
-	d.send("Précédentes")
-	d.expect(Results, "(page 2/2)")
-	d.w.offers = d.w.offers[:2]
-	d.send("Précédentes")
-	d.expect(Results, "2 offres pour ta semaine :")
+	d.send("Plus")
+	d.expect(Results, "Offres 4 à 4 sur 4")
 	d.w.offers = nil
 	d.send("1")
-	d.expect(Results, "n'existe plus", "pas encore d'offre")
+	d.expect(Results, "plus disponible", "Pas encore d'offre")
+}
+
+// Results stop at the best dozen: past them, the student is asked to search more precisely.
+func TestResultsStopAtTheBest(t *testing.T) {
+	d := reach(t, Results)
+	for i := 8; i <= 20; i++ {
+		o := d.w.offers[0]
+		o.ID, o.Title = int64(100+i), "Guide au musée bis"
+		d.w.offers = append(d.w.offers, o)
+	}
+	d.send("tout voir")
+	d.expect(Results, "20 offres :", "[Plus]")
+	for page := 2; page <= 4; page++ {
+		d.send("Plus")
+	}
+	d.expect(Results, "Offres 10 à 12 sur 12", "Encore 8 offres : précise ta recherche")
+	if strings.Contains(d.text(), "[Plus]") {
+		t.Errorf("Plus past the best:\n%s", d.text())
+	}
 }
 
 // A Telegram /start link whose collège is unknown asks the collège as usual.
@@ -156,10 +172,9 @@ func TestStartLinkWithUnknownSchool(t *testing.T) {
 	d := newDriver(t)
 	d.channel = domain.Telegram
 	d.input(Input{Text: "/start 0759999Z", Start: "0759999Z"})
-	d.press("lang:fr")
 	d.send("Léa")
 	d.send("M")
-	d.expect(AskSchool, "Dans quel collège")
+	d.expect(AskSchool, "Ton collège ?")
 	d.send("moulin")
 	d.expect(ConfirmSchool, "Collège Jean Moulin")
 }
@@ -167,7 +182,7 @@ func TestStartLinkWithUnknownSchool(t *testing.T) {
 func TestLabelsAndYesNoPickChoices(t *testing.T) {
 	d := reach(t, ConfirmSchool)
 	d.send("OUAIS")
-	d.expect(ConfirmWeek)
+	d.expect(AskBirth)
 	d = reach(t, Menu)
 	d.send("mes candidatures !")
 	d.expect(MyApplications)

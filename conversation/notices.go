@@ -15,18 +15,20 @@ const (
 	NoticeSent              NoticeKind = "sent"               // parent: the application went to the host; host: a new request
 	NoticeAccepted          NoticeKind = "accepted"           // parent and student: the host took the child
 	NoticeDeclined          NoticeKind = "declined"           // parent and student: the host said no
-	NoticeFull              NoticeKind = "full"               // student: the offer filled up before the host could say yes
+	NoticeFull              NoticeKind = "full"               // parent and student: the offer filled up before the host could say yes
 	NoticeConfirmed         NoticeKind = "confirmed"          // parent and host: the student confirmed the place
 	NoticeWithdrawn         NoticeKind = "withdrawn"          // parent and host: the student or the parent withdrew it
 	NoticeCancelled         NoticeKind = "cancelled"          // host: the student confirmed another stage
 	NoticeParentAgreed      NoticeKind = "parent_agreed"      // student: the parent agreed, applications sent
 	NoticeParentRefused     NoticeKind = "parent_refused"     // student: the parent said no (or withdrew)
 	NoticeHostQuestion      NoticeKind = "host_question"      // student: a host asks something
+	NoticeHostMessage       NoticeKind = "host_message"       // student: a host writes something that is no question
+	NoticeHostGone          NoticeKind = "host_gone"          // parent and student: the host can no longer be written to, the request is closed
 	NoticeStudentAnswer     NoticeKind = "student_answer"     // host: the student's answer
 	NoticeDayBefore         NoticeKind = "day_before"         // student and parent: the stage starts tomorrow
-	NoticeExpired           NoticeKind = "expired"            // student and host: the place was not confirmed in time
+	NoticeExpired           NoticeKind = "expired"            // student, parent and host: the place was not confirmed in time
 	NoticeParentUnreachable NoticeKind = "parent_unreachable" // student: the parent's number cannot be reached
-	NoticeErased            NoticeKind = "erased"             // host: a request withdrawn because the student erased their data
+	NoticeErased            NoticeKind = "erased"             // host and parent: the student erased their data
 )
 
 // Notice is what the message about an event needs to say. Only the fields of its kind are used.
@@ -58,7 +60,13 @@ func (m *Machine) ParentNotice(lang string, n Notice) domain.Reply {
 			return domain.Reply{Text: m.textIn(lang, "parent_notice_consent_several", d)}
 		}
 		return domain.Reply{Text: m.textIn(lang, "parent_notice_consent", d)}
-	case NoticeSent, NoticeAccepted, NoticeDeclined, NoticeConfirmed, NoticeWithdrawn, NoticeDayBefore:
+	case NoticeConfirmed:
+		if n.Count > 0 {
+			return domain.Reply{Text: m.pluralIn(lang, "parent_notice_confirmed_cancelled", n.Count, d)}
+		}
+		return domain.Reply{Text: m.textIn(lang, "parent_notice_confirmed", d)}
+	case NoticeSent, NoticeAccepted, NoticeDeclined, NoticeFull, NoticeWithdrawn, NoticeExpired, NoticeHostGone,
+		NoticeErased, NoticeDayBefore:
 		return domain.Reply{Text: m.textIn(lang, "parent_notice_"+string(n.Kind), d)}
 	}
 	return domain.Reply{}
@@ -94,24 +102,31 @@ func (m *Machine) StudentNotice(s Session, n Notice) Output {
 		if n.Count == 0 {
 			text = m.textIn(s.Lang, "student_notice_parent_agreed_none", d)
 		}
-	case NoticeParentRefused, NoticeAccepted, NoticeDeclined, NoticeFull, NoticeWithdrawn, NoticeDayBefore, NoticeExpired:
+	case NoticeParentRefused, NoticeAccepted, NoticeDeclined, NoticeFull, NoticeWithdrawn, NoticeDayBefore, NoticeExpired,
+		NoticeHostMessage, NoticeHostGone:
 		text = m.textIn(s.Lang, "student_notice_"+string(n.Kind), d)
 	case NoticeParentUnreachable:
-		// Nothing can go to a host without the parent: the student gives another number, and
-		// confirms the sign-up again (which asks the new number's owner to agree).
-		if s.State == AskParentPhone {
+		// Nothing can go to a host without the parent: the student gives another number, which is
+		// asked to agree (a change of profile).
+		if s.State == AskParentPhone || s.State == AskParentLanguage {
 			return Output{Session: s} // already asked
 		}
-		s.State, s.Attempts, s.Choices, s.Labels = AskParentPhone, 0, nil, nil
+		before := s.Profile
+		s.State, s.Attempts, s.Choices, s.Labels, s.Numbers = AskParentPhone, 0, nil, nil, nil
+		s.Fix, s.Before = FixProfile, &before
 		text = m.textIn(s.Lang, "student_notice_parent_unreachable", data{"Phone": maskPhone(s.Profile.ParentPhone)})
 	case NoticeHostQuestion:
 		back := s.State
-		if s.Question != nil && s.State == AnswerHost {
+		if s.Question != nil && (s.State == AnswerHost || s.State == ConfirmAnswer) {
 			back = s.Question.Back
 		}
+		if s.Fix == FixProfile && s.Before != nil {
+			s.Profile = *s.Before // a profile change left half-way is given up
+		}
+		s.Fix, s.Before, s.Draft = FixNone, nil, ""
 		s.State, s.Attempts = AnswerHost, 0
-		s.Choices, s.Labels = nil, nil
-		s.Question = &Question{AppID: n.AppID, Host: n.Host, Back: back}
+		s.Choices, s.Labels, s.Numbers = nil, nil, nil
+		s.Question = &Question{AppID: n.AppID, Host: n.Host, Back: back, Asked: true}
 		text = m.textIn(s.Lang, "student_notice_question", d)
 	default:
 		return Output{Session: s}
@@ -119,16 +134,18 @@ func (m *Machine) StudentNotice(s Session, n Notice) Output {
 	return Output{Session: s, Replies: []domain.Reply{{Text: text}}}
 }
 
-// Question is a host's question waiting for the student's answer.
+// Question is a host's question waiting for the student's answer, or a message the student writes
+// to a host.
 type Question struct {
 	AppID int64  `json:"application_id"`
 	Host  string `json:"host"`
-	Back  State  `json:"back"` // where the student was when the question came
+	Back  State  `json:"back"`            // where the student was when the question came
+	Asked bool   `json:"asked,omitempty"` // the host asked a question (not the student writing first)
 }
 
 // noticeData is the template data of a notice, with dates written in lang.
 func (m *Machine) noticeData(lang string, n Notice) data {
-	d := data{"Ref": n.AppID, "Student": n.Student, "First": n.First, "School": n.School, "Offer": n.Offer, "Host": n.Host,
+	d := data{"Ref": n.AppID, "Student": n.Student, "OfStudent": of(lang, n.Student), "First": n.First, "School": n.School, "Offer": n.Offer, "Host": n.Host,
 		"Address": n.Address, "Hours": n.Hours, "Contact": n.Contact, "Motivation": n.Motivation, "Text": n.Text,
 		"Count": n.Count, "REP": n.Priority == "REP" || n.Priority == "REP+", "Priority": n.Priority}
 	if !n.Week.IsZero() {
@@ -141,22 +158,65 @@ func (m *Machine) noticeData(lang string, n Notice) data {
 	return d
 }
 
-// showAnswerHost repeats the host's question prompt.
+// showAnswerHost asks for the answer to the host's question, or the message to the host.
 func (t *turn) showAnswerHost() {
-	if t.s.Question == nil {
+	q := t.s.Question
+	if q == nil {
 		t.goTo(Menu)
 		return
 	}
-	t.say(t.tr("answer_host_prompt", data{"Host": t.s.Question.Host}))
+	if q.Asked {
+		t.say(t.tr("answer_host_prompt", data{"Host": q.Host}))
+		return
+	}
+	t.say(t.tr("write_host_prompt", data{"Host": q.Host}))
 }
 
-// onAnswerHost relays what the student wrote to the host.
+// onAnswerHost relays what the student wrote to the host; a message that is only a menu number or
+// a thank-you is checked first (the student may have thought they were on the menu).
 func (t *turn) onAnswerHost() {
 	if t.s.Question == nil || t.text == "" {
 		t.confused()
 		return
 	}
-	t.ask(RelayToHost{ApplicationID: t.s.Question.AppID, Text: t.text})
+	if t.number || isThanks(t.text) || isGreeting(t.text) || isYes(bareWord(t.text)) || isNo(bareWord(t.text)) {
+		t.s.Draft = t.text
+		t.goTo(ConfirmAnswer)
+		return
+	}
+	t.relayAnswer(t.text)
+}
+
+// relayAnswer relays text to the host, its contact details masked.
+func (t *turn) relayAnswer(text string) {
+	safe, hid := t.m.masker.mask(text)
+	t.s.Draft = ""
+	t.ask(RelayToHost{ApplicationID: t.s.Question.AppID, Text: safe, Masked: hid})
+}
+
+// showConfirmAnswer asks whether the short message is really for the host.
+func (t *turn) showConfirmAnswer() {
+	if t.s.Question == nil || t.s.Draft == "" {
+		t.goTo(Menu)
+		return
+	}
+	t.say(t.tr("confirm_answer", data{"Text": shorten(t.s.Draft, 40), "Host": t.s.Question.Host}),
+		t.choiceOf("answer:yes", "choice_send"),
+		t.choiceOf("answer:no", "choice_do_not_send"))
+}
+
+// onConfirmAnswer relays the short message, or drops it and goes back to where the student was.
+func (t *turn) onConfirmAnswer() {
+	switch t.choice {
+	case "answer:yes":
+		t.relayAnswer(t.s.Draft)
+	case "answer:no":
+		t.s.Draft = ""
+		t.preface(t.tr("answer_not_sent", nil))
+		t.backFromAnswer()
+	default:
+		t.confused()
+	}
 }
 
 // answerRelayed says the answer left and goes back where the student was.
@@ -165,20 +225,33 @@ func (t *turn) answerRelayed() bool {
 	if !ok {
 		return false
 	}
-	if r.OK {
+	switch {
+	case r.OK && r.Masked:
+		t.preface(t.tr("answer_host_sent", data{"Host": r.To}) + " " + t.tr("relay_masked", nil))
+	case r.OK:
 		t.preface(t.tr("answer_host_sent", data{"Host": r.To}))
-	} else {
+	default:
 		t.preface(t.tr("answer_host_failed", nil))
 	}
+	t.backFromAnswer()
+	return true
+}
+
+// backFromAnswer goes back where the student was when the question came: quietly to the menu (the
+// reply just said what to do), or to the screen they were on.
+func (t *turn) backFromAnswer() {
 	back := Menu
-	if t.s.Question != nil {
-		if _, known := t.m.states[t.s.Question.Back]; known && t.s.Question.Back != AnswerHost {
-			back = t.s.Question.Back
+	if q := t.s.Question; q != nil {
+		if def, known := t.m.states[q.Back]; known && def.registered && q.Back != AnswerHost && q.Back != ConfirmAnswer {
+			back = q.Back
 		}
 	}
-	t.s.Question = nil
+	t.s.Question, t.s.Draft = nil, ""
+	if back == Menu {
+		t.backHome(t.tr("back_to_menu_hint", nil))
+		return
+	}
 	t.goTo(back)
-	return true
 }
 
 // HostLinked welcomes a host contact whose Telegram account was just linked.

@@ -66,8 +66,12 @@ func parentWordAction(word string) parentAction {
 // With several children, a message names the child ("OUI Léa") or the machine asks which.
 func (m *Machine) ParentStep(s ContactSession, in ParentInput) ContactOutput {
 	c := m.beginContact(s, in.Text, "")
-	if r, ok := in.Result.(RelaysFound); ok {
+	switch r := in.Result.(type) {
+	case RelaysFound:
 		c.showRelays(r)
+		return c.output()
+	case ConsentRecorded:
+		c.consentRecorded(r)
 		return c.output()
 	}
 	action := parentNone
@@ -75,10 +79,13 @@ func (m *Machine) ParentStep(s ContactSession, in ParentInput) ContactOutput {
 		action = parentWordAction(c.words[0])
 	}
 	if c.s.Stopped {
-		if action == parentStart {
+		switch action {
+		case parentStart:
 			c.s.Stopped = false
 			c.effects = append(c.effects, SetStopped{Stopped: false})
 			c.say(c.tr("parent_started", nil))
+		case parentHelp:
+			c.say(c.tr("parent_stopped_help", nil))
 		}
 		return c.output() // after STOP, silence until START
 	}
@@ -92,13 +99,9 @@ func (m *Machine) ParentStep(s ContactSession, in ParentInput) ContactOutput {
 	case parentHelp:
 		c.say(c.tr("parent_help", data{"Children": childrenList(in.Children)}))
 	case parentStop:
-		for _, child := range in.Children {
-			if child.Consent == domain.ConsentGranted || child.Consent == domain.ConsentPending {
-				c.effects = append(c.effects, Consent{StudentID: child.StudentID, Agree: false})
-			}
-		}
+		// Stopped first: what the withdrawals send goes to everyone concerned but this parent.
 		c.s.Stopped = true
-		c.effects = append(c.effects, SetStopped{Stopped: true})
+		c.effects = append(c.effects, SetStopped{Stopped: true}, WithdrawAllConsents{})
 		c.say(c.tr("parent_stopped", nil))
 	case parentLanguage:
 		c.s.Pending = string(parentLanguage)
@@ -120,7 +123,7 @@ func (c *contactTurn) forChild(action parentAction, children []Child, rest []str
 				continue
 			}
 			if len(childrenFor(action, []Child{child})) == 0 {
-				c.say(c.tr("parent_nothing_to_answer", data{"Children": child.Name()}))
+				c.say(c.tr("parent_nothing_to_answer", c.m.childData(c.s.Lang, child)))
 				return
 			}
 			c.act(action, child)
@@ -182,20 +185,14 @@ func (c *contactTurn) picked(children []Child) {
 	c.say(c.tr("parent_unknown", data{"Children": childrenList(children)}))
 }
 
-// act does what the parent asked for one child.
+// act does what the parent asked for one child; the answer to a yes or a no comes with what it did
+// (see consentRecorded).
 func (c *contactTurn) act(action parentAction, child Child) {
-	d := data{"Child": child.Name()}
 	switch action {
 	case parentYes:
 		c.effects = append(c.effects, Consent{StudentID: child.StudentID, Agree: true})
-		c.say(c.tr("parent_agreed", d))
 	case parentNo:
 		c.effects = append(c.effects, Consent{StudentID: child.StudentID, Agree: false})
-		if child.Consent == domain.ConsentGranted {
-			c.say(c.tr("parent_withdrew", d))
-		} else {
-			c.say(c.tr("parent_refused", d))
-		}
 	case parentMessages:
 		c.effects = append(c.effects, ReadRelays{StudentID: child.StudentID})
 	default:
@@ -203,9 +200,26 @@ func (c *contactTurn) act(action parentAction, child Child) {
 	}
 }
 
+// consentRecorded thanks the parent and says, in one message, what their answer did: which
+// applications went, or how many were withdrawn.
+func (c *contactTurn) consentRecorded(r ConsentRecorded) {
+	d := c.m.childData(c.s.Lang, r.Child)
+	switch {
+	case r.Agree && len(r.SentTo) == 0:
+		c.say(c.tr("parent_agreed", d))
+	case r.Agree:
+		d["Hosts"] = strings.Join(r.SentTo, ", ")
+		c.say(c.m.pluralIn(c.s.Lang, "parent_agreed_sent", len(r.SentTo), d))
+	case r.Child.Consent == domain.ConsentGranted:
+		c.say(c.m.pluralIn(c.s.Lang, "parent_withdrew", r.Withdrawn, d))
+	default:
+		c.say(c.tr("parent_refused", d))
+	}
+}
+
 // showRelays lists the messages relayed between hosts and the child, oldest first.
 func (c *contactTurn) showRelays(r RelaysFound) {
-	d := data{"Child": r.Child.Name()}
+	d := c.m.childData(c.s.Lang, r.Child)
 	if len(r.Messages) == 0 {
 		c.say(c.tr("parent_no_messages", d))
 		return

@@ -35,21 +35,22 @@ func TestParentAnswers(t *testing.T) {
 		want     []Effect // exactly these, in order
 		says     string
 	}{
-		{"yes for the only child", []Child{lea}, ContactSession{}, "Oui", []Effect{Consent{1, true}}, "Léa M."},
-		{"yes in Portuguese", []Child{lea}, ContactSession{}, "sim", []Effect{Consent{1, true}}, "Léa M."},
-		{"yes in Arabic", []Child{lea}, ContactSession{}, "نعم", []Effect{Consent{1, true}}, "Léa M."},
-		{"1 means yes", []Child{lea}, ContactSession{}, "1", []Effect{Consent{1, true}}, "Léa M."},
-		{"no for the only child", []Child{lea}, ContactSession{}, "NON.", []Effect{Consent{1, false}}, "rien ne sera envoyé"},
-		{"no after yes withdraws", []Child{withConsent(lea, "granted")}, ContactSession{}, "non", []Effect{Consent{1, false}}, "retiré"},
+		{"yes for the only child", []Child{lea}, ContactSession{}, "Oui", []Effect{Consent{1, true}}, ""},
+		{"yes in Portuguese", []Child{lea}, ContactSession{}, "sim", []Effect{Consent{1, true}}, ""},
+		{"yes in Arabic", []Child{lea}, ContactSession{}, "نعم", []Effect{Consent{1, true}}, ""},
+		{"1 means yes", []Child{lea}, ContactSession{}, "1", []Effect{Consent{1, true}}, ""},
+		{"no for the only child", []Child{lea}, ContactSession{}, "NON.", []Effect{Consent{1, false}}, ""},
+		{"no after yes withdraws", []Child{withConsent(lea, "granted")}, ContactSession{}, "non", []Effect{Consent{1, false}}, ""},
 		{"yes twice: nothing to answer", []Child{withConsent(lea, "granted")}, ContactSession{}, "oui", nil, "Aucune demande"},
 		{"two children: which one?", []Child{lea, tom}, ContactSession{}, "oui", nil, "Pour quel enfant ? [Léa M.] [Tom M.]"},
-		{"two children, named", []Child{lea, tom}, ContactSession{}, "oui TOM", []Effect{Consent{2, true}}, "Tom M."},
-		{"two children, only one pending", []Child{withConsent(lea, "granted"), tom}, ContactSession{}, "oui", []Effect{Consent{2, true}}, "Tom M."},
+		{"two children, named", []Child{lea, tom}, ContactSession{}, "oui TOM", []Effect{Consent{2, true}}, ""},
+		{"two children, only one pending", []Child{withConsent(lea, "granted"), tom}, ContactSession{}, "oui", []Effect{Consent{2, true}}, ""},
 		{"pick after which", []Child{lea, tom}, ContactSession{Pending: "no", Choices: []string{"child:1", "child:2"}}, "2",
-			[]Effect{Consent{2, false}}, "Tom M."},
-		{"stop withdraws every agreement", []Child{withConsent(lea, "granted"), tom, withConsent(tom, "refused")}, ContactSession{},
-			"STOP", []Effect{Consent{1, false}, Consent{2, false}, SetStopped{true}}, "START"},
+			[]Effect{Consent{2, false}}, ""},
+		{"stop: stopped first, then every agreement withdrawn", []Child{withConsent(lea, "granted"), tom}, ContactSession{},
+			"STOP", []Effect{SetStopped{true}, WithdrawAllConsents{}}, "START"},
 		{"silence after stop", []Child{lea}, ContactSession{Stopped: true}, "oui", nil, ""},
+		{"help after stop says how to come back", []Child{lea}, ContactSession{Stopped: true}, "AIDE", nil, "répondez START"},
 		{"start after stop", []Child{lea}, ContactSession{Stopped: true}, "START", []Effect{SetStopped{false}}, "Bienvenue"},
 		{"language menu", []Child{lea}, ContactSession{}, "langue", nil, "[العربية] [中文]"},
 		{"language picked", []Child{lea}, ContactSession{Pending: "language", Choices: []string{"lang:fr", "lang:en", "lang:ar"}},
@@ -81,13 +82,35 @@ func TestParentAnswers(t *testing.T) {
 			if !strings.Contains(got, tt.says) {
 				t.Errorf("said %q, want %q", got, tt.says)
 			}
-			if tt.session.Stopped && tt.text != "START" && got != "" {
+			if tt.session.Stopped && tt.text != "START" && tt.text != "AIDE" && got != "" {
 				t.Errorf("answered after STOP: %q", got)
 			}
 			if got != "" {
 				checkText(t, got)
 			}
 		})
+	}
+}
+
+// The answer to a yes or a no says, in one message, what it did.
+func TestParentConsentRecorded(t *testing.T) {
+	m := newMachine(t)
+	for _, tt := range []struct {
+		rec  ConsentRecorded
+		says string
+	}{
+		{ConsentRecorded{Child: lea, Agree: true}, "Les candidatures de Léa M. seront envoyées"},
+		{ConsentRecorded{Child: lea, Agree: true, SentTo: []string{"Musée"}}, "La candidature de Léa M. est envoyée à Musée."},
+		{ConsentRecorded{Child: Child{FirstName: "Inès", LastInitial: "T"}, Agree: true, SentTo: []string{"Musée", "Jardin"}},
+			"Les 2 candidatures d'Inès T. sont envoyées : Musée, Jardin."},
+		{ConsentRecorded{Child: lea}, "rien ne sera envoyé pour Léa M."},
+		{ConsentRecorded{Child: withConsent(lea, "granted"), Withdrawn: 2}, "ses 2 candidatures en cours annulées"},
+		{ConsentRecorded{Child: withConsent(lea, "granted")}, "votre accord pour Léa M. est retiré."},
+	} {
+		got := replyText(m.ParentStep(ContactSession{}, ParentInput{Now: testNow, Result: tt.rec}))
+		if !strings.Contains(got, tt.says) {
+			t.Errorf("%+v: said %q, want %q", tt.rec, got, tt.says)
+		}
 	}
 }
 
@@ -124,24 +147,32 @@ func TestHostAnswers(t *testing.T) {
 		{"yes without ref, one waiting", one, ContactSession{}, "oui", "", []Effect{AcceptApplication{1042}}, ""},
 		{"yes without ref, two waiting", two, ContactSession{}, "oui", "", nil, "Pour quelle demande ? [Léa M. - Accueil (1042)] [Tom M. - Atelier (7)]"},
 		{"picked after which", two, ContactSession{Pending: "yes", Choices: []string{"app:1042", "app:7"}}, "2", "", []Effect{AcceptApplication{7}}, ""},
-		{"question with ref", two, ContactSession{}, "7 Quels jours ?", "", []Effect{RelayToStudent{7, "Quels jours ?"}}, ""},
-		{"question without ref, one", one, ContactSession{}, "As-tu un vélo ?", "", []Effect{RelayToStudent{1042, "As-tu un vélo ?"}}, ""},
+		{"question with ref", two, ContactSession{}, "7 Quels jours ?", "", []Effect{RelayToStudent{7, "Quels jours ?", true, false}}, ""},
+		{"question without ref, one", one, ContactSession{}, "As-tu un vélo ?", "", []Effect{RelayToStudent{1042, "As-tu un vélo ?", true, false}}, ""},
 		{"question without ref, two", two, ContactSession{}, "As-tu un vélo ?", "", nil, "Pour quelle demande ?"},
 		{"question picked", two, ContactSession{Pending: "ask", Text: "As-tu un vélo ?", Choices: []string{"app:1042", "app:7"}}, "1", "",
-			[]Effect{RelayToStudent{1042, "As-tu un vélo ?"}}, ""},
-		{"question to an accepted student", accepted, ContactSession{}, "Rendez-vous à 9h", "", []Effect{RelayToStudent{1042, "Rendez-vous à 9h"}}, ""},
+			[]Effect{RelayToStudent{1042, "As-tu un vélo ?", true, false}}, ""},
+		{"a message is no question", accepted, ContactSession{}, "Rendez-vous à 9h", "", []Effect{RelayToStudent{1042, "Rendez-vous à 9h", false, false}}, ""},
 		{"yes when none waits", accepted, ContactSession{}, "oui", "", nil, "Aucune demande"},
-		{"a question starting with a number", one, ContactSession{}, "3 jours ?", "", []Effect{RelayToStudent{1042, "3 jours ?"}}, ""},
-		{"a number alone is a question", one, ContactSession{}, "1", "", []Effect{RelayToStudent{1042, "1"}}, ""},
+		{"a question starting with a number", one, ContactSession{}, "3 jours ?", "", []Effect{RelayToStudent{1042, "3 jours ?", true, false}}, ""},
+		{"a number alone is no message", one, ContactSession{}, "1", "", nil, "OUI suivi du numéro"},
+		{"a thank-you waits for ENVOYER", one, ContactSession{}, "Merci !", "", nil, "Transmettre \"Merci !\" à Léa M. ? Répondez ENVOYER"},
+		{"ENVOYER relays it", one, ContactSession{Pending: "relay", App: 1042, Text: "Merci !"}, "envoyer", "",
+			[]Effect{RelayToStudent{1042, "Merci !", false, false}}, ""},
+		{"anything else drops it", one, ContactSession{Pending: "relay", App: 1042, Text: "Merci !"}, "OUI", "",
+			[]Effect{AcceptApplication{1042}}, ""},
+		{"contact details are masked", one, ContactSession{}, "Appelle-moi au 06 12 34 56 78 ou écris à claire@musee.fr", "",
+			[]Effect{RelayToStudent{1042, "Appelle-moi au *** ou écris à ***", false, true}}, ""},
 		{"yes with an unknown ref is not taken for another", one, ContactSession{}, "OUI 99", "", []Effect{AcceptApplication{99}}, ""},
 		{"button accept", two, ContactSession{}, "", "host:yes:7", []Effect{AcceptApplication{7}}, ""},
 		{"button decline", two, ContactSession{}, "", "host:no:1042", []Effect{DeclineApplication{1042}}, ""},
-		{"button question, then the text", two, ContactSession{}, "", "host:ask:7", nil, "Écrivez votre question"},
-		{"the question after the button", two, ContactSession{Pending: "ask", Text: "7"}, "Quels jours ?", "", []Effect{RelayToStudent{7, "Quels jours ?"}}, ""},
+		{"button question, then the text", two, ContactSession{}, "", "host:ask:7", nil, "Écrivez votre message"},
+		{"the question after the button", two, ContactSession{Pending: "ask", Text: "7"}, "Quels jours ?", "", []Effect{RelayToStudent{7, "Quels jours ?", true, false}}, ""},
 		{"forged button", two, ContactSession{}, "", "host:yes:abc", nil, "OUI"},
 		{"help", two, ContactSession{}, "aide", "", nil, "OUI suivi du numéro"},
 		{"stop", two, ContactSession{}, "STOP", "", []Effect{SetStopped{true}}, "START"},
 		{"silent when stopped", two, ContactSession{Stopped: true}, "oui 7", "", nil, ""},
+		{"help when stopped says how to come back", two, ContactSession{Stopped: true}, "aide", "", nil, "répondez START"},
 		{"empty", two, ContactSession{}, "", "", nil, "OUI suivi du numéro"},
 	}
 	for _, tt := range tests {
@@ -173,11 +204,13 @@ func TestHostAnswered(t *testing.T) {
 		says   string
 	}{
 		{HostAnswered{Accept: true, Student: "Léa M."}, "vous accueillez Léa M."},
-		{HostAnswered{Student: "Léa M."}, "prévenus"},
+		{HostAnswered{Student: "Léa M."}, "nous prévenons"},
 		{HostAnswered{Accept: true, Problem: "full", Student: "Léa M."}, "plus de place"},
 		{HostAnswered{Accept: true, Problem: "not_pending"}, "n'attend plus"},
 		{HostAnswered{Accept: true, Problem: "not_found"}, "Je ne trouve pas cette demande"},
-		{Relayed{OK: true, To: "Léa M."}, "Question transmise à Léa M."},
+		{Relayed{OK: true, To: "Léa M."}, "Message transmis à Léa M."},
+		{Relayed{OK: true, To: "Léa M.", Question: true}, "Question transmise à Léa M."},
+		{Relayed{OK: true, To: "Léa M.", Masked: true}, "coordonnées"},
 		{Relayed{}, "Je ne trouve pas cette demande"},
 	} {
 		got := replyText(m.HostStep(ContactSession{}, HostInput{Now: testNow, Result: tt.result}))

@@ -1,9 +1,11 @@
 package conversation
 
 import (
-	"stagebot/domain"
 	"strings"
 	"time"
+
+	"stagebot/domain"
+	"stagebot/fold"
 )
 
 // Role is who a conversation is with: a student (the journey in this package's states), a parent
@@ -25,8 +27,9 @@ type ContactSession struct {
 	Stopped bool     `json:"stopped,omitempty"`
 	Choices []string `json:"choices,omitempty"` // keys of the choices last offered, in order
 	Labels  []string `json:"labels,omitempty"`
-	Pending string   `json:"pending,omitempty"` // the action waiting for a pick: "yes", "no", "messages", "relay", "language"
-	Text    string   `json:"text,omitempty"`    // a host's message waiting for its application to be picked
+	Pending string   `json:"pending,omitempty"` // the action waiting for a pick or a go: "yes", "no", "messages", "ask", "language", "relay"
+	Text    string   `json:"text,omitempty"`    // a host's message waiting for its application to be picked, or for a go
+	App     int64    `json:"app,omitempty"`     // the application a message waiting for a go is about
 }
 
 // ContactOutput is what one step of a parent's or host's conversation decided.
@@ -74,11 +77,17 @@ type RelayedMessage struct {
 }
 
 // Consent records a parent's answer for one child: agreement sends the child's waiting
-// applications to the hosts; a refusal (or a withdrawal) withdraws every live one. Does not answer.
+// applications to the hosts; a refusal (or a withdrawal) withdraws every live one. Answers
+// ConsentRecorded.
 type Consent struct {
 	StudentID int64
 	Agree     bool
 }
+
+// WithdrawAllConsents withdraws a parent's agreement for all their children, after their STOP:
+// every live application is withdrawn (the hosts and the children are told, not the parent). Does
+// not answer.
+type WithdrawAllConsents struct{}
 
 // ReadRelays reads the messages relayed between hosts and a parent's child. Answers RelaysFound.
 type ReadRelays struct{ StudentID int64 }
@@ -89,16 +98,20 @@ type AcceptApplication struct{ ApplicationID int64 }
 // DeclineApplication is a host saying no. Answers HostAnswered.
 type DeclineApplication struct{ ApplicationID int64 }
 
-// RelayToStudent passes a host's message to the student of an application. Answers Relayed.
+// RelayToStudent passes a host's message to the student of an application: as a question to answer
+// when Question is set. Answers Relayed.
 type RelayToStudent struct {
 	ApplicationID int64
-	Text          string
+	Text          string // contact details already masked
+	Question      bool
+	Masked        bool // contact details were masked in it
 }
 
 // RelayToHost passes a student's answer to the host of one of their applications. Answers Relayed.
 type RelayToHost struct {
 	ApplicationID int64
-	Text          string
+	Text          string // contact details already masked
+	Masked        bool   // contact details were masked in it
 }
 
 // ConfirmPlace is a student confirming the stage a host accepted them for. Answers Confirmed.
@@ -107,13 +120,23 @@ type ConfirmPlace struct {
 	ApplicationID int64
 }
 
-func (Consent) isEffect()            {}
-func (ReadRelays) isEffect()         {}
-func (AcceptApplication) isEffect()  {}
-func (DeclineApplication) isEffect() {}
-func (RelayToStudent) isEffect()     {}
-func (RelayToHost) isEffect()        {}
-func (ConfirmPlace) isEffect()       {}
+func (Consent) isEffect()             {}
+func (WithdrawAllConsents) isEffect() {}
+func (ReadRelays) isEffect()          {}
+func (AcceptApplication) isEffect()   {}
+func (DeclineApplication) isEffect()  {}
+func (RelayToStudent) isEffect()      {}
+func (RelayToHost) isEffect()         {}
+func (ConfirmPlace) isEffect()        {}
+
+// ConsentRecorded answers Consent: the hosts the child's waiting applications were sent to, or how
+// many live applications a refusal withdrew.
+type ConsentRecorded struct {
+	Child     Child
+	Agree     bool
+	SentTo    []string // host names, one per application sent
+	Withdrawn int
+}
 
 // RelaysFound answers ReadRelays.
 type RelaysFound struct {
@@ -133,8 +156,10 @@ type HostAnswered struct {
 // Relayed answers RelayToStudent and RelayToHost; OK is false when the application is not one the
 // sender may write about.
 type Relayed struct {
-	OK bool
-	To string // who it went to: "Léa M." or the host's name
+	OK       bool
+	To       string // who it went to: "Léa M." or the host's name
+	Masked   bool   // contact details were masked in it (as the relay asked said)
+	Question bool   // it went as a question to answer
 }
 
 // Confirmed answers ConfirmPlace: Problem is none, ProblemNotAccepted or ProblemExpired; Cancelled
@@ -145,10 +170,11 @@ type Confirmed struct {
 	Cancelled int
 }
 
-func (RelaysFound) isResult()  {}
-func (HostAnswered) isResult() {}
-func (Relayed) isResult()      {}
-func (Confirmed) isResult()    {}
+func (ConsentRecorded) isResult() {}
+func (RelaysFound) isResult()     {}
+func (HostAnswered) isResult()    {}
+func (Relayed) isResult()         {}
+func (Confirmed) isResult()       {}
 
 // contactTurn is one step of a parent's or a host's conversation being worked out.
 type contactTurn struct {
@@ -213,4 +239,23 @@ func (c *contactTurn) output() ContactOutput {
 func wordsOf(text string) []string {
 	return strings.Fields(strings.NewReplacer(",", " ", ".", " ", "!", " ", "?", " ", "，", " ", "。", " ", "、", " ").
 		Replace(bareWord(text)))
+}
+
+// childData is the template data naming a child: "Child" ("Inès T."), "OfChild" (in French, "d'Inès
+// T." or "de Nora K."), and "Children" (the same child, for the texts that may name several).
+func (m *Machine) childData(lang string, c Child) data {
+	return data{"Child": c.Name(), "OfChild": of(lang, c.Name()), "Children": c.Name()}
+}
+
+// of writes "of name" as French wants it, with the elision before a vowel or a silent h: "d'Inès",
+// "d'Hugo", "de Nora". Other languages' templates place the name themselves: the name is returned.
+func of(lang, name string) string {
+	if lang != "fr" {
+		return name
+	}
+	if first := fold.String(name); first != "" && strings.ContainsRune("aeiouyh", rune(first[0])) &&
+		!(first[0] == 'y' && len(first) > 1 && strings.ContainsRune("aeiou", rune(first[1]))) {
+		return "d'" + name
+	}
+	return "de " + name
 }

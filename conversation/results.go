@@ -1,14 +1,19 @@
 package conversation
 
 import (
-	"stagebot/domain"
 	"strconv"
 	"strings"
+	"time"
 	"unicode/utf8"
+
+	"stagebot/domain"
 )
 
-// Most runes of an offer's description shown.
-const maxDescription = 300
+// Most runes of an offer's description shown, in full and in short.
+const (
+	maxDescription      = 300
+	maxShortDescription = 90
+)
 
 // showResults asks for the current page of the current search.
 func (t *turn) showResults() {
@@ -20,7 +25,9 @@ func (t *turn) showResults() {
 	})
 }
 
-// offersFound shows one page of offers, one choice each, and the way to the other pages.
+// offersFound shows one page of the best offers, one choice each, and Plus while more of the best
+// maxResults remain; past them, the student is asked to search more precisely. The header names the
+// filters, with the choice to drop them.
 func (t *turn) offersFound() bool {
 	r, ok := t.in.Result.(OffersFound)
 	if !ok {
@@ -29,10 +36,11 @@ func (t *turn) offersFound() bool {
 	size := pageSize(t.in.Channel)
 	search := &t.s.Search
 	search.Total = r.Total
+	best := min(r.Total, maxResults)
 	if len(r.Offers) == 0 && search.Page > 0 && r.Total > 0 {
 		// The page asked for has emptied since (places went): show the last page there is, in
 		// one more search whatever the page was.
-		search.Page = (r.Total - 1) / size
+		search.Page = (best - 1) / size
 		t.showResults()
 		return true
 	}
@@ -40,52 +48,62 @@ func (t *turn) offersFound() bool {
 		t.noResults()
 		return true
 	}
-	pages := (search.Total + size - 1) / size
-	var header string
-	if pages > 1 {
-		header = t.plural("results_pages", search.Total, data{"Page": search.Page + 1, "Pages": pages})
-	} else {
-		header = t.plural("results", search.Total, nil)
+	offers := r.Offers[:min(len(r.Offers), best-search.Page*size)]
+	from := search.Page*size + 1
+	to := from + len(offers) - 1
+	filters := t.describeFilters()
+	header := t.plural("results", r.Total, data{"Filters": filters})
+	if search.Page > 0 {
+		header = t.tr("results_more", data{"From": from, "To": to, "Best": best})
 	}
-	choices := make([]domain.Choice, 0, len(r.Offers)+4)
-	for _, o := range r.Offers {
+	choices := make([]domain.Choice, 0, len(offers)+4)
+	for _, o := range offers {
 		choices = append(choices, domain.Choice{Key: "offer:" + strconv.FormatInt(o.ID, 10), Label: t.offerLabel(o)})
 	}
-	if (search.Page+1)*size < search.Total {
-		choices = append(choices, t.choiceOf("page:next", "choice_next"))
+	if filters != "" {
+		choices = append(choices, t.choiceOf(keyAll, "choice_no_filter"))
 	}
-	if search.Page > 0 {
-		choices = append(choices, t.choiceOf("page:prev", "choice_previous"))
+	if to < best {
+		choices = append(choices, t.choiceOf(keyMore, "choice_more"))
+	} else if r.Total > best {
+		t.tail = t.plural("results_refine", r.Total-best, nil)
 	}
-	choices = append(choices, t.choiceOf("search:new", "choice_new_search"), t.choiceOf(keyMenu, "choice_menu"))
+	choices = append(choices, t.choiceOf(keyNewSearch, "choice_new_search"), t.choiceOf(keyMenu, "choice_menu"))
 	t.say(header, choices...)
 	return true
 }
 
 // noResults says kindly that nothing matched, and how to widen the search.
 func (t *turn) noResults() {
-	if t.describeFilters() == "" {
-		t.say(t.tr("results_none", nil),
-			t.choiceOf("search:new", "choice_new_search"),
-			t.choiceOf(keyMenu, "choice_menu"))
+	filters := t.describeFilters()
+	if filters == "" {
+		t.say(t.tr("results_none", nil), t.choiceOf(keyMenu, "choice_menu"))
 		return
 	}
-	t.say(t.tr("results_none_filtered", nil),
-		t.choiceOf("search:all", "choice_see_all"),
-		t.choiceOf("search:new", "choice_new_search"),
+	t.say(t.tr("results_none_filtered", data{"Filters": filters, "Examples": t.tr("search_examples", nil)}),
+		t.choiceOf(keyAll, "choice_no_filter"),
+		t.choiceOf("search:sector", "choice_by_sector"),
 		t.choiceOf(keyMenu, "choice_menu"))
 }
 
-// offerLabel names an offer in a list: "Guide au musée - Musée Carnavalet (3e)".
+// maxSMSLabel is the most runes of an offer's line in an SMS list: three of them, the header and the
+// other choices fit in two SMS.
+const maxSMSLabel = 62
+
+// offerLabel names an offer in a list: "Guide au musée - Musée Carnavalet (3e)", shortened on SMS.
 func (t *turn) offerLabel(o domain.OfferSummary) string {
 	label := o.Title + " - " + o.HostName
+	where := ""
 	if o.Arrondissement != 0 {
-		label += " (" + t.arrondissement(o.Arrondissement) + ")"
+		where = " (" + t.arrondissement(o.Arrondissement) + ")"
 	}
-	return label
+	if t.in.Channel != domain.Telegram {
+		label = shorten(label, maxSMSLabel-utf8.RuneCountInString(where))
+	}
+	return label + where
 }
 
-// onResults opens an offer or moves between pages.
+// onResults opens an offer, shows more, or drops the filters.
 func (t *turn) onResults() {
 	switch {
 	case strings.HasPrefix(t.choice, "offer:"):
@@ -94,21 +112,18 @@ func (t *turn) onResults() {
 			t.confused()
 			return
 		}
-		t.s.OfferID = id
+		t.s.OfferID, t.s.Full = id, false
 		t.goTo(ViewOffer)
-	case t.choice == "page:next":
+	case t.choice == keyMore:
 		t.s.Search.Page++
 		t.land(Results)
 		t.showResults()
-	case t.choice == "page:prev" && t.s.Search.Page > 0:
-		t.s.Search.Page--
-		t.land(Results)
-		t.showResults()
-	case t.choice == "search:new":
-		t.goTo(AskSearch)
-	case t.choice == "search:all":
-		t.s.Search.Filters = domain.Filters{}
-		t.runSearch()
+	case t.choice == keyNewSearch:
+		t.newSearch()
+	case t.choice == keyAll:
+		t.runSearch(domain.Filters{})
+	case t.choice == "search:sector":
+		t.goTo(PickFamily)
 	default:
 		t.confused()
 	}
@@ -123,7 +138,9 @@ func (t *turn) showOffer() {
 	t.ask(ShowOffer{StudentID: t.s.Profile.StudentID, OfferID: t.s.OfferID})
 }
 
-// offerFound shows an offer in full, with Postuler when the student can apply, or why not.
+// offerFound shows an offer: in short (where, who, places, the start of its description) or in full
+// (sector, address, hours, the whole description); with Postuler when the student can apply, or why
+// not, before they write anything.
 func (t *turn) offerFound() bool {
 	r, ok := t.in.Result.(OfferFound)
 	if !ok {
@@ -136,61 +153,75 @@ func (t *turn) offerFound() bool {
 		return true
 	}
 	t.s.Host = o.HostName
-	lines := []string{o.Title, t.tr("offer_host", data{"Host": o.HostName, "Kind": t.kind(o.Kind)})}
-	if o.Sector != "" {
-		lines = append(lines, t.tr("offer_sector", data{"Sector": o.Sector}))
+	where := t.kind(o.Kind)
+	if o.Arrondissement != 0 {
+		where += ", " + t.arrondissement(o.Arrondissement)
 	}
-	if o.Address != "" || o.Arrondissement != 0 {
-		place := o.Address
-		if o.Arrondissement != 0 {
-			place = strings.TrimSpace(place + " (" + t.arrondissement(o.Arrondissement) + ")")
+	lines := []string{o.Title, t.tr("offer_host", data{"Host": o.HostName, "Where": where})}
+	if t.s.Full {
+		if o.Sector != "" {
+			lines = append(lines, t.tr("offer_sector", data{"Sector": o.Sector}))
 		}
-		lines = append(lines, t.tr("offer_address", data{"Address": place}))
+		if o.Address != "" {
+			lines = append(lines, t.tr("offer_address", data{"Address": o.Address}))
+		}
+		if o.DailyHours != "" {
+			lines = append(lines, t.tr("offer_hours", data{"Hours": o.DailyHours}))
+		}
 	}
-	if o.DailyHours != "" {
-		lines = append(lines, t.tr("offer_hours", data{"Hours": o.DailyHours}))
+	if o.RunsInWeek && o.PlacesLeft > 0 {
+		d := data{}
+		if o.Deadline != nil {
+			d["Date"] = t.longDate(*o.Deadline)
+		}
+		lines = append(lines, t.plural("offer_places", o.PlacesLeft, d))
 	}
-	if o.RunsInWeek {
-		lines = append(lines, t.plural("offer_places", o.PlacesLeft, nil))
-	}
-	if o.Deadline != nil {
-		lines = append(lines, t.tr("offer_deadline", data{"Date": t.longDate(*o.Deadline)}))
-	}
-	if d := strings.TrimSpace(o.Description); d != "" {
-		lines = append(lines, shorten(d, maxDescription))
+	if desc := strings.TrimSpace(o.Description); desc != "" {
+		if t.s.Full {
+			lines = append(lines, shorten(desc, maxDescription))
+		} else {
+			lines = append(lines, shorten(desc, maxShortDescription))
+		}
 	}
 	var choices []domain.Choice
-	if why := t.cannotApply(o); why != "" {
-		lines = append(lines, why)
+	if o.Problem != domain.NoProblem {
+		lines = append(lines, t.applyProblem(o.Problem, o.OpensOn))
 	} else {
 		choices = append(choices, t.choiceOf("offer:apply", "choice_apply"))
 	}
-	choices = append(choices, t.choiceOf("offer:back", "choice_back_to_results"), t.choiceOf(keyMenu, "choice_menu"))
+	if !t.s.Full {
+		choices = append(choices, t.choiceOf("offer:details", "choice_details"))
+	}
+	choices = append(choices, t.choiceOf(keyBack, "choice_back_to_results"), t.choiceOf(keyMenu, "choice_menu"))
 	t.say(strings.Join(lines, "\n"), choices...)
 	return true
 }
 
-// cannotApply says why the student cannot apply to o; "" when they can.
-func (t *turn) cannotApply(o *domain.OfferDetail) string {
-	switch {
-	case o.AlreadyApplied:
-		return t.tr("offer_already_applied", nil)
-	case !o.RunsInWeek:
-		return t.tr("offer_not_in_week", nil)
-	case o.PlacesLeft <= 0:
-		return t.tr("offer_full", nil)
-	case o.Deadline != nil && today(t.in.Now).After(today(*o.Deadline)):
-		return t.tr("offer_closed", nil)
+// applyProblem says why the student may not apply, in the words of the problem ("apply_" + it).
+func (t *turn) applyProblem(p domain.Problem, opensOn *time.Time) string {
+	switch p {
+	case domain.ProblemNotOpen:
+		date := ""
+		if opensOn != nil {
+			date = t.longDate(*opensOn)
+		}
+		return t.tr("apply_not_open", data{"Date": date})
+	case domain.ProblemAlready, domain.ProblemFull, domain.ProblemNotWeek, domain.ProblemClosed, domain.ProblemTooYoung,
+		domain.ProblemTooMany, domain.ProblemNotFound, domain.ProblemPlaced, domain.ProblemNoConsent:
+		return t.tr("apply_"+string(p), nil)
 	}
-	return ""
+	return t.tr("apply_failed", nil)
 }
 
-// onOffer applies, or goes back to the results.
+// onOffer applies, shows the details, or goes back to the results.
 func (t *turn) onOffer() {
 	switch t.choice {
 	case "offer:apply":
 		t.goTo(AskMotivation)
-	case "offer:back":
+	case "offer:details":
+		t.s.Full = true
+		t.goTo(ViewOffer)
+	case keyBack:
 		t.goTo(Results)
 	default:
 		t.confused()

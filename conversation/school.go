@@ -140,12 +140,10 @@ func (t *turn) pickedSchoolFound() bool {
 	return true
 }
 
-// confirmSchool asks whether the one collège found is theirs.
+// confirmSchool asks whether the one collège found is theirs, and in the same message whether its
+// stage week is theirs when it has one still ahead.
 func (t *turn) confirmSchool(sc domain.School) {
-	t.s.Profile.SchoolUAI = sc.UAI
-	t.s.Profile.SchoolName = sc.Name
-	t.s.Profile.Priority = sc.Priority
-	t.s.Profile.SchoolWeek = sc.StageWeek
+	t.keepSchool(sc)
 	t.land(ConfirmSchool)
 	t.askConfirmSchool(schoolLabel(sc))
 }
@@ -160,28 +158,64 @@ func (t *turn) showConfirmSchool() {
 }
 
 func (t *turn) askConfirmSchool(label string) {
+	if t.schoolWeekAhead() {
+		t.say(t.tr("confirm_school_week", data{"School": label, "Date": t.longDate(*t.s.Profile.SchoolWeek)}),
+			t.choiceOf("school:yes", "choice_yes"),
+			t.choiceOf("school:other_week", "choice_other_week"),
+			t.choiceOf("school:no", "choice_other_school"))
+		return
+	}
 	t.say(t.tr("confirm_school", data{"School": label}),
 		t.choiceOf("school:yes", "choice_yes"),
 		t.choiceOf("school:no", "choice_no"))
 }
 
-// onConfirmSchool keeps the collège, or asks for it again.
+// schoolWeekAhead reports whether the collège has a stage week that can still be taken.
+func (t *turn) schoolWeekAhead() bool {
+	w := t.s.Profile.SchoolWeek
+	return w != nil && t.weekProblem(mondayOf(*w)) == ""
+}
+
+// onConfirmSchool keeps the collège (and its week, when the student said yes to both), or asks for
+// it again.
 func (t *turn) onConfirmSchool() {
 	switch t.choice {
 	case "school:yes":
-		p := t.s.Profile
-		t.acceptSchool(domain.School{UAI: p.SchoolUAI, Name: p.SchoolName, Priority: p.Priority, StageWeek: p.SchoolWeek})
+		t.s.Query = ""
+		if t.schoolWeekAhead() {
+			t.checkWeek(ConfirmSchool, mondayOf(*t.s.Profile.SchoolWeek))
+			return
+		}
+		t.goTo(AskWeek)
+	case "school:other_week":
+		t.s.Query = ""
+		t.goTo(AskWeek)
 	case "school:no":
 		t.s.Profile.SchoolUAI, t.s.Profile.SchoolName, t.s.Profile.Priority = "", "", ""
 		t.s.Profile.SchoolWeek = nil
 		t.goTo(AskSchool)
+	case "":
+		if hasDigit(t.text) && !t.number {
+			// A date typed here: the collège is right, the week is this one.
+			t.s.Query = ""
+			t.onWeek()
+			return
+		}
+		t.confused()
 	default:
 		t.confused()
 	}
 }
 
-// acceptSchool keeps the collège and moves on to the stage week.
+// acceptSchool keeps the collège picked from a list or typed, and moves on to the stage week.
 func (t *turn) acceptSchool(sc domain.School) {
+	t.keepSchool(sc)
+	t.s.Query = ""
+	t.toWeek()
+}
+
+// keepSchool records the collège in the profile.
+func (t *turn) keepSchool(sc domain.School) {
 	if sc.Priority == "" {
 		sc.Priority = "none"
 	}
@@ -189,8 +223,6 @@ func (t *turn) acceptSchool(sc domain.School) {
 	t.s.Profile.SchoolName = sc.Name
 	t.s.Profile.Priority = sc.Priority
 	t.s.Profile.SchoolWeek = sc.StageWeek
-	t.s.Query = ""
-	t.toWeek()
 }
 
 // schoolLabel names a collège with its commune: "Collège Jean Moulin (Paris 14e)".

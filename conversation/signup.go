@@ -1,6 +1,7 @@
 package conversation
 
 import (
+	"cmp"
 	"errors"
 	"sort"
 	"stagebot/domain"
@@ -21,8 +22,15 @@ const (
 // showAskFirstName starts the sign-up.
 func (t *turn) showAskFirstName() { t.say(t.tr("ask_first_name", nil)) }
 
-// onFirstName accepts letters (accents too), spaces, hyphens and apostrophes, 1 to 30 of them.
+// onFirstName accepts letters (accents too), spaces, hyphens and apostrophes, 1 to 30 of them. "EN"
+// or "FR" (as the welcome says) switches language instead.
 func (t *turn) onFirstName() {
+	if lang := languageWord(t.text); lang != "" && lang != t.s.Lang && t.s.Fix == FixNone && t.m.hasLanguage(lang) &&
+		len(strings.Fields(t.text)) == 1 {
+		t.s.Lang = lang
+		t.showWelcome()
+		return
+	}
 	name := strings.Join(strings.Fields(t.text), " ")
 	switch {
 	case utf8.RuneCountInString(name) > maxFirstName:
@@ -51,7 +59,7 @@ func (t *turn) onLastInitial() {
 		return
 	}
 	t.s.Profile.LastInitial = initial
-	t.goTo(AskSchool)
+	t.advance(AskSchool)
 }
 
 // isName reports whether s is made of letters, spaces, hyphens and apostrophes, with a letter.
@@ -174,7 +182,7 @@ func (t *turn) weekChecked(typed bool) bool {
 			if typed {
 				t.preface(t.tr("week_ok", data{"Date": t.longDate(r.Week)}))
 			}
-			t.goTo(AskBirth)
+			t.advance(AskBirth)
 			return true
 		}
 		if w.Offers > 0 {
@@ -183,7 +191,7 @@ func (t *turn) weekChecked(typed bool) bool {
 	}
 	if len(near) == 0 {
 		t.preface(t.tr("week_no_offers_yet", data{"Date": t.longDate(r.Week)}))
-		t.goTo(AskBirth)
+		t.advance(AskBirth)
 		return true
 	}
 	distance := func(w domain.WeekOffers) time.Duration { return (w.Week.Sub(r.Week)).Abs() }
@@ -210,7 +218,7 @@ func (t *turn) showPickWeek() {
 func (t *turn) onPickWeek() {
 	switch {
 	case t.choice == "week:keep":
-		t.goTo(AskBirth)
+		t.advance(AskBirth)
 	case strings.HasPrefix(t.choice, "week:"):
 		monday, err := time.Parse(time.DateOnly, strings.TrimPrefix(t.choice, "week:"))
 		if err != nil {
@@ -219,7 +227,7 @@ func (t *turn) onPickWeek() {
 		}
 		t.s.Profile.Week = monday
 		t.preface(t.tr("week_ok", data{"Date": t.longDate(monday)}))
-		t.goTo(AskBirth)
+		t.advance(AskBirth)
 	case t.choice == "" && hasDigit(t.text):
 		t.onWeek()
 	default:
@@ -263,7 +271,7 @@ func (t *turn) onBirth() {
 		return
 	}
 	t.s.Profile.BirthMonth = month
-	t.goTo(AskParentPhone)
+	t.advance(AskParentPhone)
 }
 
 // showAskParentPhone asks a parent's mobile number, and why.
@@ -288,36 +296,126 @@ func (t *turn) onParentPhone() {
 		return
 	}
 	t.s.Profile.ParentPhone = e164
-	t.goTo(ConfirmSignup)
+	t.goTo(AskParentLanguage)
+}
+
+// parentLanguages are the languages stagebot writes to parents in, in the order they are offered.
+var parentLanguages = []string{"fr", "en", "ar", "zh", "pt", "es"}
+
+// showAskParentLanguage asks which language to write to the parent in; each is named in the
+// student's language (an SMS in Latin letters stays cheap), French first.
+func (t *turn) showAskParentLanguage() {
+	choices := make([]domain.Choice, 0, len(parentLanguages))
+	for _, lang := range parentLanguages {
+		if t.m.hasLanguage(lang) {
+			choices = append(choices, t.choiceOf("plang:"+lang, "language_name_"+lang))
+		}
+	}
+	t.say(t.tr("ask_parent_language", nil), choices...)
+}
+
+// onParentLanguage keeps the language picked (by number or name).
+func (t *turn) onParentLanguage() {
+	lang, ok := strings.CutPrefix(t.choice, "plang:")
+	if !ok {
+		if lang = languageWord(t.text); lang == "" {
+			t.confused()
+			return
+		}
+	}
+	t.s.Profile.ParentLang = lang
+	t.advance(ConfirmSignup)
 }
 
 // showConfirmSignup sums the answers up before saving them.
 func (t *turn) showConfirmSignup() {
-	p := t.s.Profile
-	t.say(t.tr("confirm_signup", data{
-		"Name":   strings.TrimSpace(p.FirstName + " " + p.LastInitial + "."),
-		"School": p.SchoolName,
-		"Week":   t.longDate(p.Week),
-		"Birth":  t.monthYear(p.BirthMonth),
-		"Phone":  maskPhone(p.ParentPhone),
-	}),
+	t.say(t.tr("confirm_signup", t.profileData()),
 		t.choiceOf("signup:yes", "choice_signup_ok"),
 		t.choiceOf("signup:no", "choice_signup_fix"))
 }
 
-// onConfirmSignup saves the student, or starts the sign-up over.
+// profileData is the template data of the sign-up answers.
+func (t *turn) profileData() data {
+	p := t.s.Profile
+	return data{
+		"Name":       personName(p.FirstName, p.LastInitial),
+		"School":     p.SchoolName,
+		"Week":       t.longDate(p.Week),
+		"Birth":      t.monthYear(p.BirthMonth),
+		"Phone":      maskPhone(p.ParentPhone),
+		"ParentLang": t.tr("language_name_"+cmp.Or(p.ParentLang, "fr"), nil),
+	}
+}
+
+// onConfirmSignup saves the student, or asks which answer to correct.
 func (t *turn) onConfirmSignup() {
 	switch t.choice {
 	case "signup:yes":
 		t.ask(Register{Profile: t.s.Profile, Lang: t.s.Lang})
 	case "signup:no":
-		t.s.Profile = Profile{}
-		t.s.Query = ""
-		t.preface(t.tr("signup_restart", nil))
-		t.goTo(AskFirstName)
+		t.goTo(PickCorrection)
 	default:
 		t.confused()
 	}
+}
+
+// showPickCorrection asks which answer to correct.
+func (t *turn) showPickCorrection() {
+	t.say(t.tr("fix_signup", nil),
+		t.choiceOf("fix:name", "choice_fix_name"),
+		t.choiceOf("fix:school", "choice_fix_school"),
+		t.choiceOf("fix:week", "choice_fix_week"),
+		t.choiceOf("fix:birth", "choice_fix_birth"),
+		t.choiceOf("fix:parent", "choice_fix_parent"),
+		t.choiceOf("fix:none", "choice_fix_nothing"))
+}
+
+// onPickCorrection asks the question again; the summary comes back once it is answered (see advance).
+func (t *turn) onPickCorrection() {
+	t.s.Fix = FixSignup
+	switch t.choice {
+	case "fix:name":
+		t.goTo(AskFirstName)
+	case "fix:school":
+		t.s.Query = ""
+		t.goTo(AskSchool)
+	case "fix:week":
+		t.toWeek()
+	case "fix:birth":
+		t.goTo(AskBirth)
+	case "fix:parent":
+		t.goTo(AskParentPhone)
+	case "fix:none":
+		t.s.Fix = FixNone
+		t.goTo(ConfirmSignup)
+	default:
+		t.s.Fix = FixNone
+		t.confused()
+	}
+}
+
+// advance goes on to next, the question after the one just answered. When an answer was being
+// corrected before saving, the group of questions it belongs to ends at next (the name at the
+// collège, the collège and week at the birth date, the birth date at the parent's number, the
+// parent at the summary) and the summary comes instead; when a registered student changes their
+// profile, the change is saved there.
+func (t *turn) advance(next State) {
+	switch t.s.Fix {
+	case FixSignup:
+		if next == AskSchool || next == AskBirth || next == AskParentPhone || next == ConfirmSignup {
+			t.s.Fix = FixNone
+			t.goTo(ConfirmSignup)
+			return
+		}
+	case FixProfile:
+		if next == AskBirth || next == ConfirmSignup {
+			t.s.Fix, t.s.Before = FixNone, nil
+			t.land(ViewProfile)
+			t.ask(ChangeProfile{Profile: t.s.Profile})
+			return
+		}
+	}
+	t.goTo(next)
 }
 
 // registered reads the answer to Register: the student is saved, their parent will be asked.
@@ -335,11 +433,10 @@ func (t *turn) registered() bool {
 	if r.ParentStopped {
 		// The parent once sent STOP: they cannot be asked. Another number, then.
 		t.preface(t.tr("student_notice_parent_unreachable", data{"Phone": maskPhone(t.s.Profile.ParentPhone)}))
-		t.goTo(AskParentPhone)
+		t.changeProfile(AskParentPhone)
 		return true
 	}
-	t.preface(t.tr("registered", data{"Name": t.s.Profile.FirstName}))
-	t.goTo(Menu)
+	t.backHome(t.tr("registered", data{"Name": t.s.Profile.FirstName, "Examples": t.tr("search_examples", nil)}))
 	return true
 }
 

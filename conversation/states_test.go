@@ -13,38 +13,56 @@ var pathTo = map[State]struct {
 	from State
 	text string
 }{
-	ChooseLanguage:    {Welcome, "Bonjour"},
-	AskFirstName:      {ChooseLanguage, "1"},
+	AskFirstName:      {Welcome, "Bonjour"},
+	ChooseLanguage:    {AskFirstName, "langue"},
 	AskLastInitial:    {AskFirstName, "Léa"},
 	AskSchool:         {AskLastInitial, "M"},
 	PickSchool:        {AskSchool, "jean"},
 	ConfirmSchool:     {AskSchool, "moulin"},
-	ConfirmWeek:       {ConfirmSchool, "oui"},
-	AskWeek:           {ConfirmWeek, "2"},
+	ConfirmWeek:       {PickSchool, "1"},
+	AskWeek:           {ConfirmSchool, "Autre semaine"},
 	PickWeek:          {AskWeek, "21/12"}, // the Christmas holidays: no offer
-	AskBirth:          {ConfirmWeek, "1"},
+	AskBirth:          {ConfirmSchool, "oui"},
 	AskParentPhone:    {AskBirth, "03/2012"},
-	ConfirmSignup:     {AskParentPhone, "06 12 34 56 78"},
+	AskParentLanguage: {AskParentPhone, "06 12 34 56 78"},
+	ConfirmSignup:     {AskParentLanguage, "1"},
+	PickCorrection:    {ConfirmSignup, "Corriger"},
 	Menu:              {ConfirmSignup, "1"},
-	AskSearch:         {Menu, "1"},
-	AskSector:         {AskSearch, "1"},
-	PickSector:        {AskSector, "art"},
-	AskArrondissement: {AskSearch, "2"},
+	ViewProfile:       {Menu, "menu"}, // then "Mon profil"
+	AskSearch:         {Menu, "menu"}, // then "Chercher un stage"
+	PickFamily:        {AskSearch, "Par secteur"},
+	PickSector:        {PickFamily, "1"},
+	AskArrondissement: {AskSearch, "Par arrondissement"},
 	Results:           {AskSearch, "Tout voir"},
 	ViewOffer:         {Results, "1"},
 	AskMotivation:     {ViewOffer, "Postuler"},
-	MyApplications:    {AskMotivation, "J'aime les musées."}, // then "2" from the menu
+	MyApplications:    {AskMotivation, "J'aime les musées."}, // then MENU, "Mes candidatures"
 	ViewApplication:   {MyApplications, "1"},
-	ConfirmWithdraw:   {ViewApplication, "1"},
+	ConfirmWithdraw:   {ViewApplication, "Retirer ma candidature"},
 	ConfirmDelete:     {Menu, "supprimer"},
 	AnswerHost:        {Menu, ""},
+	ConfirmAnswer:     {AnswerHost, "merci"},
 }
 
-// allStates lists every state of the journey.
+// then is what reaching a state takes after the path's message.
+var then = map[State][]string{
+	Menu:           {"menu"},
+	ViewProfile:    {"Mon profil"},
+	AskSearch:      {"Chercher un stage"},
+	MyApplications: {"menu", "Mes candidatures"},
+}
+
+// passing are the states a message goes through without stopping there: CONFIRMER looks the
+// applications up and moves on at once.
+var passing = map[State]bool{ConfirmStage: true}
+
+// allStates lists every state of the journey a person can be in between two messages.
 func allStates(t *testing.T) []State {
 	var states []State
 	for st := range newMachine(t).states {
-		states = append(states, st)
+		if !passing[st] {
+			states = append(states, st)
+		}
 	}
 	return states
 }
@@ -67,8 +85,8 @@ func reach(t testing.TB, st State) *driver {
 		return d
 	}
 	d.send(p.text)
-	if st == MyApplications {
-		d.send("2")
+	for _, text := range then[st] {
+		d.send(text)
 	}
 	if d.s.State != st {
 		t.Fatalf("reaching %s: got %s after %q:\n%s", st, d.s.State, p.text, d.text())
@@ -82,8 +100,17 @@ func TestEveryStateIsReachable(t *testing.T) {
 	}
 }
 
-// answersHost: whatever a student writes to a host's question is their answer, then they are back.
-var answersHost = map[State]State{AnswerHost: Menu}
+// searching are the states where a word that is no choice starts a new search.
+var searching = []State{Menu, ViewProfile, AskSearch, PickFamily, PickSector, AskArrondissement, Results, ViewOffer,
+	MyApplications, ViewApplication, ConfirmWithdraw}
+
+// movesTo adds to moves: each of states moves to to.
+func movesTo(moves map[State]State, to State, states ...State) map[State]State {
+	for _, st := range states {
+		moves[st] = to
+	}
+	return moves
+}
 
 // Bad input anywhere gets a reply and leaves the person where they were (except where noted).
 func TestBadInputInEveryState(t *testing.T) {
@@ -93,17 +120,16 @@ func TestBadInputInEveryState(t *testing.T) {
 		in    Input
 		moves map[State]State // states where this input is in fact an answer
 	}{
-		{"emoji", Input{Text: "😀"}, answersHost},
+		{"emoji", Input{Text: "😀"}, map[State]State{AnswerHost: Menu}},
 		{"photo", Input{Media: true}, nil},
 		{"empty", Input{Text: "   "}, nil},
-		{"number out of range", Input{Text: "99"}, answersHost},
+		{"number out of range", Input{Text: "99"}, map[State]State{AnswerHost: ConfirmAnswer}},
 		{"old button", Input{Choice: "offer:999999"}, nil},
-		{"5 kB", Input{Text: blabla}, map[State]State{
-			AnswerHost: Menu, PickSchool: AskSchool, AskSearch: Results, PickSector: AskSector,
-		}},
-		{"unknown keyword", Input{Text: "FOOBAR"}, map[State]State{
-			AnswerHost: Menu, AskFirstName: AskLastInitial, AskLastInitial: AskSchool, PickSchool: AskSchool, AskSearch: Results, PickSector: AskSector, AskMotivation: Menu,
-		}},
+		{"5 kB", Input{Text: blabla}, movesTo(map[State]State{AnswerHost: Menu, PickSchool: AskSchool}, Results, searching...)},
+		{"unknown keyword", Input{Text: "FOOBAR"}, movesTo(map[State]State{
+			AnswerHost: Menu, AskFirstName: AskLastInitial, AskLastInitial: AskSchool, PickSchool: AskSchool,
+			AskMotivation: Menu,
+		}, Results, searching...)},
 	}
 	for _, st := range allStates(t) {
 		for _, tc := range inputs {
@@ -115,7 +141,7 @@ func TestBadInputInEveryState(t *testing.T) {
 					want = to
 				}
 				if st == Welcome {
-					want = ChooseLanguage
+					want = AskFirstName
 				}
 				if d.s.State != want {
 					t.Errorf("state = %s, want %s", d.s.State, want)
@@ -152,15 +178,17 @@ func TestThirdMissSuggestsHelp(t *testing.T) {
 func TestResultInWrongState(t *testing.T) {
 	results := []Result{
 		SchoolsFound{Schools: []domain.School{{UAI: "0751234X", Name: "X"}}}, SectorsFound{Sectors: []domain.Sector{{ID: 9, Name: "Y"}}},
+		FamiliesFound{Families: []domain.Family{{Key: "arts", Offers: 1}}},
 		Registered{StudentID: 7}, OffersFound{Total: 1}, OfferFound{}, Applied{Problem: domain.ProblemFull},
-		ApplicationsFound{}, Withdrawn{OK: true},
+		ApplicationsFound{}, Withdrawn{OK: true}, ProfileChanged{}, Relayed{OK: true},
 	}
 	expects := map[State]string{ // the result each state is waiting for
 		AskSchool: "conversation.SchoolsFound", PickSchool: "conversation.SchoolsFound",
-		AskSector: "conversation.SectorsFound", PickSector: "conversation.SectorsFound",
+		PickFamily: "conversation.FamiliesFound", PickSector: "conversation.SectorsFound",
 		ConfirmSignup: "conversation.Registered", Results: "conversation.OffersFound", ViewOffer: "conversation.OfferFound",
 		AskMotivation: "conversation.Applied", MyApplications: "conversation.ApplicationsFound",
 		ViewApplication: "conversation.ApplicationsFound", ConfirmWithdraw: "conversation.Withdrawn",
+		ViewProfile: "conversation.ApplicationsFound", AnswerHost: "conversation.Relayed", ConfirmAnswer: "conversation.Relayed",
 	}
 	for _, st := range allStates(t) {
 		for _, r := range results {
@@ -170,10 +198,13 @@ func TestResultInWrongState(t *testing.T) {
 			t.Run(string(st)+"/"+typeName(r), func(t *testing.T) {
 				d := reach(t, st)
 				before := d.s
+				if st == ViewProfile && typeName(r) == "conversation.ProfileChanged" {
+					return // the answer to a change: it shows the profile again
+				}
 				got := d.input(Input{Result: r})
 				want := st
 				if st == Welcome {
-					want = ChooseLanguage
+					want = AskFirstName
 				}
 				if d.s.State != want || d.s.Profile.StudentID != before.Profile.StudentID {
 					t.Errorf("state %s → %s, student %d → %d", st, d.s.State, before.Profile.StudentID, d.s.Profile.StudentID)
@@ -209,7 +240,7 @@ func TestKeywordsInEveryState(t *testing.T) {
 				got := d.send(text)
 				want, phrase := st, "SUPPRIMER"
 				if st == Welcome {
-					want, phrase = ChooseLanguage, "Je suis stagebot"
+					want, phrase = AskFirstName, "Je suis stagebot"
 				}
 				if d.s.State != want || !strings.Contains(got, phrase) {
 					t.Errorf("%q: state %s, answered %q", text, d.s.State, got)
@@ -220,7 +251,7 @@ func TestKeywordsInEveryState(t *testing.T) {
 				got := d.send(text)
 				switch {
 				case st == Welcome:
-					if d.s.State != ChooseLanguage {
+					if d.s.State != AskFirstName {
 						t.Errorf("%q: state %s", text, d.s.State)
 					}
 				case registered:
@@ -237,13 +268,19 @@ func TestKeywordsInEveryState(t *testing.T) {
 				d := reach(t, st)
 				resume := d.s.Resume
 				got := d.send(text)
+				if st == Welcome {
+					if d.s.State != AskFirstName || !strings.Contains(got, "Reply EN") {
+						t.Errorf("%q at the welcome: state %s answered %q", text, d.s.State, got)
+					}
+					continue
+				}
 				if d.s.State != ChooseLanguage || !strings.Contains(got, "Choose your language") {
 					t.Errorf("%q: state %s answered %q", text, d.s.State, got)
 				}
 				want := st
 				switch st {
-				case Welcome, ChooseLanguage:
-					want = ""
+				case ChooseLanguage:
+					want = resume
 				case ConfirmDelete:
 					want = resume
 				}
@@ -257,8 +294,30 @@ func TestKeywordsInEveryState(t *testing.T) {
 				if d.s.State != ConfirmDelete || !strings.Contains(got, "[Oui, tout effacer]") {
 					t.Errorf("%q: state %s answered %q", text, d.s.State, got)
 				}
-				if st != ConfirmDelete && d.s.Resume != st {
+				want := st
+				if st == ChooseLanguage {
+					want = AskFirstName // a detour from a detour comes back where the first began
+				}
+				if st != ConfirmDelete && d.s.Resume != want {
 					t.Errorf("%q: resume %q", text, d.s.Resume)
+				}
+			}
+			for _, text := range []string{"confirmer", "CONFIRMER !"} {
+				d := reach(t, st)
+				got := d.send(text)
+				switch {
+				case st == Welcome:
+					if d.s.State != AskFirstName {
+						t.Errorf("%q: state %s", text, d.s.State)
+					}
+				case registered:
+					if d.s.State != MyApplications || !strings.Contains(got, "pas de stage à confirmer") {
+						t.Errorf("%q: state %s answered %q", text, d.s.State, got)
+					}
+				default:
+					if d.s.State != st || !strings.Contains(got, "Le menu arrive") {
+						t.Errorf("%q: state %s answered %q", text, d.s.State, got)
+					}
 				}
 			}
 			for _, text := range []string{"start", "Démarrer"} {
@@ -266,7 +325,7 @@ func TestKeywordsInEveryState(t *testing.T) {
 				got := d.send(text)
 				want := st
 				if st == Welcome {
-					want = ChooseLanguage
+					want = AskFirstName
 				}
 				if _, ok := effectOf[SetStopped](d); ok || d.s.State != want || strings.TrimSpace(got) == "" {
 					t.Errorf("%q: state %s effects %v answered %q", text, d.s.State, d.effects, got)
@@ -299,7 +358,7 @@ func TestBrokenSessionsHeal(t *testing.T) {
 	} {
 		out := m.Step(s, in)
 		checkOutput(t, s, out)
-		if out.Session.State != ChooseLanguage || len(out.Replies) == 0 {
+		if out.Session.State != AskFirstName || len(out.Replies) == 0 {
 			t.Errorf("%+v → %s %+v", s, out.Session.State, out.Replies)
 		}
 	}

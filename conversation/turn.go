@@ -30,8 +30,37 @@ type turn struct {
 	missed  bool     // the message was not what this state expects
 }
 
-// Key of the choice offered in many states that goes back to the menu.
-const keyMenu = "menu:menu"
+// Keys of the choices offered on many screens. Each keeps its number wherever it appears (see
+// fixedNumbers), so that "0" is always the menu.
+const (
+	keyMenu      = "menu:menu"   // back to the menu
+	keySearch    = "menu:search" // search for a stage
+	keyNewSearch = "search:new"  // a new search, from the start
+	keyAll       = "search:all"  // every offer of the week: no filter
+	keyMore      = "page:next"   // the next results
+	keyBack      = "back"        // back to the list this screen came from
+)
+
+// fixedNumbers are the numbers of the choices that appear on several screens. The other choices of
+// a screen (offers, sectors, applications…) are numbered from 1 in order, skipping these.
+var fixedNumbers = map[string]string{
+	keyMenu:      "0",
+	keySearch:    "1",
+	keyNewSearch: "9",
+	keyMore:      "8",
+	keyAll:       "7",
+	keyBack:      "6",
+	// an offer: whether it can be applied to or not
+	"offer:apply":   "1",
+	"offer:details": "2",
+	// after the choices of a list that may be shorter or longer
+	"week:keep":           "4",
+	"school:none_of_them": "9",
+	// an application: whichever of these its state allows
+	"app:confirm":  "1",
+	"app:write":    "2",
+	"app:withdraw": "3",
+}
 
 func (m *Machine) begin(s Session, in Input) *turn {
 	text := strings.ToValidUTF8(in.Text, "")
@@ -61,8 +90,8 @@ func (t *turn) finish() Output {
 	return Output{Session: t.s, Replies: t.replies, Effects: effects}
 }
 
-// say sends a reply with its choices and records the choices in the session, so that "2" typed
-// next picks the second one. A reply without choices clears them.
+// say sends a reply with its choices, numbered (see number), and records them in the session, so
+// that the number typed next picks its choice. A reply without choices clears them.
 func (t *turn) say(text string, choices ...domain.Choice) {
 	if t.lead != "" {
 		text = t.lead + "\n" + text
@@ -72,12 +101,38 @@ func (t *turn) say(text string, choices ...domain.Choice) {
 		text += "\n" + t.tail
 		t.tail = ""
 	}
+	choices = number(choices)
 	t.replies = append(t.replies, domain.Reply{Text: text, Choices: choices})
-	t.s.Choices, t.s.Labels = nil, nil
+	t.s.Choices, t.s.Labels, t.s.Numbers = nil, nil, nil
 	for _, c := range choices {
 		t.s.Choices = append(t.s.Choices, c.Key)
 		t.s.Labels = append(t.s.Labels, c.Label)
+		t.s.Numbers = append(t.s.Numbers, c.Number)
 	}
+}
+
+// number gives each choice its number: a choice found on several screens its fixed number, the
+// others 1, 2, 3… in order, skipping the fixed numbers of this screen.
+func number(choices []domain.Choice) []domain.Choice {
+	out := make([]domain.Choice, len(choices))
+	taken := map[string]bool{}
+	for i, c := range choices {
+		c.Number = fixedNumbers[c.Key]
+		taken[c.Number] = c.Number != ""
+		out[i] = c
+	}
+	next := 1
+	for i := range out {
+		if out[i].Number != "" {
+			continue
+		}
+		for taken[strconv.Itoa(next)] {
+			next++
+		}
+		out[i].Number = strconv.Itoa(next)
+		next++
+	}
+	return out
 }
 
 // preface puts text before the next reply, in the same message.
@@ -94,13 +149,20 @@ func (t *turn) ask(e Effect) { t.asking = e }
 // effect records an effect that does not answer.
 func (t *turn) effect(e Effect) { t.effects = append(t.effects, e) }
 
-// land moves to state st without showing anything: the caller says what to say.
+// land moves to state st without showing anything: the caller says what to say. Leaving the
+// questions of a profile change before it is saved gives up the change.
 func (t *turn) land(st State) {
 	if st != t.s.State {
 		t.s.Attempts = 0
 	}
+	if t.s.Fix == FixProfile && !signupState(st) {
+		if t.s.Before != nil {
+			t.s.Profile = *t.s.Before
+		}
+		t.s.Fix, t.s.Before = FixNone, nil
+	}
 	t.s.State = st
-	t.s.Choices, t.s.Labels = nil, nil
+	t.s.Choices, t.s.Labels, t.s.Numbers = nil, nil, nil
 }
 
 // goTo moves to state st and shows its prompt.
@@ -156,6 +218,14 @@ func (t *turn) offered() []domain.Choice {
 	return choices
 }
 
+// numberOf is the number of the i-th choice offered last.
+func (t *turn) numberOf(i int) string {
+	if i < len(t.s.Numbers) && t.s.Numbers[i] != "" {
+		return t.s.Numbers[i]
+	}
+	return strconv.Itoa(i + 1)
+}
+
 // match finds the offered choice the message picks: the button pressed, its number, its label,
 // or a yes or a no for a yes/no choice.
 func (t *turn) match() string {
@@ -169,8 +239,10 @@ func (t *turn) match() string {
 	}
 	word := bareWord(t.text)
 	if n, err := strconv.Atoi(word); err == nil {
-		if n >= 1 && n <= len(t.s.Choices) {
-			return t.s.Choices[n-1]
+		for i, key := range t.s.Choices {
+			if t.numberOf(i) == strconv.Itoa(n) {
+				return key
+			}
 		}
 		return ""
 	}

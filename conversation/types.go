@@ -14,6 +14,10 @@ func pageSize(c domain.Channel) int {
 	return 3
 }
 
+// maxResults is how many of the best results a search lets a student page through with Plus: past
+// them, a more precise search does better than more pages.
+const maxResults = 12
+
 // Input is one thing that happened in a conversation: a message from the person, or the answer to
 // the Effect the machine asked for in its previous step (Result set, text empty).
 type Input struct {
@@ -45,6 +49,7 @@ type Session struct {
 	Stopped  bool      `json:"stopped,omitempty"` // STOP/ARRET received: stay silent until START
 	Choices  []string  `json:"choices,omitempty"` // keys of the choices last offered, in order
 	Labels   []string  `json:"labels,omitempty"`  // labels of those choices, same order: typing one picks it
+	Numbers  []string  `json:"numbers,omitempty"` // numbers of those choices, same order: typing one picks it
 	Profile  Profile   `json:"profile"`
 	Search   Search    `json:"search"`
 	OfferID  int64     `json:"offer_id,omitempty"`       // the offer being looked at or applied to
@@ -52,9 +57,25 @@ type Session struct {
 	Question *Question `json:"question,omitempty"`       // the host question being answered
 	Resume   State     `json:"resume,omitempty"`         // where to go back after a detour (AIDE, LANGUE, SUPPRIMER)
 	Attempts int       `json:"attempts,omitempty"`       // unexpected answers in a row in this state
-	Query    string    `json:"query,omitempty"`          // the collège or sector name last typed, to look it up again
+	Query    string    `json:"query,omitempty"`          // the collège name last typed, to look it up again
 	Host     string    `json:"host,omitempty"`           // the host of the offer being looked at, named after applying
+	Family   string    `json:"family,omitempty"`         // the family of sectors being browsed
+	Full     bool      `json:"full,omitempty"`           // the offer is shown with all its details
+	Fix      Fix       `json:"fix,omitempty"`            // a sign-up answer being corrected, or the profile being changed
+	Before   *Profile  `json:"before,omitempty"`         // the profile as saved, while it is being changed
+	Draft    string    `json:"draft,omitempty"`          // an answer to a host waiting for the student's go
 }
+
+// Fix says why a sign-up question is asked again: to correct an answer before saving (back to the
+// summary after it), or to change the profile of a registered student (saved after it).
+type Fix string
+
+// The reasons.
+const (
+	FixNone    Fix = ""
+	FixSignup  Fix = "signup"
+	FixProfile Fix = "profile"
+)
 
 // Profile is the student's sign-up answers; StudentID is set once they are saved.
 type Profile struct {
@@ -68,6 +89,7 @@ type Profile struct {
 	Week        time.Time  `json:"week,omitempty"`        // the student's stage week (a Monday)
 	BirthMonth  time.Time  `json:"birth_month,omitempty"` // first day of the month of birth
 	ParentPhone string     `json:"parent_phone,omitempty"`
+	ParentLang  string     `json:"parent_lang,omitempty"` // the language to write to the parent in
 }
 
 // Search is the student's current search and where they are in its results.
@@ -87,8 +109,16 @@ type Result interface{ isResult() }
 // FindSchools looks collèges up by UAI code or (typo-tolerant) name. Answers SchoolsFound.
 type FindSchools struct{ Query string }
 
-// FindSectors looks sectors up by (typo-tolerant) name. Answers SectorsFound.
-type FindSectors struct{ Query string }
+// ListFamilies lists the families of sectors in which the student's search would find offers, in
+// their order. Answers FamiliesFound.
+type ListFamilies struct{ StudentID int64 }
+
+// FindSectors lists the sectors of a family in which the student's search would find offers.
+// Answers SectorsFound.
+type FindSectors struct {
+	StudentID int64
+	Family    string
+}
 
 // Register saves the student, their parent, and links them to this conversation. Answers Registered.
 type Register struct {
@@ -103,6 +133,10 @@ type SearchOffers struct {
 	Page      int // from 0
 	PageSize  int
 }
+
+// ChangeProfile saves a registered student's changed collège, week or parent (a new parent is asked
+// to agree). Answers ProfileChanged.
+type ChangeProfile struct{ Profile Profile }
 
 // CheckWeek counts, for a student signing up, the offers open in each stage week still ahead (a place
 // left for a student of that kind, the deadline not passed). Answers WeekChecked.
@@ -143,7 +177,9 @@ type SetStopped struct{ Stopped bool }
 type Erase struct{ StudentID int64 }
 
 func (FindSchools) isEffect()      {}
+func (ListFamilies) isEffect()     {}
 func (FindSectors) isEffect()      {}
+func (ChangeProfile) isEffect()    {}
 func (Register) isEffect()         {}
 func (SearchOffers) isEffect()     {}
 func (CheckWeek) isEffect()        {}
@@ -158,8 +194,25 @@ func (Erase) isEffect()            {}
 // SchoolsFound answers FindSchools, best match first (at most 5).
 type SchoolsFound struct{ Schools []domain.School }
 
-// SectorsFound answers FindSectors, best match first (at most 5).
-type SectorsFound struct{ Sectors []domain.Sector }
+// FamiliesFound answers ListFamilies.
+type FamiliesFound struct{ Families []domain.Family }
+
+// SectorsFound answers FindSectors, by name.
+type SectorsFound struct {
+	Family  string
+	Sectors []domain.Sector
+}
+
+// ProfileChanged answers ChangeProfile: Profile is the profile as saved (unchanged with a Problem);
+// Withdrawn counts the applications for the former week withdrawn; ParentStopped says the new
+// parent's number sent STOP to stagebot and cannot be asked.
+type ProfileChanged struct {
+	Problem       domain.Problem
+	Profile       Profile
+	Withdrawn     int
+	NewParent     bool // the parent's number changed: the new parent is asked to agree
+	ParentStopped bool
+}
 
 // Registered answers Register. ParentStopped says the parent's number sent STOP to stagebot: they
 // cannot be asked to agree.
@@ -180,7 +233,7 @@ type WeekChecked struct {
 	Open []domain.WeekOffers
 }
 
-// OfferFound answers ShowOffer; Offer is nil when it no longer exists.
+// OfferFound answers ShowOffer; Offer is nil when it no longer exists (or may not be shown).
 type OfferFound struct{ Offer *domain.OfferDetail }
 
 // Applied answers Apply.
@@ -198,7 +251,9 @@ type ApplicationsFound struct{ Applications []domain.ApplicationSummary }
 type Withdrawn struct{ OK bool }
 
 func (SchoolsFound) isResult()      {}
+func (FamiliesFound) isResult()     {}
 func (SectorsFound) isResult()      {}
+func (ProfileChanged) isResult()    {}
 func (Registered) isResult()        {}
 func (OffersFound) isResult()       {}
 func (WeekChecked) isResult()       {}

@@ -4,11 +4,36 @@ import (
 	"strings"
 )
 
-// showWelcome greets someone writing for the first time (whatever they wrote): what stagebot is,
-// that a parent will be asked to agree, the keywords, and the choice of language.
+// greet answers the very first message, whatever it says: in English when it was English ("Hello"),
+// in French otherwise.
+func (t *turn) greet() {
+	if languageWord(t.text) == "en" && t.m.hasLanguage("en") {
+		t.s.Lang = "en"
+	}
+	t.showWelcome()
+}
+
+// showWelcome greets someone writing for the first time, in one SMS: what stagebot is, the first
+// question, and how to switch language.
 func (t *turn) showWelcome() {
-	t.preface(t.tr("welcome", nil))
-	t.goTo(ChooseLanguage)
+	t.land(AskFirstName)
+	t.say(t.tr("welcome", nil))
+}
+
+// languageWord reads a message that names a language or greets in it: "en", "English", "hello" →
+// "en"; "fr", "français", "bonjour" → "fr"; "" otherwise.
+func languageWord(text string) string {
+	words := strings.Fields(bareWord(text))
+	if len(words) == 0 {
+		return ""
+	}
+	switch strings.Trim(words[0], ",!.?") {
+	case "en", "english", "anglais", "hello", "hi", "hey", "hiya", "morning", "good":
+		return "en"
+	case "fr", "francais", "french", "bonjour", "salut", "bonsoir", "coucou", "slt", "bjr":
+		return "fr"
+	}
+	return ""
 }
 
 // showChooseLanguage offers the languages. The question is the same in both.
@@ -41,7 +66,8 @@ func (t *turn) onChooseLanguage() {
 		return
 	}
 	if lang != shownIn {
-		t.preface(t.tr("welcome", nil))
+		t.showWelcome()
+		return
 	}
 	t.goTo(AskFirstName)
 }

@@ -3,6 +3,7 @@ package domain
 import (
 	"errors"
 	"fmt"
+	"strconv"
 	"time"
 )
 
@@ -44,10 +45,19 @@ type Reply struct {
 }
 
 // Choice is one option offered with a reply: a button on Telegram, a numbered line on SMS. The
-// person picks it by its number (its position, from 1), its label, or by pressing its button.
+// person picks it by its number, its label, or by pressing its button.
 type Choice struct {
-	Key   string `json:"key"`
-	Label string `json:"label"`
+	Key    string `json:"key"`
+	Label  string `json:"label"`
+	Number string `json:"number,omitempty"` // what to type to pick it; "" for its position from 1
+}
+
+// NumberOf is the number of the i-th choice (from 0): its Number, or else its position from 1.
+func NumberOf(choices []Choice, i int) string {
+	if n := choices[i].Number; n != "" {
+		return n
+	}
+	return strconv.Itoa(i + 1)
 }
 
 // Part is one provider message: text, and for Telegram the buttons under it.

@@ -15,8 +15,16 @@ type School struct {
 
 // Sector is an ONISEP career sector.
 type Sector struct {
-	ID   int
-	Name string
+	ID     int
+	Name   string
+	Offers int // offers a search finds in it, when counted
+}
+
+// Family is a family of sectors, browsed before its sectors; its name is in the message catalogs
+// ("family_" + Key).
+type Family struct {
+	Key    string
+	Offers int // offers a search finds in it
 }
 
 // Filters narrow a search. The student's week and the places left always apply.
@@ -49,6 +57,8 @@ type OfferDetail struct {
 	Week           time.Time  // the student's week, when the offer runs then
 	RunsInWeek     bool       // the offer runs in the student's week
 	AlreadyApplied bool       // the student has a live application to it
+	Problem        Problem    // why the student may not apply to it now; NoProblem when they may
+	OpensOn        *time.Time // with ProblemNotOpen: the day applications open
 }
 
 // ApplicationSummary is one of the student's applications.

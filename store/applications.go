@@ -51,54 +51,19 @@ func (c Conn) Apply(ctx context.Context, p ApplyParams) (ApplyResult, error) {
 }
 
 func (c Conn) apply(ctx context.Context, p ApplyParams) (ApplyResult, error) {
-	var student Student
-	if err := c.get(ctx, &student, `SELECT id, stage_week, consent FROM students WHERE id = $1 FOR UPDATE`,
-		p.StudentID); err != nil {
-		return ApplyResult{}, fmt.Errorf("apply: student %d: %w", p.StudentID, err)
+	student, err := c.applicant(ctx, p.StudentID, true)
+	if err != nil {
+		return ApplyResult{}, fmt.Errorf("apply: %w", err)
 	}
-	refuse := func(problem domain.Problem) (ApplyResult, error) {
-		return ApplyResult{Problem: problem}, nil
-	}
-	today := calendar.Day(p.Now)
-	switch {
-	case p.Rules.OpensOn != nil && today.Before(calendar.Day(*p.Rules.OpensOn)):
-		return ApplyResult{Problem: domain.ProblemNotOpen, OpensOn: p.Rules.OpensOn}, nil
-	case p.Rules.ClosesOn != nil && today.After(calendar.Day(*p.Rules.ClosesOn)):
-		return refuse(domain.ProblemClosed)
-	case student.Consent.Refused():
-		return refuse(domain.ProblemNoConsent)
-	}
-	offer, err := c.offerFor(ctx, OfferParams{StudentID: p.StudentID, OfferID: p.OfferID, Today: p.Now,
-		ReleaseDate: p.Rules.ReleaseDate})
+	offer, err := c.offerFor(ctx, OfferParams{StudentID: p.StudentID, OfferID: p.OfferID, Today: p.Now, Rules: p.Rules})
 	switch {
 	case errors.Is(err, ErrNotFound):
-		return refuse(domain.ProblemNotFound)
+		return ApplyResult{Problem: domain.ProblemNotFound}, nil
 	case err != nil:
 		return ApplyResult{}, fmt.Errorf("apply: %w", err)
 	}
-	var live struct {
-		Count     int  `db:"count"`
-		Confirmed bool `db:"confirmed"`
-	}
-	if err := c.get(ctx, &live, `SELECT count(*) AS count, bool_or(state = `+sqlState(domain.Confirmed)+`) IS TRUE
-		AS confirmed FROM applications WHERE student_id = $1 AND state IN `+liveStates(), p.StudentID); err != nil {
-		return ApplyResult{}, fmt.Errorf("apply: count applications: %w", err)
-	}
-	switch {
-	case live.Confirmed:
-		return refuse(domain.ProblemPlaced)
-	case offer.AlreadyApplied:
-		return refuse(domain.ProblemAlready)
-	case !offer.RunsInWeek:
-		return refuse(domain.ProblemNotWeek)
-	case offer.TooYoung:
-		return refuse(domain.ProblemTooYoung)
-	case offer.Deadline != nil && offer.Deadline.Before(today):
-		return refuse(domain.ProblemClosed)
-	case offer.PlacesLeft <= 0:
-		return refuse(domain.ProblemFull)
-	case p.Rules.MaxApplications > 0 && live.Count >= p.Rules.MaxApplications:
-		return refuse(domain.ProblemTooMany)
+	if problem, opensOn := applyProblem(p.Rules, p.Now, student, offer); problem != domain.NoProblem {
+		return ApplyResult{Problem: problem, OpensOn: opensOn}, nil
 	}
 	state := domain.AwaitingParent
 	if student.Consent == domain.ConsentGranted {
@@ -111,7 +76,7 @@ func (c Conn) apply(ctx context.Context, p ApplyParams) (ApplyResult, error) {
 	err = c.get(ctx, &id, `INSERT INTO applications (student_id, offer_id, week_start, state, motivation, created_at, updated_at)
 		VALUES ($1, $2, $3, $4, $5, $6, $6) RETURNING id`, p.StudentID, p.OfferID, student.StageWeek, state, p.Motivation, p.Now)
 	if IsUniqueViolation(err) {
-		return refuse(domain.ProblemAlready)
+		return ApplyResult{Problem: domain.ProblemAlready}, nil
 	}
 	if err != nil {
 		return ApplyResult{}, fmt.Errorf("apply: %w", err)
@@ -125,6 +90,64 @@ func (c Conn) apply(ctx context.Context, p ApplyParams) (ApplyResult, error) {
 		}
 	}
 	return ApplyResult{ID: id, State: state}, nil
+}
+
+// applicant is what the rules of an application read about a student.
+type applicant struct {
+	ID        int64          `db:"id"`
+	StageWeek time.Time      `db:"stage_week"`
+	Consent   domain.Consent `db:"consent"`
+	Live      int            `db:"live"`      // live applications
+	Confirmed bool           `db:"confirmed"` // one of them is a confirmed stage
+}
+
+// applicant reads a student for the application rules; lock holds their row until the transaction
+// ends (two applications of one student are then made one after the other).
+func (c Conn) applicant(ctx context.Context, studentID int64, lock bool) (applicant, error) {
+	forUpdate := ""
+	if lock {
+		forUpdate = " FOR UPDATE OF s"
+	}
+	var a applicant
+	if err := c.get(ctx, &a, `SELECT s.id, s.stage_week, s.consent,
+		(SELECT count(*) FROM applications a WHERE a.student_id = s.id AND a.state IN `+liveStates()+`) AS live,
+		EXISTS (SELECT 1 FROM applications a WHERE a.student_id = s.id AND a.state = `+sqlState(domain.Confirmed)+`) AS confirmed
+		FROM students s WHERE s.id = $1`+forUpdate, studentID); err != nil {
+		return applicant{}, fmt.Errorf("student %d: %w", studentID, err)
+	}
+	return a, nil
+}
+
+// applyProblem is why student may not apply to offer on the day of now under rules, checked in the
+// order a student would want to hear it: the season's window, the parent's refusal, a confirmed
+// stage, an application already made, the week, the age, the week's deadline, the places left, and
+// the number of live applications. The offer's page and the application itself both ask it, so
+// that a student is told before writing a motivation.
+func applyProblem(rules Rules, now time.Time, st applicant, offer studentOffer) (domain.Problem, *time.Time) {
+	today := calendar.Day(now)
+	switch {
+	case rules.OpensOn != nil && today.Before(calendar.Day(*rules.OpensOn)):
+		return domain.ProblemNotOpen, rules.OpensOn
+	case rules.ClosesOn != nil && today.After(calendar.Day(*rules.ClosesOn)):
+		return domain.ProblemClosed, nil
+	case st.Consent.Refused():
+		return domain.ProblemNoConsent, nil
+	case st.Confirmed:
+		return domain.ProblemPlaced, nil
+	case offer.AlreadyApplied:
+		return domain.ProblemAlready, nil
+	case !offer.RunsInWeek:
+		return domain.ProblemNotWeek, nil
+	case offer.TooYoung:
+		return domain.ProblemTooYoung, nil
+	case offer.Deadline != nil && offer.Deadline.Before(today):
+		return domain.ProblemClosed, nil
+	case offer.PlacesLeft <= 0:
+		return domain.ProblemFull, nil
+	case rules.MaxApplications > 0 && st.Live >= rules.MaxApplications:
+		return domain.ProblemTooMany, nil
+	}
+	return domain.NoProblem, nil
 }
 
 // Applications lists a student's applications, live ones first, newest first.

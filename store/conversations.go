@@ -58,3 +58,13 @@ func (c Conn) OptedOut(ctx context.Context, channel domain.Channel, address stri
 	}
 	return out, nil
 }
+
+// SetOptedOut records at once, at time now, that the person on (channel, address) sent STOP (true) or
+// START (false), so that the rest of the transaction already sends them nothing.
+func (c Conn) SetOptedOut(ctx context.Context, channel domain.Channel, address string, out bool, now time.Time) error {
+	if _, err := c.q.ExecContext(ctx, `UPDATE conversations SET opted_out = $3, updated_at = $4
+		WHERE channel = $1 AND address = $2`, channel, address, out, now); err != nil {
+		return fmt.Errorf("set opted out: %w", err)
+	}
+	return nil
+}

@@ -71,11 +71,11 @@ func (c Conn) MarkSent(ctx context.Context, id int64, providerMessageID string, 
 	return nil
 }
 
-// DropPending fails, at time at, what is still queued for a person who sent STOP: nothing more goes
-// to them.
+// DropPending fails, at time at, what was queued before at for a person who sent STOP: nothing more
+// goes to them but the confirmation of their STOP, queued in the same transaction.
 func (c Conn) DropPending(ctx context.Context, channel domain.Channel, address string, at time.Time) error {
 	if _, err := c.q.ExecContext(ctx, `UPDATE outbox SET status = 'failed', error_code = 'stopped', status_at = $3
-		WHERE channel = $1 AND address = $2 AND status = 'pending'`, channel, address, at); err != nil {
+		WHERE channel = $1 AND address = $2 AND status = 'pending' AND created_at < $3`, channel, address, at); err != nil {
 		return fmt.Errorf("drop pending: %w", err)
 	}
 	return nil

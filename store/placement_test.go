@@ -113,7 +113,7 @@ func TestReservedPlacesAndRelease(t *testing.T) {
 	} {
 		found := slices.Contains(w.searchIDs(c.student, c.release), offer)
 		d, err := w.s.OfferDetail(w.ctx, store.OfferParams{StudentID: c.student, OfferID: offer, Today: today,
-			ReleaseDate: c.release})
+			Rules: store.Rules{ReleaseDate: c.release}})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -70,41 +70,24 @@ type SearchParams struct {
 }
 
 // SearchOffers returns a page of the offers running in the student's week with a place left for
-// them, at a host that may take them (see hostAllowed), best first, and how many there are in all.
+// them, at a host that may take them (see hostAllowed) and that can be reached, best first, and how
+// many there are in all.
 //
 // Keywords are searched in full text (French stemming, accents and case ignored), every word of the
 // search in every offer found (see keywordSearch for synonyms and misspellings); an offer's title
 // and sector weigh most, then its host's name, then its description. For a REP/REP+ student, the
 // offers with a place reserved for them still free come first.
 func (c Conn) SearchOffers(ctx context.Context, p SearchParams) ([]domain.OfferSummary, int, error) {
-	kw, err := c.keywordSearch(ctx, p.Filters.Keyword)
+	open, args, err := c.openOffers(ctx, p)
 	if err != nil {
 		return nil, 0, err
 	}
-	args := []any{p.StudentID, day(dateOf(p.Today)), p.Filters.Kind, p.Filters.SectorID, p.Filters.Arrondissement, p.Limit, p.Offset,
-		released(p.ReleaseDate, p.Today)}
-	where, rank := kw.sql(&args)
-	query := `
-		WITH ` + student("$1", "$8") + `,
-		taken AS (` + takenPlaces() + `),
-		found AS (
-			SELECT o.id, o.title, h.name AS host_name, h.kind, o.arrondissement,
-			       ` + placesLeft + ` AS places_left, ` + rank + ` AS rank,
-			       me.rep AND w.reserved_places > coalesce(t.rep, 0) AS reserved_for_me
-			FROM me
-			JOIN offer_weeks w ON w.week_start = me.stage_week
-			JOIN offers o ON o.id = w.offer_id
-			JOIN hosts h ON h.id = o.host_id
-			LEFT JOIN taken t ON t.offer_id = w.offer_id AND t.week_start = w.week_start
-			WHERE w.deadline >= $2::date
-			  AND ` + hostAllowed + `
-			  AND ($3 = '' OR h.kind = $3)
-			  AND ($4 = 0 OR o.sector_id = $4)
-			  AND ($5 = 0 OR o.arrondissement = $5)` + where + `)
+	args = append(args, p.Limit, p.Offset)
+	query := open + `
 		SELECT id, title, host_name, kind, arrondissement, places_left, count(*) OVER () AS total
-		FROM found WHERE places_left > 0
+		FROM found
 		ORDER BY reserved_for_me DESC, rank DESC, id
-		LIMIT $6 OFFSET $7`
+		LIMIT $` + fmt.Sprint(len(args)-1) + ` OFFSET $` + fmt.Sprint(len(args))
 	var found []struct {
 		ID             int64  `db:"id"`
 		Title          string `db:"title"`
@@ -132,6 +115,63 @@ func (c Conn) SearchOffers(ctx context.Context, p SearchParams) ([]domain.OfferS
 		return offers, total, err
 	}
 	return offers, total, nil
+}
+
+// SectorCount is how many offers a search finds in one sector.
+type SectorCount struct {
+	SectorID int    `db:"sector_id"`
+	Name     string `db:"name"`
+	Family   string `db:"family"`
+	Offers   int    `db:"offers"`
+}
+
+// CountBySector counts the offers SearchOffers would find (without Limit and Offset), sector by
+// sector, for the sectors that have some: what browsing by sector offers a student. The sectors
+// come family by family, in the families' order, then by name.
+func (c Conn) CountBySector(ctx context.Context, p SearchParams) ([]SectorCount, error) {
+	open, args, err := c.openOffers(ctx, p)
+	if err != nil {
+		return nil, err
+	}
+	var counts []SectorCount
+	if err := c.all(ctx, &counts, open+`
+		SELECT sec.id AS sector_id, sec.name, sec.family, count(*) AS offers
+		FROM found JOIN sectors sec ON sec.id = found.sector_id
+		GROUP BY sec.id ORDER BY sec.family_rank, sec.family, sec.name`, args...); err != nil {
+		return nil, fmt.Errorf("count offers by sector: %w", err)
+	}
+	return counts, nil
+}
+
+// openOffers is the SQL of the CTEs up to "found": the offers a search finds for the student, each
+// with its rank, places left and sector, and the query's arguments.
+func (c Conn) openOffers(ctx context.Context, p SearchParams) (string, []any, error) {
+	kw, err := c.keywordSearch(ctx, p.Filters.Keyword)
+	if err != nil {
+		return "", nil, err
+	}
+	args := []any{p.StudentID, day(dateOf(p.Today)), p.Filters.Kind, p.Filters.SectorID, p.Filters.Arrondissement,
+		released(p.ReleaseDate, p.Today)}
+	where, rank := kw.sql(&args)
+	return `
+		WITH ` + student("$1", "$6") + `,
+		taken AS (` + takenPlaces() + `),
+		candidates AS (
+			SELECT o.id, o.title, h.name AS host_name, h.kind, o.arrondissement, o.sector_id,
+			       ` + placesLeft + ` AS places_left, ` + rank + ` AS rank,
+			       me.rep AND w.reserved_places > coalesce(t.rep, 0) AS reserved_for_me
+			FROM me
+			JOIN offer_weeks w ON w.week_start = me.stage_week
+			JOIN offers o ON o.id = w.offer_id
+			JOIN hosts h ON h.id = o.host_id
+			LEFT JOIN taken t ON t.offer_id = w.offer_id AND t.week_start = w.week_start
+			WHERE w.deadline >= $2::date
+			  AND h.unreachable_since IS NULL
+			  AND ` + hostAllowed + `
+			  AND ($3 = '' OR h.kind = $3)
+			  AND ($4 = 0 OR o.sector_id = $4)
+			  AND ($5 = 0 OR o.arrondissement = $5)` + where + `),
+		found AS (SELECT * FROM candidates WHERE places_left > 0)`, args, nil
 }
 
 // SpellingFloor is the least trigram similarity for a misspelt word to be read as a word of the
@@ -175,8 +215,10 @@ func (c Conn) keywordSearch(ctx context.Context, text string) (keywords, error) 
 			       EXISTS (SELECT 1 FROM search_words sw WHERE sw.word LIKE w.word || '%')
 			           OR EXISTS (SELECT 1 FROM search_synonyms sy WHERE sy.word = w.word) AS known,
 			       coalesce((SELECT array_agg(c.word ORDER BY c.sim DESC, c.offers DESC, c.word) FROM (
-			                   SELECT sw.word, similarity(sw.word, w.word) AS sim, sw.offers FROM search_words sw
-			                   WHERE sw.word % w.word ORDER BY sim DESC, sw.offers DESC, sw.word LIMIT 2) c
+			                   SELECT sw.word, similarity(sw.word, w.word) AS sim, sw.offers FROM (
+			                       SELECT word, offers FROM search_words WHERE word % w.word
+			                       UNION SELECT DISTINCT word, 0 FROM search_synonyms WHERE word % w.word) sw
+			                   ORDER BY sim DESC, sw.offers DESC, sw.word LIMIT 2) c
 			                 WHERE c.sim >= $2), '{}') AS corrections
 			FROM unnest($1::text[]) WITH ORDINALITY AS w(word, n))
 		SELECT w.word, w.exact, w.known, w.corrections,
@@ -257,21 +299,17 @@ func smallWord(w string) bool {
 
 // OfferParams ask for one offer as a student sees it.
 type OfferParams struct {
-	StudentID   int64
-	OfferID     int64
-	Today       time.Time  // the day, compared with ReleaseDate
-	ReleaseDate *time.Time // from this day unused reserved places are open to all; nil: never
+	StudentID int64
+	OfferID   int64
+	Today     time.Time // the service's clock
+	Rules     Rules     // the season's: release of reserved places, application window, most applications
 }
 
-// OfferForStudent reads one offer as a student sees it, with the reserved places never released:
-// OfferDetail with no release date.
-func (c Conn) OfferForStudent(ctx context.Context, studentID, offerID int64) (domain.OfferDetail, error) {
-	return c.OfferDetail(ctx, OfferParams{StudentID: studentID, OfferID: offerID})
-}
-
-// OfferDetail reads one offer as a student sees it: the places left for them in their week and
-// whether they already have a live application to it. An offer whose host may not take the student
-// (a private employer for a student under 14) is hidden as in the search: ErrNotFound.
+// OfferDetail reads one offer as a student sees it: the places left for them in their week, and
+// whether and why they may not apply (the same rules as Apply, see applyProblem), so that they are
+// told before writing a motivation. An offer whose host may not take the student (a private
+// employer for a student under 14), or can no longer be written to, is hidden as in the search:
+// ErrNotFound.
 func (c Conn) OfferDetail(ctx context.Context, p OfferParams) (domain.OfferDetail, error) {
 	o, err := c.offerFor(ctx, p)
 	if err == nil && o.TooYoung {
@@ -280,6 +318,11 @@ func (c Conn) OfferDetail(ctx context.Context, p OfferParams) (domain.OfferDetai
 	if err != nil {
 		return domain.OfferDetail{}, err
 	}
+	st, err := c.applicant(ctx, p.StudentID, false)
+	if err != nil {
+		return domain.OfferDetail{}, fmt.Errorf("offer %d: %w", p.OfferID, err)
+	}
+	o.Problem, o.OpensOn = applyProblem(p.Rules, p.Today, st, o)
 	return o.OfferDetail, nil
 }
 
@@ -319,11 +362,11 @@ func (c Conn) offerFor(ctx context.Context, p OfferParams) (studentOffer, error)
 		       `+hostAllowed+` AS allowed
 		FROM me
 		JOIN offers o ON o.id = $2
-		JOIN hosts h ON h.id = o.host_id
+		JOIN hosts h ON h.id = o.host_id AND h.unreachable_since IS NULL
 		JOIN sectors sec ON sec.id = o.sector_id
 		LEFT JOIN offer_weeks w ON w.offer_id = o.id AND w.week_start = me.stage_week
 		LEFT JOIN taken t ON t.offer_id = w.offer_id AND t.week_start = w.week_start`,
-		p.StudentID, p.OfferID, released(p.ReleaseDate, p.Today))
+		p.StudentID, p.OfferID, released(p.Rules.ReleaseDate, p.Today))
 	if err != nil {
 		return studentOffer{}, fmt.Errorf("offer %d: %w", p.OfferID, err)
 	}

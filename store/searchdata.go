@@ -38,44 +38,20 @@ func (c Conn) ReplaceSynonyms(ctx context.Context, syns []Synonym) error {
 }
 
 // SetSectorFamilies files each sector (by name) under a family key; sectors not listed keep theirs.
-func (c Conn) SetSectorFamilies(ctx context.Context, familyOf map[string]string) error {
+// The families are offered in the order given (keys not in it come last).
+func (c Conn) SetSectorFamilies(ctx context.Context, familyOf map[string]string, order []string) error {
 	names := make([]string, 0, len(familyOf))
 	families := make([]string, 0, len(familyOf))
 	for name, family := range familyOf {
 		names, families = append(names, name), append(families, family)
 	}
-	if _, err := c.q.ExecContext(ctx, `UPDATE sectors s SET family = f.family
-		FROM unnest($1::text[], $2::text[]) AS f(name, family) WHERE s.name = f.name AND s.family <> f.family`,
-		pq.Array(names), pq.Array(families)); err != nil {
+	if _, err := c.q.ExecContext(ctx, `UPDATE sectors s SET family = f.family,
+		family_rank = coalesce(array_position($3::text[], f.family), 1000)
+		FROM unnest($1::text[], $2::text[]) AS f(name, family) WHERE s.name = f.name`,
+		pq.Array(names), pq.Array(families), pq.Array(order)); err != nil {
 		return fmt.Errorf("set sector families: %w", err)
 	}
 	return nil
-}
-
-// Family is a family of sectors, and how many sectors it holds.
-type Family struct {
-	Key     string `db:"family"`
-	Sectors int    `db:"sectors"`
-}
-
-// Families lists the families of sectors, in the order given (keys not listed come last, by key).
-func (c Conn) Families(ctx context.Context, order []string) ([]Family, error) {
-	var fams []Family
-	if err := c.all(ctx, &fams, `SELECT family, count(*) AS sectors FROM sectors WHERE family <> ''
-		GROUP BY family ORDER BY array_position($1::text[], family), family`, pq.Array(order)); err != nil {
-		return nil, fmt.Errorf("sector families: %w", err)
-	}
-	return fams, nil
-}
-
-// SectorsOfFamily lists the sectors of a family, by name.
-func (c Conn) SectorsOfFamily(ctx context.Context, family string) ([]Sector, error) {
-	var sectors []Sector
-	if err := c.all(ctx, &sectors, `SELECT id, name, onisep_url, family FROM sectors WHERE family = $1 ORDER BY name`,
-		family); err != nil {
-		return nil, fmt.Errorf("sectors of family %q: %w", family, err)
-	}
-	return sectors, nil
 }
 
 // RefreshSearchWords rebuilds the lexicon of the words offers are written with (folded, three

@@ -1,6 +1,7 @@
 package store
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -37,23 +38,22 @@ type RegisterParams struct {
 	StageWeek   time.Time
 	BirthMonth  time.Time
 	ParentPhone string // E.164
+	ParentLang  string // the language to write to a new parent in; "" for the student's (Lang)
 	Lang        string
 	At          time.Time // when (the service's clock)
 }
 
 // RegisterStudent saves a student and their parent (found again by phone when the parent already
-// has a child on the service). Signing up again from the same conversation updates the student.
-// The REP status comes from the collège, never from what was typed.
+// has a child on the service, and then written to in the language they already have). Signing up
+// again from the same conversation updates the student. The REP status comes from the collège, never
+// from what was typed.
 func (c Conn) RegisterStudent(ctx context.Context, p RegisterParams) (int64, error) {
 	if p.At.IsZero() {
 		return 0, errors.New("register student: no time given")
 	}
-	var parentID int64
-	if err := c.get(ctx, &parentID, `
-		INSERT INTO parents (phone, lang, created_at) VALUES ($1, $2, $3)
-		ON CONFLICT (phone) DO UPDATE SET phone = EXCLUDED.phone
-		RETURNING id`, p.ParentPhone, p.Lang, p.At); err != nil {
-		return 0, fmt.Errorf("save parent: %w", err)
+	parentID, err := c.parentFor(ctx, p.ParentPhone, cmp.Or(p.ParentLang, p.Lang), p.At)
+	if err != nil {
+		return 0, err
 	}
 	var uai *string
 	if p.SchoolUAI != "" {
@@ -83,12 +83,119 @@ func (c Conn) RegisterStudent(ctx context.Context, p RegisterParams) (int64, err
 	}
 	if previousParent != 0 && previousParent != parentID {
 		// A parent number given by mistake last time is forgotten, unless another child has it.
-		if _, err := c.q.ExecContext(ctx, `DELETE FROM parents p WHERE p.id = $1
-			AND NOT EXISTS (SELECT 1 FROM students WHERE parent_id = p.id)`, previousParent); err != nil {
-			return 0, fmt.Errorf("forget previous parent: %w", err)
+		if err := c.forgetParent(ctx, previousParent); err != nil {
+			return 0, err
 		}
 	}
 	return id, nil
+}
+
+// parentFor finds the parent with this phone, or saves a new one who reads lang.
+func (c Conn) parentFor(ctx context.Context, phone, lang string, at time.Time) (int64, error) {
+	var id int64
+	if err := c.get(ctx, &id, `
+		INSERT INTO parents (phone, lang, created_at) VALUES ($1, $2, $3)
+		ON CONFLICT (phone) DO UPDATE SET phone = EXCLUDED.phone
+		RETURNING id`, phone, lang, at); err != nil {
+		return 0, fmt.Errorf("save parent: %w", err)
+	}
+	return id, nil
+}
+
+// forgetParent deletes a parent no child has any more.
+func (c Conn) forgetParent(ctx context.Context, parentID int64) error {
+	if _, err := c.q.ExecContext(ctx, `DELETE FROM parents p WHERE p.id = $1
+		AND NOT EXISTS (SELECT 1 FROM students WHERE parent_id = p.id)`, parentID); err != nil {
+		return fmt.Errorf("forget previous parent: %w", err)
+	}
+	return nil
+}
+
+// ProfileChange is what a registered student changes after signing up; the zero value of a field
+// keeps it as it is.
+type ProfileChange struct {
+	StudentID   int64
+	School      *School   // the new collège: UAI (empty when not in the list) and name
+	StageWeek   time.Time // the Monday of the new stage week
+	ParentPhone string    // E.164: a new parent's number, whose agreement is asked again
+	ParentLang  string    // the language to write to a new parent in
+	At          time.Time // when (the service's clock)
+}
+
+// ProfileChanged is what a profile change did.
+type ProfileChanged struct {
+	Problem   domain.Problem    // ProblemPlaced: a confirmed stage keeps its week (nothing changed)
+	Withdrawn []ApplicationInfo // live applications for the former week, withdrawn by the student
+	NewParent bool              // the parent's number changed: their agreement is asked again
+}
+
+// ChangeProfile changes a registered student's collège, stage week or parent, in one transaction.
+// A new week withdraws the applications made for the former one (a confirmed stage refuses the
+// change instead); a new parent's number puts the consent back to pending, and the former parent is
+// forgotten when no other child has them. The REP status follows the collège.
+func (c Conn) ChangeProfile(ctx context.Context, p ProfileChange) (ProfileChanged, error) {
+	if p.At.IsZero() {
+		return ProfileChanged{}, errors.New("change profile: no time given")
+	}
+	var res ProfileChanged
+	err := c.atomically(ctx, func(c Conn) error {
+		var st Student
+		if err := c.get(ctx, &st, `SELECT id, stage_week, parent_id FROM students WHERE id = $1 FOR UPDATE`,
+			p.StudentID); err != nil {
+			return fmt.Errorf("change profile: student %d: %w", p.StudentID, err)
+		}
+		week := dateOf(p.StageWeek)
+		if !p.StageWeek.IsZero() && !week.Equal(dateOf(st.StageWeek)) {
+			var placed bool
+			if err := c.get(ctx, &placed, `SELECT EXISTS (SELECT 1 FROM applications WHERE student_id = $1
+				AND state = `+sqlState(domain.Confirmed)+`)`, p.StudentID); err != nil {
+				return fmt.Errorf("change profile: %w", err)
+			}
+			if placed {
+				res.Problem = domain.ProblemPlaced
+				return nil
+			}
+			var err error
+			res.Withdrawn, err = c.moveAll(ctx, `student_id = $1 AND week_start <> $2 AND state IN `+liveStates(),
+				[]any{p.StudentID, day(week)}, domain.Withdrawn, domain.ByStudent, p.At)
+			if err != nil {
+				return err
+			}
+			if _, err := c.q.ExecContext(ctx, `UPDATE students SET stage_week = $2, updated_at = $3 WHERE id = $1`,
+				p.StudentID, day(week), p.At); err != nil {
+				return fmt.Errorf("change stage week: %w", err)
+			}
+		}
+		if p.School != nil {
+			var uai *string
+			if p.School.UAI != "" {
+				uai = &p.School.UAI
+			}
+			if _, err := c.q.ExecContext(ctx, `UPDATE students SET school_uai = $2, school_name = $3,
+				education_priority = coalesce((SELECT education_priority FROM schools WHERE uai = $2), 'none'),
+				updated_at = $4 WHERE id = $1`, p.StudentID, uai, p.School.Name, p.At); err != nil {
+				return fmt.Errorf("change collège: %w", err)
+			}
+		}
+		if p.ParentPhone != "" {
+			parentID, err := c.parentFor(ctx, p.ParentPhone, cmp.Or(p.ParentLang, "fr"), p.At)
+			if err != nil {
+				return err
+			}
+			if parentID != st.ParentID {
+				if _, err := c.q.ExecContext(ctx, `UPDATE students SET parent_id = $2, consent = 'pending',
+					consent_at = NULL, updated_at = $3 WHERE id = $1`, p.StudentID, parentID, p.At); err != nil {
+					return fmt.Errorf("change parent: %w", err)
+				}
+				res.NewParent = true
+				if err := c.forgetParent(ctx, st.ParentID); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	})
+	return res, err
 }
 
 // StudentByID reads one student.

@@ -95,8 +95,8 @@ func (r *Renderer) SMS(lang string, reply domain.Reply) string {
 }
 
 // WhatsApp renders reply for WhatsApp in lang: the text alone when there is no choice; otherwise
-// the text, a blank line, one line per choice ("1 Label", numbered from 1 in order) and the hint
-// ("Répondre 1, 2 ou 3"). Nothing is folded: WhatsApp has no segments. Trailing whitespace of the
+// the text, a blank line, one line per choice ("1 Label", with its number) and, for three choices or
+// fewer, the hint ("Répondre 1, 2 ou 0"). Nothing is folded: WhatsApp has no segments. Trailing whitespace of the
 // text is dropped before a menu.
 func (r *Renderer) WhatsApp(lang string, reply domain.Reply) string {
 	return r.menu(r.language(lang), reply)
@@ -122,8 +122,9 @@ func (r *Renderer) Telegram(reply domain.Reply) domain.Part {
 		if listed.Len() == 0 {
 			choices = append([]domain.Choice(nil), reply.Choices...)
 		}
-		fmt.Fprintf(&listed, "\n%d. %s", i+1, c.Label)
-		choices[i].Label = fmt.Sprintf("%d. %s", i+1, c.Label)
+		n := domain.NumberOf(reply.Choices, i)
+		fmt.Fprintf(&listed, "\n%s. %s", n, c.Label)
+		choices[i].Label = n + ". " + c.Label
 	}
 	if listed.Len() > 0 {
 		text = strings.TrimRight(text, "\n") + "\n" + listed.String()
@@ -133,15 +134,15 @@ func (r *Renderer) Telegram(reply domain.Reply) domain.Part {
 
 // Console renders reply as a terminal shows it for channel. SMS: the SMS rendering, then a line
 // such as "[SMS: 1 segment, GSM-7]". Telegram: the text, a blank line, then the keyboard rows as
-// "[ 1 · Label ]  [ 2 · Label ]", numbered in choice order so that a console user can type the
-// number. WhatsApp, and any other channel: the WhatsApp rendering.
+// "[ 1 · Label ]  [ 0 · Label ]", each with its choice's number, so that a console user can type
+// it. WhatsApp, and any other channel: the WhatsApp rendering.
 func (r *Renderer) Console(channel domain.Channel, lang string, reply domain.Reply) string {
 	switch channel {
 	case domain.SMS:
 		text := r.SMS(lang, reply)
 		return text + "\n" + smsDiagnostic(SMSSegments(text))
 	case domain.Telegram:
-		return consoleTelegram(r.Telegram(reply))
+		return consoleTelegram(r.Telegram(reply), reply.Choices)
 	}
 	return r.WhatsApp(lang, reply)
 }
@@ -203,23 +204,29 @@ func (r *Renderer) menu(lang string, reply domain.Reply) string {
 		b.WriteString(text)
 		b.WriteString("\n\n")
 	}
+	nums := make([]string, len(reply.Choices))
 	for i, c := range reply.Choices {
-		fmt.Fprintf(&b, "%d %s\n", i+1, c.Label)
+		nums[i] = domain.NumberOf(reply.Choices, i)
+		fmt.Fprintf(&b, "%s %s\n", nums[i], c.Label)
 	}
-	b.WriteString(r.cat.Text(lang, "render_reply_hint", map[string]any{"Numbers": r.numbers(lang, len(reply.Choices))}))
+	if len(nums) > maxHinted {
+		// A longer menu speaks for itself: every line starts with its number.
+		return strings.TrimSuffix(b.String(), "\n")
+	}
+	b.WriteString(r.cat.Text(lang, "render_reply_hint", map[string]any{"Numbers": r.numbers(lang, nums)}))
 	return b.String()
 }
 
-// numbers lists 1 to n for the hint: "1", "1 ou 2", "1, 2 ou 3".
-func (r *Renderer) numbers(lang string, n int) string {
-	nums := make([]string, n)
-	for i := range nums {
-		nums[i] = strconv.Itoa(i + 1)
-	}
-	if n < 2 {
+// maxHinted is the most choices a menu ends with the hint for ("Répondre 1, 2 ou 3"): a short
+// question's answers are not always obvious; a long menu's are, and the hint would cost an SMS.
+const maxHinted = 3
+
+// numbers lists the numbers for the hint: "1", "1 ou 2", "1, 2, 8 ou 0".
+func (r *Renderer) numbers(lang string, nums []string) string {
+	if len(nums) < 2 {
 		return strings.Join(nums, "")
 	}
-	return strings.Join(nums[:n-1], ", ") + " " + r.cat.Text(lang, "render_or", nil) + " " + nums[n-1]
+	return strings.Join(nums[:len(nums)-1], ", ") + " " + r.cat.Text(lang, "render_or", nil) + " " + nums[len(nums)-1]
 }
 
 // smsDiagnostic is the console's line about an SMS: "[SMS: 2 segments, UCS-2]".
@@ -291,8 +298,9 @@ func lastIndexRune(runes []rune, r rune) int {
 	return -1
 }
 
-// consoleTelegram shows a Telegram message in a terminal (see Renderer.Console).
-func consoleTelegram(m domain.Part) string {
+// consoleTelegram shows a Telegram message in a terminal (see Renderer.Console): each button with
+// the number of its choice, which the keyboard keeps in order.
+func consoleTelegram(m domain.Part, choices []domain.Choice) string {
 	if len(m.Buttons) == 0 {
 		return m.Text
 	}
@@ -310,8 +318,12 @@ func consoleTelegram(m domain.Part) string {
 			if j > 0 {
 				b.WriteString("  ")
 			}
+			number := strconv.Itoa(n + 1)
+			if n < len(choices) {
+				number = domain.NumberOf(choices, n)
+			}
 			n++
-			fmt.Fprintf(&b, "[ %d · %s ]", n, btn.Label)
+			fmt.Fprintf(&b, "[ %s · %s ]", number, btn.Label)
 		}
 	}
 	return b.String()
