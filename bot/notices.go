@@ -47,23 +47,27 @@ func (ib *Inbox) tellParentNotice(ctx context.Context, tx txn, app store.Applica
 		ib.machine.ParentNotice(app.ParentLang, n), app.StudentID)
 }
 
-// tellParentErased tells a student's parent that the child's data is erased, at the child's
-// request. The message names the child but is not erased with them: it is the last one.
-func (ib *Inbox) tellParentErased(ctx context.Context, tx txn, studentID int64) error {
+// parentErasedNotice prepares the message telling a student's parent that the child's data is
+// erased, at the child's request, and returns what sends it: to be called once the erasure (which
+// takes every message to or about the child, and the parent's when no other child remains) is done.
+// It names the child but is not erased with them: it is the last one.
+func (ib *Inbox) parentErasedNotice(ctx context.Context, tx txn, studentID int64) (func() error, error) {
+	nothing := func() error { return nil }
 	st, err := tx.StudentByID(ctx, studentID)
 	if errors.Is(err, store.ErrNotFound) {
-		return nil
+		return nothing, nil
 	}
 	if err != nil {
-		return err
+		return nil, err
 	}
 	parent, err := tx.ParentByID(ctx, st.ParentID)
 	if err != nil {
-		return err
+		return nil, err
 	}
+	channel := ib.parentChannel(ctx, tx, parent.Phone)
 	n := conversation.Notice{Kind: conversation.NoticeErased, Student: personName(st.FirstName, st.LastInitial)}
-	return ib.sendProactive(ctx, tx, ib.parentChannel(ctx, tx, parent.Phone), parent.Phone, parent.Lang,
-		ib.machine.ParentNotice(parent.Lang, n), 0)
+	reply := ib.machine.ParentNotice(parent.Lang, n)
+	return func() error { return ib.sendProactive(ctx, tx, channel, parent.Phone, parent.Lang, reply, 0) }, nil
 }
 
 // parentChannel is WhatsApp for a parent who wrote to us from it, SMS otherwise.

@@ -114,7 +114,9 @@ func TestHostContactWhoIsAlsoAParent(t *testing.T) {
 	}
 }
 
-// SUPPRIMER leaves no message about the student anywhere: not to the parent, not to the host.
+// SUPPRIMER leaves no message about the student anywhere, not to the parent, not to the host, but
+// the one telling the parent of the erasure (named by first name and initial, which the parent
+// knows).
 func TestEraseRemovesMessagesAboutTheStudent(t *testing.T) {
 	s, ib, n := newParties(t)
 	student := party{t, ib, s, domain.SMS, "+33639989999", n}
@@ -127,10 +129,14 @@ func TestEraseRemovesMessagesAboutTheStudent(t *testing.T) {
 		t.Fatal("no message names the student: the fixture went astray")
 	}
 	student.say("SUPPRIMER", "1")
-	if got := countRows(t, s, `SELECT count(*) FROM outbox WHERE body LIKE '%Léa%' OR body LIKE '%Tous les jours%'`); got != 0 {
+	const about = `(body LIKE '%Léa%' OR body LIKE '%Tous les jours%') AND body NOT LIKE '%sont effacées%'`
+	if got := countRows(t, s, `SELECT count(*) FROM outbox WHERE `+about); got != 0 {
 		var left []string
-		_ = s.DB().Select(&left, `SELECT address || ': ' || body FROM outbox WHERE body LIKE '%Léa%' OR body LIKE '%Tous les jours%'`)
+		_ = s.DB().Select(&left, `SELECT address || ': ' || body FROM outbox WHERE `+about)
 		t.Errorf("%d messages about the student left: %q", got, left)
+	}
+	if got := countRows(t, s, `SELECT count(*) FROM outbox WHERE address = '+33612345678' AND body LIKE '%les données de Léa M. sont effacées%'`); got != 1 {
+		t.Error("the parent was not told of the erasure")
 	}
 	if got := countRows(t, s, `SELECT count(*) FROM conversations WHERE address = '+33612345678'`); got != 0 {
 		t.Error("the parent's conversation is left")
@@ -155,4 +161,10 @@ func TestStoppedParentIsNotAskedAgain(t *testing.T) {
 	if got := second.last(); !strings.Contains(got, "n'arrivons pas à joindre ton parent") || !strings.Contains(got, "portable") {
 		t.Errorf("the second child was told %q", got)
 	}
+}
+
+// lastQueued is the text of the last message queued for the person (the test fails if none).
+func (p party) lastQueued(t *testing.T) string {
+	t.Helper()
+	return p.last()
 }

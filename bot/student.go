@@ -362,10 +362,14 @@ func (t *studentTurn) erase(ctx context.Context, tx txn, studentID int64) error 
 				return err
 			}
 		}
-		if err := t.ib.tellParentErased(ctx, tx, studentID); err != nil {
+		tellParent, err := t.ib.parentErasedNotice(ctx, tx, studentID)
+		if err != nil {
 			return err
 		}
 		if err := tx.EraseStudent(ctx, studentID); err != nil && !errors.Is(err, store.ErrNotFound) {
+			return err
+		}
+		if err := tellParent(); err != nil { // after the erasure, which takes the parent's messages
 			return err
 		}
 	}

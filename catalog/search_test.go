@@ -11,6 +11,7 @@ import (
 	"stagebot/calendar"
 	"stagebot/catalog"
 	"stagebot/domain"
+	"stagebot/locales"
 	"stagebot/store"
 	"stagebot/store/storetest"
 )
@@ -145,5 +146,43 @@ func TestMisspelledSearchesFindTheirSectors(t *testing.T) {
 	t.Logf("%d of %d searches find their sectors", passed, len(misspellings))
 	if len(misspellings) < 30 || passed*100 < 90*len(misspellings) {
 		t.Errorf("%d of %d searches find their sectors, want 90%%", passed, len(misspellings))
+	}
+}
+
+// Every example the bot prints, in every language that has one, finds something in the demo
+// catalog: each search example finds offers in at least one of its weeks, the collège example a
+// collège.
+func TestExamplesFind(t *testing.T) {
+	s, students := demoForSearch(t)
+	cat, err := locales.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	checked := 0
+	for _, lang := range cat.Languages() {
+		ids, err := locales.MessageIDs(lang)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, id := range ids {
+			switch id {
+			case "search_examples":
+				for _, word := range strings.Split(cat.Text(lang, id, nil), ", ") {
+					checked++
+					if _, total := search(t, s, students, word, 1); total == 0 {
+						t.Errorf("%s: the example %q finds no offer", lang, word)
+					}
+				}
+			case "school_example":
+				checked++
+				example := cat.Text(lang, id, nil)
+				if found, err := s.FindSchools(context.Background(), example, 1); err != nil || len(found) == 0 {
+					t.Errorf("%s: the example %q finds no collège (%v)", lang, example, err)
+				}
+			}
+		}
+	}
+	if checked < 8 {
+		t.Errorf("only %d examples checked: are the message ids still search_examples and school_example?", checked)
 	}
 }

@@ -142,7 +142,7 @@ func TestMessagesRenderInBothLanguages(t *testing.T) {
 		"Child": "Léa M.", "First": "LÉA", "Children": "Léa M.", "Student": "Léa M.", "Offer": "O", "Ref": 1042, "Motivation": "M",
 		"Text": "Q?", "Contact": "C", "Friday": "F", "ConfirmBy": "D", "REP": true, "Priority": "REP",
 		"OfStudent": "de Léa M.", "OfChild": "de Léa M.", "Hosts": "H1, H2", "From": 4, "To": 6, "Best": 12, "ParentLang": "Arabe",
-		"Where": "ESS, 11e", "Examples": "musée", "Family": "Santé", "Live": 2}
+		"Where": "ESS, 11e", "Examples": "musée", "Example": "Jean Moulin", "Family": "Santé", "Live": 2}
 	for id := range usedIDs(t) {
 		for _, lang := range []string{"fr", "en"} {
 			for _, n := range []int{1, 2} {

@@ -26,7 +26,7 @@ func (t *turn) showAskSchool() {
 	case t.s.Query != "":
 		t.say(t.tr("ask_school_again", nil), t.choiceOf(keySchoolNotListed, "choice_school_not_listed"))
 	default:
-		t.say(t.tr("ask_school", nil))
+		t.say(t.tr("ask_school", data{"Example": t.tr("school_example", nil)}))
 	}
 }
 
@@ -70,7 +70,7 @@ func (t *turn) schoolsFound() bool {
 			t.confirmSchool(sc)
 			return true
 		}
-		t.say(t.tr("ask_school", nil))
+		t.say(t.tr("ask_school", data{"Example": t.tr("school_example", nil)}))
 		return true
 	}
 	t.showSchools(r.Schools)

@@ -70,15 +70,26 @@ func (m *Machine) begin(s Session, in Input) *turn {
 	}
 	text = strings.TrimSpace(text)
 	_, err := strconv.Atoi(bareWord(text))
-	return &turn{m: m, in: in, s: s, text: text, length: length, number: text != "" && err == nil}
+	t := &turn{m: m, in: in, s: s, text: text, length: length, number: text != "" && err == nil}
+	if in.Result != nil {
+		t.lead = s.Lead // what the step that asked had to say
+	}
+	t.s.Lead = ""
+	return t
 }
 
 // finish puts the output together.
 func (t *turn) finish() Output {
 	if t.lead != "" || t.tail != "" {
-		// A preface with no prompt after it: the prompt comes with the answer to the effect asked.
-		t.replies = append(t.replies, domain.Reply{Text: strings.TrimSpace(t.lead + "\n" + t.tail)})
+		text := strings.TrimSpace(t.lead + "\n" + t.tail)
 		t.lead, t.tail = "", ""
+		if t.asking != nil && len(t.replies) == 0 {
+			// A preface with no prompt after it, and the prompt comes with the answer to the effect
+			// asked: it waits for it, to go in the same message.
+			t.s.Lead = text
+		} else {
+			t.replies = append(t.replies, domain.Reply{Text: text})
+		}
 	}
 	if !t.missed && t.in.Result == nil {
 		t.s.Attempts = 0

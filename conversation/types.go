@@ -64,6 +64,7 @@ type Session struct {
 	Fix      Fix       `json:"fix,omitempty"`            // a sign-up answer being corrected, or the profile being changed
 	Before   *Profile  `json:"before,omitempty"`         // the profile as saved, while it is being changed
 	Draft    string    `json:"draft,omitempty"`          // an answer to a host waiting for the student's go
+	Lead     string    `json:"lead,omitempty"`           // what to say before the next reply, when a step asked before replying
 }
 
 // Fix says why a sign-up question is asked again: to correct an answer before saving (back to the
