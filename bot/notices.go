@@ -65,6 +65,10 @@ func (ib *Inbox) parentErasedNotice(ctx context.Context, tx txn, studentID int64
 		return nil, err
 	}
 	channel := ib.parentChannel(ctx, tx, parent.Phone)
+	// Asked now: the erasure may take the parent's conversation, and their STOP with it.
+	if stopped, err := ib.stopped(ctx, tx, channel, parent.Phone); err != nil || stopped {
+		return nothing, err
+	}
 	n := conversation.Notice{Kind: conversation.NoticeErased, Student: personName(st.FirstName, st.LastInitial)}
 	reply := ib.machine.ParentNotice(parent.Lang, n)
 	return func() error { return ib.sendProactive(ctx, tx, channel, parent.Phone, parent.Lang, reply, 0) }, nil

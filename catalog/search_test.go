@@ -118,6 +118,10 @@ var misspellings = []struct {
 	{"robotique", []string{"Informatique et réseaux", "Électronique"}},
 	{"menuisier", []string{"Filiere bois", "Bâtiment et travaux publics (BTP)"}},
 	{"energie solaire", []string{"Énergie", "Bâtiment et travaux publics (BTP)"}}, // solar panels on a building site
+	// Sentences: no offer has every word, the offers with the most of them come.
+	{"j'aime le foot et la natation", []string{"Sport"}},
+	{"I love sport and I want to see how a coach works", []string{"Sport"}},
+	{"je voudrais soigner les animaux", []string{"Agriculture", "Médical", "Paramédical"}},
 }
 
 func TestMisspelledSearchesFindTheirSectors(t *testing.T) {

@@ -134,7 +134,7 @@ func TestAnswersByState(t *testing.T) {
 		{AskArrondissement, "Paris 5", Results, "(5e)"},
 		{AskArrondissement, "1er", Results, "(1er)"},
 		{AskArrondissement, "21", AskArrondissement, "de 1 à 20"},
-		{AskArrondissement, "0", AskArrondissement, "de 1 à 20"},
+		{AskArrondissement, "0", Menu, "Que veux-tu faire"},
 
 		{Results, "1", ViewOffer, "Guide au musée 1"},
 		{Results, "Plus", Results, "Offres 4 à 6 sur 7"},
@@ -148,6 +148,8 @@ func TestAnswersByState(t *testing.T) {
 
 		{AskMotivation, "J'aime la peinture.", Menu, "C'est noté !"},
 		{AskMotivation, "...", AskMotivation, "Écris quelques mots"},
+		{AskMotivation, "merci", AskMotivation, "Écris quelques mots"},
+		{AskMotivation, "oui", AskMotivation, "Écris quelques mots"},
 		{AskMotivation, strings.Repeat("ab", 300), AskMotivation, "600 caractères, pour 500"},
 
 		{MyApplications, "1", ViewApplication, "en attente de l'accord de ton parent"},

@@ -135,7 +135,7 @@ func (t *turn) onApplication() {
 	case "app:confirm":
 		t.ask(ConfirmPlace{StudentID: t.s.Profile.StudentID, ApplicationID: t.s.AppID})
 	case "app:write":
-		t.s.Question = &Question{AppID: t.s.AppID, Host: t.s.Host, Back: ViewApplication}
+		t.s.Question = &Question{AppID: t.s.AppID, Host: t.s.Host}
 		t.goTo(AnswerHost)
 	case "app:withdraw":
 		t.goTo(ConfirmWithdraw)

@@ -2,7 +2,6 @@ package conversation
 
 import (
 	"stagebot/domain"
-	"strings"
 	"unicode"
 	"unicode/utf8"
 )
@@ -23,7 +22,7 @@ func (t *turn) onMotivation() {
 		length = t.length // what they wrote, not what was read of it
 	}
 	switch {
-	case strings.IndexFunc(t.text, unicode.IsLetter) < 0:
+	case !saysSomething(t.text):
 		t.refuse(t.tr("motivation_empty", nil))
 	case length > t.m.cfg.MaxMotivation:
 		t.refuse(t.tr("motivation_too_long", data{"Max": t.m.cfg.MaxMotivation, "Length": length}))
@@ -57,4 +56,20 @@ func (t *turn) applied() bool {
 		t.goTo(Menu)
 	}
 	return true
+}
+
+// minMotivationLetters is the fewest letters a motivation has: a host reads more than "oui".
+const minMotivationLetters = 8
+
+// saysSomething reports whether a motivation says something: enough letters, and more than a
+// thank-you, a greeting, a yes or a no.
+func saysSomething(text string) bool {
+	letters := 0
+	for _, r := range text {
+		if unicode.IsLetter(r) {
+			letters++
+		}
+	}
+	word := bareWord(text)
+	return letters >= minMotivationLetters && !isThanks(text) && !isGreeting(text) && !isYes(word) && !isNo(word)
 }

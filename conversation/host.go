@@ -85,8 +85,9 @@ func (m *Machine) HostStep(s ContactSession, in HostInput) ContactOutput {
 		return c.output()
 	}
 	if len(c.words) == 1 {
-		if _, err := strconv.ParseInt(strings.TrimPrefix(first, "#"), 10, 64); err == nil {
-			// A reference alone: what to do with it.
+		_, err := strconv.ParseInt(strings.TrimPrefix(first, "#"), 10, 64)
+		if err == nil || first == "envoyer" || first == "send" {
+			// A reference alone, or ENVOYER with nothing waiting: what to do.
 			c.say(c.tr("host_help", data{"Host": in.Host}))
 			return c.output()
 		}

@@ -161,7 +161,7 @@ func TestResultsStopAtTheBest(t *testing.T) {
 	for page := 2; page <= 4; page++ {
 		d.send("Plus")
 	}
-	d.expect(Results, "Offres 10 à 12 sur 12", "Encore 8 offres : précise ta recherche")
+	d.expect(Results, "Offres 10 à 12 sur 12 (8 autres : écris un mot plus précis pour les voir)")
 	if strings.Contains(d.text(), "[Plus]") {
 		t.Errorf("Plus past the best:\n%s", d.text())
 	}

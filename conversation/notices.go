@@ -92,7 +92,7 @@ func (m *Machine) HostNotice(lang string, n Notice) domain.Reply {
 
 // StudentNotice tells a student what happened to their applications. Only a host's question
 // changes where they are: their next message is the answer (MENU or any keyword still works), then
-// they go back where they were.
+// they land on the menu.
 func (m *Machine) StudentNotice(s Session, n Notice) Output {
 	d := m.noticeData(s.Lang, n)
 	var text string
@@ -116,17 +116,13 @@ func (m *Machine) StudentNotice(s Session, n Notice) Output {
 		s.Fix, s.Before = FixProfile, &before
 		text = m.textIn(s.Lang, "student_notice_parent_unreachable", data{"Phone": maskPhone(s.Profile.ParentPhone)})
 	case NoticeHostQuestion:
-		back := s.State
-		if s.Question != nil && (s.State == AnswerHost || s.State == ConfirmAnswer) {
-			back = s.Question.Back
-		}
 		if s.Fix == FixProfile && s.Before != nil {
 			s.Profile = *s.Before // a profile change left half-way is given up
 		}
 		s.Fix, s.Before, s.Draft = FixNone, nil, ""
 		s.State, s.Attempts = AnswerHost, 0
 		s.Choices, s.Labels, s.Numbers = nil, nil, nil
-		s.Question = &Question{AppID: n.AppID, Host: n.Host, Back: back, Asked: true}
+		s.Question = &Question{AppID: n.AppID, Host: n.Host, Asked: true}
 		text = m.textIn(s.Lang, "student_notice_question", d)
 	default:
 		return Output{Session: s}
@@ -139,7 +135,6 @@ func (m *Machine) StudentNotice(s Session, n Notice) Output {
 type Question struct {
 	AppID int64  `json:"application_id"`
 	Host  string `json:"host"`
-	Back  State  `json:"back"`            // where the student was when the question came
 	Asked bool   `json:"asked,omitempty"` // the host asked a question (not the student writing first)
 }
 
@@ -219,7 +214,7 @@ func (t *turn) onConfirmAnswer() {
 	}
 }
 
-// answerRelayed says the answer left and goes back where the student was.
+// answerRelayed says the answer left, and lands on the menu.
 func (t *turn) answerRelayed() bool {
 	r, ok := t.in.Result.(Relayed)
 	if !ok {
@@ -237,21 +232,11 @@ func (t *turn) answerRelayed() bool {
 	return true
 }
 
-// backFromAnswer goes back where the student was when the question came: quietly to the menu (the
-// reply just said what to do), or to the screen they were on.
+// backFromAnswer ends the exchange: the student lands on the menu, quietly (the reply says a word
+// searches, or MENU), whatever screen they were on when the host wrote.
 func (t *turn) backFromAnswer() {
-	back := Menu
-	if q := t.s.Question; q != nil {
-		if def, known := t.m.states[q.Back]; known && def.registered && q.Back != AnswerHost && q.Back != ConfirmAnswer {
-			back = q.Back
-		}
-	}
 	t.s.Question, t.s.Draft = nil, ""
-	if back == Menu {
-		t.backHome(t.tr("back_to_menu_hint", nil))
-		return
-	}
-	t.goTo(back)
+	t.backHome(t.tr("back_to_menu_hint", nil))
 }
 
 // HostLinked welcomes a host contact whose Telegram account was just linked.

@@ -77,7 +77,7 @@ func TestHostMessageOrQuestion(t *testing.T) {
 		t.Errorf("message: %s %+v", out.Session.State, out.Replies)
 	}
 	out = d.m.StudentNotice(d.s, Notice{Kind: NoticeHostQuestion, AppID: 7, Host: "Musée", Text: "Quels jours ?"})
-	if out.Session.State != AnswerHost || out.Session.Question.Back != Results || !out.Session.Question.Asked {
+	if out.Session.State != AnswerHost || !out.Session.Question.Asked {
 		t.Errorf("question: %s %+v", out.Session.State, out.Session.Question)
 	}
 }

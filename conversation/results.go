@@ -11,7 +11,7 @@ import (
 
 // Most runes of an offer's description shown, in full and in short.
 const (
-	maxDescription      = 300
+	maxDescription      = 260
 	maxShortDescription = 90
 )
 
@@ -53,7 +53,10 @@ func (t *turn) offersFound() bool {
 	to := from + len(offers) - 1
 	filters := t.describeFilters()
 	header := t.plural("results", r.Total, data{"Filters": filters})
-	if search.Page > 0 {
+	switch {
+	case search.Page > 0 && to >= best && r.Total > best:
+		header = t.plural("results_last", r.Total-best, data{"From": from, "To": to, "Best": best})
+	case search.Page > 0:
 		header = t.tr("results_more", data{"From": from, "To": to, "Best": best})
 	}
 	choices := make([]domain.Choice, 0, len(offers)+4)
@@ -65,8 +68,6 @@ func (t *turn) offersFound() bool {
 	}
 	if to < best {
 		choices = append(choices, t.choiceOf(keyMore, "choice_more"))
-	} else if r.Total > best {
-		t.tail = t.plural("results_refine", r.Total-best, nil)
 	}
 	choices = append(choices, t.choiceOf(keyNewSearch, "choice_new_search"), t.choiceOf(keyMenu, "choice_menu"))
 	t.say(header, choices...)
@@ -158,7 +159,7 @@ func (t *turn) offerFound() bool {
 		where += ", " + t.arrondissement(o.Arrondissement)
 	}
 	lines := []string{o.Title, t.tr("offer_host", data{"Host": o.HostName, "Where": where})}
-	if t.s.Full {
+	if t.s.Full { // the rest, on request: where, when, and the whole description
 		if o.Sector != "" {
 			lines = append(lines, t.tr("offer_sector", data{"Sector": o.Sector}))
 		}
@@ -169,7 +170,7 @@ func (t *turn) offerFound() bool {
 			lines = append(lines, t.tr("offer_hours", data{"Hours": o.DailyHours}))
 		}
 	}
-	if o.RunsInWeek && o.PlacesLeft > 0 {
+	if o.RunsInWeek && o.PlacesLeft > 0 && !t.s.Full {
 		d := data{}
 		if o.Deadline != nil {
 			d["Date"] = t.longDate(*o.Deadline)

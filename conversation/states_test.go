@@ -128,7 +128,6 @@ func TestBadInputInEveryState(t *testing.T) {
 		{"5 kB", Input{Text: blabla}, movesTo(map[State]State{AnswerHost: Menu, PickSchool: AskSchool}, Results, searching...)},
 		{"unknown keyword", Input{Text: "FOOBAR"}, movesTo(map[State]State{
 			AnswerHost: Menu, AskFirstName: AskLastInitial, AskLastInitial: AskSchool, PickSchool: AskSchool,
-			AskMotivation: Menu,
 		}, Results, searching...)},
 	}
 	for _, st := range allStates(t) {

@@ -255,6 +255,9 @@ func (t *turn) match() string {
 				return key
 			}
 		}
+		if word == fixedNumbers[keyMenu] && t.def().search {
+			return keyMenu // 0 is the menu wherever a registered student browses, offered or not
+		}
 		return ""
 	}
 	for i, label := range t.s.Labels {

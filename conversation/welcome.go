@@ -43,8 +43,8 @@ func (t *turn) showChooseLanguage() {
 		t.choiceOf("lang:en", "language_en"))
 }
 
-// onChooseLanguage records the language. At the first visit the sign-up starts (with the welcome
-// again if it was shown in the other language); after LANGUE the person goes back where they were.
+// onChooseLanguage records the language, and the person goes back where they were when they wrote
+// LANGUE (or, with nowhere to go back to, the sign-up starts, with the welcome in the new language).
 func (t *turn) onChooseLanguage() {
 	lang := strings.TrimPrefix(t.choice, "lang:")
 	switch {

@@ -74,11 +74,21 @@ type SearchParams struct {
 // many there are in all.
 //
 // Keywords are searched in full text (French stemming, accents and case ignored), every word of the
-// search in every offer found (see keywordSearch for synonyms and misspellings); an offer's title
-// and sector weigh most, then its host's name, then its description. For a REP/REP+ student, the
+// search in every offer found (see keywordSearch for synonyms and misspellings), or when no offer has
+// them all, the offers with the most of them; an offer's title and sector weigh most, then its
+// host's name, then its description. For a REP/REP+ student, the
 // offers with a place reserved for them still free come first.
 func (c Conn) SearchOffers(ctx context.Context, p SearchParams) ([]domain.OfferSummary, int, error) {
-	open, args, err := c.openOffers(ctx, p)
+	offers, total, err := c.searchOffers(ctx, p, false)
+	if err == nil && total == 0 && len(fold.Words(p.Filters.Keyword)) > 1 {
+		// No offer has every word (a sentence, often): the offers with the most of them.
+		return c.searchOffers(ctx, p, true)
+	}
+	return offers, total, err
+}
+
+func (c Conn) searchOffers(ctx context.Context, p SearchParams, anyWord bool) ([]domain.OfferSummary, int, error) {
+	open, args, err := c.openOffers(ctx, p, anyWord)
 	if err != nil {
 		return nil, 0, err
 	}
@@ -111,7 +121,7 @@ func (c Conn) SearchOffers(ctx context.Context, p SearchParams) ([]domain.OfferS
 		// The page is past the end (places went since): count what there is.
 		first := p
 		first.Limit, first.Offset = 1, 0
-		_, total, err := c.SearchOffers(ctx, first)
+		_, total, err := c.searchOffers(ctx, first, anyWord)
 		return offers, total, err
 	}
 	return offers, total, nil
@@ -129,7 +139,7 @@ type SectorCount struct {
 // sector, for the sectors that have some: what browsing by sector offers a student. The sectors
 // come family by family, in the families' order, then by name.
 func (c Conn) CountBySector(ctx context.Context, p SearchParams) ([]SectorCount, error) {
-	open, args, err := c.openOffers(ctx, p)
+	open, args, err := c.openOffers(ctx, p, false)
 	if err != nil {
 		return nil, err
 	}
@@ -143,16 +153,17 @@ func (c Conn) CountBySector(ctx context.Context, p SearchParams) ([]SectorCount,
 	return counts, nil
 }
 
-// openOffers is the SQL of the CTEs up to "found": the offers a search finds for the student, each
-// with its rank, places left and sector, and the query's arguments.
-func (c Conn) openOffers(ctx context.Context, p SearchParams) (string, []any, error) {
+// openOffers is the SQL of the CTEs up to "found": the offers a search finds for the student (with
+// every word of its keywords, or with anyWord one of them at least), each with its rank, places left
+// and sector, and the query's arguments.
+func (c Conn) openOffers(ctx context.Context, p SearchParams, anyWord bool) (string, []any, error) {
 	kw, err := c.keywordSearch(ctx, p.Filters.Keyword)
 	if err != nil {
 		return "", nil, err
 	}
 	args := []any{p.StudentID, day(dateOf(p.Today)), p.Filters.Kind, p.Filters.SectorID, p.Filters.Arrondissement,
 		released(p.ReleaseDate, p.Today)}
-	where, rank := kw.sql(&args)
+	where, rank := kw.sql(&args, anyWord)
 	return `
 		WITH ` + student("$1", "$6") + `,
 		taken AS (` + takenPlaces() + `),
@@ -239,7 +250,7 @@ func (c Conn) keywordSearch(ctx context.Context, text string) (keywords, error) 
 // synonyms and, when it is not known at all, by its corrections; or the offer is in a sector the
 // word names. The rank weighs where the words are found (title and
 // sector, host, description) and adds one for a named sector.
-func (kw keywords) sql(args *[]any) (where, rank string) {
+func (kw keywords) sql(args *[]any, anyWord bool) (where, rank string) {
 	if len(kw) == 0 {
 		return "", "0"
 	}
@@ -266,7 +277,14 @@ func (kw keywords) sql(args *[]any) (where, rank string) {
 	nq, ns := len(*args)-1, len(*args)
 	rank = fmt.Sprintf("ts_rank('{0.1, 0.2, 0.4, 1.0}', o.search_doc, to_tsquery('stagebot_fr', $%d))"+
 		" + CASE WHEN o.sector_id = ANY($%d::int[]) THEN 1 ELSE 0 END", nq, ns)
-	return " AND " + strings.Join(conds, " AND "), rank
+	if !anyWord {
+		return " AND " + strings.Join(conds, " AND "), rank
+	}
+	// Any word will do: the more words an offer has, the better.
+	for _, c := range conds {
+		rank += " + CASE WHEN " + c + " THEN 1 ELSE 0 END"
+	}
+	return " AND (" + strings.Join(conds, " OR ") + ")", rank
 }
 
 // tsTerm is a folded word as a tsquery term: the word (stemmed by the French configuration), or, with
