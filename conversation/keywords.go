@@ -76,13 +76,7 @@ func (t *turn) keyword(kw keyword) {
 	case kwHelp:
 		t.help()
 	case kwMenu:
-		if t.s.Profile.StudentID == 0 {
-			t.preface(t.tr("menu_after_signup", nil))
-			t.repeat()
-			return
-		}
-		t.s.Resume = ""
-		t.goTo(Menu)
+		t.jumpTo(Menu)
 	case kwStop:
 		t.s.Stopped = true
 		t.effect(SetStopped{Stopped: true})
@@ -103,14 +97,20 @@ func (t *turn) keyword(kw keyword) {
 		}
 		t.detour(ConfirmDelete)
 	case kwConfirm:
-		if t.s.Profile.StudentID == 0 {
-			t.preface(t.tr("menu_after_signup", nil))
-			t.repeat()
-			return
-		}
-		t.s.Resume = ""
-		t.goTo(ConfirmStage)
+		t.jumpTo(ConfirmStage)
 	}
+}
+
+// jumpTo goes straight to st, a registered student's screen, leaving any detour; before the sign-up
+// is done, it says that comes after it and asks the current question again.
+func (t *turn) jumpTo(st State) {
+	if t.s.Profile.StudentID == 0 {
+		t.preface(t.tr("menu_after_signup", nil))
+		t.repeat()
+		return
+	}
+	t.s.Resume = ""
+	t.goTo(st)
 }
 
 // help explains the current step and the keywords, then asks the current question again.
