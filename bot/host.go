@@ -106,6 +106,13 @@ func (t *hostTurn) carryOut(ctx context.Context, tx txn, e conversation.Effect) 
 		return t.decline(ctx, tx, e)
 	case conversation.RelayToStudent:
 		return t.relayToStudent(ctx, tx, e)
+	case conversation.GiveFeedback:
+		app, ok, err := t.ib.hostsApplication(ctx, tx, t.hosts, e.ApplicationID)
+		if err != nil || !ok || app.State != domain.Confirmed {
+			return conversation.FeedbackSaved{}, err
+		}
+		return saveFeedback(ctx, tx, store.FeedbackParams{ApplicationID: app.ID, Author: "host", Mark: e.Mark,
+			Word: e.Word, At: tx.now})
 	case conversation.SetStopped:
 		// At once, so that a host whose last contact stopped is hidden and its requests closed now.
 		if err := t.ib.setStopped(ctx, tx, t.msg.Channel, t.msg.Address, e.Stopped); err != nil {

@@ -56,7 +56,8 @@ func (ib *Inbox) now() time.Time { return ib.cfg.Clock.Now().In(calendar.Paris()
 // once, stamps everything it writes.
 type txn struct {
 	*store.Tx
-	now time.Time
+	now      time.Time
+	reminder *string // the reminder being sent ("kind/subject/due"): its messages carry it
 }
 
 // inTx runs fn in one transaction at time now.

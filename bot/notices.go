@@ -211,7 +211,7 @@ func (ib *Inbox) enqueue(ctx context.Context, tx txn, channel domain.Channel, ad
 		return fmt.Errorf("encode choices: %w", err)
 	}
 	m := store.OutboxMessage{Channel: channel, Address: address, Lang: lang, Body: r.Text, Choices: choices,
-		Proactive: proactive, CreatedAt: tx.now}
+		Proactive: proactive, CreatedAt: tx.now, Reminder: tx.reminder}
 	if about != 0 {
 		m.StudentID = &about
 	}

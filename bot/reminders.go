@@ -3,36 +3,259 @@ package bot
 import (
 	"context"
 	"errors"
+	"fmt"
 
 	"stagebot/conversation"
 	"stagebot/domain"
 	"stagebot/store"
 )
 
-// The work the scheduler's jobs ask for, one application and one transaction at a time. Each takes
-// the student's conversation before the student's rows, like every transaction.
+// The reminders the scheduler's jobs ask for: one reminder, one transaction. Each claims the
+// reminder's unique key (kind, subject, due day) in the transaction that queues its messages, each
+// message marked with the key: however many replicas run the job, it goes once. Reminders are
+// proactive messages: the sender holds them to decent hours, and nobody who sent STOP gets one.
+// They never change where a person is in their conversation.
 
-// RemindDayBefore reminds the student of a confirmed stage that starts tomorrow, and their parent,
-// where and when to go. The reminder is claimed in the same transaction as its messages, so that it
-// goes once however many replicas run the job. It reports whether it was sent now.
-func (ib *Inbox) RemindDayBefore(ctx context.Context, applicationID int64) (bool, error) {
+// fittingOffers is how many offers a reminder that suggests some lists.
+const fittingOffers = 3
+
+// Remind sends one due reminder in one transaction; a reminder already sent sends nothing. It reports
+// whether it was sent now.
+func (ib *Inbox) Remind(ctx context.Context, due store.Due) (bool, error) {
 	sent := false
-	err := ib.onApplication(ctx, applicationID, func(tx txn, app store.ApplicationInfo) error {
-		first, err := tx.ClaimReminder(ctx, app.ID, domain.ReminderDayBefore, tx.now)
-		if err != nil || !first {
-			return err
-		}
-		sent = true
-		if err := ib.tellStudent(ctx, tx, app, noticeOf(conversation.NoticeDayBefore, app)); err != nil {
-			return err
-		}
-		return ib.tellParent(ctx, tx, app, conversation.NoticeDayBefore)
+	err := ib.inTx(ctx, ib.now(), func(tx txn) error {
+		var err error
+		sent, err = ib.remind(ctx, tx, due)
+		return err
 	})
+	if errors.Is(err, store.ErrNotFound) { // its subject was erased meanwhile
+		return false, nil
+	}
 	return sent, err
 }
 
+// Planned is one message a reminder would send, for a dry run.
+type Planned struct {
+	Reminder string // its key
+	Channel  domain.Channel
+	Address  string
+	Text     string
+}
+
+// errDryRun rolls a dry run back.
+var errDryRun = errors.New("dry run")
+
+// DryRun works out what the due reminders would send at the inbox's time, in one transaction it
+// rolls back: nothing is sent, nothing is kept.
+func (ib *Inbox) DryRun(ctx context.Context, dues []store.Due) ([]Planned, error) {
+	var planned []Planned
+	err := ib.inTx(ctx, ib.now(), func(tx txn) error {
+		before, err := tx.MaxOutboxID(ctx)
+		if err != nil {
+			return err
+		}
+		for _, due := range dues {
+			if err := tx.Savepoint(ctx, func() error {
+				_, err := ib.remind(ctx, tx, due)
+				return err
+			}); err != nil && !errors.Is(err, store.ErrNotFound) {
+				return err
+			}
+		}
+		rows, err := tx.OutboxAfter(ctx, before)
+		if err != nil {
+			return err
+		}
+		for _, r := range rows {
+			if r.Reminder != nil {
+				planned = append(planned, Planned{Reminder: *r.Reminder, Channel: r.Channel, Address: r.Address, Text: r.Body})
+			}
+		}
+		return errDryRun
+	})
+	if errors.Is(err, errDryRun) {
+		err = nil
+	}
+	return planned, err
+}
+
+// remind sends one due reminder in transaction tx.
+func (ib *Inbox) remind(ctx context.Context, tx txn, due store.Due) (bool, error) {
+	key := due.Key.String()
+	tx.reminder = &key
+	id := store.SubjectID(due.Key.Subject)
+	var app store.ApplicationInfo
+	switch due.Key.Kind {
+	case domain.ReminderRequestExpired, domain.ReminderConfirm, domain.ReminderStageSoon, domain.ReminderFeedback:
+		// The student's conversation before the student's rows, as every transaction does.
+		var err error
+		if app, err = tx.ApplicationByID(ctx, id); err != nil {
+			return false, err
+		}
+		if _, err := tx.LockConversation(ctx, app.StudentChannel, app.StudentAddress, tx.now); err != nil {
+			return false, err
+		}
+	}
+	first, err := tx.ClaimReminder(ctx, due.Key, tx.now)
+	if err != nil || !first {
+		return false, err
+	}
+	rules, err := ib.rules(ctx, tx)
+	if err != nil {
+		return false, err
+	}
+	switch due.Key.Kind {
+	case domain.ReminderHostWaiting:
+		return true, ib.remindHost(ctx, tx, id)
+	case domain.ReminderRequestExpired:
+		return ib.expireSilent(ctx, tx, app, rules)
+	case domain.ReminderConfirm:
+		if app.State != domain.Accepted {
+			return false, nil
+		}
+		if err := ib.tellStudent(ctx, tx, app, noticeOf(conversation.NoticeConfirmReminder, app)); err != nil {
+			return false, err
+		}
+		return true, ib.tellParent(ctx, tx, app, conversation.NoticeConfirmReminder)
+	case domain.ReminderStageSoon:
+		return ib.stageSoon(ctx, tx, app, due.N)
+	case domain.ReminderFeedback:
+		if app.State != domain.Confirmed {
+			return false, nil
+		}
+		if err := ib.tellStudent(ctx, tx, app, noticeOf(conversation.NoticeFeedback, app)); err != nil {
+			return false, err
+		}
+		_, err := ib.tellHost(ctx, tx, app, noticeOf(conversation.NoticeFeedback, app))
+		return true, err
+	case domain.ReminderConsent, domain.ReminderConsentSlow, domain.ReminderFewApplications,
+		domain.ReminderStillLooking, domain.ReminderRelease:
+		return ib.remindStudent(ctx, tx, due, id, rules)
+	case domain.ReminderPurge:
+		stats, purged, err := tx.PurgeCampaign(ctx, id, tx.now)
+		if err == nil && purged {
+			ib.log.InfoContext(ctx, "campaign purged", "campaign", id, "students", stats.Students,
+				"host_conversations", stats.HostConversations)
+		}
+		return purged, err
+	}
+	return false, fmt.Errorf("unknown reminder %s", due.Key.Kind)
+}
+
+// remindHost lists, to every contact of a host, the requests waiting for its answer.
+func (ib *Inbox) remindHost(ctx context.Context, tx txn, hostID int64) error {
+	pending, err := tx.HostPending(ctx, hostID)
+	if err != nil || len(pending) == 0 {
+		return err
+	}
+	n := conversation.Notice{Kind: conversation.NoticeHostWaiting}
+	for _, a := range pending {
+		n.Waiting = append(n.Waiting, conversation.HostApp{ID: a.ID, Offer: a.OfferTitle, Week: a.Week, State: a.State})
+	}
+	// It names no student (references only): nothing to erase with one of them.
+	_, err = ib.tellHost(ctx, tx, store.ApplicationInfo{HostID: hostID}, n)
+	return err
+}
+
+// expireSilent closes a request its host never answered: the place stays free; the student (with
+// offers that fit), the parent and the host are told.
+func (ib *Inbox) expireSilent(ctx context.Context, tx txn, app store.ApplicationInfo, rules store.Rules) (bool, error) {
+	expired, ok, err := tx.ExpireSilent(ctx, app.ID, tx.now, rules.Reminders.HostExpiry)
+	if err != nil || !ok {
+		return false, err
+	}
+	n := noticeOf(conversation.NoticeRequestExpired, expired)
+	if n.Offers, err = ib.offersFor(ctx, tx, expired.StudentID, rules); err != nil {
+		return false, err
+	}
+	if err := ib.tellStudent(ctx, tx, expired, n); err != nil {
+		return false, err
+	}
+	if err := ib.tellParent(ctx, tx, expired, conversation.NoticeRequestExpired); err != nil {
+		return false, err
+	}
+	_, err = ib.tellHost(ctx, tx, expired, noticeOf(conversation.NoticeRequestExpired, expired))
+	return true, err
+}
+
+// stageSoon reminds the student and the parent of a confirmed stage days ahead; the day before, the
+// host too.
+func (ib *Inbox) stageSoon(ctx context.Context, tx txn, app store.ApplicationInfo, days int) (bool, error) {
+	if app.State != domain.Confirmed {
+		return false, nil
+	}
+	kind := conversation.NoticeStageSoon
+	if days == 1 {
+		kind = conversation.NoticeDayBefore
+	}
+	if err := ib.tellStudent(ctx, tx, app, noticeOf(kind, app)); err != nil {
+		return false, err
+	}
+	if err := ib.tellParent(ctx, tx, app, kind); err != nil {
+		return false, err
+	}
+	if days == 1 {
+		if _, err := ib.tellHost(ctx, tx, app, noticeOf(conversation.NoticeHostDayBefore, app)); err != nil {
+			return false, err
+		}
+	}
+	return true, nil
+}
+
+// remindStudent sends the reminders about a student rather than one application.
+func (ib *Inbox) remindStudent(ctx context.Context, tx txn, due store.Due, studentID int64, rules store.Rules) (bool, error) {
+	st, err := tx.StudentByID(ctx, studentID)
+	if err != nil {
+		return false, err
+	}
+	if _, err := tx.LockConversation(ctx, st.Channel, st.Address, tx.now); err != nil {
+		return false, err
+	}
+	if due.Key.Kind == domain.ReminderConsent {
+		if st.Consent != domain.ConsentPending {
+			return false, nil
+		}
+		parent, err := tx.ParentByID(ctx, st.ParentID)
+		if err != nil {
+			return false, err
+		}
+		n := conversation.Notice{Kind: conversation.NoticeConsentReminder, Student: personName(st.FirstName, st.LastInitial)}
+		return true, ib.sendProactive(ctx, tx, ib.parentChannel(ctx, tx, parent.Phone), parent.Phone, parent.Lang,
+			ib.machine.ParentNotice(parent.Lang, n), st.ID)
+	}
+	n := conversation.Notice{Count: due.N}
+	switch due.Key.Kind {
+	case domain.ReminderConsentSlow:
+		if st.Consent != domain.ConsentPending {
+			return false, nil
+		}
+		n.Kind = conversation.NoticeConsentSlow
+	case domain.ReminderFewApplications:
+		n.Kind = conversation.NoticeFewApplications
+	case domain.ReminderStillLooking:
+		n.Kind = conversation.NoticeStillLooking
+	case domain.ReminderRelease:
+		n.Kind = conversation.NoticeRelease
+	}
+	if n.Kind == conversation.NoticeFewApplications || n.Kind == conversation.NoticeStillLooking {
+		if n.Offers, err = ib.offersFor(ctx, tx, st.ID, rules); err != nil {
+			return false, err
+		}
+	}
+	return true, ib.tellStudentAbout(ctx, tx, st, n)
+}
+
+// offersFor lists a few offers open to the student that they have not applied to, the best first
+// (REP/REP+ students' reserved places first).
+func (ib *Inbox) offersFor(ctx context.Context, tx txn, studentID int64, rules store.Rules) ([]domain.OfferSummary, error) {
+	offers, _, err := tx.SearchOffers(ctx, store.SearchParams{StudentID: studentID, Today: tx.now,
+		ReleaseDate: rules.ReleaseDate, NotApplied: true, Limit: fittingOffers})
+	return offers, err
+}
+
 // ExpireUnconfirmed expires an accepted application whose confirmation deadline has passed,
-// freeing its place, and tells the student and the host. It reports whether it expired now.
+// freeing its place, and tells the student, the parent and the host. It reports whether it expired
+// now.
 func (ib *Inbox) ExpireUnconfirmed(ctx context.Context, applicationID int64) (bool, error) {
 	expired := false
 	err := ib.onApplication(ctx, applicationID, func(tx txn, _ store.ApplicationInfo) error {
@@ -70,4 +293,13 @@ func (ib *Inbox) onApplication(ctx context.Context, id int64, fn func(tx txn, ap
 		return nil
 	}
 	return err
+}
+
+// saveFeedback keeps a mark and a word about a confirmed stage; a stage that is not one answers no.
+func saveFeedback(ctx context.Context, tx txn, p store.FeedbackParams) (conversation.Result, error) {
+	err := tx.SaveFeedback(ctx, p)
+	if errors.Is(err, store.ErrNotFound) {
+		return conversation.FeedbackSaved{}, nil
+	}
+	return conversation.FeedbackSaved{OK: err == nil}, err
 }

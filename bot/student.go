@@ -84,6 +84,8 @@ func (t *studentTurn) carryOut(ctx context.Context, tx txn, e conversation.Effec
 		return t.relayToHost(ctx, tx, e)
 	case conversation.ConfirmPlace:
 		return t.confirmPlace(ctx, tx, e)
+	case conversation.GiveFeedback:
+		return t.feedback(ctx, tx, e)
 	case conversation.SetLanguage:
 		return nil, tx.SetStudentLanguage(ctx, t.msg.Channel, t.msg.Address, e.Lang, tx.now)
 	case conversation.SetStopped:
@@ -401,4 +403,17 @@ func (ib *Inbox) saveStudent(ctx context.Context, tx txn, conv store.Conversatio
 		return err
 	}
 	return ib.reply(ctx, tx, conv, session.Lang, replies, 0)
+}
+
+// feedback keeps a student's mark and word about their last stage whose week has begun.
+func (t *studentTurn) feedback(ctx context.Context, tx txn, e conversation.GiveFeedback) (conversation.Result, error) {
+	id, err := tx.LastStage(ctx, e.StudentID, tx.now)
+	if errors.Is(err, store.ErrNotFound) {
+		return conversation.FeedbackSaved{}, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	return saveFeedback(ctx, tx, store.FeedbackParams{ApplicationID: id, Author: "student", Mark: e.Mark, Word: e.Word,
+		At: tx.now})
 }

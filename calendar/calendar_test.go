@@ -133,3 +133,40 @@ func TestReadHolidaysRefusesBadFiles(t *testing.T) {
 		}
 	}
 }
+
+// Messages nobody asked for leave Monday to Saturday, 08:30 to 19:30 in Paris, never on a public
+// holiday; across the change of time at the end of October too.
+func TestSendingHours(t *testing.T) {
+	h, err := calendar.SendingHours()
+	if err != nil {
+		t.Fatal(err)
+	}
+	paris := calendar.Paris()
+	for _, tc := range []struct {
+		at   time.Time
+		ok   bool
+		next time.Time
+	}{
+		{time.Date(2026, 12, 2, 10, 0, 0, 0, paris), true, time.Date(2026, 12, 2, 10, 0, 0, 0, paris)},
+		{time.Date(2026, 12, 2, 8, 29, 0, 0, paris), false, time.Date(2026, 12, 2, 8, 30, 0, 0, paris)},
+		{time.Date(2026, 12, 2, 19, 30, 0, 0, paris), false, time.Date(2026, 12, 3, 8, 30, 0, 0, paris)},
+		{time.Date(2026, 12, 5, 19, 0, 0, 0, paris), true, time.Date(2026, 12, 5, 19, 0, 0, 0, paris)},    // a Saturday
+		{time.Date(2026, 12, 5, 20, 0, 0, 0, paris), false, time.Date(2026, 12, 7, 8, 30, 0, 0, paris)},   // then Sunday
+		{time.Date(2026, 12, 24, 21, 0, 0, 0, paris), false, time.Date(2026, 12, 26, 8, 30, 0, 0, paris)}, // Christmas
+		{time.Date(2026, 11, 10, 22, 0, 0, 0, paris), false, time.Date(2026, 11, 12, 8, 30, 0, 0, paris)}, // 11 November
+		{time.Date(2026, 10, 24, 20, 0, 0, 0, paris), false, time.Date(2026, 10, 26, 8, 30, 0, 0, paris)}, // over the time change
+		{time.Date(2027, 5, 5, 20, 0, 0, 0, paris), false, time.Date(2027, 5, 7, 8, 30, 0, 0, paris)},     // Ascension
+	} {
+		if got := h.Decent(tc.at); got != tc.ok {
+			t.Errorf("Decent(%s) = %v", tc.at, got)
+		}
+		if got := h.Next(tc.at); !got.Equal(tc.next) {
+			t.Errorf("Next(%s) = %s, want %s", tc.at, got, tc.next)
+		}
+	}
+	for y := 2025; y <= 2035; y++ {
+		if !h.Known(calendar.Date(y, time.June, 1)) {
+			t.Errorf("the public holidays of %d are not in the file", y)
+		}
+	}
+}

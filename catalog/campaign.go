@@ -16,15 +16,16 @@ import (
 // campaignFile is a season as the City writes it (docs/campaign.md): TOML, with dates written as
 // TOML local dates (2027-01-11).
 type campaignFile struct {
-	Name              string      `toml:"name"`
-	ApplicationsOpen  time.Time   `toml:"applications_open"`
-	ApplicationsClose time.Time   `toml:"applications_close"`
-	REPRelease        *time.Time  `toml:"rep_release"`
-	PurgeOn           time.Time   `toml:"purge_on"`
-	Weeks             []time.Time `toml:"weeks"`
-	MaxApplications   int         `toml:"max_applications"`
-	ConfirmDays       int         `toml:"confirm_days"`
-	DeadlineDays      int         `toml:"deadline_days"`
+	Name              string          `toml:"name"`
+	ApplicationsOpen  time.Time       `toml:"applications_open"`
+	ApplicationsClose time.Time       `toml:"applications_close"`
+	REPRelease        *time.Time      `toml:"rep_release"`
+	PurgeOn           time.Time       `toml:"purge_on"`
+	Weeks             []time.Time     `toml:"weeks"`
+	MaxApplications   int             `toml:"max_applications"`
+	ConfirmDays       int             `toml:"confirm_days"`
+	DeadlineDays      int             `toml:"deadline_days"`
+	Reminders         store.Reminders `toml:"reminders"`
 }
 
 // ReadCampaign reads a campaign file and checks it. An unknown key fails the file, so that a misspelt
@@ -49,7 +50,8 @@ func ReadCampaign(path string) (store.Campaign, error) {
 	}
 	c := store.Campaign{Name: f.Name, ApplicationsOpen: dayOnly(f.ApplicationsOpen),
 		ApplicationsClose: dayOnly(f.ApplicationsClose), PurgeOn: dayOnly(f.PurgeOn),
-		MaxApplications: f.MaxApplications, ConfirmDays: f.ConfirmDays, DeadlineDays: f.DeadlineDays}
+		MaxApplications: f.MaxApplications, ConfirmDays: f.ConfirmDays, DeadlineDays: f.DeadlineDays,
+		Reminders: f.Reminders}
 	if f.REPRelease != nil {
 		d := dayOnly(*f.REPRelease)
 		c.REPRelease = &d

@@ -34,6 +34,13 @@ func (m *Machine) HostStep(s ContactSession, in HostInput) ContactOutput {
 	case Relayed:
 		c.hostRelayed(r)
 		return c.output()
+	case FeedbackSaved:
+		if r.OK {
+			c.say(c.tr("host_feedback_thanks", nil))
+		} else {
+			c.say(c.tr("host_unknown_ref", nil))
+		}
+		return c.output()
 	}
 	first := ""
 	if len(c.words) > 0 {
@@ -58,6 +65,9 @@ func (m *Machine) HostStep(s ContactSession, in HostInput) ContactOutput {
 			c.relay(id, text, true, in.Apps)
 			return c.output()
 		}
+	}
+	if in.Choice == "" && c.hostFeedback(in.Apps) {
+		return c.output()
 	}
 	if verb, id, ok := hostButton(in.Choice); ok {
 		c.hostDo(verb, id, "", in.Apps)

@@ -77,6 +77,9 @@ func (m *Machine) Step(s Session, in Input) Output {
 // message handles what the person sent.
 func (t *turn) message() {
 	t.rememberStartSchool()
+	if t.in.Choice == "" && t.studentFeedback() {
+		return
+	}
 	if t.in.Choice == "" {
 		if kw := keywordOf(t.text); kw != kwNone {
 			t.keyword(kw)
@@ -117,6 +120,10 @@ func (t *turn) message() {
 // answer handles the answer to the effect the machine asked for. An answer this state did not ask
 // for is ignored, and the person gets the current question again.
 func (t *turn) answer() {
+	if r, ok := t.in.Result.(FeedbackSaved); ok {
+		t.feedbackSaved(r)
+		return
+	}
 	def := t.def()
 	if def.result == nil || !def.result(t) {
 		t.repeat()

@@ -15,12 +15,15 @@ import (
 
 // dynamicIDs expands the message ids the code builds from a prefix.
 var dynamicIDs = map[string][]string{
-	"weekday_":       {"1", "2", "3", "4", "5", "6", "7"},
-	"month_":         {"1", "2", "3", "4", "5", "6", "7", "8", "9", "10", "11", "12"},
-	"parent_notice_": {"sent", "accepted", "declined", "full", "withdrawn", "expired", "host_gone", "erased", "day_before"},
-	"host_notice_":   {"withdrawn", "cancelled", "confirmed", "student_answer", "expired", "erased"},
+	"weekday_": {"1", "2", "3", "4", "5", "6", "7"},
+	"month_":   {"1", "2", "3", "4", "5", "6", "7", "8", "9", "10", "11", "12"},
+	"parent_notice_": {"sent", "accepted", "declined", "full", "withdrawn", "expired", "host_gone", "erased", "day_before",
+		"request_expired", "confirm_reminder", "consent_reminder", "stage_soon"},
+	"host_notice_": {"withdrawn", "cancelled", "confirmed", "student_answer", "expired", "erased", "request_expired",
+		"host_day_before", "feedback"},
 	"student_notice_": {"parent_refused", "accepted", "declined", "full", "withdrawn", "day_before", "expired",
-		"host_message", "host_gone"},
+		"host_message", "host_gone", "request_expired", "confirm_reminder", "consent_slow", "stage_soon", "feedback",
+		"release", "few_applications", "still_looking"},
 	"apply_": {"full", "not_week", "closed", "too_young", "already", "too_many", "not_found", "placed", "no_consent"},
 	"status_": {"draft", "awaiting_parent", "sent", "accepted", "confirmed", "declined", "withdrawn",
 		"cancelled", "expired"},
@@ -142,7 +145,7 @@ func TestMessagesRenderInBothLanguages(t *testing.T) {
 		"Child": "Léa M.", "First": "LÉA", "Children": "Léa M.", "Student": "Léa M.", "Offer": "O", "Ref": 1042, "Motivation": "M",
 		"Text": "Q?", "Contact": "C", "Friday": "F", "ConfirmBy": "D", "REP": true, "Priority": "REP",
 		"OfStudent": "de Léa M.", "OfChild": "de Léa M.", "Hosts": "H1, H2", "From": 4, "To": 6, "Best": 12, "ParentLang": "Arabe",
-		"Where": "ESS, 11e", "Examples": "musée", "Example": "Jean Moulin", "Family": "Santé", "Live": 2}
+		"Where": "ESS, 11e", "Examples": "musée", "Example": "Jean Moulin", "Requests": "réf. 1", "Offers": "O1 ; O2", "Family": "Santé", "Live": 2}
 	for id := range usedIDs(t) {
 		for _, lang := range []string{"fr", "en"} {
 			for _, n := range []int{1, 2} {

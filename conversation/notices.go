@@ -1,6 +1,9 @@
 package conversation
 
 import (
+	"strings"
+
+	"stagebot/calendar"
 	"stagebot/domain"
 	"strconv"
 	"time"
@@ -29,6 +32,19 @@ const (
 	NoticeExpired           NoticeKind = "expired"            // student, parent and host: the place was not confirmed in time
 	NoticeParentUnreachable NoticeKind = "parent_unreachable" // student: the parent's number cannot be reached
 	NoticeErased            NoticeKind = "erased"             // host and parent: the student erased their data
+
+	// The reminders (package scheduler sends them, at decent hours).
+	NoticeHostWaiting     NoticeKind = "host_waiting"     // host: the requests waiting for its answer
+	NoticeRequestExpired  NoticeKind = "request_expired"  // student, parent, host: a request the host never answered closed
+	NoticeConfirmReminder NoticeKind = "confirm_reminder" // student and parent: the place a host accepted waits for CONFIRMER
+	NoticeConsentReminder NoticeKind = "consent_reminder" // parent: the child waits for their answer
+	NoticeConsentSlow     NoticeKind = "consent_slow"     // student: the parent has not answered for a week
+	NoticeFewApplications NoticeKind = "few_applications" // student: more applications, better chances; offers that fit
+	NoticeStillLooking    NoticeKind = "still_looking"    // student: weeks before the stage and no place; offers that fit
+	NoticeStageSoon       NoticeKind = "stage_soon"       // student and parent: the stage starts in a week
+	NoticeHostDayBefore   NoticeKind = "host_day_before"  // host: a student comes tomorrow
+	NoticeFeedback        NoticeKind = "feedback"         // student and host: how did the stage go?
+	NoticeRelease         NoticeKind = "release"          // student: places reserved for REP/REP+ are open to all now
 )
 
 // Notice is what the message about an event needs to say. Only the fields of its kind are used.
@@ -47,8 +63,10 @@ type Notice struct {
 	Week       time.Time
 	ConfirmBy  *time.Time
 	Motivation string
-	Text       string // a relayed message
-	Count      int    // applications concerned, or the parent's number of children
+	Text       string   // a relayed message
+	Count      int      // applications concerned, the parent's number of children, or the weeks before the stage
+	Waiting    []HostApp             // the requests a host's reminder lists
+	Offers     []domain.OfferSummary // offers that fit the student, for the reminders that suggest some
 }
 
 // ParentNotice writes a notice for a parent, in the parent's language. Every one names the child.
@@ -66,7 +84,8 @@ func (m *Machine) ParentNotice(lang string, n Notice) domain.Reply {
 		}
 		return domain.Reply{Text: m.textIn(lang, "parent_notice_confirmed", d)}
 	case NoticeSent, NoticeAccepted, NoticeDeclined, NoticeFull, NoticeWithdrawn, NoticeExpired, NoticeHostGone,
-		NoticeErased, NoticeDayBefore:
+		NoticeErased, NoticeDayBefore, NoticeRequestExpired, NoticeConfirmReminder, NoticeConsentReminder,
+		NoticeStageSoon:
 		return domain.Reply{Text: m.textIn(lang, "parent_notice_"+string(n.Kind), d)}
 	}
 	return domain.Reply{}
@@ -84,8 +103,11 @@ func (m *Machine) HostNotice(lang string, n Notice) domain.Reply {
 			{Key: "host:no:" + ref, Label: m.textIn(lang, "host_choice_decline", nil)},
 			{Key: "host:ask:" + ref, Label: m.textIn(lang, "host_choice_ask", nil)},
 		}}
-	case NoticeWithdrawn, NoticeCancelled, NoticeConfirmed, NoticeStudentAnswer, NoticeExpired, NoticeErased:
+	case NoticeWithdrawn, NoticeCancelled, NoticeConfirmed, NoticeStudentAnswer, NoticeExpired, NoticeErased,
+		NoticeRequestExpired, NoticeHostDayBefore, NoticeFeedback:
 		return domain.Reply{Text: m.textIn(lang, "host_notice_"+string(n.Kind), d)}
+	case NoticeHostWaiting:
+		return domain.Reply{Text: m.pluralIn(lang, "host_notice_waiting", len(n.Waiting), d)}
 	}
 	return domain.Reply{}
 }
@@ -103,8 +125,11 @@ func (m *Machine) StudentNotice(s Session, n Notice) Output {
 			text = m.textIn(s.Lang, "student_notice_parent_agreed_none", d)
 		}
 	case NoticeParentRefused, NoticeAccepted, NoticeDeclined, NoticeFull, NoticeWithdrawn, NoticeDayBefore, NoticeExpired,
-		NoticeHostMessage, NoticeHostGone:
+		NoticeHostMessage, NoticeHostGone, NoticeRequestExpired, NoticeConfirmReminder, NoticeConsentSlow,
+		NoticeStageSoon, NoticeFeedback, NoticeRelease:
 		text = m.textIn(s.Lang, "student_notice_"+string(n.Kind), d)
+	case NoticeFewApplications, NoticeStillLooking:
+		text = m.pluralIn(s.Lang, "student_notice_"+string(n.Kind), n.Count, d)
 	case NoticeParentUnreachable:
 		// Nothing can go to a host without the parent: the student gives another number, which is
 		// asked to agree (a change of profile).
@@ -148,7 +173,22 @@ func (m *Machine) noticeData(lang string, n Notice) data {
 		d["Friday"] = m.longDate(lang, n.Week.AddDate(0, 0, 4))
 	}
 	if n.ConfirmBy != nil {
-		d["ConfirmBy"] = m.longDate(lang, *n.ConfirmBy)
+		d["ConfirmBy"] = m.longDate(lang, calendar.Day(*n.ConfirmBy))
+	}
+	if len(n.Waiting) > 0 {
+		lines := make([]string, len(n.Waiting))
+		for i, a := range n.Waiting {
+			lines[i] = m.textIn(lang, "host_waiting_line", data{"Ref": a.ID, "Student": a.Student, "Offer": a.Offer,
+				"Week": m.longDate(lang, a.Week)})
+		}
+		d["Requests"] = strings.Join(lines, "\n")
+	}
+	if len(n.Offers) > 0 {
+		offers := make([]string, len(n.Offers))
+		for i, o := range n.Offers {
+			offers[i] = o.Title + " (" + o.HostName + ")"
+		}
+		d["Offers"] = strings.Join(offers, " ; ")
 	}
 	return d
 }

@@ -146,6 +146,12 @@ func number(choices []domain.Choice) []domain.Choice {
 	return out
 }
 
+// note sends a reply that leaves the question the person is at as it was: same state, same choices
+// (their next message means what it meant).
+func (t *turn) note(text string) {
+	t.replies = append(t.replies, domain.Reply{Text: text})
+}
+
 // preface puts text before the next reply, in the same message.
 func (t *turn) preface(text string) {
 	if t.lead != "" {

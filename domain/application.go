@@ -137,7 +137,24 @@ const (
 // ReminderKind names a reminder; with its subject and due date it makes the reminder's unique key.
 type ReminderKind string
 
-// The reminders.
+// The reminders, with whom each goes to.
 const (
-	ReminderDayBefore ReminderKind = "day_before" // the stage starts tomorrow: student and parent
+	ReminderHostWaiting     ReminderKind = "host_waiting"     // host: the requests waiting for its answer
+	ReminderRequestExpired  ReminderKind = "request_expired"  // student, parent, host: a request unanswered for too long expired
+	ReminderConfirm         ReminderKind = "confirm"          // student (and parent): confirm the place a host accepted
+	ReminderConsent         ReminderKind = "consent"          // parent: their child waits for their answer
+	ReminderConsentSlow     ReminderKind = "consent_slow"     // student: talk to your parent, or your collège
+	ReminderFewApplications ReminderKind = "few_applications" // student: apply to more offers, here are some
+	ReminderStillLooking    ReminderKind = "still_looking"    // student: weeks before the stage, offers that fit
+	ReminderStageSoon       ReminderKind = "stage_soon"       // student and parent: the stage starts in a week, or tomorrow (host: tomorrow)
+	ReminderFeedback        ReminderKind = "feedback"         // student and host: how did it go?
+	ReminderRelease         ReminderKind = "release"          // student: places reserved for REP/REP+ are open to all now
+	ReminderPurge           ReminderKind = "purge"            // nobody: the season's personal data is erased
 )
+
+// ReminderKinds lists the reminders, in the order of a season.
+func ReminderKinds() []ReminderKind {
+	return []ReminderKind{ReminderConsent, ReminderConsentSlow, ReminderFewApplications, ReminderHostWaiting,
+		ReminderRequestExpired, ReminderConfirm, ReminderRelease, ReminderStillLooking, ReminderStageSoon,
+		ReminderFeedback, ReminderPurge}
+}

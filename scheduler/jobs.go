@@ -2,16 +2,20 @@ package scheduler
 
 import (
 	"context"
+	"errors"
+	"time"
 
 	"stagebot/calendar"
 	"stagebot/clock"
+	"stagebot/domain"
 	"stagebot/store"
 )
 
-// Workflow is what the jobs ask of the workflow (bot.Inbox): act on one application, in one
-// transaction, and report whether something was done now.
+// Workflow is what the jobs ask of the workflow (bot.Inbox): send one due reminder, or expire one
+// place not confirmed in time, each in a transaction of its own, reporting whether something was
+// done now.
 type Workflow interface {
-	RemindDayBefore(ctx context.Context, applicationID int64) (bool, error)
+	Remind(ctx context.Context, due store.Due) (bool, error)
 	ExpireUnconfirmed(ctx context.Context, applicationID int64) (bool, error)
 }
 
@@ -23,23 +27,82 @@ type Jobs struct {
 	Clock    clock.Clock
 }
 
-// All lists the jobs with their schedules (Paris time).
+// All lists the jobs with their schedules (Paris time). Every replica runs them all: a reminder's key
+// makes it go once, and the sender holds what they queue to decent hours.
 func (j Jobs) All() []Job {
 	return []Job{
-		{Name: "day-before reminders", Spec: "0 10 * * *", Run: j.DayBefore},
-		{Name: "unconfirmed places", Spec: "15 * * * *", Run: j.ExpireOverdue},
+		{Name: "reminders", Spec: "*/15 * * * *", Run: j.Reminders},
+		{Name: "unconfirmed places", Spec: "5 * * * *", Run: j.ExpireOverdue},
 	}
 }
 
-// DayBefore reminds each student whose confirmed stage starts tomorrow, and their parent, where and
-// when to go. It returns how many stages were reminded now.
-func (j Jobs) DayBefore(ctx context.Context) (int, error) {
-	tomorrow := calendar.Day(j.Clock.Now()).AddDate(0, 0, 1)
-	apps, err := j.Store.ConfirmedStartingOn(ctx, tomorrow)
+// Reminders sends every reminder due now (see Due), each once. It returns how many were sent now.
+func (j Jobs) Reminders(ctx context.Context) (int, error) {
+	dues, err := j.Due(ctx, j.Clock.Now())
 	if err != nil {
 		return 0, err
 	}
-	return each(ctx, ids(apps), j.Workflow.RemindDayBefore)
+	n := 0
+	for _, due := range dues {
+		if err := ctx.Err(); err != nil {
+			return n, err
+		}
+		sent, err := j.Workflow.Remind(ctx, due)
+		if err != nil {
+			return n, err
+		}
+		if sent {
+			n++
+		}
+	}
+	return n, nil
+}
+
+// Due lists the reminders due at now that were not sent yet, in the order of a season, with the
+// delays of the campaign in force (store.Reminders): hosts waiting (+3, +7 days after a request),
+// requests expiring (+15), places to confirm (+2, and the day before the deadline), parents to
+// remind (+2, +5) then students to warn (+7), students with too few applications (+2 after the
+// first), students still looking (4, 2 and 1 weeks before), stages soon (7 days and 1 before),
+// feedback (the Monday after), the REP/REP+ release, and the purge of every campaign whose day came.
+func (j Jobs) Due(ctx context.Context, now time.Time) ([]store.Due, error) {
+	today := calendar.Day(now)
+	rules, err := j.Store.RulesOn(ctx, now)
+	if err != nil {
+		return nil, err
+	}
+	r := rules.Reminders
+	var all []store.Due
+	add := func(dues []store.Due, err error) error {
+		all = append(all, dues...)
+		return err
+	}
+	if err := errors.Join(
+		add(j.Store.ConsentDue(ctx, today, r.ConsentReminders)),
+		add(j.Store.ConsentSlowDue(ctx, today, r.ConsentEscalation)),
+		add(j.Store.FewApplicationsDue(ctx, today, r.FewApplications, r.MinApplications)),
+		add(j.Store.HostsWaitingDue(ctx, today, r.HostWaiting)),
+		add(j.Store.SilentRequestsDue(ctx, today, r.HostExpiry)),
+		add(j.Store.ConfirmDue(ctx, today, r.ConfirmReminder)),
+		add(j.Store.StillLookingDue(ctx, today, r.LookingWeeks)),
+		add(j.Store.StageSoonDue(ctx, today, r.BeforeStage)),
+		add(j.Store.FeedbackDue(ctx, today, r.FeedbackAfter)),
+	); err != nil {
+		return nil, err
+	}
+	if rules.CampaignID != 0 {
+		if err := add(j.Store.ReleaseDue(ctx, today, rules.CampaignID)); err != nil {
+			return nil, err
+		}
+	}
+	purges, err := j.Store.CampaignsToPurge(ctx, today)
+	if err != nil {
+		return nil, err
+	}
+	for _, id := range purges {
+		all = append(all, store.Due{Key: store.ReminderKey{Kind: domain.ReminderPurge, Subject: store.Subject("campaign", id),
+			Due: today}})
+	}
+	return all, nil
 }
 
 // ExpireOverdue expires the places hosts accepted and students did not confirm in time, freeing
@@ -49,17 +112,12 @@ func (j Jobs) ExpireOverdue(ctx context.Context) (int, error) {
 	if err != nil {
 		return 0, err
 	}
-	return each(ctx, overdue, j.Workflow.ExpireUnconfirmed)
-}
-
-// each runs do on every id, stops at the first error or when ctx ends, and counts what was done.
-func each(ctx context.Context, items []int64, do func(context.Context, int64) (bool, error)) (int, error) {
 	n := 0
-	for _, id := range items {
+	for _, id := range overdue {
 		if err := ctx.Err(); err != nil {
 			return n, err
 		}
-		done, err := do(ctx, id)
+		done, err := j.Workflow.ExpireUnconfirmed(ctx, id)
 		if err != nil {
 			return n, err
 		}
@@ -68,12 +126,4 @@ func each(ctx context.Context, items []int64, do func(context.Context, int64) (b
 		}
 	}
 	return n, nil
-}
-
-func ids(apps []store.ApplicationInfo) []int64 {
-	out := make([]int64, len(apps))
-	for i, a := range apps {
-		out[i] = a.ID
-	}
-	return out
 }

@@ -81,9 +81,9 @@ func TestDayBeforeRemindsOnce(t *testing.T) {
 	jobFixture(t, s, "confirmed", nil)
 	paris := calendar.Paris()
 	ib := jobInbox(t, s, time.Date(2027, 1, 17, 10, 0, 0, 0, paris)) // the Sunday before
-	n, err := ib.DayBefore(ctx)
+	n, err := ib.Reminders(ctx)
 	if err != nil || n != 1 {
-		t.Fatalf("DayBefore = %d, %v; want 1 stage reminded", n, err)
+		t.Fatalf("Reminders = %d, %v; want 1 stage reminded", n, err)
 	}
 	for who, address := range map[string]string{"student": "+33639989999", "parent": "+33612345678"} {
 		if got := countRows(t, s, `SELECT count(*) FROM outbox WHERE address = $1 AND proactive AND body LIKE '%demain%'`,
@@ -91,11 +91,14 @@ func TestDayBeforeRemindsOnce(t *testing.T) {
 			t.Errorf("%s got %d reminders, want 1", who, got)
 		}
 	}
-	if n, err := ib.DayBefore(ctx); err != nil || n != 0 {
+	if got := countRows(t, s, `SELECT count(*) FROM outbox WHERE proactive AND body LIKE 'Demain, Léa M.%'`); got < 1 {
+		t.Error("the host was not told who comes tomorrow")
+	}
+	if n, err := ib.Reminders(ctx); err != nil || n != 0 {
 		t.Errorf("second run reminded %d (%v): a replica must not remind again", n, err)
 	}
-	if n, _ := jobInbox(t, s, time.Date(2027, 1, 10, 10, 0, 0, 0, paris)).DayBefore(ctx); n != 0 {
-		t.Errorf("a week early: %d reminded", n)
+	if n, _ := jobInbox(t, s, time.Date(2027, 1, 10, 10, 0, 0, 0, paris)).Reminders(ctx); n != 0 {
+		t.Errorf("eight days early: %d reminded", n)
 	}
 }
 

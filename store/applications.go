@@ -73,8 +73,10 @@ func (c Conn) apply(ctx context.Context, p ApplyParams) (ApplyResult, error) {
 		return ApplyResult{}, errors.New("apply: no time given")
 	}
 	var id int64
-	err = c.get(ctx, &id, `INSERT INTO applications (student_id, offer_id, week_start, state, motivation, created_at, updated_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $6) RETURNING id`, p.StudentID, p.OfferID, student.StageWeek, state, p.Motivation, p.Now)
+	err = c.get(ctx, &id, `INSERT INTO applications (student_id, offer_id, week_start, state, motivation, created_at,
+		updated_at, sent_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $6, CASE WHEN $4 = 'sent' THEN $6::timestamptz END) RETURNING id`,
+		p.StudentID, p.OfferID, student.StageWeek, state, p.Motivation, p.Now)
 	if IsUniqueViolation(err) {
 		return ApplyResult{Problem: domain.ProblemAlready}, nil
 	}
@@ -197,7 +199,8 @@ func (c Conn) move(ctx context.Context, applicationID int64, from, to domain.App
 	if !domain.CanMove(from, to, actor) {
 		return fmt.Errorf("application %d: %s → %s by %s: %w", applicationID, from, to, actor, ErrTransition)
 	}
-	if _, err := c.q.ExecContext(ctx, `UPDATE applications SET state = $2, updated_at = $3 WHERE id = $1`,
+	if _, err := c.q.ExecContext(ctx, `UPDATE applications SET state = $2, updated_at = $3,
+		sent_at = CASE WHEN $2 = 'sent' THEN $3 ELSE sent_at END WHERE id = $1`,
 		applicationID, to, at); err != nil {
 		return fmt.Errorf("move application %d: %w", applicationID, err)
 	}

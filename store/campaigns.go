@@ -2,6 +2,8 @@ package store
 
 import (
 	"context"
+	"database/sql/driver"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"slices"
@@ -25,7 +27,109 @@ type Campaign struct {
 	MaxApplications   int         `db:"max_applications"` // live applications a student may have at once
 	ConfirmDays       int         `db:"confirm_days"`     // days to confirm a place a host accepted
 	DeadlineDays      int         `db:"deadline_days"`    // an offer week's default deadline: this many days before it
+	Reminders         Reminders   `db:"reminders"`        // when the reminders go
 	Weeks             []time.Time `db:"-"`                // the stage weeks (Mondays), in order
+}
+
+// Reminders are a campaign's reminder delays, in days (weeks where said). A delay left at zero takes
+// its default (DefaultReminders); a list, its default list.
+type Reminders struct {
+	HostWaiting       []int `json:"host_waiting,omitempty" toml:"host_waiting"`             // after a request went: its host is reminded (3, 7)
+	HostExpiry        int   `json:"host_expiry,omitempty" toml:"host_expiry"`               // after a request went: unanswered, it expires (15)
+	ConfirmReminder   int   `json:"confirm_reminder,omitempty" toml:"confirm_reminder"`     // after an acceptance: the student is reminded to confirm (2), and again the day before the deadline
+	ConsentReminders  []int `json:"consent_reminders,omitempty" toml:"consent_reminders"`   // after the parent was asked: reminded (2, 5)
+	ConsentEscalation int   `json:"consent_escalation,omitempty" toml:"consent_escalation"` // after the parent was asked: the student is told to talk to them (7)
+	FewApplications   int   `json:"few_applications,omitempty" toml:"few_applications"`     // after a first application: a nudge if fewer than MinApplications are live (2)
+	MinApplications   int   `json:"min_applications,omitempty" toml:"min_applications"`     // the live applications a student is nudged to reach (3)
+	LookingWeeks      []int `json:"looking_weeks,omitempty" toml:"looking_weeks"`           // weeks before the stage: a student with no place gets offers (4, 2, 1)
+	BeforeStage       []int `json:"before_stage,omitempty" toml:"before_stage"`             // days before the stage: the student and the parent are reminded (7, 1); the host the day before
+	FeedbackAfter     int   `json:"feedback_after,omitempty" toml:"feedback_after"`         // days after the stage's Monday: feedback asked (7: the Monday after)
+}
+
+// DefaultReminders are the reminder delays of a campaign whose file is silent.
+func DefaultReminders() Reminders {
+	return Reminders{HostWaiting: []int{3, 7}, HostExpiry: 15, ConfirmReminder: 2, ConsentReminders: []int{2, 5},
+		ConsentEscalation: 7, FewApplications: 2, MinApplications: 3, LookingWeeks: []int{4, 2, 1},
+		BeforeStage: []int{7, 1}, FeedbackAfter: 7}
+}
+
+// withDefaults fills the delays left at zero.
+func (r Reminders) withDefaults() Reminders {
+	d := DefaultReminders()
+	list := func(v *[]int, def []int) {
+		if len(*v) == 0 {
+			*v = def
+		}
+	}
+	one := func(v *int, def int) {
+		if *v == 0 {
+			*v = def
+		}
+	}
+	list(&r.HostWaiting, d.HostWaiting)
+	one(&r.HostExpiry, d.HostExpiry)
+	one(&r.ConfirmReminder, d.ConfirmReminder)
+	list(&r.ConsentReminders, d.ConsentReminders)
+	one(&r.ConsentEscalation, d.ConsentEscalation)
+	one(&r.FewApplications, d.FewApplications)
+	one(&r.MinApplications, d.MinApplications)
+	list(&r.LookingWeeks, d.LookingWeeks)
+	list(&r.BeforeStage, d.BeforeStage)
+	one(&r.FeedbackAfter, d.FeedbackAfter)
+	return r
+}
+
+// problems lists what is wrong with the delays (after withDefaults).
+func (r Reminders) problems() []string {
+	var out []string
+	check := func(name string, v, lo, hi int) {
+		if v < lo || v > hi {
+			out = append(out, fmt.Sprintf("reminders.%s must be %d to %d", name, lo, hi))
+		}
+	}
+	for _, v := range r.HostWaiting {
+		check("host_waiting", v, 1, r.HostExpiry-1)
+	}
+	check("host_expiry", r.HostExpiry, 2, 60)
+	check("confirm_reminder", r.ConfirmReminder, 1, 30)
+	for _, v := range r.ConsentReminders {
+		check("consent_reminders", v, 1, r.ConsentEscalation-1)
+	}
+	check("consent_escalation", r.ConsentEscalation, 2, 30)
+	check("few_applications", r.FewApplications, 1, 30)
+	check("min_applications", r.MinApplications, 1, 10)
+	for _, v := range r.LookingWeeks {
+		check("looking_weeks", v, 1, 12)
+	}
+	for _, v := range r.BeforeStage {
+		check("before_stage", v, 1, 30)
+	}
+	check("feedback_after", r.FeedbackAfter, 5, 30)
+	return out
+}
+
+// Value stores the delays as JSON.
+func (r Reminders) Value() (driver.Value, error) { return json.Marshal(r) }
+
+// Scan reads the delays from JSON, the defaults filling what is missing.
+func (r *Reminders) Scan(src any) error {
+	var raw []byte
+	switch v := src.(type) {
+	case []byte:
+		raw = v
+	case string:
+		raw = []byte(v)
+	case nil:
+		raw = []byte("{}")
+	default:
+		return fmt.Errorf("reminders: cannot read %T", src)
+	}
+	var read Reminders
+	if err := json.Unmarshal(raw, &read); err != nil {
+		return fmt.Errorf("reminders: %w", err)
+	}
+	*r = read.withDefaults()
+	return nil
 }
 
 // The rules of a season without a campaign, and of a new campaign where its file is silent.
@@ -52,6 +156,8 @@ func (c *Campaign) Validate() error {
 	if c.DeadlineDays == 0 {
 		c.DeadlineDays = DefaultDeadlineDays
 	}
+	c.Reminders = c.Reminders.withDefaults()
+	problems = append(problems, c.Reminders.problems()...)
 	if len(c.Weeks) == 0 {
 		bad("at least one stage week is required")
 	}
@@ -102,15 +208,16 @@ func (c Conn) SaveCampaign(ctx context.Context, camp Campaign) (int64, error) {
 	var id int64
 	err := c.atomically(ctx, func(c Conn) error {
 		if err := c.get(ctx, &id, `INSERT INTO campaigns (name, applications_open, applications_close, rep_release,
-				purge_on, max_applications, confirm_days, deadline_days)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+				purge_on, max_applications, confirm_days, deadline_days, reminders)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
 			ON CONFLICT (name) DO UPDATE SET applications_open = excluded.applications_open,
 				applications_close = excluded.applications_close, rep_release = excluded.rep_release,
 				purge_on = excluded.purge_on, max_applications = excluded.max_applications,
-				confirm_days = excluded.confirm_days, deadline_days = excluded.deadline_days
+				confirm_days = excluded.confirm_days, deadline_days = excluded.deadline_days,
+				reminders = excluded.reminders
 			RETURNING id`, camp.Name, dayParam(&camp.ApplicationsOpen), dayParam(&camp.ApplicationsClose),
 			dayParam(camp.REPRelease), dayParam(&camp.PurgeOn), camp.MaxApplications, camp.ConfirmDays,
-			camp.DeadlineDays); err != nil {
+			camp.DeadlineDays, camp.Reminders); err != nil {
 			return fmt.Errorf("save campaign %q: %w", camp.Name, err)
 		}
 		weeks := make([]string, len(camp.Weeks))
@@ -131,7 +238,7 @@ func (c Conn) SaveCampaign(ctx context.Context, camp Campaign) (int64, error) {
 }
 
 const campaignColumns = `id, name, applications_open, applications_close, rep_release, purge_on, max_applications,
-	confirm_days, deadline_days`
+	confirm_days, deadline_days, reminders`
 
 // CurrentCampaign is the campaign in force on day today: of those not yet purged, the one that
 // opened last, or else the next to open. ErrNotFound when there is none.
@@ -189,19 +296,24 @@ func utcDay(t time.Time) time.Time {
 // Rules are the rules a placement decision reads: the current campaign's, or the defaults when there
 // is none. The zero value has no release, no application window and no limits.
 type Rules struct {
+	CampaignID      int64      // 0 when there is none
 	Campaign        string     // the campaign's name, "" when there is none
 	ReleaseDate     *time.Time // from this day unused reserved places are open to all; nil: never
 	OpensOn         *time.Time // applications are taken from this day…
 	ClosesOn        *time.Time // …to this day; nil: no bound
 	MaxApplications int        // live applications a student may have at once; 0: no limit
 	ConfirmDays     int        // days to confirm a place a host accepted; 0: no deadline
+	Reminders       Reminders  // when the reminders go
+	PurgeOn         *time.Time // the day the season's personal data is erased; nil: no campaign
 }
 
 // Rules are the campaign's rules.
 func (camp Campaign) Rules() Rules {
 	opens, closes := camp.ApplicationsOpen, camp.ApplicationsClose
-	return Rules{Campaign: camp.Name, ReleaseDate: camp.REPRelease, OpensOn: &opens, ClosesOn: &closes,
-		MaxApplications: camp.MaxApplications, ConfirmDays: camp.ConfirmDays}
+	purge := camp.PurgeOn
+	return Rules{CampaignID: camp.ID, Campaign: camp.Name, ReleaseDate: camp.REPRelease, OpensOn: &opens,
+		ClosesOn: &closes, MaxApplications: camp.MaxApplications, ConfirmDays: camp.ConfirmDays,
+		Reminders: camp.Reminders.withDefaults(), PurgeOn: &purge}
 }
 
 // RulesOn reads the rules in force on day today: the current campaign's, or the defaults (five
@@ -209,7 +321,8 @@ func (camp Campaign) Rules() Rules {
 func (c Conn) RulesOn(ctx context.Context, today time.Time) (Rules, error) {
 	camp, err := c.CurrentCampaign(ctx, today)
 	if errors.Is(err, ErrNotFound) {
-		return Rules{MaxApplications: DefaultMaxApplications, ConfirmDays: DefaultConfirmDays}, nil
+		return Rules{MaxApplications: DefaultMaxApplications, ConfirmDays: DefaultConfirmDays,
+			Reminders: DefaultReminders()}, nil
 	}
 	if err != nil {
 		return Rules{}, err
@@ -240,4 +353,15 @@ func (c Conn) OpenWeeks(ctx context.Context, p WeeksParams) ([]domain.WeekOffers
 		return nil, fmt.Errorf("open weeks: %w", err)
 	}
 	return weeks, nil
+}
+
+// CampaignsToPurge lists the campaigns whose purge day has come (on or before today) and that were
+// not purged yet.
+func (c Conn) CampaignsToPurge(ctx context.Context, today time.Time) ([]int64, error) {
+	var ids []int64
+	if err := c.all(ctx, &ids, `SELECT c.id FROM campaigns c WHERE c.purge_on <= $1::date
+		AND NOT EXISTS (SELECT 1 FROM campaign_stats s WHERE s.campaign_id = c.id) ORDER BY c.id`, day(today)); err != nil {
+		return nil, fmt.Errorf("campaigns to purge: %w", err)
+	}
+	return ids, nil
 }

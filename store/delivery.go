@@ -12,24 +12,27 @@ import (
 
 // ClaimParams say which outbox rows a sender may take.
 type ClaimParams struct {
-	Channels []domain.Channel // the channels this sender can send on
-	Limit    int              // rows at most
-	Lease    time.Duration    // how long the rows stay the sender's before another may retry them
-	ChatGap  time.Duration    // Telegram: the least time between two messages to one chat
-	Now      time.Time
+	Channels  []domain.Channel // the channels this sender can send on
+	Proactive bool             // the lane: messages nobody just asked for (true), or replies (false)
+	Limit     int              // rows at most
+	Lease     time.Duration    // how long the rows stay the sender's before another may retry them
+	ChatGap   time.Duration    // Telegram: the least time between two messages to one chat
+	Now       time.Time
 }
 
-// ClaimOutbox takes due rows for a sender and marks them "sending" until the lease ends. It takes,
-// for each address, only its oldest unsent row and only when nothing else to that address is being
-// sent, so one person's messages leave in order; several senders never take the same row.
+// ClaimOutbox takes due rows of one lane (replies, or the others) for a sender and marks them
+// "sending" until the lease ends. It takes, for each address, only its oldest unsent row of the lane
+// and only when nothing else of the lane to that address is being sent, so one person's messages
+// leave in order (a reminder held for the night never holds a reply back); several senders never
+// take the same row.
 func (c Conn) ClaimOutbox(ctx context.Context, p ClaimParams) ([]OutboxMessage, error) {
 	var ms []OutboxMessage
 	err := c.all(ctx, &ms, `
 		WITH due AS (
 			SELECT o.id FROM outbox o
-			WHERE o.status = 'pending' AND o.next_attempt_at <= $1 AND o.channel = ANY($2)
+			WHERE o.status = 'pending' AND o.next_attempt_at <= $1 AND o.channel = ANY($2) AND o.proactive = $6
 			  AND NOT EXISTS (SELECT 1 FROM outbox e WHERE e.channel = o.channel AND e.address = o.address
-			                  AND e.id < o.id AND e.status IN ('pending', 'sending'))
+			                  AND e.proactive = o.proactive AND e.id < o.id AND e.status IN ('pending', 'sending'))
 			  AND NOT EXISTS (SELECT 1 FROM outbox r WHERE o.channel = 'telegram' AND r.channel = o.channel
 			                  AND r.address = o.address AND r.sent_at > $1 - $5 * interval '1 millisecond')
 			ORDER BY o.next_attempt_at, o.id
@@ -40,8 +43,8 @@ func (c Conn) ClaimOutbox(ctx context.Context, p ClaimParams) ([]OutboxMessage, 
 		FROM due WHERE outbox.id = due.id
 		RETURNING outbox.id, outbox.channel, outbox.address, outbox.lang, outbox.body, outbox.choices,
 		          outbox.status, outbox.attempts, outbox.provider_message_id, outbox.created_at, outbox.parts_sent,
-		          outbox.proactive, outbox.student_id`,
-		p.Now, pq.Array(channelStrings(p.Channels)), p.Limit, p.Lease.Milliseconds(), p.ChatGap.Milliseconds())
+		          outbox.proactive, outbox.student_id, outbox.reminder`,
+		p.Now, pq.Array(channelStrings(p.Channels)), p.Limit, p.Lease.Milliseconds(), p.ChatGap.Milliseconds(), p.Proactive)
 	if err != nil {
 		return nil, fmt.Errorf("claim outbox: %w", err)
 	}
@@ -221,4 +224,53 @@ func channelStrings(channels []domain.Channel) []string {
 		out[i] = string(ch)
 	}
 	return out
+}
+
+// SlotParams ask for one send slot of a channel.
+type SlotParams struct {
+	Channel   domain.Channel
+	PerSecond float64   // the channel's rate, summed over every sender of every replica
+	Bulk      bool      // a message nobody just asked for: it yields to a reply waiting on the channel
+	Now       time.Time // physical time: the bucket is shared by every replica
+}
+
+// TakeSendSlot takes one slot to send on a channel from the token bucket every replica shares
+// (send_rates): it refills at PerSecond and holds one token, so that the channel's rate holds
+// however many senders run. A bulk message also waits while a reply is due on the channel: replies
+// go first. It returns 0 when the slot is taken, else how long to wait before asking again.
+func (c Conn) TakeSendSlot(ctx context.Context, p SlotParams) (time.Duration, error) {
+	if p.PerSecond <= 0 {
+		return 0, nil
+	}
+	step := time.Duration(float64(time.Second) / p.PerSecond)
+	if p.Bulk {
+		var replyWaiting bool
+		if err := c.get(ctx, &replyWaiting, `SELECT EXISTS (SELECT 1 FROM outbox WHERE channel = $1
+			AND NOT proactive AND status = 'pending' AND next_attempt_at <= $2)`, p.Channel, p.Now); err != nil {
+			return 0, fmt.Errorf("send slot: %w", err)
+		}
+		if replyWaiting {
+			return step, nil
+		}
+	}
+	if _, err := c.q.ExecContext(ctx, `INSERT INTO send_rates (channel, tokens, updated_at) VALUES ($1, 1, $2)
+		ON CONFLICT DO NOTHING`, p.Channel, p.Now); err != nil {
+		return 0, fmt.Errorf("send slot: %w", err)
+	}
+	var r struct {
+		Taken  bool    `db:"taken"`
+		Tokens float64 `db:"tokens"`
+	}
+	if err := c.get(ctx, &r, `WITH b AS (SELECT least(1, tokens + greatest(0, extract(epoch FROM $2 - updated_at)) * $3)
+			AS tokens FROM send_rates WHERE channel = $1 FOR UPDATE)
+		UPDATE send_rates s SET tokens = CASE WHEN b.tokens >= 1 THEN b.tokens - 1 ELSE b.tokens END,
+			updated_at = greatest(s.updated_at, $2)
+		FROM b WHERE s.channel = $1
+		RETURNING b.tokens >= 1 AS taken, b.tokens`, p.Channel, p.Now, p.PerSecond); err != nil {
+		return 0, fmt.Errorf("send slot: %w", err)
+	}
+	if r.Taken {
+		return 0, nil
+	}
+	return max(time.Millisecond, time.Duration((1-r.Tokens)*float64(step))), nil
 }

@@ -25,6 +25,7 @@ type OutboxMessage struct {
 	PartsSent         int             `db:"parts_sent"` // parts of a long message already sent
 	Proactive         bool            `db:"proactive"`  // not an answer to the person's last message
 	StudentID         *int64          `db:"student_id"` // the student it is about, erased with them
+	Reminder          *string         `db:"reminder"`   // the reminder it was queued for ("kind/subject/due"), if any
 }
 
 // Enqueue adds a message to the outbox, queued and due at m.CreatedAt (the service's clock), and
@@ -38,9 +39,9 @@ func (c Conn) Enqueue(ctx context.Context, m OutboxMessage) (int64, error) {
 	}
 	var id int64
 	if err := c.get(ctx, &id, `INSERT INTO outbox (channel, address, lang, body, choices, proactive, student_id,
-			created_at, next_attempt_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8) RETURNING id`, m.Channel, m.Address, m.Lang, m.Body, m.Choices,
-		m.Proactive, m.StudentID, m.CreatedAt); err != nil {
+			created_at, next_attempt_at, reminder)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8, $9) RETURNING id`, m.Channel, m.Address, m.Lang, m.Body, m.Choices,
+		m.Proactive, m.StudentID, m.CreatedAt, m.Reminder); err != nil {
 		return 0, fmt.Errorf("enqueue: %w", err)
 	}
 	if _, err := c.q.ExecContext(ctx, `SELECT pg_notify('outbox', '')`); err != nil {
@@ -53,7 +54,7 @@ func (c Conn) Enqueue(ctx context.Context, m OutboxMessage) (int64, error) {
 func (c Conn) PendingFor(ctx context.Context, channel domain.Channel, address string) ([]OutboxMessage, error) {
 	var ms []OutboxMessage
 	err := c.all(ctx, &ms, `SELECT id, channel, address, lang, body, choices, status, attempts,
-		provider_message_id, created_at, parts_sent, proactive, student_id FROM outbox
+		provider_message_id, created_at, parts_sent, proactive, student_id, reminder FROM outbox
 		WHERE channel = $1 AND address = $2 AND status = 'pending' ORDER BY id`, channel, address)
 	if err != nil {
 		return nil, fmt.Errorf("pending messages: %w", err)
@@ -86,7 +87,7 @@ func (c Conn) DropPending(ctx context.Context, channel domain.Channel, address s
 func (c Conn) PendingAll(ctx context.Context) ([]OutboxMessage, error) {
 	var ms []OutboxMessage
 	if err := c.all(ctx, &ms, `SELECT id, channel, address, lang, body, choices, status, attempts,
-		provider_message_id, created_at, parts_sent, proactive, student_id FROM outbox WHERE status = 'pending' ORDER BY id`); err != nil {
+		provider_message_id, created_at, parts_sent, proactive, student_id, reminder FROM outbox WHERE status = 'pending' ORDER BY id`); err != nil {
 		return nil, fmt.Errorf("pending messages: %w", err)
 	}
 	return ms, nil
@@ -101,7 +102,7 @@ func (c Conn) FallBackToSMS(ctx context.Context, row OutboxMessage, at time.Time
 		var err error
 		id, err = c.Enqueue(ctx, OutboxMessage{Channel: domain.SMS, Address: strings.TrimPrefix(row.Address, "whatsapp:"),
 			Lang: row.Lang, Body: row.Body, Choices: row.Choices, Proactive: row.Proactive, StudentID: row.StudentID,
-			CreatedAt: at})
+			Reminder: row.Reminder, CreatedAt: at})
 		if err != nil {
 			return err
 		}
@@ -111,4 +112,24 @@ func (c Conn) FallBackToSMS(ctx context.Context, row OutboxMessage, at time.Time
 		return 0, fmt.Errorf("whatsapp fallback: %w", err)
 	}
 	return id, nil
+}
+
+// MaxOutboxID is the id of the last outbox row (0 when empty).
+func (c Conn) MaxOutboxID(ctx context.Context) (int64, error) {
+	var id int64
+	if err := c.get(ctx, &id, `SELECT coalesce(max(id), 0) FROM outbox`); err != nil {
+		return 0, fmt.Errorf("max outbox id: %w", err)
+	}
+	return id, nil
+}
+
+// OutboxAfter lists the outbox rows with an id above after, in order.
+func (c Conn) OutboxAfter(ctx context.Context, after int64) ([]OutboxMessage, error) {
+	var ms []OutboxMessage
+	if err := c.all(ctx, &ms, `SELECT id, channel, address, lang, body, choices, status, attempts,
+		provider_message_id, created_at, parts_sent, proactive, student_id, reminder FROM outbox
+		WHERE id > $1 ORDER BY id`, after); err != nil {
+		return nil, fmt.Errorf("outbox after %d: %w", after, err)
+	}
+	return ms, nil
 }

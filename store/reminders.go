@@ -4,9 +4,220 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"stagebot/domain"
+	"strconv"
 	"time"
+
+	"github.com/lib/pq"
+
+	"stagebot/domain"
 )
+
+// ReminderKey is a reminder's unique key: its kind, what it is about and the day it is due. A
+// reminder is sent once per key, however many replicas run its job.
+type ReminderKey struct {
+	Kind    domain.ReminderKind
+	Subject string    // "application:12", "student:7", "host:3", "campaign:1"
+	Due     time.Time // the day (as calendar.Day returns it)
+}
+
+// Subject names what a reminder is about: Subject("application", 12) is "application:12".
+func Subject(kind string, id int64) string { return kind + ":" + strconv.FormatInt(id, 10) }
+
+// SubjectID reads the id of a subject: 12 for "application:12".
+func SubjectID(subject string) int64 {
+	for i := len(subject) - 1; i >= 0; i-- {
+		if subject[i] == ':' {
+			id, _ := strconv.ParseInt(subject[i+1:], 10, 64)
+			return id
+		}
+	}
+	return 0
+}
+
+// String writes the key as the outbox keeps it: "kind/subject/2026-12-02".
+func (k ReminderKey) String() string {
+	return string(k.Kind) + "/" + k.Subject + "/" + k.Due.Format(time.DateOnly)
+}
+
+// ClaimReminder records, at time at, that the reminder with this key is being sent. It reports false
+// when it was claimed already (by this replica or another): the caller then sends nothing. Called in
+// the transaction that queues the reminder's messages, it makes the reminder go exactly once.
+func (c Conn) ClaimReminder(ctx context.Context, key ReminderKey, at time.Time) (bool, error) {
+	var kind string
+	err := c.get(ctx, &kind, `INSERT INTO reminders (kind, subject, due, at) VALUES ($1, $2, $3, $4)
+		ON CONFLICT DO NOTHING RETURNING kind`, key.Kind, key.Subject, day(key.Due), at)
+	if errors.Is(err, ErrNotFound) {
+		return false, nil
+	}
+	if err != nil {
+		return false, fmt.Errorf("claim reminder %s: %w", key, err)
+	}
+	return true, nil
+}
+
+// Due is one reminder that is due: its key, and for the reminders that count, a number (the weeks
+// before the stage, the requests waiting).
+type Due struct {
+	Key ReminderKey
+	N   int
+}
+
+// parisDay is the SQL of the calendar day in Paris of a timestamptz expression.
+func parisDay(expr string) string { return `(` + expr + ` AT TIME ZONE 'Europe/Paris')::date` }
+
+// dueRows reads the due reminders of kind a query lists as (id, due, n) rows, subjects of type what.
+func (c Conn) dueRows(ctx context.Context, kind domain.ReminderKind, what, query string, args ...any) ([]Due, error) {
+	var rows []struct {
+		ID  int64     `db:"id"`
+		Due time.Time `db:"due"`
+		N   int       `db:"n"`
+	}
+	if err := c.all(ctx, &rows, query, args...); err != nil {
+		return nil, fmt.Errorf("due %s reminders: %w", kind, err)
+	}
+	out := make([]Due, len(rows))
+	for i, r := range rows {
+		out[i] = Due{Key: ReminderKey{Kind: kind, Subject: Subject(what, r.ID), Due: utcDay(r.Due)}, N: r.N}
+	}
+	return out, nil
+}
+
+// notClaimed is the SQL condition that the reminder (kind $k, subject expression, due expression) was
+// not sent yet.
+func notClaimed(kindParam, subject, due string) string {
+	return `NOT EXISTS (SELECT 1 FROM reminders r WHERE r.kind = ` + kindParam + ` AND r.subject = ` + subject +
+		` AND r.due = ` + due + `)`
+}
+
+// HostsWaitingDue lists the hosts to remind today of the requests waiting for their answer: those
+// with a request sent the given numbers of days ago. N is how many requests wait.
+func (c Conn) HostsWaitingDue(ctx context.Context, today time.Time, days []int) ([]Due, error) {
+	return c.dueRows(ctx, domain.ReminderHostWaiting, "host", `
+		SELECT o.host_id AS id, $1::date AS due,
+		       (SELECT count(*) FROM applications w JOIN offers wo ON wo.id = w.offer_id
+		        WHERE wo.host_id = o.host_id AND w.state = `+sqlState(domain.Sent)+`) AS n
+		FROM applications a JOIN offers o ON o.id = a.offer_id
+		WHERE a.state = `+sqlState(domain.Sent)+` AND $1::date - `+parisDay("a.sent_at")+` = ANY ($2::int[])
+		  AND `+notClaimed("$3", "'host:' || o.host_id", "$1::date")+`
+		GROUP BY o.host_id ORDER BY o.host_id`, day(today), pq.Array(days), domain.ReminderHostWaiting)
+}
+
+// SilentRequestsDue lists the requests sent expiry days ago or more that their host never answered:
+// they expire.
+func (c Conn) SilentRequestsDue(ctx context.Context, today time.Time, expiry int) ([]Due, error) {
+	return c.dueRows(ctx, domain.ReminderRequestExpired, "application", `
+		SELECT a.id, $1::date AS due, 0 AS n FROM applications a
+		WHERE a.state = `+sqlState(domain.Sent)+` AND $1::date - `+parisDay("a.sent_at")+` >= $2
+		ORDER BY a.id`, day(today), expiry)
+}
+
+// ConfirmDue lists the accepted places whose student is to be reminded today to confirm: accepted
+// after days ago, or whose deadline is tomorrow.
+func (c Conn) ConfirmDue(ctx context.Context, today time.Time, after int) ([]Due, error) {
+	return c.dueRows(ctx, domain.ReminderConfirm, "application", `
+		SELECT a.id, $1::date AS due, 0 AS n FROM applications a
+		WHERE a.state = `+sqlState(domain.Accepted)+`
+		  AND ($1::date - `+parisDay("a.accepted_at")+` = $2 OR `+parisDay("a.confirm_by")+` - $1::date = 1)
+		  AND `+notClaimed("$3", "'application:' || a.id", "$1::date")+`
+		ORDER BY a.id`, day(today), after, domain.ReminderConfirm)
+}
+
+// ConsentDue lists the students whose parent, asked the given numbers of days ago, has not answered:
+// the parent is reminded.
+func (c Conn) ConsentDue(ctx context.Context, today time.Time, days []int) ([]Due, error) {
+	return c.dueRows(ctx, domain.ReminderConsent, "student", `
+		SELECT s.id, $1::date AS due, $1::date - `+parisDay("s.consent_asked_at")+` AS n FROM students s
+		WHERE s.consent = 'pending' AND $1::date - `+parisDay("s.consent_asked_at")+` = ANY ($2::int[])
+		  AND `+notClaimed("$3", "'student:' || s.id", "$1::date")+`
+		ORDER BY s.id`, day(today), pq.Array(days), domain.ReminderConsent)
+}
+
+// ConsentSlowDue lists the students whose parent, asked after days ago, has still not answered: the
+// student is told to talk to them.
+func (c Conn) ConsentSlowDue(ctx context.Context, today time.Time, after int) ([]Due, error) {
+	return c.dueRows(ctx, domain.ReminderConsentSlow, "student", `
+		SELECT s.id, $1::date AS due, 0 AS n FROM students s
+		WHERE s.consent = 'pending' AND $1::date - `+parisDay("s.consent_asked_at")+` = $2
+		  AND `+notClaimed("$3", "'student:' || s.id", "$1::date")+`
+		ORDER BY s.id`, day(today), after, domain.ReminderConsentSlow)
+}
+
+// FewApplicationsDue lists the students who made their first application after days ago and have
+// fewer than min live ones, with no confirmed stage: they get offers that fit.
+func (c Conn) FewApplicationsDue(ctx context.Context, today time.Time, after, min int) ([]Due, error) {
+	return c.dueRows(ctx, domain.ReminderFewApplications, "student", `
+		SELECT s.id, $1::date AS due, count(a.id) FILTER (WHERE a.state IN `+liveStates()+`) AS n
+		FROM students s JOIN applications a ON a.student_id = s.id
+		WHERE s.stage_week > $1::date
+		GROUP BY s.id
+		HAVING $1::date - min(`+parisDay("a.created_at")+`) = $2
+		   AND count(a.id) FILTER (WHERE a.state IN `+liveStates()+`) < $3
+		   AND NOT bool_or(a.state = `+sqlState(domain.Confirmed)+`)
+		   AND `+notClaimed("$4", "'student:' || s.id", "$1::date")+`
+		ORDER BY s.id`, day(today), after, min, domain.ReminderFewApplications)
+}
+
+// StillLookingDue lists the students with no confirmed stage whose week starts the given numbers of
+// weeks from today (N): they get offers that fit.
+func (c Conn) StillLookingDue(ctx context.Context, today time.Time, weeks []int) ([]Due, error) {
+	return c.dueRows(ctx, domain.ReminderStillLooking, "student", `
+		SELECT s.id, $1::date AS due, (s.stage_week - $1::date) / 7 AS n FROM students s
+		WHERE (s.stage_week - $1::date) % 7 = 0 AND (s.stage_week - $1::date) / 7 = ANY ($2::int[])
+		  AND s.consent NOT IN ('refused', 'withdrawn')
+		  AND NOT EXISTS (SELECT 1 FROM applications a WHERE a.student_id = s.id AND a.state = `+sqlState(domain.Confirmed)+`)
+		  AND `+notClaimed("$3", "'student:' || s.id", "$1::date")+`
+		ORDER BY s.id`, day(today), pq.Array(weeks), domain.ReminderStillLooking)
+}
+
+// StageSoonDue lists the confirmed stages that start the given numbers of days from today (N): the
+// student and the parent are reminded (and the host, the day before).
+func (c Conn) StageSoonDue(ctx context.Context, today time.Time, days []int) ([]Due, error) {
+	return c.dueRows(ctx, domain.ReminderStageSoon, "application", `
+		SELECT a.id, $1::date AS due, a.week_start - $1::date AS n FROM applications a
+		WHERE a.state = `+sqlState(domain.Confirmed)+` AND a.week_start - $1::date = ANY ($2::int[])
+		  AND `+notClaimed("$3", "'application:' || a.id", "$1::date")+`
+		ORDER BY a.id`, day(today), pq.Array(days), domain.ReminderStageSoon)
+}
+
+// FeedbackDue lists the confirmed stages whose week began after days ago: the student and the host
+// are asked how it went.
+func (c Conn) FeedbackDue(ctx context.Context, today time.Time, after int) ([]Due, error) {
+	return c.dueRows(ctx, domain.ReminderFeedback, "application", `
+		SELECT a.id, $1::date AS due, 0 AS n FROM applications a
+		WHERE a.state = `+sqlState(domain.Confirmed)+` AND $1::date - a.week_start = $2
+		  AND `+notClaimed("$3", "'application:' || a.id", "$1::date")+`
+		ORDER BY a.id`, day(today), after, domain.ReminderFeedback)
+}
+
+// ReleaseDue lists, on a campaign's release day, the students of its weeks from collèges outside
+// REP/REP+ who have no confirmed stage yet: places reserved until then are open to them now.
+func (c Conn) ReleaseDue(ctx context.Context, today time.Time, campaignID int64) ([]Due, error) {
+	return c.dueRows(ctx, domain.ReminderRelease, "student", `
+		SELECT s.id, $1::date AS due, 0 AS n FROM students s
+		JOIN campaigns c ON c.id = $2 AND c.rep_release = $1::date
+		JOIN campaign_weeks cw ON cw.campaign_id = c.id AND cw.week_start = s.stage_week
+		WHERE s.education_priority = 'none' AND s.stage_week > $1::date
+		  AND s.consent NOT IN ('refused', 'withdrawn')
+		  AND NOT EXISTS (SELECT 1 FROM applications a WHERE a.student_id = s.id AND a.state = `+sqlState(domain.Confirmed)+`)
+		  AND `+notClaimed("$3", "'student:' || s.id", "$1::date")+`
+		ORDER BY s.id`, day(today), campaignID, domain.ReminderRelease)
+}
+
+// ExpireSilent expires, at time now, a request its host has not answered for expiry days: the place
+// stays free. It reports false when the request is no longer waiting, or not for long enough.
+func (c Conn) ExpireSilent(ctx context.Context, id int64, now time.Time, expiry int) (ApplicationInfo, bool, error) {
+	var apps []ApplicationInfo
+	err := c.atomically(ctx, func(c Conn) error {
+		var err error
+		apps, err = c.moveAll(ctx, `id = $1 AND state = `+sqlState(domain.Sent)+` AND $2::date - `+
+			parisDay("sent_at")+` >= $3`, []any{id, day(dateOf(now)), expiry}, domain.Expired, domain.BySystem, now)
+		return err
+	})
+	if err != nil || len(apps) == 0 {
+		return ApplicationInfo{}, false, err
+	}
+	return apps[0], true, nil
+}
 
 // ConfirmedStartingOn lists the confirmed stages whose week starts on monday.
 func (c Conn) ConfirmedStartingOn(ctx context.Context, monday time.Time) ([]ApplicationInfo, error) {
@@ -17,19 +228,4 @@ func (c Conn) ConfirmedStartingOn(ctx context.Context, monday time.Time) ([]Appl
 		return nil, fmt.Errorf("stages starting on %s: %w", monday.Format(time.DateOnly), err)
 	}
 	return apps, nil
-}
-
-// ClaimReminder records that reminder kind about an application is being sent. It reports false
-// when it was sent already (by this replica or another): each reminder goes once.
-func (c Conn) ClaimReminder(ctx context.Context, applicationID int64, kind domain.ReminderKind, at time.Time) (bool, error) {
-	var id int64
-	err := c.get(ctx, &id, `INSERT INTO reminders_sent (application_id, kind, at) VALUES ($1, $2, $3)
-		ON CONFLICT DO NOTHING RETURNING application_id`, applicationID, kind, at)
-	if errors.Is(err, ErrNotFound) {
-		return false, nil
-	}
-	if err != nil {
-		return false, fmt.Errorf("claim reminder: %w", err)
-	}
-	return true, nil
 }

@@ -65,6 +65,7 @@ type SearchParams struct {
 	Filters     domain.Filters
 	Today       time.Time  // the service's clock: offer weeks whose deadline has passed are left out
 	ReleaseDate *time.Time // from this day unused reserved places are open to all; nil: never
+	NotApplied  bool       // leave out the offers the student already applied to
 	Limit       int
 	Offset      int
 }
@@ -162,7 +163,7 @@ func (c Conn) openOffers(ctx context.Context, p SearchParams, anyWord bool) (str
 		return "", nil, err
 	}
 	args := []any{p.StudentID, day(dateOf(p.Today)), p.Filters.Kind, p.Filters.SectorID, p.Filters.Arrondissement,
-		released(p.ReleaseDate, p.Today)}
+		released(p.ReleaseDate, p.Today), p.NotApplied}
 	where, rank := kw.sql(&args, anyWord)
 	return `
 		WITH ` + student("$1", "$6") + `,
@@ -181,7 +182,9 @@ func (c Conn) openOffers(ctx context.Context, p SearchParams, anyWord bool) (str
 			  AND ` + hostAllowed + `
 			  AND ($3 = '' OR h.kind = $3)
 			  AND ($4 = 0 OR o.sector_id = $4)
-			  AND ($5 = 0 OR o.arrondissement = $5)` + where + `),
+			  AND ($5 = 0 OR o.arrondissement = $5)
+			  AND NOT ($7 AND EXISTS (SELECT 1 FROM applications a WHERE a.student_id = me.id AND a.offer_id = o.id))` +
+		where + `),
 		found AS (SELECT * FROM candidates WHERE places_left > 0)`, args, nil
 }
 

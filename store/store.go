@@ -101,3 +101,21 @@ func IsUniqueViolation(err error) bool {
 func (c Conn) all(ctx context.Context, dest any, query string, args ...any) error {
 	return sqlx.SelectContext(ctx, c.q, dest, query, args...)
 }
+
+// Savepoint runs fn inside a savepoint of the transaction: when fn fails, what it did is undone and
+// the transaction goes on; its error is returned.
+func (tx *Tx) Savepoint(ctx context.Context, fn func() error) error {
+	if _, err := tx.q.ExecContext(ctx, `SAVEPOINT step`); err != nil {
+		return fmt.Errorf("savepoint: %w", err)
+	}
+	if err := fn(); err != nil {
+		if _, rbErr := tx.q.ExecContext(ctx, `ROLLBACK TO SAVEPOINT step`); rbErr != nil {
+			return errors.Join(err, fmt.Errorf("rollback to savepoint: %w", rbErr))
+		}
+		return err
+	}
+	if _, err := tx.q.ExecContext(ctx, `RELEASE SAVEPOINT step`); err != nil {
+		return fmt.Errorf("release savepoint: %w", err)
+	}
+	return nil
+}

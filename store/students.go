@@ -67,15 +67,17 @@ func (c Conn) RegisterStudent(ctx context.Context, p RegisterParams) (int64, err
 	var id int64
 	if err := c.get(ctx, &id, `
 		INSERT INTO students (channel, address, first_name, school_uai, school_name, education_priority,
-		                      stage_week, birth_month, parent_id, lang, last_initial, created_at, updated_at)
+		                      stage_week, birth_month, parent_id, lang, last_initial, created_at, updated_at,
+		                      consent_asked_at)
 		VALUES ($1, $2, $3, $4, $5,
 		        coalesce((SELECT education_priority FROM schools WHERE uai = $4), 'none'),
-		        date_trunc('week', $6::date)::date, date_trunc('month', $7::date)::date, $8, $9, $10, $11, $11)
+		        date_trunc('week', $6::date)::date, date_trunc('month', $7::date)::date, $8, $9, $10, $11, $11, $11)
 		ON CONFLICT (channel, address) DO UPDATE SET
 		    first_name = EXCLUDED.first_name, last_initial = EXCLUDED.last_initial, school_uai = EXCLUDED.school_uai,
 		    school_name = EXCLUDED.school_name, education_priority = EXCLUDED.education_priority,
 		    stage_week = EXCLUDED.stage_week, birth_month = EXCLUDED.birth_month,
-		    parent_id = EXCLUDED.parent_id, lang = EXCLUDED.lang, updated_at = EXCLUDED.updated_at
+		    parent_id = EXCLUDED.parent_id, lang = EXCLUDED.lang, updated_at = EXCLUDED.updated_at,
+		    consent_asked_at = EXCLUDED.consent_asked_at
 		RETURNING id`,
 		p.Channel, p.Address, p.FirstName, uai, p.SchoolName, p.StageWeek.Format(time.DateOnly),
 		p.BirthMonth.Format(time.DateOnly), parentID, p.Lang, p.LastInitial, p.At); err != nil {
@@ -184,7 +186,8 @@ func (c Conn) ChangeProfile(ctx context.Context, p ProfileChange) (ProfileChange
 			}
 			if parentID != st.ParentID {
 				if _, err := c.q.ExecContext(ctx, `UPDATE students SET parent_id = $2, consent = 'pending',
-					consent_at = NULL, updated_at = $3 WHERE id = $1`, p.StudentID, parentID, p.At); err != nil {
+					consent_at = NULL, consent_asked_at = $3, updated_at = $3 WHERE id = $1`, p.StudentID, parentID,
+					p.At); err != nil {
 					return fmt.Errorf("change parent: %w", err)
 				}
 				res.NewParent = true

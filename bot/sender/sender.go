@@ -14,7 +14,6 @@ import (
 	"time"
 
 	"github.com/lib/pq"
-	"golang.org/x/time/rate"
 
 	"stagebot/bot/render"
 	"stagebot/calendar"
@@ -56,16 +55,21 @@ type Config struct {
 	BaseBackoff time.Duration // first retry delay (default 1 s), doubled each try, with jitter
 	MaxBackoff  time.Duration // retry delay cap (default 10 min)
 	ChatGap     time.Duration // Telegram: least time between two messages to one chat (default 1 s)
-	// PerSecond caps each channel's sends per second from this sender: Telegram 30 by default;
-	// SMS and WhatsApp take the Twilio account's rate (default 1).
+	// PerSecond caps each channel's sends per second, summed over every sender of every replica
+	// (the bucket is in Postgres): Telegram 30 by default; SMS and WhatsApp take the Twilio
+	// account's rate (default 1).
 	PerSecond map[domain.Channel]float64
 	// WhatsAppWindow is how long after a person's last message free-form WhatsApp messages may be
 	// sent (default 24 h); outside it a message falls back to SMS.
 	WhatsAppWindow time.Duration
-	// QuietHours: messages the person did not just ask for (reminders, notifications) are not sent
-	// by SMS or WhatsApp between these hours, Paris time (default 20 to 8).
-	QuietFrom, QuietUntil int
-	Clock                 clock.Clock // the service's one clock (default the system's)
+	// Hours say when messages nobody just asked for (reminders, notices) may leave, on every
+	// channel: Monday to Saturday, 08:30 to 19:30 in Paris, not on public holidays (default
+	// calendar.SendingHours). Replies are never held.
+	Hours *calendar.Hours
+	Clock clock.Clock // the service's one clock (default the system's)
+	// RateClock is physical time, for the send rate shared by the replicas (default the system's):
+	// a test freezing the service's clock still sends.
+	RateClock clock.Clock
 }
 
 // Sender delivers the outbox: it claims due rows (several senders may share one outbox), renders and
@@ -76,7 +80,7 @@ type Sender struct {
 	renderer     *render.Renderer
 	unreachables Unreachables
 	transports   map[domain.Channel]Transport
-	limiters     map[domain.Channel]*rate.Limiter
+	rates        map[domain.Channel]float64 // sends per second, summed over replicas
 	cfg          Config
 	metrics      Metrics
 	log          *slog.Logger
@@ -92,7 +96,7 @@ func New(st *store.Store, transports []Transport, renderer *render.Renderer, unr
 		metrics = noMetrics{}
 	}
 	s := &Sender{store: st, renderer: renderer, unreachables: unreachables, transports: map[domain.Channel]Transport{},
-		limiters: map[domain.Channel]*rate.Limiter{}, cfg: cfg, metrics: metrics, log: log}
+		rates: map[domain.Channel]float64{}, cfg: cfg, metrics: metrics, log: log}
 	for _, t := range transports {
 		if t == nil {
 			continue
@@ -106,7 +110,7 @@ func New(st *store.Store, transports []Transport, renderer *render.Renderer, unr
 				perSecond = 30
 			}
 		}
-		s.limiters[ch] = rate.NewLimiter(rate.Limit(perSecond), 1) // no bursts: evenly spaced
+		s.rates[ch] = perSecond
 	}
 	return s
 }
@@ -129,19 +133,31 @@ func (c Config) withDefaults() Config {
 	def(&c.MaxBackoff, 10*time.Minute)
 	def(&c.ChatGap, time.Second)
 	def(&c.WhatsAppWindow, 24*time.Hour)
-	if c.QuietFrom == 0 && c.QuietUntil == 0 {
-		c.QuietFrom, c.QuietUntil = 20, 8
+	if c.Hours == nil {
+		hours, err := calendar.SendingHours()
+		if err != nil {
+			hours = calendar.NoHolidays() // the shipped file is tested: this is not expected
+		}
+		c.Hours = hours
 	}
 	if c.Clock == nil {
 		c.Clock = clock.System()
 	}
+	if c.RateClock == nil {
+		c.RateClock = clock.System()
+	}
 	return c
 }
 
-// Run sends until ctx is done, waking on NOTIFY "outbox" and polling as a fallback. When ctx ends
-// it finishes the message in flight, gives back what it claimed and did not try, and returns nil.
+// Run sends until ctx is done, in two lanes: replies, and the messages nobody just asked for
+// (reminders, notices), so that a run of reminders never holds a reply back. Each lane wakes on
+// NOTIFY "outbox" and polls as a fallback. When ctx ends each finishes the message in flight, gives
+// back what it claimed and did not try, and Run returns nil.
 func (s *Sender) Run(ctx context.Context) error {
-	wake := make(chan struct{}, 1)
+	var wakes [2]chan struct{}
+	for i := range wakes {
+		wakes[i] = make(chan struct{}, 1)
+	}
 	if s.cfg.DatabaseURL != "" {
 		listener := pq.NewListener(s.cfg.DatabaseURL, time.Second, time.Minute, func(ev pq.ListenerEventType, err error) {
 			if err != nil {
@@ -158,26 +174,40 @@ func (s *Sender) Run(ctx context.Context) error {
 				case <-ctx.Done():
 					return
 				case <-listener.Notify: // nil after a reconnection: also a reason to look
-					select {
-					case wake <- struct{}{}:
-					default:
+					for _, w := range wakes {
+						select {
+						case w <- struct{}{}:
+						default:
+						}
 					}
 				}
 			}
 		}()
 	}
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		s.lane(ctx, true, wakes[1])
+	}()
+	s.lane(ctx, false, wakes[0])
+	<-done
+	return nil
+}
+
+// lane sends the rows of one lane (proactive or not) until ctx is done.
+func (s *Sender) lane(ctx context.Context, proactive bool, wake <-chan struct{}) {
 	timer := time.NewTimer(0)
 	defer timer.Stop()
 	for {
 		select {
 		case <-ctx.Done():
-			return nil
+			return
 		case <-wake:
 		case <-timer.C:
 		}
-		n, err := s.SendDue(ctx)
+		n, err := s.sendLane(ctx, proactive)
 		if err != nil && ctx.Err() == nil {
-			s.log.Warn("outbox round failed", slog.String("error", err.Error()))
+			s.log.Warn("outbox round failed", slog.String("error", err.Error()), slog.Bool("proactive", proactive))
 		}
 		next := s.cfg.Poll
 		if n == s.cfg.Batch && err == nil {
@@ -193,8 +223,20 @@ func (s *Sender) Run(ctx context.Context) error {
 	}
 }
 
-// SendDue claims one batch of due rows and sends them. It returns how many it claimed.
+// SendDue sends one batch of due replies, then one batch of the other messages, and returns how
+// many rows it claimed.
 func (s *Sender) SendDue(ctx context.Context) (int, error) {
+	replies, err := s.sendLane(ctx, false)
+	if err != nil {
+		return replies, err
+	}
+	others, err := s.sendLane(ctx, true)
+	return replies + others, err
+}
+
+// sendLane claims one batch of due rows of a lane and sends them. Messages nobody just asked for are
+// not even claimed outside the sending hours. It returns how many rows it claimed.
+func (s *Sender) sendLane(ctx context.Context, proactive bool) (int, error) {
 	if len(s.transports) == 0 {
 		return 0, nil
 	}
@@ -202,11 +244,14 @@ func (s *Sender) SendDue(ctx context.Context) (int, error) {
 	if _, err := s.store.RequeueExpired(ctx, now); err != nil {
 		return 0, err
 	}
+	if proactive && !s.cfg.Hours.Decent(now) {
+		return 0, nil
+	}
 	channels := make([]domain.Channel, 0, len(s.transports))
 	for ch := range s.transports {
 		channels = append(channels, ch)
 	}
-	rows, err := s.store.ClaimOutbox(ctx, store.ClaimParams{Channels: channels, Limit: s.cfg.Batch,
+	rows, err := s.store.ClaimOutbox(ctx, store.ClaimParams{Channels: channels, Proactive: proactive, Limit: s.cfg.Batch,
 		Lease: s.cfg.Lease, ChatGap: s.cfg.ChatGap, Now: now})
 	if err != nil {
 		return 0, err
@@ -250,9 +295,9 @@ func (s *Sender) deliver(ctx context.Context, row store.OutboxMessage) error {
 	defer cancel()
 	ch := row.Channel
 	now := s.cfg.Clock.Now()
-	if row.Proactive && ch != domain.Telegram && s.quiet(now) {
+	if row.Proactive && !s.cfg.Hours.Decent(now) {
 		s.metrics.Outbound(row.Channel, "postponed")
-		return s.store.Postpone(book, row.ID, s.quietEnd(now))
+		return s.store.Postpone(book, row.ID, s.cfg.Hours.Next(now))
 	}
 	if ch == domain.WhatsApp {
 		open, err := s.whatsAppWindowOpen(book, row, now)
@@ -270,7 +315,7 @@ func (s *Sender) deliver(ctx context.Context, row store.OutboxMessage) error {
 	}
 	parts := s.renderer.Parts(ch, row.Lang, reply)
 	for i := row.PartsSent; i < len(parts); i++ {
-		if err := s.limiters[ch].Wait(ctx); err != nil {
+		if err := s.waitSlot(ctx, ch, row.Proactive); err != nil {
 			return s.store.Release(book, []int64{row.ID})
 		}
 		if i > row.PartsSent && ctx.Err() != nil {
@@ -332,22 +377,26 @@ func (s *Sender) backoff(attempt int, retryAfter time.Duration) time.Duration {
 	return max(d, retryAfter)
 }
 
-func (s *Sender) quiet(now time.Time) bool {
-	h := now.In(calendar.Paris()).Hour()
-	if s.cfg.QuietFrom > s.cfg.QuietUntil {
-		return h >= s.cfg.QuietFrom || h < s.cfg.QuietUntil
+// waitSlot waits for a slot to send on channel ch from the rate every replica shares (replies
+// first); it returns ctx's error when ctx ends first.
+func (s *Sender) waitSlot(ctx context.Context, ch domain.Channel, bulk bool) error {
+	for {
+		wait, err := s.store.TakeSendSlot(ctx, store.SlotParams{Channel: ch, PerSecond: s.rates[ch], Bulk: bulk,
+			Now: s.cfg.RateClock.Now()})
+		if err != nil {
+			return err
+		}
+		if wait == 0 {
+			return nil
+		}
+		t := time.NewTimer(wait)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return ctx.Err()
+		case <-t.C:
+		}
 	}
-	return h >= s.cfg.QuietFrom && h < s.cfg.QuietUntil
-}
-
-// quietEnd is the next time quiet hours end.
-func (s *Sender) quietEnd(now time.Time) time.Time {
-	local := now.In(calendar.Paris())
-	end := time.Date(local.Year(), local.Month(), local.Day(), s.cfg.QuietUntil, 0, 0, 0, calendar.Paris())
-	if !end.After(local) {
-		end = end.AddDate(0, 0, 1)
-	}
-	return end
 }
 
 func (s *Sender) whatsAppWindowOpen(ctx context.Context, row store.OutboxMessage, now time.Time) (bool, error) {

@@ -289,7 +289,9 @@ func TestPermanentFailureMarksThePersonUnreachable(t *testing.T) {
 	}
 }
 
-func TestQuietHoursPostponeProactiveSMS(t *testing.T) {
+// Messages nobody just asked for leave Monday to Saturday, 08:30 to 19:30, not on public holidays,
+// on every channel; replies never wait.
+func TestSendingHoursHoldProactiveMessages(t *testing.T) {
 	ctx := context.Background()
 	s := storetest.New(t)
 	tw := twiliotest.NewServer(t, "AC00000000000000000000000000000001", "secret0token")
@@ -306,19 +308,39 @@ func TestQuietHoursPostponeProactiveSMS(t *testing.T) {
 	if st, attempts := statusOf(t, s, reminder); st != "pending" || attempts != 0 {
 		t.Fatalf("reminder at 22:30: %s after %d attempts, want pending untried", st, attempts)
 	}
-	clk.Add(9 * time.Hour) // 07:30: still quiet
+	clk.Add(9*time.Hour + 59*time.Minute) // 08:29: still too early
 	if _, err := snd.SendDue(ctx); err != nil {
 		t.Fatal(err)
 	}
 	if st, _ := statusOf(t, s, reminder); st != "pending" {
-		t.Fatalf("reminder sent at 07:30")
+		t.Fatalf("reminder sent at 08:29")
 	}
-	clk.Add(31 * time.Minute)
+	clk.Add(2 * time.Minute)
 	if _, err := snd.SendDue(ctx); err != nil {
 		t.Fatal(err)
 	}
 	if st, _ := statusOf(t, s, reminder); st != "sent" {
-		t.Fatalf("reminder at 08:01: %s, want sent", st)
+		t.Fatalf("reminder at 08:31: %s, want sent", st)
+	}
+	// Christmas Eve at 20:00, then Christmas Day: the next reminder leaves on the 26th at 08:30.
+	clk.Set(time.Date(2026, 12, 24, 20, 0, 0, 0, calendar.Paris()))
+	late := enqueue(t, s, clk.Now(), "sms", "+33612345678", "Rappel de Noël.", true)
+	for _, at := range []time.Time{time.Date(2026, 12, 25, 10, 0, 0, 0, calendar.Paris()),
+		time.Date(2026, 12, 26, 8, 29, 0, 0, calendar.Paris())} {
+		clk.Set(at)
+		if _, err := snd.SendDue(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if st, _ := statusOf(t, s, late); st != "pending" {
+			t.Fatalf("reminder sent on %s", at)
+		}
+	}
+	clk.Set(time.Date(2026, 12, 26, 8, 30, 0, 0, calendar.Paris()))
+	if _, err := snd.SendDue(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if st, _ := statusOf(t, s, late); st != "sent" {
+		t.Fatalf("reminder on Saturday 26 December at 08:30: %s, want sent", st)
 	}
 }
 

@@ -418,7 +418,7 @@ func TestUnreachableParentIsReplaced(t *testing.T) {
 	for _, text := range []string{"Bonjour", "Léa", "M", "Voltaire", "1", "03/2012", "06 12 34 56 78", "1"} {
 		r.text(text)
 	}
-	r.tw.FailNext(1, twiliotest.InvalidNumber) // the first message out is the consent request
+	r.tw.FailNextTo("+33612345678", twiliotest.InvalidNumber) // the consent request
 	var got strings.Builder
 	for _, m := range r.text("1") {
 		got.WriteString(m.To + ": " + m.Body + "\n")

@@ -58,6 +58,7 @@ type Server struct {
 	mu       sync.Mutex
 	sent     []Message
 	failures []Failure
+	failTo   map[string][]Failure // by the To number
 }
 
 // NewServer starts a fake Twilio API that accepts the given credentials (use letters and digits
@@ -107,7 +108,7 @@ func (s *Server) createMessage(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusNotFound, 20404, "The requested resource "+r.URL.Path+" was not found")
 		return
 	}
-	if f, ok := s.nextFailure(); ok {
+	if f, ok := s.nextFailure(r.PostFormValue("To")); ok {
 		f.write(w, r.PostFormValue("To"))
 		return
 	}
@@ -139,10 +140,24 @@ func (s *Server) createMessage(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusCreated, s.resource(m))
 }
 
-// nextFailure takes the next queued failure, if any.
-func (s *Server) nextFailure() (Failure, bool) {
+// FailNextTo makes the next message request to the number to (after authentication) fail with f.
+func (s *Server) FailNextTo(to string, f Failure) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if s.failTo == nil {
+		s.failTo = map[string][]Failure{}
+	}
+	s.failTo[to] = append(s.failTo[to], f)
+}
+
+// nextFailure takes the next failure queued for a request to to, if any.
+func (s *Server) nextFailure(to string) (Failure, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if fs := s.failTo[to]; len(fs) > 0 {
+		s.failTo[to] = fs[1:]
+		return fs[0], true
+	}
 	if len(s.failures) == 0 {
 		return 0, false
 	}
