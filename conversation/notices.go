@@ -63,8 +63,8 @@ type Notice struct {
 	Week       time.Time
 	ConfirmBy  *time.Time
 	Motivation string
-	Text       string   // a relayed message
-	Count      int      // applications concerned, the parent's number of children, or the weeks before the stage
+	Text       string                // a relayed message
+	Count      int                   // applications concerned, the parent's number of children, or the weeks before the stage
 	Waiting    []HostApp             // the requests a host's reminder lists
 	Offers     []domain.OfferSummary // offers that fit the student, for the reminders that suggest some
 }
