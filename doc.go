@@ -6,7 +6,8 @@
 // The packages stand in layers; a package imports only packages of lower layers (layers_test.go
 // checks every import):
 //
-//	5  cmd/stagebot                    the one binary: wires everything, on the one clock
+//	6  cmd/stagebot                    the one binary: wires everything, on the one clock
+//	5  season                          a whole season replayed on synthetic people, on a manual clock
 //	4  bot/telegram bot/twilio         channel adapters: provider events in, rendered parts out
 //	   bot/console bot/sender bot/ops  the local channel, the outbound sender, health and metrics
 //	   scheduler catalog               the periodic jobs; imports and the demo seed

@@ -86,7 +86,8 @@ func (ib *Inbox) remind(ctx context.Context, tx txn, due store.Due) (bool, error
 	id := store.SubjectID(due.Key.Subject)
 	var app store.ApplicationInfo
 	switch due.Key.Kind {
-	case domain.ReminderRequestExpired, domain.ReminderConfirm, domain.ReminderStageSoon, domain.ReminderFeedback:
+	case domain.ReminderRequestExpired, domain.ReminderUnsentExpired, domain.ReminderConfirm, domain.ReminderStageSoon,
+		domain.ReminderFeedback:
 		// The student's conversation before the student's rows, as every transaction does.
 		var err error
 		if app, err = tx.ApplicationByID(ctx, id); err != nil {
@@ -109,6 +110,15 @@ func (ib *Inbox) remind(ctx context.Context, tx txn, due store.Due) (bool, error
 		return true, ib.remindHost(ctx, tx, id)
 	case domain.ReminderRequestExpired:
 		return ib.expireSilent(ctx, tx, app, rules)
+	case domain.ReminderUnsentExpired:
+		expired, ok, err := tx.ExpireUnsent(ctx, app.ID, tx.now)
+		if err != nil || !ok {
+			return false, err
+		}
+		if err := ib.tellStudent(ctx, tx, expired, noticeOf(conversation.NoticeUnsentExpired, expired)); err != nil {
+			return false, err
+		}
+		return true, ib.tellParent(ctx, tx, expired, conversation.NoticeUnsentExpired)
 	case domain.ReminderConfirm:
 		if app.State != domain.Accepted {
 			return false, nil

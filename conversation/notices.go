@@ -36,6 +36,7 @@ const (
 	// The reminders (package scheduler sends them, at decent hours).
 	NoticeHostWaiting     NoticeKind = "host_waiting"     // host: the requests waiting for its answer
 	NoticeRequestExpired  NoticeKind = "request_expired"  // student, parent, host: a request the host never answered closed
+	NoticeUnsentExpired   NoticeKind = "unsent_expired"   // student and parent: the parent never agreed before the deadline
 	NoticeConfirmReminder NoticeKind = "confirm_reminder" // student and parent: the place a host accepted waits for CONFIRMER
 	NoticeConsentReminder NoticeKind = "consent_reminder" // parent: the child waits for their answer
 	NoticeConsentSlow     NoticeKind = "consent_slow"     // student: the parent has not answered for a week
@@ -85,7 +86,7 @@ func (m *Machine) ParentNotice(lang string, n Notice) domain.Reply {
 		return domain.Reply{Text: m.textIn(lang, "parent_notice_confirmed", d)}
 	case NoticeSent, NoticeAccepted, NoticeDeclined, NoticeFull, NoticeWithdrawn, NoticeExpired, NoticeHostGone,
 		NoticeErased, NoticeDayBefore, NoticeRequestExpired, NoticeConfirmReminder, NoticeConsentReminder,
-		NoticeStageSoon:
+		NoticeStageSoon, NoticeUnsentExpired:
 		return domain.Reply{Text: m.textIn(lang, "parent_notice_"+string(n.Kind), d)}
 	}
 	return domain.Reply{}
@@ -126,7 +127,7 @@ func (m *Machine) StudentNotice(s Session, n Notice) Output {
 		}
 	case NoticeParentRefused, NoticeAccepted, NoticeDeclined, NoticeFull, NoticeWithdrawn, NoticeDayBefore, NoticeExpired,
 		NoticeHostMessage, NoticeHostGone, NoticeRequestExpired, NoticeConfirmReminder, NoticeConsentSlow,
-		NoticeStageSoon, NoticeFeedback, NoticeRelease:
+		NoticeStageSoon, NoticeFeedback, NoticeRelease, NoticeUnsentExpired:
 		text = m.textIn(s.Lang, "student_notice_"+string(n.Kind), d)
 	case NoticeFewApplications, NoticeStillLooking:
 		text = m.pluralIn(s.Lang, "student_notice_"+string(n.Kind), n.Count, d)

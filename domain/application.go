@@ -141,6 +141,7 @@ type ReminderKind string
 const (
 	ReminderHostWaiting     ReminderKind = "host_waiting"     // host: the requests waiting for its answer
 	ReminderRequestExpired  ReminderKind = "request_expired"  // student, parent, host: a request unanswered for too long expired
+	ReminderUnsentExpired   ReminderKind = "unsent_expired"   // student and parent: an application the parent never agreed to, past its deadline
 	ReminderConfirm         ReminderKind = "confirm"          // student (and parent): confirm the place a host accepted
 	ReminderConsent         ReminderKind = "consent"          // parent: their child waits for their answer
 	ReminderConsentSlow     ReminderKind = "consent_slow"     // student: talk to your parent, or your collège
@@ -155,6 +156,6 @@ const (
 // ReminderKinds lists the reminders, in the order of a season.
 func ReminderKinds() []ReminderKind {
 	return []ReminderKind{ReminderConsent, ReminderConsentSlow, ReminderFewApplications, ReminderHostWaiting,
-		ReminderRequestExpired, ReminderConfirm, ReminderRelease, ReminderStillLooking, ReminderStageSoon,
+		ReminderRequestExpired, ReminderUnsentExpired, ReminderConfirm, ReminderRelease, ReminderStillLooking, ReminderStageSoon,
 		ReminderFeedback, ReminderPurge}
 }

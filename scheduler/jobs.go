@@ -60,7 +60,7 @@ func (j Jobs) Reminders(ctx context.Context) (int, error) {
 
 // Due lists the reminders due at now that were not sent yet, in the order of a season, with the
 // delays of the campaign in force (store.Reminders): hosts waiting (+3, +7 days after a request),
-// requests expiring (+15), places to confirm (+2, and the day before the deadline), parents to
+// requests expiring (+15), applications the parent never agreed to past their deadline, places to confirm (+2, and the day before the deadline), parents to
 // remind (+2, +5) then students to warn (+7), students with too few applications (+2 after the
 // first), students still looking (4, 2 and 1 weeks before), stages soon (7 days and 1 before),
 // feedback (the Monday after), the REP/REP+ release, and the purge of every campaign whose day came.
@@ -82,6 +82,7 @@ func (j Jobs) Due(ctx context.Context, now time.Time) ([]store.Due, error) {
 		add(j.Store.FewApplicationsDue(ctx, today, r.FewApplications, r.MinApplications)),
 		add(j.Store.HostsWaitingDue(ctx, today, r.HostWaiting)),
 		add(j.Store.SilentRequestsDue(ctx, today, r.HostExpiry)),
+		add(j.Store.UnsentPastDeadlineDue(ctx, today)),
 		add(j.Store.ConfirmDue(ctx, today, r.ConfirmReminder)),
 		add(j.Store.StillLookingDue(ctx, today, r.LookingWeeks)),
 		add(j.Store.StageSoonDue(ctx, today, r.BeforeStage)),

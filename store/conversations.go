@@ -35,6 +35,17 @@ func (c Conn) LockConversation(ctx context.Context, channel domain.Channel, addr
 	return conv, nil
 }
 
+// Conversation returns the conversation of (channel, address) without locking it; ErrNotFound if
+// the person never wrote.
+func (c Conn) Conversation(ctx context.Context, channel domain.Channel, address string) (Conversation, error) {
+	var conv Conversation
+	if err := c.get(ctx, &conv, `SELECT channel, address, state, session, lang, opted_out, last_inbound_at
+		FROM conversations WHERE channel = $1 AND address = $2`, channel, address); err != nil {
+		return Conversation{}, fmt.Errorf("conversation: %w", err)
+	}
+	return conv, nil
+}
+
 // SaveConversation writes the conversation's session, state, language and opt-out, at time now.
 func (c Conn) SaveConversation(ctx context.Context, conv Conversation, now time.Time) error {
 	_, err := c.q.ExecContext(ctx, `UPDATE conversations SET state = $3, session = $4, lang = $5,

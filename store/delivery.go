@@ -232,6 +232,7 @@ type SlotParams struct {
 	PerSecond float64   // the channel's rate, summed over every sender of every replica
 	Bulk      bool      // a message nobody just asked for: it yields to a reply waiting on the channel
 	Now       time.Time // physical time: the bucket is shared by every replica
+	Due       time.Time // the service's clock: replies due by then go before a bulk message
 }
 
 // TakeSendSlot takes one slot to send on a channel from the token bucket every replica shares
@@ -246,7 +247,7 @@ func (c Conn) TakeSendSlot(ctx context.Context, p SlotParams) (time.Duration, er
 	if p.Bulk {
 		var replyWaiting bool
 		if err := c.get(ctx, &replyWaiting, `SELECT EXISTS (SELECT 1 FROM outbox WHERE channel = $1
-			AND NOT proactive AND status = 'pending' AND next_attempt_at <= $2)`, p.Channel, p.Now); err != nil {
+			AND NOT proactive AND status = 'pending' AND next_attempt_at <= $2)`, p.Channel, p.Due); err != nil {
 			return 0, fmt.Errorf("send slot: %w", err)
 		}
 		if replyWaiting {

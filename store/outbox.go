@@ -8,6 +8,8 @@ import (
 	"stagebot/domain"
 	"strings"
 	"time"
+
+	"github.com/lib/pq"
 )
 
 // OutboxMessage is a reply waiting to be sent, or sent.
@@ -130,6 +132,18 @@ func (c Conn) OutboxAfter(ctx context.Context, after int64) ([]OutboxMessage, er
 		provider_message_id, created_at, parts_sent, proactive, student_id, reminder FROM outbox
 		WHERE id > $1 ORDER BY id`, after); err != nil {
 		return nil, fmt.Errorf("outbox after %d: %w", after, err)
+	}
+	return ms, nil
+}
+
+// OutboxSent lists the outbox rows sent with one of the given provider ids (the id of a message's
+// first part), in the order of ids.
+func (c Conn) OutboxSent(ctx context.Context, providerIDs []string) ([]OutboxMessage, error) {
+	var ms []OutboxMessage
+	if err := c.all(ctx, &ms, `SELECT id, channel, address, lang, body, choices, status, attempts,
+		provider_message_id, created_at, parts_sent, proactive, student_id, reminder FROM outbox
+		WHERE provider_message_id = ANY($1) ORDER BY id`, pq.StringArray(providerIDs)); err != nil {
+		return nil, fmt.Errorf("outbox sent: %w", err)
 	}
 	return ms, nil
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"stagebot/calendar"
 	"stagebot/domain"
 	"time"
 
@@ -163,7 +164,7 @@ func (c Conn) Accept(ctx context.Context, p AcceptParams) (AcceptResult, error) 
 			}
 			var confirmBy *time.Time
 			if p.ConfirmDays > 0 {
-				t := p.Now.AddDate(0, 0, p.ConfirmDays)
+				t := confirmDeadline(p.Now, p.ConfirmDays, utcDay(app.Week))
 				confirmBy = &t
 			}
 			if _, err := c.q.ExecContext(ctx, `UPDATE applications SET accepted_at = $2, confirm_by = $3 WHERE id = $1`,
@@ -350,4 +351,18 @@ func (c Conn) atomically(ctx context.Context, fn func(c Conn) error) error {
 func isForeignKeyViolation(err error) bool {
 	var pqErr *pq.Error
 	return errors.As(err, &pqErr) && pqErr.Code == "23503"
+}
+
+// confirmDeadline is when a place accepted at now must be confirmed: days later, but never after the
+// Friday before the stage week (end of day, Paris); accepted later than that, before the stage
+// starts (Monday 08:00).
+func confirmDeadline(now time.Time, days int, week time.Time) time.Time {
+	t := now.AddDate(0, 0, days)
+	if friday := calendar.AtParis(week.AddDate(0, 0, -3), 23, 59); t.After(friday) {
+		t = friday
+	}
+	if !t.After(now) {
+		t = calendar.AtParis(week, 8, 0)
+	}
+	return t
 }

@@ -111,6 +111,33 @@ func (c Conn) SilentRequestsDue(ctx context.Context, today time.Time, expiry int
 		ORDER BY a.id`, day(today), expiry)
 }
 
+// UnsentPastDeadlineDue lists the applications still waiting for the parent's agreement whose offer
+// week's deadline has passed: they can no longer go, and expire.
+func (c Conn) UnsentPastDeadlineDue(ctx context.Context, today time.Time) ([]Due, error) {
+	return c.dueRows(ctx, domain.ReminderUnsentExpired, "application", `
+		SELECT a.id, $1::date AS due, 0 AS n FROM applications a
+		JOIN offer_weeks w ON w.offer_id = a.offer_id AND w.week_start = a.week_start
+		WHERE a.state = `+sqlState(domain.AwaitingParent)+` AND w.deadline < $1::date
+		ORDER BY a.id`, day(today))
+}
+
+// ExpireUnsent expires, at time now, an application still waiting for the parent's agreement past
+// its offer week's deadline. It reports false when it is no longer waiting.
+func (c Conn) ExpireUnsent(ctx context.Context, id int64, now time.Time) (ApplicationInfo, bool, error) {
+	var apps []ApplicationInfo
+	err := c.atomically(ctx, func(c Conn) error {
+		var err error
+		apps, err = c.moveAll(ctx, `id = $1 AND state = `+sqlState(domain.AwaitingParent)+` AND EXISTS (
+			SELECT 1 FROM offer_weeks w WHERE w.offer_id = applications.offer_id AND w.week_start = applications.week_start
+			AND w.deadline < $2::date)`, []any{id, day(dateOf(now))}, domain.Expired, domain.BySystem, now)
+		return err
+	})
+	if err != nil || len(apps) == 0 {
+		return ApplicationInfo{}, false, err
+	}
+	return apps[0], true, nil
+}
+
 // ConfirmDue lists the accepted places whose student is to be reminded today to confirm: accepted
 // after days ago, or whose deadline is tomorrow.
 func (c Conn) ConfirmDue(ctx context.Context, today time.Time, after int) ([]Due, error) {

@@ -223,12 +223,21 @@ func (s *Sender) lane(ctx context.Context, proactive bool, wake <-chan struct{})
 	}
 }
 
-// SendDue sends one batch of due replies, then one batch of the other messages, and returns how
-// many rows it claimed.
+// SendDue sends every due reply (a person's replies leave one batch after the other, in order),
+// then one batch of the other messages, and returns how many rows it claimed. A bulk message yields
+// to replies due (see store.TakeSendSlot): draining them first keeps a single caller from waiting on
+// itself.
 func (s *Sender) SendDue(ctx context.Context) (int, error) {
-	replies, err := s.sendLane(ctx, false)
-	if err != nil {
-		return replies, err
+	replies := 0
+	for {
+		n, err := s.sendLane(ctx, false)
+		replies += n
+		if err != nil || n == 0 {
+			if err != nil {
+				return replies, err
+			}
+			break
+		}
 	}
 	others, err := s.sendLane(ctx, true)
 	return replies + others, err
@@ -382,7 +391,7 @@ func (s *Sender) backoff(attempt int, retryAfter time.Duration) time.Duration {
 func (s *Sender) waitSlot(ctx context.Context, ch domain.Channel, bulk bool) error {
 	for {
 		wait, err := s.store.TakeSendSlot(ctx, store.SlotParams{Channel: ch, PerSecond: s.rates[ch], Bulk: bulk,
-			Now: s.cfg.RateClock.Now()})
+			Now: s.cfg.RateClock.Now(), Due: s.cfg.Clock.Now()})
 		if err != nil {
 			return err
 		}

@@ -102,3 +102,51 @@ func TestCampaignCommand(t *testing.T) {
 		t.Errorf("load without a file: %v", err)
 	}
 }
+
+// remind --dry-run prints what the reminders due at a given time would send, to whom (masked) and
+// why, and changes nothing; remind sends them, once.
+func TestRemindDryRun(t *testing.T) {
+	ctx := context.Background()
+	st := storetest.NewFrom(t, "demo", demoCatalog)
+	r := newRig(t, st)
+	for _, text := range []string{"Bonjour", "Léa", "M", "Voltaire", "1", "03/2012", "06 12 34 56 78", "1", "1"} {
+		r.text(text)
+	}
+	var db string
+	if err := st.DB().Get(&db, `SELECT current_database()`); err != nil {
+		t.Fatal(err)
+	}
+	var out bytes.Buffer
+	env := environment{getenv: func(k string) string {
+		if k == "DATABASE_URL" {
+			return storetest.URL(db)
+		}
+		return ""
+	}, stdout: &out, log: slog.New(slog.NewTextHandler(io.Discard, nil)), clock: newStoryClock()}
+	outbox := r.count(`SELECT count(*) FROM outbox`)
+	// The parent was asked on Monday 30 November: two days later, they are reminded.
+	if err := env.remind(ctx, []string{"--dry-run", "--at", "2026-12-02T09:00"}); err != nil {
+		t.Fatal(err)
+	}
+	got := out.String()
+	for _, want := range []string{"1 reminders due, 1 messages (nothing sent)", "consent/student:", "/2026-12-02",
+		"06 xx xx xx 78", "Léa M. attend votre accord"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("dry run printed:\n%s\nwant %q", got, want)
+		}
+	}
+	if strings.Contains(got, "+33612345678") {
+		t.Error("the dry run printed a phone number")
+	}
+	if n := r.count(`SELECT count(*) FROM outbox`); n != outbox || r.count(`SELECT count(*) FROM reminders`) != 0 {
+		t.Errorf("the dry run wrote: %d outbox rows (was %d)", n, outbox)
+	}
+	out.Reset()
+	if err := env.remind(ctx, []string{"--at", "2026-12-02T09:00"}); err != nil || !strings.Contains(out.String(), "1 reminders sent") {
+		t.Fatalf("remind: %q, %v", out.String(), err)
+	}
+	out.Reset()
+	if err := env.remind(ctx, []string{"--dry-run", "--at", "2026-12-02T11:00"}); err != nil || !strings.Contains(out.String(), "0 reminders due") {
+		t.Errorf("after sending, the dry run printed %q, %v", out.String(), err)
+	}
+}

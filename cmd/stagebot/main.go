@@ -10,6 +10,8 @@
 //	stagebot console                    chat on the terminal through the real engine
 //	stagebot serve                      webhooks, health, metrics and the outbound sender
 //	stagebot host-link HOST_REF         single-use links tying a host's contacts to Telegram
+//	stagebot remind [--dry-run] [--at]  send the reminders due (or print what they would send)
+//	stagebot feedback                   the marks students and hosts gave, host by host
 //
 // The database is DATABASE_URL (for a local server, add sslmode=disable).
 package main
@@ -38,6 +40,8 @@ Usage:
   stagebot console [--channel sms|telegram|whatsapp] [--as ID]
   stagebot serve
   stagebot host-link [--valid 168h] [--bot NAME] HOST_REF
+  stagebot remind [--dry-run] [--at 2027-01-17T10:00]
+  stagebot feedback
 
 Environment (see .env.example):
   DATABASE_URL   Postgres connection URL (required except for demo, which starts its own Postgres)
@@ -87,6 +91,10 @@ func run(ctx context.Context, args []string, log *slog.Logger) error {
 		return env.serve(ctx)
 	case "host-link":
 		return env.hostLink(ctx, args[1:])
+	case "remind":
+		return env.remind(ctx, args[1:])
+	case "feedback":
+		return env.feedback(ctx)
 	case "help", "-h", "--help":
 		fmt.Print(usage)
 		return nil

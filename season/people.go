@@ -1,0 +1,342 @@
+package season
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"stagebot/calendar"
+	"stagebot/conversation"
+	"stagebot/domain"
+	"stagebot/store"
+)
+
+// What people recognise in the messages they get. The world's people read French.
+var (
+	refIn = regexp.MustCompile(`réf\. (\d+)`)
+	// asksConsent is in the request to agree and in its reminders.
+	asksConsent = "Répondez OUI"
+	// newRequest starts a request to a host.
+	newRequest = "Demande de stage (réf. "
+	// placeOffered is in the acceptance and in the reminders to confirm.
+	placeOffered = "t'accepte, semaine du"
+	// invitesToSearch ends the messages that invite a student to look for another offer.
+	invitesToSearch = "Écris un mot pour chercher"
+)
+
+// person is what the simulation remembers of one person between messages.
+type person struct {
+	asks     int            // messages that asked them for their answer (parent: consent; student: to confirm)
+	answered bool           // they gave it
+	refAsks  map[string]int // a host: messages that asked about each request, by ref
+	extra    int            // a student: the Extra offers applied to so far
+}
+
+func (s *sim) person(address string) *person {
+	if s.people == nil {
+		s.people = map[string]*person{}
+	}
+	p, ok := s.people[address]
+	if !ok {
+		p = &person{refAsks: map[string]int{}}
+		s.people[address] = p
+	}
+	return p
+}
+
+// plan schedules each student's first message.
+func (s *sim) plan() {
+	for i, st := range s.cfg.World.Students {
+		s.at(st.SignUp, func(ctx context.Context) error { return s.signUp(ctx, i) })
+	}
+}
+
+// say sends text (or presses the choice key) from a person, as their channel's adapter would.
+func (s *sim) say(ctx context.Context, ch domain.Channel, address, text, choice string) error {
+	s.msgSeq++
+	err := s.inbox.Handle(ctx, domain.Inbound{Channel: ch, ProviderID: "season-in-" + strconv.Itoa(s.msgSeq),
+		Address: address, Text: text, Choice: choice, ReceivedAt: s.clk.Now()})
+	if err != nil {
+		return fmt.Errorf("season: message from %s: %w", ch, err)
+	}
+	s.out.Inbound++
+	return nil
+}
+
+// session reads where a student's conversation is.
+func (s *sim) session(ctx context.Context, st Student) (conversation.Session, error) {
+	var sess conversation.Session
+	conv, err := s.st.Conversation(ctx, st.Channel, st.Address)
+	if errors.Is(err, store.ErrNotFound) {
+		return sess, nil
+	}
+	if err != nil {
+		return sess, err
+	}
+	if err := json.Unmarshal(conv.Session, &sess); err != nil {
+		return sess, fmt.Errorf("season: session: %w", err)
+	}
+	return sess, nil
+}
+
+// pick picks the choice key on the screen the student is at: pressing its button on Telegram, typing
+// its number elsewhere. ok is false when the screen does not offer it.
+func (s *sim) pick(ctx context.Context, st Student, sess conversation.Session, key string) (bool, error) {
+	i := slices.Index(sess.Choices, key)
+	if i < 0 {
+		return false, nil
+	}
+	if st.Channel == domain.Telegram {
+		return true, s.say(ctx, st.Channel, st.Address, "", key)
+	}
+	if i >= len(sess.Numbers) {
+		return false, nil
+	}
+	return true, s.say(ctx, st.Channel, st.Address, sess.Numbers[i], "")
+}
+
+// signUp has student i write first and answer the sign-up questions, then plans their
+// applications.
+func (s *sim) signUp(ctx context.Context, i int) error {
+	st := s.cfg.World.Students[i]
+	if err := s.say(ctx, st.Channel, st.Address, "Bonjour", ""); err != nil {
+		return err
+	}
+	for range 25 {
+		sess, err := s.session(ctx, st)
+		if err != nil {
+			return err
+		}
+		if sess.Profile.StudentID != 0 {
+			every := st.ApplyEvery
+			if every <= 0 {
+				every = 24 * time.Hour
+			}
+			for k, ref := range st.Applies {
+				s.at(s.awake(s.clk.Now().Add(time.Duration(k)*every+10*time.Minute), i, "apply/"+ref),
+					func(ctx context.Context) error { return s.apply(ctx, i, ref) })
+			}
+			return nil
+		}
+		done, err := s.answerSignUp(ctx, st, sess)
+		if err != nil {
+			return err
+		}
+		if !done {
+			return fmt.Errorf("season: student %d stuck at %q in the sign-up", i, sess.State)
+		}
+	}
+	return fmt.Errorf("season: student %d not registered after 25 messages", i)
+}
+
+// answerSignUp answers the sign-up question the student is at.
+func (s *sim) answerSignUp(ctx context.Context, st Student, sess conversation.Session) (bool, error) {
+	say := func(text string) (bool, error) { return true, s.say(ctx, st.Channel, st.Address, text, "") }
+	sameWeek := sess.Profile.SchoolWeek != nil && calendar.Day(*sess.Profile.SchoolWeek).Equal(calendar.Day(st.Week))
+	switch sess.State {
+	case conversation.ChooseLanguage:
+		return s.pick(ctx, st, sess, "lang:fr")
+	case conversation.AskFirstName:
+		return say(st.FirstName)
+	case conversation.AskLastInitial:
+		return say("K")
+	case conversation.AskSchool:
+		return say(st.SchoolUAI)
+	case conversation.PickSchool:
+		return s.pick(ctx, st, sess, "school:"+st.SchoolUAI)
+	case conversation.ConfirmSchool:
+		if !sameWeek && slices.Contains(sess.Choices, "school:other_week") {
+			return s.pick(ctx, st, sess, "school:other_week")
+		}
+		return s.pick(ctx, st, sess, "school:yes")
+	case conversation.ConfirmWeek:
+		if sameWeek {
+			return s.pick(ctx, st, sess, "week:yes")
+		}
+		return s.pick(ctx, st, sess, "week:no")
+	case conversation.AskWeek:
+		return say(st.Week.Format("02/01/2006"))
+	case conversation.PickWeek:
+		return s.pick(ctx, st, sess, "week:"+st.Week.Format(time.DateOnly))
+	case conversation.AskBirth:
+		return say(st.BirthMonth.Format("01/2006"))
+	case conversation.AskParentPhone:
+		return say(st.ParentPhone)
+	case conversation.AskParentLanguage:
+		return s.pick(ctx, st, sess, "plang:fr")
+	case conversation.ConfirmSignup:
+		return s.pick(ctx, st, sess, "signup:yes")
+	}
+	return false, nil
+}
+
+// browsing are the screens where typing a word searches.
+var browsing = []conversation.State{conversation.Menu, conversation.AskSearch, conversation.Results,
+	conversation.ViewOffer}
+
+// apply has student i look for the offer ref by its keyword and apply to it. A student who cannot
+// (the offer is full, closed, or they already have too many applications) gives up on it.
+func (s *sim) apply(ctx context.Context, i int, ref string) error {
+	st := s.cfg.World.Students[i]
+	offer, id := s.world.offers[ref], s.world.offerIDs[ref]
+	offerKey := "offer:" + strconv.FormatInt(id, 10)
+	sess, err := s.session(ctx, st)
+	if err != nil {
+		return err
+	}
+	if !slices.Contains(browsing, sess.State) {
+		if err := s.say(ctx, st.Channel, st.Address, "MENU", ""); err != nil {
+			return err
+		}
+	}
+	if err := s.say(ctx, st.Channel, st.Address, offer.Keyword, ""); err != nil {
+		return err
+	}
+	s.out.Tries++
+	for range 12 {
+		sess, err := s.session(ctx, st)
+		if err != nil {
+			return err
+		}
+		var picked bool
+		switch sess.State {
+		case conversation.Results:
+			if picked, err = s.pick(ctx, st, sess, offerKey); err == nil && !picked {
+				picked, err = s.pick(ctx, st, sess, "page:next")
+			}
+		case conversation.ViewOffer:
+			if sess.OfferID == id {
+				picked, err = s.pick(ctx, st, sess, "offer:apply")
+			}
+		case conversation.AskMotivation:
+			s.out.Applied++
+			return s.say(ctx, st.Channel, st.Address, "J'aimerais découvrir ce métier et aider l'équipe.", "")
+		}
+		if err != nil || !picked {
+			return err
+		}
+	}
+	return nil
+}
+
+// react has a person react to a message they got: parents agree, hosts answer and give marks,
+// students confirm, give marks and apply again, each when the world says.
+func (s *sim) react(m Sent) {
+	p := s.person(m.Address)
+	switch m.Role {
+	case RoleParent:
+		i := s.world.parentOf[m.Address]
+		ans := s.cfg.World.Students[i].Parent
+		if !strings.Contains(m.Body, asksConsent) || p.answered {
+			return
+		}
+		p.asks++
+		if p.asks != ans.AtAsk {
+			return
+		}
+		p.answered = true
+		word := "NON"
+		if ans.Agree {
+			word = "OUI"
+		}
+		s.later(m.At, ans.Delay, m.Address, "consent", func(ctx context.Context) error {
+			return s.say(ctx, domain.SMS, m.Address, word, "")
+		})
+	case RoleHost:
+		h := s.cfg.World.Hosts[s.world.hostOf[m.Address]]
+		if m.Reminder == domain.ReminderFeedback {
+			if ref := refIn.FindStringSubmatch(m.Body); ref != nil && s.rng(m.Address, "review/"+ref[1]).Float64() < h.Answer.Review {
+				s.later(m.At, 3*time.Hour, m.Address, "review/"+ref[1], func(ctx context.Context) error {
+					return s.say(ctx, domain.SMS, m.Address, "AVIS "+ref[1]+" 4 très motivé", "")
+				})
+			}
+			return
+		}
+		if !strings.HasPrefix(m.Body, newRequest) && m.Reminder != domain.ReminderHostWaiting {
+			return
+		}
+		for _, ref := range refIn.FindAllStringSubmatch(m.Body, -1) {
+			ref := ref[1]
+			p.refAsks[ref]++
+			if p.refAsks[ref] != h.Answer.AtAsk {
+				continue
+			}
+			word := "NON "
+			if s.rng(m.Address, "accept/"+ref).Float64() < h.Answer.Accept {
+				word = "OUI "
+			}
+			s.later(m.At, h.Answer.Delay, m.Address, "answer/"+ref, func(ctx context.Context) error {
+				return s.say(ctx, domain.SMS, m.Address, word+ref, "")
+			})
+		}
+	case RoleStudent:
+		i := s.world.studentIndex[m.Address]
+		st := s.cfg.World.Students[i]
+		switch {
+		case m.Reminder == domain.ReminderFeedback:
+			if st.Review {
+				s.later(m.At, 2*time.Hour, m.Address, "review", func(ctx context.Context) error {
+					return s.say(ctx, st.Channel, st.Address, "AVIS 5 super stage", "")
+				})
+			}
+		case strings.Contains(m.Body, placeOffered):
+			p.asks++
+			if p.asks == st.Confirm.AtAsk {
+				s.later(m.At, st.Confirm.Delay, m.Address, "confirm", func(ctx context.Context) error {
+					return s.confirm(ctx, i)
+				})
+			}
+		case strings.Contains(m.Body, invitesToSearch) && p.extra < len(st.Extra):
+			ref := st.Extra[p.extra]
+			p.extra++
+			s.later(m.At, 5*time.Hour, m.Address, "extra/"+ref, func(ctx context.Context) error {
+				return s.apply(ctx, i, ref)
+			})
+		}
+	}
+}
+
+// confirm has student i confirm their place: CONFIRMER, and the first place if asked which.
+func (s *sim) confirm(ctx context.Context, i int) error {
+	st := s.cfg.World.Students[i]
+	if err := s.say(ctx, st.Channel, st.Address, "CONFIRMER", ""); err != nil {
+		return err
+	}
+	sess, err := s.session(ctx, st)
+	if err != nil || sess.State != conversation.ConfirmStage || len(sess.Choices) == 0 {
+		return err
+	}
+	_, err = s.pick(ctx, st, sess, sess.Choices[0])
+	return err
+}
+
+// later plans do after a delay from t, at a waking hour of the person's (08:00 to 21:00 in Paris).
+func (s *sim) later(t time.Time, delay time.Duration, address, what string, do func(ctx context.Context) error) {
+	s.at(s.awakeAt(t.Add(delay), address, what), do)
+}
+
+// awake moves t to a waking hour of student i's.
+func (s *sim) awake(t time.Time, i int, what string) time.Time {
+	return s.awakeAt(t, s.cfg.World.Students[i].Address, what)
+}
+
+// awakeAt moves a moment of the night to the next morning, between 08:00 and 10:00 (each person at
+// their own minute).
+func (s *sim) awakeAt(t time.Time, address, what string) time.Time {
+	local := t.In(calendar.Paris())
+	if local.Hour() >= 8 && local.Hour() < 21 {
+		return t
+	}
+	day := calendar.Day(local)
+	if local.Hour() >= 21 {
+		day = day.AddDate(0, 0, 1)
+	}
+	minute := s.rng(address, "wake/"+what).IntN(120)
+	return calendar.AtParis(day, 8, minute)
+}
