@@ -259,8 +259,23 @@ func (ib *Inbox) remindStudent(ctx context.Context, tx txn, due store.Due, stude
 // (REP/REP+ students' reserved places first).
 func (ib *Inbox) offersFor(ctx context.Context, tx txn, studentID int64, rules store.Rules) ([]domain.OfferSummary, error) {
 	offers, _, err := tx.SearchOffers(ctx, store.SearchParams{StudentID: studentID, Today: tx.now,
-		ReleaseDate: rules.ReleaseDate, NotApplied: true, Limit: fittingOffers})
-	return offers, err
+		ReleaseDate: rules.ReleaseDate, NotApplied: true, Limit: 4 * fittingOffers})
+	if err != nil {
+		return nil, err
+	}
+	// Three different hosts when there are: three offers of one library are one idea, not three.
+	var picked, others []domain.OfferSummary
+	hosts := map[string]bool{}
+	for _, o := range offers {
+		if hosts[o.HostName] {
+			others = append(others, o)
+			continue
+		}
+		hosts[o.HostName] = true
+		picked = append(picked, o)
+	}
+	picked = append(picked, others...)
+	return picked[:min(len(picked), fittingOffers)], nil
 }
 
 // ExpireUnconfirmed expires an accepted application whose confirmation deadline has passed,

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"slices"
-	"sort"
 	"strings"
 	"testing"
 	"time"
@@ -177,6 +176,18 @@ func TestSeason(t *testing.T) {
 			t.Errorf("a reply to a %s waited from %s to %s: %q", m.Role, m.Queued, m.At, m.Body)
 		}
 	}
+	dstEnd := time.Date(2026, 10, 25, 3, 0, 0, 0, calendar.Paris()) // 03:00 summer time became 02:00
+	var before, after int
+	for _, m := range out.Sent {
+		if m.Reminder != "" && m.At.Before(dstEnd) {
+			before++
+		} else if m.Reminder != "" {
+			after++
+		}
+	}
+	if before == 0 || after == 0 {
+		t.Errorf("reminders sent before the end of daylight-saving time: %d, after: %d; want both", before, after)
+	}
 	for key, n := range onceEach {
 		if n > 1 {
 			t.Errorf("reminder %s sent %d times", key, n)
@@ -218,20 +229,43 @@ func TestSeason(t *testing.T) {
 		t.Errorf("%d students left after the purge", students)
 	}
 
-	kinds := make([]string, 0, len(byKind))
-	for k := range byKind {
-		kinds = append(kinds, k)
-	}
-	sort.Strings(kinds)
-	var b strings.Builder
-	for _, k := range kinds {
-		fmt.Fprintf(&b, "  %-28s %5d\n", k, byKind[k])
-	}
+	t.Logf("%d students, %d messages in, %d sent; applications: %s\n%s", len(world.Students), out.Inbound,
+		len(out.Sent), finalStates(out), countsTable(byKind))
+}
+
+// finalStates writes how many applications ended in each state.
+func finalStates(out *season.Outcome) string {
 	states := make([]string, 0, len(out.Final))
 	for s, n := range out.Final {
 		states = append(states, fmt.Sprintf("%s %d", s, n))
 	}
 	slices.Sort(states)
-	t.Logf("%d students, %d messages in, %d sent; applications: %s\n%s", len(world.Students), out.Inbound,
-		len(out.Sent), strings.Join(states, ", "), b.String())
+	return strings.Join(states, ", ")
+}
+
+// countsTable writes the messages sent by kind (rows) and role (columns), as a Markdown table.
+func countsTable(byKind map[string]int) string {
+	roles := []season.Role{season.RoleStudent, season.RoleParent, season.RoleHost}
+	kinds := []string{"reply", "notice"}
+	for _, k := range domain.ReminderKinds() {
+		kinds = append(kinds, string(k))
+	}
+	var b strings.Builder
+	b.WriteString("| sent | student | parent | host |\n|---|---:|---:|---:|\n")
+	for _, kind := range kinds {
+		row, any := "| "+kind, false
+		for _, r := range roles {
+			n := byKind[string(r)+" "+kind]
+			any = any || n > 0
+			cell := "–"
+			if n > 0 {
+				cell = fmt.Sprint(n)
+			}
+			row += " | " + cell
+		}
+		if any {
+			b.WriteString(row + " |\n")
+		}
+	}
+	return b.String()
 }

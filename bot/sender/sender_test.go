@@ -32,7 +32,7 @@ func quietLog() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, n
 
 func TestMain(m *testing.M) { storetest.Main(m) }
 
-func renderer(t *testing.T) *render.Renderer {
+func renderer(t testing.TB) *render.Renderer {
 	t.Helper()
 	cat, err := locales.Load()
 	if err != nil {
@@ -43,7 +43,7 @@ func renderer(t *testing.T) *render.Renderer {
 
 // newInbox is the real workflow on s, with the sender's clock: it records the people who cannot be
 // reached.
-func newInbox(t *testing.T, s *store.Store, clk clock.Clock) *bot.Inbox {
+func newInbox(t testing.TB, s *store.Store, clk clock.Clock) *bot.Inbox {
 	t.Helper()
 	cat, err := locales.Load()
 	if err != nil {
@@ -58,7 +58,7 @@ func newSender(t *testing.T, s *store.Store, transports []sender.Transport, cfg 
 	return sender.New(s, transports, renderer(t), newInbox(t, s, cfg.Clock), cfg, nil, quietLog())
 }
 
-func newTelegram(t *testing.T, fake *telegramtest.Server) *telegram.Adapter {
+func newTelegram(t testing.TB, fake *telegramtest.Server) *telegram.Adapter {
 	t.Helper()
 	a, err := telegram.New(context.Background(), telegram.Config{Token: testToken, Endpoint: fake.Endpoint()},
 		nil, quietLog())
@@ -68,7 +68,7 @@ func newTelegram(t *testing.T, fake *telegramtest.Server) *telegram.Adapter {
 	return a
 }
 
-func newTwilio(t *testing.T, s *store.Store, fake *twiliotest.Server) *twilio.Adapter {
+func newTwilio(t testing.TB, s *store.Store, fake *twiliotest.Server) *twilio.Adapter {
 	t.Helper()
 	a, err := twilio.New(twilio.Config{AccountSID: "AC00000000000000000000000000000001", AuthToken: "secret0token",
 		From: "+33757000000", WhatsAppFrom: "+33757000001", APIBaseURL: fake.URL()}, newInbox(t, s, nil), newInbox(t, s, nil), quietLog())

@@ -129,7 +129,8 @@ func TestRemindDryRun(t *testing.T) {
 		t.Fatal(err)
 	}
 	got := out.String()
-	for _, want := range []string{"1 reminders due, 1 messages (nothing sent)", "consent/student:", "/2026-12-02",
+	t.Logf("stagebot remind --dry-run --at 2026-12-02T09:00\n%s", got)
+	for _, want := range []string{"1 reminder due, 1 message (nothing sent)", "consent/student:", "/2026-12-02",
 		"06 xx xx xx 78", "Léa M. attend votre accord"} {
 		if !strings.Contains(got, want) {
 			t.Errorf("dry run printed:\n%s\nwant %q", got, want)
@@ -142,7 +143,7 @@ func TestRemindDryRun(t *testing.T) {
 		t.Errorf("the dry run wrote: %d outbox rows (was %d)", n, outbox)
 	}
 	out.Reset()
-	if err := env.remind(ctx, []string{"--at", "2026-12-02T09:00"}); err != nil || !strings.Contains(out.String(), "1 reminders sent") {
+	if err := env.remind(ctx, []string{"--at", "2026-12-02T09:00"}); err != nil || !strings.Contains(out.String(), "1 reminder sent") {
 		t.Fatalf("remind: %q, %v", out.String(), err)
 	}
 	out.Reset()

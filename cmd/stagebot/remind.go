@@ -51,7 +51,7 @@ func (env environment) remind(ctx context.Context, args []string) error {
 		if err != nil {
 			return err
 		}
-		fmt.Fprintf(env.stdout, "%d reminders sent (their messages wait in the outbox for the sender)\n", n)
+		fmt.Fprintf(env.stdout, "%s sent (their messages wait in the outbox for the sender)\n", count(n, "reminder"))
 		return nil
 	}
 	dues, err := jobs.Due(ctx, now)
@@ -62,8 +62,8 @@ func (env environment) remind(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(env.stdout, "At %s: %d reminders due, %d messages (nothing sent).\n",
-		now.In(calendar.Paris()).Format("Mon 2 Jan 2006 15:04"), len(dues), len(planned))
+	fmt.Fprintf(env.stdout, "At %s: %s due, %s (nothing sent).\n",
+		now.In(calendar.Paris()).Format("Mon 2 Jan 2006 15:04"), count(len(dues), "reminder"), count(len(planned), "message"))
 	for _, p := range planned {
 		fmt.Fprintf(env.stdout, "%-40s  %-8s %-16s  %s\n", p.Reminder, p.Channel, masked(p.Channel, p.Address),
 			firstLine(p.Text, 90))
@@ -94,6 +94,14 @@ func (env environment) feedback(ctx context.Context) error {
 			r.HostMarks, mean(r.HostMean))
 	}
 	return nil
+}
+
+// count writes n things: "1 reminder", "2 reminders".
+func count(n int, thing string) string {
+	if n == 1 {
+		return "1 " + thing
+	}
+	return fmt.Sprintf("%d %ss", n, thing)
 }
 
 // masked writes an address as the logs never do but an operator may read: a phone number masked, a
