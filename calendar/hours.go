@@ -85,15 +85,19 @@ func (h *Hours) Holiday(d time.Time) (string, bool) {
 	return name, ok
 }
 
+// SendingDay reports whether messages nobody just asked for may leave on day d (as Day returns it):
+// a Monday to Saturday that is not a public holiday.
+func (h *Hours) SendingDay(d time.Time) bool {
+	_, holiday := h.holidays[d]
+	return d.Weekday() != time.Sunday && !holiday
+}
+
 // Decent reports whether a message nobody just asked for may leave at t: Monday to Saturday, 08:30 to
 // 19:30 in Paris, not on a public holiday.
 func (h *Hours) Decent(t time.Time) bool {
 	local := t.In(Paris())
 	day := Day(t)
-	if local.Weekday() == time.Sunday {
-		return false
-	}
-	if _, holiday := h.holidays[day]; holiday {
+	if !h.SendingDay(day) {
 		return false
 	}
 	return !local.Before(AtParis(day, decentFromHour, decentFromMinute)) &&

@@ -28,7 +28,7 @@ const (
 	NoticeHostMessage       NoticeKind = "host_message"       // student: a host writes something that is no question
 	NoticeHostGone          NoticeKind = "host_gone"          // parent and student: the host can no longer be written to, the request is closed
 	NoticeStudentAnswer     NoticeKind = "student_answer"     // host: the student's answer
-	NoticeDayBefore         NoticeKind = "day_before"         // student and parent: the stage starts tomorrow
+	NoticeDayBefore         NoticeKind = "day_before"         // student and parent: the stage starts next (told the last sending day before)
 	NoticeExpired           NoticeKind = "expired"            // student, parent and host: the place was not confirmed in time
 	NoticeParentUnreachable NoticeKind = "parent_unreachable" // student: the parent's number cannot be reached
 	NoticeErased            NoticeKind = "erased"             // host and parent: the student erased their data
@@ -43,7 +43,7 @@ const (
 	NoticeFewApplications NoticeKind = "few_applications" // student: more applications, better chances; offers that fit
 	NoticeStillLooking    NoticeKind = "still_looking"    // student: weeks before the stage and no place; offers that fit
 	NoticeStageSoon       NoticeKind = "stage_soon"       // student and parent: the stage starts in a week
-	NoticeHostDayBefore   NoticeKind = "host_day_before"  // host: a student comes tomorrow
+	NoticeHostDayBefore   NoticeKind = "host_day_before"  // host: a student comes next (told the last sending day before)
 	NoticeFeedback        NoticeKind = "feedback"         // student and host: how did the stage go?
 	NoticeRelease         NoticeKind = "release"          // student: places reserved for REP/REP+ are open to all now
 )
@@ -189,7 +189,11 @@ func (m *Machine) noticeData(lang string, n Notice) data {
 		for i, o := range n.Offers {
 			offers[i] = o.Title + " (" + o.HostName + ")"
 		}
-		d["Offers"] = strings.Join(offers, " ; ")
+		separator := "; "
+		if lang == "fr" {
+			separator = " ; " // French typography: a space before the semicolon
+		}
+		d["Offers"] = strings.Join(offers, separator)
 	}
 	return d
 }

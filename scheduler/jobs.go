@@ -25,6 +25,9 @@ type Jobs struct {
 	Store    *store.Store
 	Workflow Workflow
 	Clock    clock.Clock
+	// Hours say on which days messages nobody asked for may leave (default calendar.SendingHours): a
+	// reminder about a day that falls when none may goes on the last day before when one may.
+	Hours *calendar.Hours
 }
 
 // All lists the jobs with their schedules (Paris time). Every replica runs them all: a reminder's key
@@ -85,10 +88,20 @@ func (j Jobs) Due(ctx context.Context, now time.Time) ([]store.Due, error) {
 		add(j.Store.UnsentPastDeadlineDue(ctx, today)),
 		add(j.Store.ConfirmDue(ctx, today, r.ConfirmReminder)),
 		add(j.Store.StillLookingDue(ctx, today, r.LookingWeeks)),
-		add(j.Store.StageSoonDue(ctx, today, r.BeforeStage)),
 		add(j.Store.FeedbackDue(ctx, today, r.FeedbackAfter)),
 	); err != nil {
 		return nil, err
+	}
+	hours := j.Hours
+	if hours == nil {
+		if hours, err = calendar.SendingHours(); err != nil {
+			return nil, err
+		}
+	}
+	for _, n := range r.BeforeStage {
+		if err := add(j.Store.StageSoonDue(ctx, today, n, daysAhead(hours, today, n))); err != nil {
+			return nil, err
+		}
 	}
 	if rules.CampaignID != 0 {
 		if err := add(j.Store.ReleaseDue(ctx, today, rules.CampaignID)); err != nil {
@@ -104,6 +117,21 @@ func (j Jobs) Due(ctx context.Context, now time.Time) ([]store.Due, error) {
 			Due: today}})
 	}
 	return all, nil
+}
+
+// daysAhead lists how many days ahead of today the days are whose "n days before" reminder goes
+// today: n itself, and when the days after today are not sending days (a Sunday, a public
+// holiday), the days those would have been about, so that the day before a Monday is told on the
+// Saturday. Nothing goes on a day that is not a sending day.
+func daysAhead(hours *calendar.Hours, today time.Time, n int) []int {
+	if !hours.SendingDay(today) {
+		return nil
+	}
+	ahead := []int{n}
+	for k := 1; k <= 14 && !hours.SendingDay(today.AddDate(0, 0, k)); k++ {
+		ahead = append(ahead, n+k)
+	}
+	return ahead
 }
 
 // ExpireOverdue expires the places hosts accepted and students did not confirm in time, freeing

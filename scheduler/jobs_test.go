@@ -75,27 +75,35 @@ func countRows(t testing.TB, s *store.Store, query string, args ...any) int {
 	return n
 }
 
-func TestDayBeforeRemindsOnce(t *testing.T) {
+// The day before a Monday stage is a Sunday, when nothing nobody asked for may leave: the student,
+// the parent and the host are told on the Saturday, once.
+func TestDayBeforeGoesOnSaturdayOnce(t *testing.T) {
 	ctx := context.Background()
 	s := storetest.NewFrom(t, "demo", demoCatalog)
 	jobFixture(t, s, "confirmed", nil)
 	paris := calendar.Paris()
-	ib := jobInbox(t, s, time.Date(2027, 1, 17, 10, 0, 0, 0, paris)) // the Sunday before
+	if n, _ := jobInbox(t, s, time.Date(2027, 1, 15, 10, 0, 0, 0, paris)).Reminders(ctx); n != 0 {
+		t.Errorf("on the Friday before: %d reminded", n)
+	}
+	ib := jobInbox(t, s, time.Date(2027, 1, 16, 10, 0, 0, 0, paris)) // the Saturday before
 	n, err := ib.Reminders(ctx)
 	if err != nil || n != 1 {
 		t.Fatalf("Reminders = %d, %v; want 1 stage reminded", n, err)
 	}
 	for who, address := range map[string]string{"student": "+33639989999", "parent": "+33612345678"} {
-		if got := countRows(t, s, `SELECT count(*) FROM outbox WHERE address = $1 AND proactive AND body LIKE '%demain%'`,
-			address); got != 1 {
-			t.Errorf("%s got %d reminders, want 1", who, got)
+		if got := countRows(t, s, `SELECT count(*) FROM outbox WHERE address = $1 AND proactive
+			AND body LIKE '%lundi 18 janvier%' AND body NOT LIKE '%demain%'`, address); got != 1 {
+			t.Errorf("%s got %d reminders naming the day, want 1", who, got)
 		}
 	}
-	if got := countRows(t, s, `SELECT count(*) FROM outbox WHERE proactive AND body LIKE 'Demain, Léa M.%'`); got < 1 {
-		t.Error("the host was not told who comes tomorrow")
+	if got := countRows(t, s, `SELECT count(*) FROM outbox WHERE proactive AND body LIKE 'Léa M.%chez vous le lundi 18 janvier%'`); got < 1 {
+		t.Error("the host was not told who comes on Monday")
 	}
 	if n, err := ib.Reminders(ctx); err != nil || n != 0 {
 		t.Errorf("second run reminded %d (%v): a replica must not remind again", n, err)
+	}
+	if n, _ := jobInbox(t, s, time.Date(2027, 1, 17, 10, 0, 0, 0, paris)).Reminders(ctx); n != 0 {
+		t.Errorf("on the Sunday: %d reminded again", n)
 	}
 	if n, _ := jobInbox(t, s, time.Date(2027, 1, 10, 10, 0, 0, 0, paris)).Reminders(ctx); n != 0 {
 		t.Errorf("eight days early: %d reminded", n)

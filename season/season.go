@@ -150,7 +150,7 @@ func newSim(ctx context.Context, cfg Config) (*sim, error) {
 	s.snd = sender.New(cfg.Store, s.rec.transports(), render.NewRenderer(cat), s.inbox,
 		sender.Config{Clock: clk, Hours: hours, PerSecond: rates, ChatGap: time.Nanosecond, Batch: 200}, nil, cfg.Log)
 	for range cfg.Replicas {
-		j := scheduler.Jobs{Store: cfg.Store, Workflow: s.inbox, Clock: clk}
+		j := scheduler.Jobs{Store: cfg.Store, Workflow: s.inbox, Clock: clk, Hours: hours}
 		r := replica{jobs: j}
 		for _, job := range j.All() {
 			spec, err := cron.ParseStandard(job.Spec)

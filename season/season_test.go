@@ -188,6 +188,23 @@ func TestSeason(t *testing.T) {
 	if before == 0 || after == 0 {
 		t.Errorf("reminders sent before the end of daylight-saving time: %d, after: %d; want both", before, after)
 	}
+	// Every stage reminder arrives before the stage's Monday (the day before a Monday is a Sunday:
+	// it goes on the Saturday), every request for feedback after it.
+	weekOf := map[string]time.Time{}
+	for _, a := range out.Applications {
+		weekOf[fmt.Sprintf("application:%d", a.ID)] = calendar.AtParis(a.Week, 0, 0)
+	}
+	for _, m := range out.Sent {
+		_, rest, _ := strings.Cut(m.ReminderKey, "/")
+		subject, _, _ := strings.Cut(rest, "/")
+		switch week, ok := weekOf[subject]; {
+		case !ok:
+		case m.Reminder == domain.ReminderStageSoon && !m.At.Before(week):
+			t.Errorf("a stage reminder to a %s left %s, on or after the stage's Monday %s", m.Role, m.At, week)
+		case m.Reminder == domain.ReminderFeedback && m.At.Before(week.AddDate(0, 0, 7)):
+			t.Errorf("feedback asked of a %s at %s, before the Monday after the stage of %s", m.Role, m.At, week)
+		}
+	}
 	for key, n := range onceEach {
 		if n > 1 {
 			t.Errorf("reminder %s sent %d times", key, n)

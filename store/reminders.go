@@ -196,14 +196,18 @@ func (c Conn) StillLookingDue(ctx context.Context, today time.Time, weeks []int)
 		ORDER BY s.id`, day(today), pq.Array(weeks), domain.ReminderStillLooking)
 }
 
-// StageSoonDue lists the confirmed stages that start the given numbers of days from today (N): the
-// student and the parent are reminded (and the host, the day before).
-func (c Conn) StageSoonDue(ctx context.Context, today time.Time, days []int) ([]Due, error) {
+// StageSoonDue lists the confirmed stages that start the given numbers of days from today, for the
+// reminder n days before the stage (N): the student and the parent are reminded (and the host, the
+// day before). days holds n, and more when today stands in for days no reminder may go on.
+func (c Conn) StageSoonDue(ctx context.Context, today time.Time, n int, days []int) ([]Due, error) {
+	if len(days) == 0 {
+		return nil, nil
+	}
 	return c.dueRows(ctx, domain.ReminderStageSoon, "application", `
-		SELECT a.id, $1::date AS due, a.week_start - $1::date AS n FROM applications a
+		SELECT a.id, $1::date AS due, $4::int AS n FROM applications a
 		WHERE a.state = `+sqlState(domain.Confirmed)+` AND a.week_start - $1::date = ANY ($2::int[])
 		  AND `+notClaimed("$3", "'application:' || a.id", "$1::date")+`
-		ORDER BY a.id`, day(today), pq.Array(days), domain.ReminderStageSoon)
+		ORDER BY a.id`, day(today), pq.Array(days), domain.ReminderStageSoon, n)
 }
 
 // FeedbackDue lists the confirmed stages whose week began after days ago: the student and the host

@@ -32,6 +32,7 @@ import (
 type service struct {
 	cfg       config
 	scheduler *scheduler.Scheduler
+	jobs      scheduler.Jobs // what the scheduler runs
 	store     *store.Store
 	log       *slog.Logger
 	handler   http.Handler
@@ -93,13 +94,18 @@ func newService(ctx context.Context, cfg config, clk clock.Clock, st *store.Stor
 	} else {
 		log.Info("twilio off: TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN are not set")
 	}
-	jobs := scheduler.Jobs{Store: st, Workflow: inbox, Clock: clk}
+	hours, err := calendar.SendingHours() // one calendar for the jobs and the sender
+	if err != nil {
+		return nil, err
+	}
+	svc.jobs = scheduler.Jobs{Store: st, Workflow: inbox, Clock: clk, Hours: hours}
+	jobs := svc.jobs
 	svc.scheduler, err = scheduler.New(calendar.Paris(), log, jobs.All()...)
 	if err != nil {
 		return nil, err
 	}
 	svc.sender = sender.New(st, transports, render.NewRenderer(cat), inbox, sender.Config{DatabaseURL: cfg.DatabaseURL,
-		ChatGap: cfg.TelegramChatGap, Clock: clk,
+		ChatGap: cfg.TelegramChatGap, Clock: clk, Hours: hours,
 		PerSecond: map[domain.Channel]float64{domain.SMS: cfg.TwilioPerSecond,
 			domain.WhatsApp: cfg.TwilioPerSecond}}, metrics, log)
 	return svc, nil

@@ -94,7 +94,8 @@ func TestStories(t *testing.T) {
 func playStory(t *testing.T, raw []byte) string {
 	t.Helper()
 	st := storetest.NewFrom(t, "stories", storyCatalog)
-	r := newRigWithClock(t, st, newStoryClock())
+	clk := newStoryClock()
+	r := newRigWithClock(t, st, clk)
 	var out bytes.Buffer
 	actors := map[string]*actor{}
 	byAddress := map[string]*actor{}
@@ -104,6 +105,22 @@ func playStory(t *testing.T, raw []byte) string {
 		switch {
 		case strings.HasPrefix(line, "#") || line == "":
 			out.WriteString(line + "\n")
+		case strings.HasPrefix(line, "~ "):
+			// "~ 2026-12-02 09:00": the clock moves on to then (Paris time) and the jobs run, as cron
+			// would have them run at that moment.
+			at, err := time.ParseInLocation("2006-01-02 15:04", strings.TrimPrefix(line, "~ "), calendar.Paris())
+			if err != nil || !at.After(clk.Now()) {
+				t.Fatalf("%q: want a later time as 2026-12-02 09:00 (%v)", line, err)
+			}
+			clk.Set(at)
+			out.WriteString(line + "\n")
+			for _, job := range r.svc.jobs.All() {
+				if _, err := job.Run(context.Background()); err != nil {
+					t.Fatalf("%s: %v", job.Name, err)
+				}
+			}
+			r.deliver()
+			r.collect(&out, byAddress)
 		case strings.Contains(line, " < "):
 			// what stagebot said last time: replaced by what it says now
 		case strings.Contains(line, " > "):
