@@ -28,14 +28,15 @@ func (GiveFeedback) isEffect()  {}
 func (FeedbackSaved) isResult() {}
 
 // feedbackWords reads "AVIS 4 super" (or REVIEW): the numbers after the keyword, and the word that
-// follows them. ok is false when the message is not feedback.
+// follows them. ok is false when the message is not feedback; a bare AVIS, or one without a number,
+// is feedback with no numbers (the person is shown how to write it).
 func feedbackWords(text string) (numbers []int, word string, ok bool) {
 	fields := strings.Fields(text)
-	if len(fields) < 2 {
+	if len(fields) == 0 {
 		return nil, "", false
 	}
 	switch bareWord(fields[0]) {
-	case "avis", "review", "note":
+	case "avis", "review":
 	default:
 		return nil, "", false
 	}
@@ -48,7 +49,7 @@ func feedbackWords(text string) (numbers []int, word string, ok bool) {
 		numbers = append(numbers, n)
 	}
 	if len(numbers) == 0 {
-		return nil, "", false
+		return nil, "", true
 	}
 	word = strings.Join(fields[i:], " ")
 	if utf8.RuneCountInString(word) > maxFeedbackWord {
@@ -63,6 +64,7 @@ func (t *turn) studentFeedback() bool {
 	if !ok || t.s.Profile.StudentID == 0 {
 		return false
 	}
+	word, _ = t.m.masker.mask(word) // the word is kept: no contact details in it
 	if len(numbers) != 1 || numbers[0] < 1 || numbers[0] > 5 {
 		t.note(t.tr("feedback_how", nil))
 		return true
@@ -87,6 +89,11 @@ func (c *contactTurn) hostFeedback(apps []HostApp) bool {
 	if !ok {
 		return false
 	}
+	if len(numbers) == 0 {
+		c.say(c.tr("host_feedback_how", nil))
+		return true
+	}
+	word, _ = c.m.masker.mask(word) // the word is kept: no contact details in it
 	var ref int64
 	mark := numbers[len(numbers)-1]
 	if len(numbers) == 2 {
