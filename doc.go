@@ -7,6 +7,7 @@
 // checks every import):
 //
 //	6  cmd/stagebot                    the one binary: wires everything, on the one clock
+//	   cmd/stageload deploy            the load tool and fault drills; the container files' checks
 //	5  season                          a whole season replayed on synthetic people, on a manual clock
 //	4  bot/telegram bot/twilio         channel adapters: provider events in, rendered parts out
 //	   bot/console bot/sender bot/ops  the local channel, the outbound sender, health and metrics

@@ -95,19 +95,21 @@ func (ib *Inbox) Handle(ctx context.Context, msg domain.Inbound) error {
 	err := ib.inTx(ctx, now, func(tx txn) error {
 		// Only the fact of the message is kept (to recognise a repeat), not what it says: what
 		// matters of it is in the conversation and the rows its effects write.
-		fresh, err := tx.RecordInbound(ctx, store.InboundMessage{Channel: msg.Channel, ProviderID: msg.ProviderID,
+		arrival, err := tx.Arrive(ctx, store.InboundMessage{Channel: msg.Channel, ProviderID: msg.ProviderID,
 			Address: msg.Address, ReceivedAt: msg.ReceivedAt})
 		if err != nil {
 			return err
 		}
-		if !fresh {
+		if !arrival.Fresh {
 			return domain.ErrDuplicate
 		}
 		// A person who writes can be reached again on this channel.
-		if err := tx.ClearUnreachable(ctx, msg.Channel, msg.Address); err != nil {
-			return err
+		if arrival.Unreachable {
+			if err := tx.ClearUnreachable(ctx, msg.Channel, msg.Address); err != nil {
+				return err
+			}
 		}
-		return ib.route(ctx, tx, msg)
+		return ib.route(ctx, tx, msg, arrival)
 	})
 	if err != nil && !errors.Is(err, domain.ErrDuplicate) {
 		ib.log.ErrorContext(ctx, "inbound message not handled", slog.String("channel", string(msg.Channel)),

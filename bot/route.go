@@ -2,7 +2,6 @@ package bot
 
 import (
 	"context"
-	"errors"
 	"log/slog"
 	"strings"
 
@@ -13,29 +12,14 @@ import (
 // route hands the message to the conversation of whoever sent it: a host contact (known by their
 // phone or linked Telegram chat, or linking it now with "/start host-CODE"), a parent (known by
 // their phone, when it is not a student's own), or else a student.
-func (ib *Inbox) route(ctx context.Context, tx txn, msg domain.Inbound) error {
+func (ib *Inbox) route(ctx context.Context, tx txn, msg domain.Inbound, from store.Arrival) error {
 	if code, ok := strings.CutPrefix(msg.Start, "host-"); ok && msg.Channel == domain.Telegram {
 		return ib.linkHost(ctx, tx, msg, code)
 	}
-	contacts, err := tx.HostContactsByAddress(ctx, msg.Channel, msg.Address)
-	if err != nil && !errors.Is(err, store.ErrNotFound) {
-		return err
-	}
+	contacts := from.Contacts
 	var parent *store.Parent
-	if msg.Channel.Phone() {
-		p, err := tx.ParentByPhone(ctx, msg.Address)
-		switch {
-		case err == nil:
-			student, err := tx.IsStudent(ctx, msg.Channel, msg.Address)
-			if err != nil {
-				return err
-			}
-			if !student {
-				parent = &p
-			}
-		case !errors.Is(err, store.ErrNotFound):
-			return err
-		}
+	if from.Parent != nil && !from.IsStudent {
+		parent = from.Parent
 	}
 	switch {
 	case len(contacts) > 0 && (parent == nil || hostAnswer(msg)):

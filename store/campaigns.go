@@ -243,6 +243,16 @@ const campaignColumns = `id, name, applications_open, applications_close, rep_re
 // CurrentCampaign is the campaign in force on day today: of those not yet purged, the one that
 // opened last, or else the next to open. ErrNotFound when there is none.
 func (c Conn) CurrentCampaign(ctx context.Context, today time.Time) (Campaign, error) {
+	camp, err := c.currentCampaignOnly(ctx, today)
+	if err != nil {
+		return Campaign{}, err
+	}
+	return camp, c.campaignWeeks(ctx, &camp)
+}
+
+// currentCampaignOnly reads the campaign in force as CurrentCampaign does, without its weeks (one
+// round trip: every message reads the rules).
+func (c Conn) currentCampaignOnly(ctx context.Context, today time.Time) (Campaign, error) {
 	var camp Campaign
 	err := c.get(ctx, &camp, `SELECT `+campaignColumns+` FROM campaigns WHERE purge_on > $1::date
 		ORDER BY applications_open <= $1::date DESC,
@@ -252,7 +262,8 @@ func (c Conn) CurrentCampaign(ctx context.Context, today time.Time) (Campaign, e
 	if err != nil {
 		return Campaign{}, fmt.Errorf("current campaign on %s: %w", day(today), err)
 	}
-	return camp, c.campaignWeeks(ctx, &camp)
+	camp.utcDays()
+	return camp, nil
 }
 
 // CampaignByName reads one campaign, or ErrNotFound.
@@ -271,13 +282,18 @@ func (c Conn) campaignWeeks(ctx context.Context, camp *Campaign) error {
 		ORDER BY week_start`, camp.ID); err != nil {
 		return fmt.Errorf("weeks of campaign %q: %w", camp.Name, err)
 	}
+	camp.utcDays()
+	return nil
+}
+
+// utcDays writes the campaign's days as midnight UTC like the rest of the service.
+func (camp *Campaign) utcDays() {
 	for _, d := range append([]*time.Time{&camp.ApplicationsOpen, &camp.ApplicationsClose, &camp.PurgeOn, camp.REPRelease},
 		pointers(camp.Weeks)...) {
 		if d != nil {
 			*d = utcDay(*d)
 		}
 	}
-	return nil
 }
 
 func pointers(ts []time.Time) []*time.Time {
@@ -319,7 +335,7 @@ func (camp Campaign) Rules() Rules {
 // RulesOn reads the rules in force on day today: the current campaign's, or the defaults (five
 // applications, seven days to confirm, no release, no window) when there is none.
 func (c Conn) RulesOn(ctx context.Context, today time.Time) (Rules, error) {
-	camp, err := c.CurrentCampaign(ctx, today)
+	camp, err := c.currentCampaignOnly(ctx, today)
 	if errors.Is(err, ErrNotFound) {
 		return Rules{MaxApplications: DefaultMaxApplications, ConfirmDays: DefaultConfirmDays,
 			Reminders: DefaultReminders()}, nil
@@ -342,11 +358,9 @@ type WeeksParams struct {
 func (c Conn) OpenWeeks(ctx context.Context, p WeeksParams) ([]domain.WeekOffers, error) {
 	var weeks []domain.WeekOffers
 	err := c.all(ctx, &weeks, `
-		WITH me AS (SELECT $2::boolean AS rep, $3::boolean AS released),
-		taken AS (`+takenPlaces()+`)
+		WITH me AS (SELECT $2::boolean AS rep, $3::boolean AS released)
 		SELECT w.week_start AS week, count(*) AS offers
 		FROM me, offer_weeks w
-		LEFT JOIN taken t ON t.offer_id = w.offer_id AND t.week_start = w.week_start
 		WHERE w.week_start > $1::date AND w.deadline >= $1::date AND `+placesLeft+` > 0
 		GROUP BY w.week_start ORDER BY w.week_start`, day(dateOf(p.Today)), p.REP, released(p.ReleaseDate, p.Today))
 	if err != nil {

@@ -23,13 +23,21 @@ type Conversation struct {
 // LockConversation returns the conversation of (channel, address), creating it at time now when new,
 // and locks its row until the transaction ends: two messages from one person never interleave.
 func (c Conn) LockConversation(ctx context.Context, channel domain.Channel, address string, now time.Time) (Conversation, error) {
-	if _, err := c.q.ExecContext(ctx, `INSERT INTO conversations (channel, address, state, created_at, updated_at)
-		VALUES ($1, $2, '', $3, $3) ON CONFLICT DO NOTHING`, channel, address, now); err != nil {
-		return Conversation{}, fmt.Errorf("create conversation: %w", err)
-	}
 	var conv Conversation
-	if err := c.get(ctx, &conv, `SELECT channel, address, state, session, lang, opted_out, last_inbound_at
-		FROM conversations WHERE channel = $1 AND address = $2 FOR UPDATE`, channel, address); err != nil {
+	lock := func() error {
+		return c.get(ctx, &conv, `SELECT channel, address, state, session, lang, opted_out, last_inbound_at
+		FROM conversations WHERE channel = $1 AND address = $2 FOR UPDATE`, channel, address)
+	}
+	err := lock()
+	if errors.Is(err, ErrNotFound) {
+		// A first message: one round trip more, only this once.
+		if _, err := c.q.ExecContext(ctx, `INSERT INTO conversations (channel, address, state, created_at, updated_at)
+			VALUES ($1, $2, '', $3, $3) ON CONFLICT DO NOTHING`, channel, address, now); err != nil {
+			return Conversation{}, fmt.Errorf("create conversation: %w", err)
+		}
+		err = lock()
+	}
+	if err != nil {
 		return Conversation{}, fmt.Errorf("lock conversation: %w", err)
 	}
 	return conv, nil

@@ -235,6 +235,18 @@ type SlotParams struct {
 	Due       time.Time // the service's clock: replies due by then go before a bulk message
 }
 
+// PauseSending stops every sender of every replica from sending on a channel until until (physical
+// time): the provider said to slow down (Twilio's 429, Telegram's retry_after), and its limit is the
+// account's, not one replica's.
+func (c Conn) PauseSending(ctx context.Context, channel domain.Channel, until time.Time) error {
+	if _, err := c.q.ExecContext(ctx, `INSERT INTO send_rates (channel, tokens, updated_at) VALUES ($1, 0, $2)
+		ON CONFLICT (channel) DO UPDATE SET tokens = 0, updated_at = greatest(send_rates.updated_at, $2)`,
+		channel, until); err != nil {
+		return fmt.Errorf("pause sending on %s: %w", channel, err)
+	}
+	return nil
+}
+
 // TakeSendSlot takes one slot to send on a channel from the token bucket every replica shares
 // (send_rates): it refills at PerSecond and holds one token, so that the channel's rate holds
 // however many senders run. A bulk message also waits while a reply is due on the channel: replies
@@ -254,21 +266,33 @@ func (c Conn) TakeSendSlot(ctx context.Context, p SlotParams) (time.Duration, er
 			return step, nil
 		}
 	}
-	if _, err := c.q.ExecContext(ctx, `INSERT INTO send_rates (channel, tokens, updated_at) VALUES ($1, 1, $2)
-		ON CONFLICT DO NOTHING`, p.Channel, p.Now); err != nil {
-		return 0, fmt.Errorf("send slot: %w", err)
-	}
 	var r struct {
-		Taken  bool    `db:"taken"`
-		Tokens float64 `db:"tokens"`
+		Taken  bool      `db:"taken"`
+		Tokens float64   `db:"tokens"`
+		Paused time.Time `db:"paused_until"`
 	}
-	if err := c.get(ctx, &r, `WITH b AS (SELECT least(1, tokens + greatest(0, extract(epoch FROM $2 - updated_at)) * $3)
-			AS tokens FROM send_rates WHERE channel = $1 FOR UPDATE)
-		UPDATE send_rates s SET tokens = CASE WHEN b.tokens >= 1 THEN b.tokens - 1 ELSE b.tokens END,
-			updated_at = greatest(s.updated_at, $2)
-		FROM b WHERE s.channel = $1
-		RETURNING b.tokens >= 1 AS taken, b.tokens`, p.Channel, p.Now, p.PerSecond); err != nil {
+	take := func() error {
+		return c.get(ctx, &r, `WITH b AS (SELECT least(1, tokens + greatest(0, extract(epoch FROM $2 - updated_at)) * $3)
+				AS tokens, updated_at FROM send_rates WHERE channel = $1 FOR UPDATE)
+			UPDATE send_rates s SET tokens = CASE WHEN b.tokens >= 1 THEN b.tokens - 1 ELSE b.tokens END,
+				updated_at = greatest(s.updated_at, $2)
+			FROM b WHERE s.channel = $1
+			RETURNING b.tokens >= 1 AS taken, b.tokens, b.updated_at AS paused_until`, p.Channel, p.Now, p.PerSecond)
+	}
+	err := take()
+	if errors.Is(err, ErrNotFound) {
+		// The channel's first send: its bucket is made, full (one round trip more, once).
+		if _, err := c.q.ExecContext(ctx, `INSERT INTO send_rates (channel, tokens, updated_at) VALUES ($1, 1, $2)
+			ON CONFLICT DO NOTHING`, p.Channel, p.Now); err != nil {
+			return 0, fmt.Errorf("send slot: %w", err)
+		}
+		err = take()
+	}
+	if err != nil {
 		return 0, fmt.Errorf("send slot: %w", err)
+	}
+	if r.Paused.After(p.Now) {
+		return r.Paused.Sub(p.Now), nil // the provider asked every sender to wait (PauseSending)
 	}
 	if r.Taken {
 		return 0, nil

@@ -31,7 +31,8 @@ type OutboxMessage struct {
 }
 
 // Enqueue adds a message to the outbox, queued and due at m.CreatedAt (the service's clock), and
-// wakes the senders listening on "outbox" when the transaction commits.
+// wakes the senders once the transaction commits (see AddWaker; other replicas hear a NOTIFY
+// "outbox", coalesced).
 func (c Conn) Enqueue(ctx context.Context, m OutboxMessage) (int64, error) {
 	if m.Choices == nil {
 		m.Choices = json.RawMessage("[]")
@@ -46,8 +47,10 @@ func (c Conn) Enqueue(ctx context.Context, m OutboxMessage) (int64, error) {
 		m.Proactive, m.StudentID, m.CreatedAt, m.Reminder); err != nil {
 		return 0, fmt.Errorf("enqueue: %w", err)
 	}
-	if _, err := c.q.ExecContext(ctx, `SELECT pg_notify('outbox', '')`); err != nil {
-		return 0, fmt.Errorf("notify outbox: %w", err)
+	if c.queued != nil {
+		*c.queued = true // the senders are woken after the commit
+	} else {
+		c.wake.queued()
 	}
 	return id, nil
 }

@@ -146,10 +146,9 @@ func (c Conn) Accept(ctx context.Context, p AcceptParams) (AcceptResult, error) 
 			return err
 		}
 		var left int
-		if err := c.get(ctx, &left, `WITH `+student("$1", "$2")+`, taken AS (`+takenPlaces()+`)
+		if err := c.get(ctx, &left, `WITH `+student("$1", "$2")+`
 			SELECT `+placesLeft+` FROM me
-			JOIN offer_weeks w ON w.offer_id = $3 AND w.week_start = $4
-			LEFT JOIN taken t ON t.offer_id = w.offer_id AND t.week_start = w.week_start`,
+			JOIN offer_weeks w ON w.offer_id = $3 AND w.week_start = $4`,
 			app.StudentID, released(p.ReleaseDate, p.Now), app.OfferID, app.Week); err != nil {
 			return fmt.Errorf("accept application %d: places left: %w", p.ApplicationID, err)
 		}
@@ -344,7 +343,7 @@ func (c Conn) atomically(ctx context.Context, fn func(c Conn) error) error {
 	if !ok {
 		return fn(c)
 	}
-	return New(db).InTx(ctx, func(tx *Tx) error { return fn(tx.Conn) })
+	return (&Store{Conn: c, db: db, wake: c.wake}).InTx(ctx, func(tx *Tx) error { return fn(tx.Conn) })
 }
 
 // isForeignKeyViolation reports whether err is Postgres refusing a row that refers to a missing one.

@@ -35,22 +35,12 @@ const hostAllowed = `(NOT me.under14 OR h.employer = 'public')`
 // says it (search, offer detail, apply and accept use it): REP/REP+ students may take any place; the
 // others only the places not reserved for REP/REP+, until the reserved places are released, when
 // every unused place is open to all. Reserved places are used by REP/REP+ students first. It expects
-// w (offer_weeks), t (taken: rep, other) and me (rep and released booleans, see student).
+// w (offer_weeks, with the places taken kept by triggers: taken_rep, taken_other) and me (rep and
+// released booleans, see student).
 const placesLeft = `CASE WHEN me.rep OR me.released
-	THEN w.places - coalesce(t.rep, 0) - coalesce(t.other, 0)
-	ELSE (w.places - w.reserved_places) - coalesce(t.other, 0) - greatest(0, coalesce(t.rep, 0) - w.reserved_places)
+	THEN w.places - w.taken_rep - w.taken_other
+	ELSE (w.places - w.reserved_places) - w.taken_other - greatest(0, w.taken_rep - w.reserved_places)
 	END`
-
-// takenPlaces() is the SQL for the places taken (accepted or confirmed) per offer week, by REP/REP+
-// students and by the others.
-func takenPlaces() string {
-	return `SELECT a.offer_id, a.week_start,
-		count(*) FILTER (WHERE s.education_priority <> 'none') AS rep,
-		count(*) FILTER (WHERE s.education_priority = 'none') AS other
-	FROM applications a JOIN students s ON s.id = a.student_id
-	WHERE a.state IN ` + placeStates() + `
-	GROUP BY a.offer_id, a.week_start`
-}
 
 // released reports whether the places reserved for REP/REP+ students are open to all on day today:
 // on or after the release date (calendar dates, each read in its own location); never when release
@@ -165,18 +155,19 @@ func (c Conn) openOffers(ctx context.Context, p SearchParams, anyWord bool) (str
 	args := []any{p.StudentID, day(dateOf(p.Today)), p.Filters.Kind, p.Filters.SectorID, p.Filters.Arrondissement,
 		released(p.ReleaseDate, p.Today), p.NotApplied}
 	where, rank := kw.sql(&args, anyWord)
+	if where == "" {
+		where = " AND o.weeks @> ARRAY[me.stage_week]"
+	}
 	return `
 		WITH ` + student("$1", "$6") + `,
-		taken AS (` + takenPlaces() + `),
 		candidates AS (
 			SELECT o.id, o.title, h.name AS host_name, h.kind, o.arrondissement, o.sector_id,
 			       ` + placesLeft + ` AS places_left, ` + rank + ` AS rank,
-			       me.rep AND w.reserved_places > coalesce(t.rep, 0) AS reserved_for_me
+			       me.rep AND w.reserved_places > w.taken_rep AS reserved_for_me
 			FROM me
 			JOIN offer_weeks w ON w.week_start = me.stage_week
 			JOIN offers o ON o.id = w.offer_id
 			JOIN hosts h ON h.id = o.host_id
-			LEFT JOIN taken t ON t.offer_id = w.offer_id AND t.week_start = w.week_start
 			WHERE w.deadline >= $2::date
 			  AND h.unreachable_since IS NULL
 			  AND ` + hostAllowed + `
@@ -274,7 +265,11 @@ func (kw keywords) sql(args *[]any, anyWord bool) (where, rank string) {
 		sectors = append(sectors, w.Sectors...)
 		*args = append(*args, q, pq.Array([]int64(w.Sectors)))
 		nq, ns := len(*args)-1, len(*args)
-		conds = append(conds, fmt.Sprintf("(o.search_doc @@ to_tsquery('stagebot_fr', $%d) OR o.sector_id = ANY($%d::int[]))", nq, ns))
+		// Each branch is served by the one index of offers' words, weeks and sector (offers_facets):
+		// written so (&& for the week in the second) that the planner does not factor the week out
+		// of the two and scan every offer of the week.
+		conds = append(conds, fmt.Sprintf("((o.search_doc @@ to_tsquery('stagebot_fr', $%d) AND o.weeks @> ARRAY[me.stage_week])"+
+			" OR (ARRAY[o.sector_id] && $%d::int[] AND o.weeks && ARRAY[me.stage_week]))", nq, ns))
 	}
 	*args = append(*args, strings.Join(all, " | "), pq.Array(sectors))
 	nq, ns := len(*args)-1, len(*args)
@@ -372,8 +367,7 @@ func (c Conn) offerFor(ctx context.Context, p OfferParams) (studentOffer, error)
 		Allowed        bool       `db:"allowed"`
 	}
 	err := c.get(ctx, &r, `
-		WITH `+student("$1", "$3")+`,
-		taken AS (`+takenPlaces()+`)
+		WITH `+student("$1", "$3")+`
 		SELECT o.id, o.title, h.name AS host_name, h.kind, o.arrondissement, o.description,
 		       sec.name AS sector, o.address, o.daily_hours, w.deadline, me.stage_week AS week,
 		       w.offer_id IS NOT NULL AS runs_in_week,
@@ -385,8 +379,7 @@ func (c Conn) offerFor(ctx context.Context, p OfferParams) (studentOffer, error)
 		JOIN offers o ON o.id = $2
 		JOIN hosts h ON h.id = o.host_id AND h.unreachable_since IS NULL
 		JOIN sectors sec ON sec.id = o.sector_id
-		LEFT JOIN offer_weeks w ON w.offer_id = o.id AND w.week_start = me.stage_week
-		LEFT JOIN taken t ON t.offer_id = w.offer_id AND t.week_start = w.week_start`,
+		LEFT JOIN offer_weeks w ON w.offer_id = o.id AND w.week_start = me.stage_week`,
 		p.StudentID, p.OfferID, released(p.Rules.ReleaseDate, p.Today))
 	if err != nil {
 		return studentOffer{}, fmt.Errorf("offer %d: %w", p.OfferID, err)

@@ -21,13 +21,16 @@ var ErrNotFound = errors.New("store: not found")
 
 // Conn holds the entity methods; it runs them on whatever it wraps (the pool or a transaction).
 type Conn struct {
-	q sqlx.ExtContext
+	q      sqlx.ExtContext
+	wake   *waker
+	queued *bool // in a transaction: messages were queued, the senders are woken after the commit
 }
 
 // Store is the Postgres pool and the entry point to transactions.
 type Store struct {
 	Conn
-	db *sqlx.DB
+	db   *sqlx.DB
+	wake *waker
 }
 
 // Tx is one database transaction with all the entity methods.
@@ -53,7 +56,8 @@ func Open(ctx context.Context, databaseURL string) (*Store, error) {
 
 // New wraps an open pool.
 func New(db *sqlx.DB) *Store {
-	return &Store{Conn: Conn{q: db}, db: db}
+	w := newWaker(db)
+	return &Store{Conn: Conn{q: db, wake: w}, db: db, wake: w}
 }
 
 // DB returns the underlying pool.
@@ -71,13 +75,17 @@ func (s *Store) InTx(ctx context.Context, fn func(tx *Tx) error) error {
 	if err != nil {
 		return fmt.Errorf("begin transaction: %w", err)
 	}
-	tx := &Tx{Conn: Conn{q: sqlTx}}
+	queued := false
+	tx := &Tx{Conn: Conn{q: sqlTx, wake: s.wake, queued: &queued}}
 	if err := fn(tx); err != nil {
 		_ = sqlTx.Rollback()
 		return err
 	}
 	if err := sqlTx.Commit(); err != nil {
 		return fmt.Errorf("commit transaction: %w", err)
+	}
+	if queued {
+		s.wake.queued()
 	}
 	return nil
 }

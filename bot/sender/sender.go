@@ -11,6 +11,8 @@ import (
 	"errors"
 	"log/slog"
 	"math/rand/v2"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/lib/pq"
@@ -47,9 +49,17 @@ type Metrics interface {
 
 // Config tunes the outbound sender. Zero values take the defaults noted.
 type Config struct {
-	DatabaseURL string        // for LISTEN "outbox"; empty: polling only
-	Batch       int           // rows claimed at once (default 20)
-	Lease       time.Duration // a claimed row is this sender's for this long (default 2 min)
+	DatabaseURL string // for LISTEN "outbox"; empty: polling only
+	// Workers send replies concurrently, to different people (one person's messages still leave
+	// in order): default 16. BulkWorkers do the same for the messages nobody just asked for
+	// (default 4). Each claims Batch rows at a time and sends them one after the other (default 1:
+	// a slow provider call holds up no other person).
+	Workers     int
+	BulkWorkers int
+	Batch       int
+	// Lease is how long a claimed row stays this sender's (default 6 s); it is renewed before each
+	// send, so a sender that dies leaves its rows to the others within Lease + Poll.
+	Lease       time.Duration
 	Poll        time.Duration // polling fallback when no notification comes (default 2 s)
 	MaxAttempts int           // tries before a row fails for good (default 8)
 	BaseBackoff time.Duration // first retry delay (default 1 s), doubled each try, with jitter
@@ -84,6 +94,7 @@ type Sender struct {
 	cfg          Config
 	metrics      Metrics
 	log          *slog.Logger
+	requeued     atomic.Pointer[time.Time] // when expired claims were last put back
 }
 
 // New builds a sender for the given transports (nil ones are skipped). renderer renders the replies
@@ -122,12 +133,18 @@ func (c Config) withDefaults() Config {
 		}
 	}
 	if c.Batch <= 0 {
-		c.Batch = 20
+		c.Batch = 1
+	}
+	if c.Workers <= 0 {
+		c.Workers = 16
+	}
+	if c.BulkWorkers <= 0 {
+		c.BulkWorkers = 4
 	}
 	if c.MaxAttempts <= 0 {
 		c.MaxAttempts = 8
 	}
-	def(&c.Lease, 2*time.Minute)
+	def(&c.Lease, 6*time.Second)
 	def(&c.Poll, 2*time.Second)
 	def(&c.BaseBackoff, time.Second)
 	def(&c.MaxBackoff, 10*time.Minute)
@@ -150,14 +167,25 @@ func (c Config) withDefaults() Config {
 }
 
 // Run sends until ctx is done, in two lanes: replies, and the messages nobody just asked for
-// (reminders, notices), so that a run of reminders never holds a reply back. Each lane wakes on
-// NOTIFY "outbox" and polls as a fallback. When ctx ends each finishes the message in flight, gives
-// back what it claimed and did not try, and Run returns nil.
+// (reminders, notices), so that a run of reminders never holds a reply back. Each lane has its
+// workers, which send to different people at once. A lane wakes when this process queues messages
+// (store.AddWaker), on NOTIFY "outbox" from the other replicas, and polls as a fallback. When ctx
+// ends each worker finishes the message in flight, gives back what it claimed and did not try, and
+// Run returns nil.
 func (s *Sender) Run(ctx context.Context) error {
 	var wakes [2]chan struct{}
 	for i := range wakes {
 		wakes[i] = make(chan struct{}, 1)
 	}
+	wakeAll := func() {
+		for _, w := range wakes {
+			select {
+			case w <- struct{}{}:
+			default:
+			}
+		}
+	}
+	defer s.store.AddWaker(wakeAll)()
 	if s.cfg.DatabaseURL != "" {
 		listener := pq.NewListener(s.cfg.DatabaseURL, time.Second, time.Minute, func(ev pq.ListenerEventType, err error) {
 			if err != nil {
@@ -174,63 +202,75 @@ func (s *Sender) Run(ctx context.Context) error {
 				case <-ctx.Done():
 					return
 				case <-listener.Notify: // nil after a reconnection: also a reason to look
-					for _, w := range wakes {
-						select {
-						case w <- struct{}{}:
-						default:
-						}
-					}
+					wakeAll()
 				}
 			}
 		}()
 	}
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		s.lane(ctx, true, wakes[1])
-	}()
-	s.lane(ctx, false, wakes[0])
-	<-done
+	var wg sync.WaitGroup
+	for i := range s.cfg.Workers {
+		wg.Go(func() { s.lane(ctx, false, wakes[0], i == 0) })
+	}
+	for i := range s.cfg.BulkWorkers {
+		wg.Go(func() { s.lane(ctx, true, wakes[1], i == 0) })
+	}
+	wg.Wait()
 	return nil
 }
 
-// lane sends the rows of one lane (proactive or not) until ctx is done.
-func (s *Sender) lane(ctx context.Context, proactive bool, wake <-chan struct{}) {
+// lane is one worker of a lane (proactive or not): it sends until ctx is done. The first worker
+// of a lane polls; the others wait to be woken. A worker that found a full batch wakes another, so
+// workers join in as the queue grows and go back to sleep as it empties.
+func (s *Sender) lane(ctx context.Context, proactive bool, wake chan struct{}, polls bool) {
 	timer := time.NewTimer(0)
 	defer timer.Stop()
+	var tick <-chan time.Time
+	if polls {
+		tick = timer.C
+	}
 	for {
 		select {
 		case <-ctx.Done():
 			return
 		case <-wake:
-		case <-timer.C:
+		case <-tick:
 		}
-		n, err := s.sendLane(ctx, proactive)
-		if err != nil && ctx.Err() == nil {
-			s.log.Warn("outbox round failed", slog.String("error", err.Error()), slog.Bool("proactive", proactive))
-		}
-		next := s.cfg.Poll
-		if n == s.cfg.Batch && err == nil {
-			next = 0 // more may be due
-		}
-		if !timer.Stop() {
-			select {
-			case <-timer.C:
+		for ctx.Err() == nil {
+			n, err := s.sendLane(ctx, proactive, s.cfg.Batch)
+			if err != nil && ctx.Err() == nil {
+				s.log.Warn("outbox round failed", slog.String("error", err.Error()), slog.Bool("proactive", proactive))
+			}
+			if err != nil || n < s.cfg.Batch {
+				break
+			}
+			select { // more may be due: another worker joins in, and this one goes on
+			case wake <- struct{}{}:
 			default:
 			}
 		}
-		timer.Reset(next)
+		if polls {
+			if !timer.Stop() {
+				select {
+				case <-timer.C:
+				default:
+				}
+			}
+			timer.Reset(s.cfg.Poll)
+		}
 	}
 }
 
+// dueBatch is how many rows SendDue claims at once.
+const dueBatch = 20
+
 // SendDue sends every due reply (a person's replies leave one batch after the other, in order),
-// then one batch of the other messages, and returns how many rows it claimed. A bulk message yields
+// then one batch (dueBatch rows) of the other messages, one after the other, and returns how many rows it claimed. A bulk message yields
 // to replies due (see store.TakeSendSlot): draining them first keeps a single caller from waiting on
 // itself.
 func (s *Sender) SendDue(ctx context.Context) (int, error) {
 	replies := 0
 	for {
-		n, err := s.sendLane(ctx, false)
+		n, err := s.sendLane(ctx, false, dueBatch)
 		replies += n
 		if err != nil || n == 0 {
 			if err != nil {
@@ -239,19 +279,24 @@ func (s *Sender) SendDue(ctx context.Context) (int, error) {
 			break
 		}
 	}
-	others, err := s.sendLane(ctx, true)
+	others, err := s.sendLane(ctx, true, dueBatch)
 	return replies + others, err
 }
 
 // sendLane claims one batch of due rows of a lane and sends them. Messages nobody just asked for are
 // not even claimed outside the sending hours. It returns how many rows it claimed.
-func (s *Sender) sendLane(ctx context.Context, proactive bool) (int, error) {
+func (s *Sender) sendLane(ctx context.Context, proactive bool, batch int) (int, error) {
 	if len(s.transports) == 0 {
 		return 0, nil
 	}
 	now := s.cfg.Clock.Now()
-	if _, err := s.store.RequeueExpired(ctx, now); err != nil {
-		return 0, err
+	if last := s.requeued.Load(); last == nil || now.Sub(*last) >= time.Second || now.Before(*last) {
+		// Rows a dead sender had claimed go back to the queue once their lease is over: looked for
+		// at most once a second by each sender, not by every worker's every round.
+		s.requeued.Store(&now)
+		if _, err := s.store.RequeueExpired(ctx, now); err != nil {
+			return 0, err
+		}
 	}
 	if proactive && !s.cfg.Hours.Decent(now) {
 		return 0, nil
@@ -260,7 +305,14 @@ func (s *Sender) sendLane(ctx context.Context, proactive bool) (int, error) {
 	for ch := range s.transports {
 		channels = append(channels, ch)
 	}
-	rows, err := s.store.ClaimOutbox(ctx, store.ClaimParams{Channels: channels, Proactive: proactive, Limit: s.cfg.Batch,
+	if ctx.Err() != nil {
+		return 0, nil
+	}
+	// The claim is not cut short by a stop: a claim committed but never read would hold its rows
+	// for a lease. Rows claimed as the sender stops are given back below.
+	claimCtx, cancelClaim := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+	defer cancelClaim()
+	rows, err := s.store.ClaimOutbox(claimCtx, store.ClaimParams{Channels: channels, Proactive: proactive, Limit: batch,
 		Lease: s.cfg.Lease, ChatGap: s.cfg.ChatGap, Now: now})
 	if err != nil {
 		return 0, err
@@ -277,14 +329,7 @@ func (s *Sender) sendLane(ctx context.Context, proactive bool) (int, error) {
 			cancel()
 			return len(rows), err
 		}
-		held, err := s.store.RenewClaim(ctx, row.ID, s.cfg.Clock.Now(), s.cfg.Lease)
-		if err == nil && !held {
-			continue // the hold ran out while earlier rows were sent: the row is someone else's now
-		}
-		if err == nil {
-			err = s.deliver(ctx, row)
-		}
-		if err != nil {
+		if err := s.deliver(ctx, row, now.Add(s.cfg.Lease)); err != nil {
 			ids := make([]int64, 0, len(rows)-i-1)
 			for _, r := range rows[i+1:] {
 				ids = append(ids, r.ID)
@@ -297,9 +342,10 @@ func (s *Sender) sendLane(ctx context.Context, proactive bool) (int, error) {
 	return len(rows), nil
 }
 
-// deliver sends one claimed row, part after part, and records the outcome. Bookkeeping runs on a
-// context that outlives a shutdown so a message that left is always recorded as sent.
-func (s *Sender) deliver(ctx context.Context, row store.OutboxMessage) error {
+// deliver sends one claimed row (held until claimedUntil), part after part, and records the outcome.
+// Bookkeeping runs on a context that outlives a shutdown so a message that left is always recorded as
+// sent.
+func (s *Sender) deliver(ctx context.Context, row store.OutboxMessage, claimedUntil time.Time) error {
 	book, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
 	defer cancel()
 	ch := row.Channel
@@ -331,6 +377,18 @@ func (s *Sender) deliver(ctx context.Context, row store.OutboxMessage) error {
 			// Stopping between two parts: the rest goes on the next run, from this part.
 			return s.store.Release(book, []int64{row.ID})
 		}
+		// The row must still be this sender's when the part leaves: waiting for a slot may have
+		// taken long. The claim is renewed once half of it is gone.
+		if now := s.cfg.Clock.Now(); now.After(claimedUntil.Add(-s.cfg.Lease / 2)) {
+			held, err := s.store.RenewClaim(book, row.ID, now, s.cfg.Lease)
+			if err != nil {
+				return err
+			}
+			if !held {
+				return nil // the claim ran out: the row is someone else's now
+			}
+			claimedUntil = now.Add(s.cfg.Lease)
+		}
 		start := time.Now()
 		// A send that started finishes even if the sender is stopping: cutting it could leave a
 		// message the provider accepted recorded as unsent, and sent twice. The transports bound
@@ -340,11 +398,14 @@ func (s *Sender) deliver(ctx context.Context, row store.OutboxMessage) error {
 		if err != nil {
 			return s.failed(book, row, classify(err))
 		}
-		if err := s.store.RecordPartSent(book, row.ID, i+1, id); err != nil {
-			return err
-		}
 		if i == 0 && row.PartsSent == 0 {
 			row.ProviderMessageID = &id
+		}
+		if i == len(parts)-1 {
+			break // the last part: recorded with the message, in one write
+		}
+		if err := s.store.RecordPartSent(book, row.ID, i+1, id); err != nil {
+			return err
 		}
 	}
 	provider := ""
@@ -370,6 +431,13 @@ func (s *Sender) failed(ctx context.Context, row store.OutboxMessage, se *domain
 		return s.store.MarkFailed(ctx, row.ID, se.Code, now)
 	default:
 		s.metrics.Outbound(row.Channel, "retry")
+		if se.RetryAfter > 0 {
+			// The provider's limit is the account's: every sender of every replica waits.
+			pause := min(se.RetryAfter, time.Minute)
+			if err := s.store.PauseSending(ctx, row.Channel, s.cfg.RateClock.Now().Add(pause)); err != nil {
+				return err
+			}
+		}
 		return s.store.ScheduleRetry(ctx, row.ID, now.Add(s.backoff(row.Attempts, se.RetryAfter)), se.Code)
 	}
 }

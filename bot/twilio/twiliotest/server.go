@@ -55,10 +55,42 @@ type Server struct {
 	accountSID string
 	authToken  string
 
-	mu       sync.Mutex
-	sent     []Message
-	failures []Failure
-	failTo   map[string][]Failure // by the To number
+	mu          sync.Mutex
+	sent        []Message
+	failures    []Failure
+	failTo      map[string][]Failure // by the To number
+	latency     time.Duration        // how long each accepted message takes to answer
+	inFlight    int                  // requests being answered now
+	maxInFlight int                  // the most answered at once
+}
+
+// SetLatency makes every request take d before it is answered, as Twilio's API takes a while.
+func (s *Server) SetLatency(d time.Duration) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.latency = d
+}
+
+// MaxInFlight is the most message requests the fake was answering at once.
+func (s *Server) MaxInFlight() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.maxInFlight
+}
+
+// slow counts the request in flight and waits the latency set.
+func (s *Server) slow() (done func()) {
+	s.mu.Lock()
+	s.inFlight++
+	s.maxInFlight = max(s.maxInFlight, s.inFlight)
+	d := s.latency
+	s.mu.Unlock()
+	time.Sleep(d)
+	return func() {
+		s.mu.Lock()
+		s.inFlight--
+		s.mu.Unlock()
+	}
 }
 
 // NewServer starts a fake Twilio API that accepts the given credentials (use letters and digits
@@ -98,6 +130,7 @@ func (s *Server) FailNext(n int, f Failure) {
 
 // createMessage is POST /2010-04-01/Accounts/{AccountSid}/Messages.json.
 func (s *Server) createMessage(w http.ResponseWriter, r *http.Request) {
+	defer s.slow()()
 	user, password, ok := r.BasicAuth()
 	if !ok || user != s.accountSID || password != s.authToken {
 		w.Header().Set("WWW-Authenticate", `Basic realm="Twilio API"`)
