@@ -237,65 +237,71 @@ type SlotParams struct {
 
 // PauseSending stops every sender of every replica from sending on a channel until until (physical
 // time): the provider said to slow down (Twilio's 429, Telegram's retry_after), and its limit is the
-// account's, not one replica's.
+// account's, not one replica's. No slot is given before until.
 func (c Conn) PauseSending(ctx context.Context, channel domain.Channel, until time.Time) error {
 	if _, err := c.q.ExecContext(ctx, `INSERT INTO send_rates (channel, tokens, updated_at) VALUES ($1, 0, $2)
-		ON CONFLICT (channel) DO UPDATE SET tokens = 0, updated_at = greatest(send_rates.updated_at, $2)`,
+		ON CONFLICT (channel) DO UPDATE SET updated_at = greatest(send_rates.updated_at, $2)`,
 		channel, until); err != nil {
 		return fmt.Errorf("pause sending on %s: %w", channel, err)
 	}
 	return nil
 }
 
-// TakeSendSlot takes one slot to send on a channel from the token bucket every replica shares
-// (send_rates): it refills at PerSecond and holds one token, so that the channel's rate holds
-// however many senders run. A bulk message also waits while a reply is due on the channel: replies
-// go first. It returns 0 when the slot is taken, else how long to wait before asking again.
-func (c Conn) TakeSendSlot(ctx context.Context, p SlotParams) (time.Duration, error) {
+// Slot is a send slot of a channel: reserved at At, or not reserved (a bulk message must ask again
+// at At).
+type Slot struct {
+	Reserved bool
+	At       time.Time // physical time
+}
+
+// TakeSendSlot reserves the channel's next send slot from the schedule every replica shares
+// (send_rates.updated_at is the next free slot, a generic cell rate algorithm): slots are 1/PerSecond
+// apart, so the channel's rate holds however many senders run, and a backlog keeps it at the limit
+// (a slot is never lost while someone waits). The sender sends at the slot's time. A bulk message
+// yields to a reply due on the channel, and reserves only the next slot, not one further ahead:
+// replies are never queued behind bulk messages.
+func (c Conn) TakeSendSlot(ctx context.Context, p SlotParams) (Slot, error) {
 	if p.PerSecond <= 0 {
-		return 0, nil
+		return Slot{Reserved: true, At: p.Now}, nil
 	}
 	step := time.Duration(float64(time.Second) / p.PerSecond)
 	if p.Bulk {
 		var replyWaiting bool
 		if err := c.get(ctx, &replyWaiting, `SELECT EXISTS (SELECT 1 FROM outbox WHERE channel = $1
 			AND NOT proactive AND status = 'pending' AND next_attempt_at <= $2)`, p.Channel, p.Due); err != nil {
-			return 0, fmt.Errorf("send slot: %w", err)
+			return Slot{}, fmt.Errorf("send slot: %w", err)
 		}
 		if replyWaiting {
-			return step, nil
+			return Slot{At: p.Now.Add(step)}, nil
 		}
 	}
 	var r struct {
-		Taken  bool      `db:"taken"`
-		Tokens float64   `db:"tokens"`
-		Paused time.Time `db:"paused_until"`
+		Next time.Time  `db:"next"`
+		Slot *time.Time `db:"slot"`
 	}
 	take := func() error {
-		return c.get(ctx, &r, `WITH b AS (SELECT least(1, tokens + greatest(0, extract(epoch FROM $2 - updated_at)) * $3)
-				AS tokens, updated_at FROM send_rates WHERE channel = $1 FOR UPDATE)
-			UPDATE send_rates s SET tokens = CASE WHEN b.tokens >= 1 THEN b.tokens - 1 ELSE b.tokens END,
-				updated_at = greatest(s.updated_at, $2)
-			FROM b WHERE s.channel = $1
-			RETURNING b.tokens >= 1 AS taken, b.tokens, b.updated_at AS paused_until`, p.Channel, p.Now, p.PerSecond)
+		return c.get(ctx, &r, `
+			WITH p AS (SELECT updated_at AS next FROM send_rates WHERE channel = $1 FOR UPDATE),
+			u AS (UPDATE send_rates s SET updated_at = greatest(p.next, $2::timestamptz) + $3::bigint * interval '1 microsecond'
+			      FROM p WHERE s.channel = $1
+			        AND (NOT $4::boolean OR p.next <= $2::timestamptz + $3::bigint * interval '1 microsecond')
+			      RETURNING greatest(p.next, $2::timestamptz) AS slot)
+			SELECT p.next, (SELECT slot FROM u) AS slot FROM p`, p.Channel, p.Now, step.Microseconds(), p.Bulk)
 	}
 	err := take()
 	if errors.Is(err, ErrNotFound) {
-		// The channel's first send: its bucket is made, full (one round trip more, once).
-		if _, err := c.q.ExecContext(ctx, `INSERT INTO send_rates (channel, tokens, updated_at) VALUES ($1, 1, $2)
+		// The channel's first send: its schedule is made (one round trip more, once).
+		if _, err := c.q.ExecContext(ctx, `INSERT INTO send_rates (channel, tokens, updated_at) VALUES ($1, 0, $2)
 			ON CONFLICT DO NOTHING`, p.Channel, p.Now); err != nil {
-			return 0, fmt.Errorf("send slot: %w", err)
+			return Slot{}, fmt.Errorf("send slot: %w", err)
 		}
 		err = take()
 	}
 	if err != nil {
-		return 0, fmt.Errorf("send slot: %w", err)
+		return Slot{}, fmt.Errorf("send slot: %w", err)
 	}
-	if r.Paused.After(p.Now) {
-		return r.Paused.Sub(p.Now), nil // the provider asked every sender to wait (PauseSending)
+	if r.Slot == nil {
+		return Slot{At: r.Next.Add(-step)}, nil // the schedule is full further than the next slot
 	}
-	if r.Taken {
-		return 0, nil
-	}
-	return max(time.Millisecond, time.Duration((1-r.Tokens)*float64(step))), nil
+	return Slot{Reserved: true, At: *r.Slot}, nil
 }

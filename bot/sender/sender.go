@@ -47,12 +47,16 @@ type Metrics interface {
 	SendTime(channel domain.Channel, d time.Duration)
 }
 
+// rateMargin is the share of a provider's limit the send slots are spaced at: a message that leaves a
+// few milliseconds late is not followed by one more than the limit allows in a second.
+const rateMargin = 0.97
+
 // Config tunes the outbound sender. Zero values take the defaults noted.
 type Config struct {
 	DatabaseURL string // for LISTEN "outbox"; empty: polling only
 	// Workers send replies concurrently, to different people (one person's messages still leave
 	// in order): default 16. BulkWorkers do the same for the messages nobody just asked for
-	// (default 4). Each claims Batch rows at a time and sends them one after the other (default 1:
+	// (default 8). Each claims Batch rows at a time and sends them one after the other (default 1:
 	// a slow provider call holds up no other person).
 	Workers     int
 	BulkWorkers int
@@ -121,7 +125,7 @@ func New(st *store.Store, transports []Transport, renderer *render.Renderer, unr
 				perSecond = 30
 			}
 		}
-		s.rates[ch] = perSecond
+		s.rates[ch] = perSecond * rateMargin
 	}
 	return s
 }
@@ -139,7 +143,7 @@ func (c Config) withDefaults() Config {
 		c.Workers = 16
 	}
 	if c.BulkWorkers <= 0 {
-		c.BulkWorkers = 4
+		c.BulkWorkers = 8
 	}
 	if c.MaxAttempts <= 0 {
 		c.MaxAttempts = 8
@@ -454,24 +458,27 @@ func (s *Sender) backoff(attempt int, retryAfter time.Duration) time.Duration {
 	return max(d, retryAfter)
 }
 
-// waitSlot waits for a slot to send on channel ch from the rate every replica shares (replies
+// waitSlot waits for a slot to send on channel ch from the schedule every replica shares (replies
 // first); it returns ctx's error when ctx ends first.
 func (s *Sender) waitSlot(ctx context.Context, ch domain.Channel, bulk bool) error {
 	for {
-		wait, err := s.store.TakeSendSlot(ctx, store.SlotParams{Channel: ch, PerSecond: s.rates[ch], Bulk: bulk,
-			Now: s.cfg.RateClock.Now(), Due: s.cfg.Clock.Now()})
+		now := s.cfg.RateClock.Now()
+		slot, err := s.store.TakeSendSlot(ctx, store.SlotParams{Channel: ch, PerSecond: s.rates[ch], Bulk: bulk,
+			Now: now, Due: s.cfg.Clock.Now()})
 		if err != nil {
 			return err
 		}
-		if wait == 0 {
-			return nil
+		if wait := slot.At.Sub(now); wait > 0 {
+			t := time.NewTimer(wait)
+			select {
+			case <-ctx.Done():
+				t.Stop()
+				return ctx.Err()
+			case <-t.C:
+			}
 		}
-		t := time.NewTimer(wait)
-		select {
-		case <-ctx.Done():
-			t.Stop()
-			return ctx.Err()
-		case <-t.C:
+		if slot.Reserved {
+			return nil
 		}
 	}
 }
