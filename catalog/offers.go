@@ -5,9 +5,11 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"stagebot/fold"
@@ -89,7 +91,20 @@ func ImportOffers(ctx context.Context, s *store.Store, path string) (OfferReport
 			return err
 		}
 		hostIDs := map[string]int64{}
+		contacts := map[store.HostContact]bool{} // a contact named on many lines is written once
 		changed := 0
+		batch := make([]store.OfferWithWeeks, 0, offerBatch)
+		flush := func() error {
+			ch, err := tx.UpsertOffers(ctx, batch)
+			if err != nil {
+				return err
+			}
+			for _, c := range ch {
+				changed += b2i(c)
+			}
+			batch = batch[:0]
+			return nil
+		}
 		for _, r := range rows {
 			id, ok := hostIDs[r.host.Ref]
 			if !ok {
@@ -102,18 +117,25 @@ func ImportOffers(ctx context.Context, s *store.Store, path string) (OfferReport
 			}
 			if r.contact.Name != "" {
 				r.contact.HostID = id
-				ch, err := tx.UpsertHostContact(ctx, r.contact)
-				if err != nil {
-					return fmt.Errorf("line %d: %w", r.line, err)
+				if !contacts[r.contact] {
+					contacts[r.contact] = true
+					ch, err := tx.UpsertHostContact(ctx, r.contact)
+					if err != nil {
+						return fmt.Errorf("line %d: %w", r.line, err)
+					}
+					report.ContactsChanged += b2i(ch)
 				}
-				report.ContactsChanged += b2i(ch)
 			}
 			r.offer.HostID = id
-			ch, err := tx.UpsertOffer(ctx, r.offer, r.weeks)
-			if err != nil {
-				return fmt.Errorf("line %d: %w", r.line, err)
+			batch = append(batch, store.OfferWithWeeks{Offer: r.offer, Weeks: r.weeks})
+			if len(batch) == offerBatch {
+				if err := flush(); err != nil {
+					return err
+				}
 			}
-			changed += b2i(ch)
+		}
+		if err := flush(); err != nil {
+			return err
 		}
 		if changed > 0 {
 			if err := tx.RefreshSearchWords(ctx); err != nil {
@@ -135,6 +157,9 @@ func ImportOffers(ctx context.Context, s *store.Store, path string) (OfferReport
 	}
 	return report, nil
 }
+
+// offerBatch is how many offers an import writes per statement.
+const offerBatch = 2000
 
 // checkOfferHeader requires the mandatory columns and refuses unknown ones (a misspelt column
 // would otherwise be silently ignored).
@@ -171,8 +196,24 @@ func readOfferRows(ctx context.Context, s *store.Store, f *csvFile, sectors []st
 	refLines := map[string]int{}
 	hosts := map[string]offerRow{}
 	phones := map[[2]string]offerRow{}
-	for _, row := range f.rows {
-		r, reasons := parseOfferRow(ctx, s, f, row, sectorByName)
+	// Each line is read by itself on every core; what lines say about each other is checked after, in order.
+	type parsed struct {
+		r       offerRow
+		reasons []string
+	}
+	lines := make([]parsed, len(f.rows))
+	var wg sync.WaitGroup
+	workers := runtime.GOMAXPROCS(0)
+	for w := range workers {
+		wg.Go(func() {
+			for i := w; i < len(f.rows); i += workers {
+				lines[i].r, lines[i].reasons = parseOfferRow(ctx, s, f, f.rows[i], sectorByName)
+			}
+		})
+	}
+	wg.Wait()
+	for i, row := range f.rows {
+		r, reasons := lines[i].r, lines[i].reasons
 		if first, dup := refLines[r.offer.Ref]; dup && r.offer.Ref != "" {
 			reasons = append(reasons, fmt.Sprintf("ref %q already on line %d", r.offer.Ref, first))
 		}
@@ -281,7 +322,7 @@ func parseOfferRow(ctx context.Context, s *store.Store, f *csvFile, row csvRow,
 		switch {
 		case err1 != nil || err2 != nil:
 			bad("latitude %q and longitude %q must both be decimal degrees", lat, lon)
-		case la < 48.80 || la > 48.91 || lo < 2.22 || lo > 2.47:
+		case !(la >= 48.80 && la <= 48.91 && lo >= 2.22 && lo <= 2.47): // NaN is nowhere
 			bad("latitude %s, longitude %s is not in Paris", lat, lon)
 		default:
 			r.offer.Latitude, r.offer.Longitude = &la, &lo

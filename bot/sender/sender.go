@@ -377,6 +377,9 @@ func (s *Sender) deliver(ctx context.Context, row store.OutboxMessage, claimedUn
 		if err := s.waitSlot(ctx, ch, row.Proactive); err != nil {
 			return s.store.Release(book, []int64{row.ID})
 		}
+		// Waiting for the slot may have taken long: the bookkeeping of this part gets its own time.
+		book, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+		defer cancel()
 		if i > row.PartsSent && ctx.Err() != nil {
 			// Stopping between two parts: the rest goes on the next run, from this part.
 			return s.store.Release(book, []int64{row.ID})
@@ -399,6 +402,9 @@ func (s *Sender) deliver(ctx context.Context, row store.OutboxMessage, claimedUn
 		// every call with their own timeout.
 		id, err := t.Send(context.WithoutCancel(ctx), row.Address, parts[i])
 		s.metrics.SendTime(row.Channel, time.Since(start))
+		// The send may have taken long too: what it did is recorded on time of its own.
+		book, cancel = context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+		defer cancel()
 		if err != nil {
 			return s.failed(book, row, classify(err))
 		}
@@ -417,6 +423,8 @@ func (s *Sender) deliver(ctx context.Context, row store.OutboxMessage, claimedUn
 		provider = *row.ProviderMessageID
 	}
 	s.metrics.Outbound(row.Channel, "sent")
+	book, cancel = context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+	defer cancel()
 	return s.store.MarkSent(book, row.ID, provider, s.cfg.Clock.Now())
 }
 
