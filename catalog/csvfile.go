@@ -8,6 +8,7 @@ import (
 	"io"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"stagebot/fold"
 )
@@ -44,13 +45,20 @@ type csvRow struct {
 
 // parseCSV reads a whole CSV file: UTF-8 with or without a byte-order mark, separated by ';' or
 // ',' (whichever the header line has more of), fields optionally quoted; lines starting with '#'
-// are comments.
+// are comments, and empty lines are skipped. A file that is not UTF-8 text (a spreadsheet saved
+// as Windows-1252 "CSV", or as UTF-16 "Unicode text", full of NUL bytes) is refused as a whole,
+// naming its first bad line: every accented line of it would be bad.
 func parseCSV(name string, data []byte) (*csvFile, error) {
 	data = bytes.TrimPrefix(data, []byte("\ufeff"))
-	firstLine, rest := []byte(nil), data
-	for len(rest) > 0 {
-		firstLine, rest, _ = bytes.Cut(rest, []byte("\n"))
-		if !bytes.HasPrefix(firstLine, []byte("#")) {
+	if line, what := notText(data); line > 0 {
+		return nil, fmt.Errorf("%s: line %d: %s: save the file as CSV UTF-8", name, line, what)
+	}
+	var firstLine []byte // the header's line: the first that is neither empty nor a comment
+	for rest := data; len(rest) > 0; {
+		var line []byte
+		line, rest, _ = bytes.Cut(rest, []byte("\n"))
+		if len(bytes.TrimSuffix(line, []byte("\r"))) > 0 && !bytes.HasPrefix(line, []byte("#")) {
+			firstLine = line
 			break
 		}
 	}
@@ -97,6 +105,26 @@ func parseCSV(name string, data []byte) (*csvFile, error) {
 		f.rows = append(f.rows, csvRow{line: line, fields: rec})
 	}
 	return f, nil
+}
+
+// notText finds the first line of data that is not UTF-8 text, which PostgreSQL would refuse: a
+// byte that is not UTF-8, or a NUL. It returns that line's number (0 when all is text) and what is
+// wrong with it.
+func notText(data []byte) (line int, what string) {
+	for i := 0; i < len(data); {
+		r, size := utf8.DecodeRune(data[i:])
+		switch {
+		case r == utf8.RuneError && size == 1:
+			what = fmt.Sprintf("byte 0x%02X is not UTF-8", data[i])
+		case r == 0:
+			what = "a NUL byte is not text"
+		default:
+			i += size
+			continue
+		}
+		return bytes.Count(data[:i], []byte("\n")) + 1, what
+	}
+	return 0, ""
 }
 
 // headerKey is the comparable form of a header name: folded, without spaces.

@@ -94,6 +94,8 @@ func TestImportOffersRejectsBadLines(t *testing.T) {
 		{"b-kind,h3,X,state,,,,Titre,desc,Sport,addr,11,,,,,2027-01-11:2:1\n", `host_kind "state" is not city or ess`},
 		{"b-host,h1,Autre nom,city,public,,,Titre,desc,Sport,addr,11,,,,,2027-01-11:2:1\n", `host "h1" is "Hôte (test)"`},
 		{good("b-geo", "Titre,desc,Sport,addr,11,45.0,2.35,,,2027-01-11:2:1"), `is not in Paris`},
+		{good("b-nan", "Titre,desc,Sport,addr,11,NaN,NaN,,,2027-01-11:2:1"), `latitude NaN, longitude NaN is not in Paris`},
+		{good("b-inf", "Titre,desc,Sport,addr,11,48.85,+Inf,,,2027-01-11:2:1"), `is not in Paris`},
 		{good("b-empty", ",desc,Sport,,11,,,,,"), `title is empty; address is empty; weeks is empty`},
 		{good("b-places", "Titre,desc,Sport,addr,11,,,,,2027-01-11:0"), `places "0" is not between 1 and 30`},
 		{"short,line\n", `2 fields, the header has 17`},
@@ -146,6 +148,17 @@ func TestImportOffersRejectsBadLines(t *testing.T) {
 	}
 	if again.Inserted+again.Updated != 0 || again.Unchanged != 4 {
 		t.Errorf("re-import: %+v", again)
+	}
+
+	// A file saved as Windows-1252 is refused as a whole, before anything is written.
+	latin1 := filepath.Join(t.TempDir(), "latin1.csv")
+	if err := os.WriteFile(latin1, []byte(header+good("w-1", "Titre,desc,Sport,addr,11,,,,,2027-01-11:2:1")+
+		"w-2,h9,Mus\xe9e,city,public,,,Titre,desc,Sport,addr,11,,,,,2027-01-11:2:1\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := catalog.ImportOffers(ctx, s, latin1); err == nil ||
+		!strings.Contains(err.Error(), "latin1.csv: line 3: byte 0xE9 is not UTF-8: save the file as CSV UTF-8") {
+		t.Errorf("Windows-1252 file: err = %v", err)
 	}
 
 	for _, h := range []string{"ref,host_ref\n", strings.Replace(header, "weeks", "semaines", 1)} {

@@ -229,7 +229,7 @@ func readParisRow(f *csvFile, row csvRow, record func(string) *schoolRecord) err
 	var ips *float64
 	if v := f.get(row, "ips"); v != "" {
 		x, err := strconv.ParseFloat(strings.Replace(v, ",", ".", 1), 64)
-		if err != nil || x <= 0 || x >= 1000 {
+		if err != nil || !(x > 0 && x < 1000) { // NaN is no index
 			return fmt.Errorf("ips %q is not a social position index", v)
 		}
 		ips = &x
@@ -265,7 +265,7 @@ func readSeedRow(f *csvFile, row csvRow, record func(string) *schoolRecord) erro
 		return fmt.Errorf("coordinates: want a GeoJSON Point [lon, lat]")
 	}
 	lon, lat := point.Coordinates[0], point.Coordinates[1]
-	if lat < -90 || lat > 90 || lon < -180 || lon > 180 {
+	if !(lat >= -90 && lat <= 90 && lon >= -180 && lon <= 180) {
 		return fmt.Errorf("coordinates [%g, %g] out of range", lon, lat)
 	}
 	r := record(uai)
@@ -301,7 +301,7 @@ func departmentCode(s string) (string, error) {
 
 // zipcodePlace gives the département code of a French zipcode, and the arrondissement of a Paris one.
 func zipcodePlace(zip string) (string, *int, error) {
-	if _, err := strconv.Atoi(zip); err != nil || len(zip) != 5 {
+	if len(zip) != 5 || !allDigits(zip) {
 		return "", nil, fmt.Errorf("invalid zipcode %q", zip)
 	}
 	switch {
@@ -323,6 +323,16 @@ func zipcodePlace(zip string) (string, *int, error) {
 		return store.ParisDepartment, &n, nil
 	}
 	return zip[:2], nil, nil
+}
+
+// allDigits reports whether s is made of ASCII digits only (strconv.Atoi also takes a sign).
+func allDigits(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
 }
 
 // school merges what the files say. Names: seed-schools (properly accented) over the Paris list over

@@ -179,11 +179,13 @@ func TestImportSchoolsReportsBadLines(t *testing.T) {
 		"0750484U,W.A. MOZART,57,95.4\n"+ // 2: good
 		"0755433Y,AIME CESAIRE,lots,85.5\n"+ // 3: bad cohort
 		"\"0752526N\",\"HENRI IV\",157,151.1\n"+ // 4: good, quoted
-		"0752526N,HENRI IV,157,151.1\n") // 5: duplicate
+		"0752526N,HENRI IV,157,151.1\n"+ // 5: duplicate
+		"0750607C,ALAIN FOURNIER,129,NaN\n") // 6: IPS not a number
 	seed := write("seed.csv", "Département,zipcode,Commune,ETABLISSEMENT,Code UAI,coordinates\n"+
 		"Paris,75019,Paris,Mozart,0750484U,\"{\"\"type\"\":\"\"Point\"\",\"\"coordinates\"\":[2.379637,48.8897209]}\"\n"+ // 2
 		"Paris,75018,Paris,Aimé Césaire,0755433Y,\"{\"\"type\"\":\"\"Point\"\",\"\"coordinates\"\":[2.36]}\"\n"+ // 3: bad point
-		"Paris,7501,Paris,X,0750999Z,\"{}\"\n") // 4: bad zipcode
+		"Paris,7501,Paris,X,0750999Z,\"{}\"\n"+ // 4: bad zipcode
+		"Paris,-7501,Paris,Camille Claudel,0752694W,\"{\"\"type\"\":\"\"Point\"\",\"\"coordinates\"\":[2.36,48.82]}\"\n") // 5: signed zipcode
 	s := storetest.New(t)
 	report, err := catalog.ImportSchools(ctx, s, rep, paris, seed)
 	if err != nil {
@@ -197,6 +199,8 @@ func TestImportSchoolsReportsBadLines(t *testing.T) {
 		"paris.csv:5: UAI 0752526N already on line 4",
 		"seed.csv:3: coordinates",
 		"seed.csv:4: invalid zipcode",
+		"paris.csv:6: ips \"NaN\" is not a social position index",
+		"seed.csv:5: invalid zipcode \"-7501\"",
 	}
 	if len(report.Problems) != len(want) {
 		t.Errorf("%d problems, want %d: %v", len(report.Problems), len(want), report.Problems)
@@ -239,6 +243,23 @@ func TestImportSchoolsReportsBadLines(t *testing.T) {
 	if _, err := catalog.ImportSchools(ctx, s, write("other.csv", "a,b\n1,2\n")); err == nil ||
 		!strings.Contains(err.Error(), "unrecognised header") {
 		t.Errorf("unknown file: err = %v", err)
+	}
+
+	// The header is the first line that is not empty; a file that is not UTF-8 (a spreadsheet saved
+	// as Windows-1252, or as UTF-16) is refused as a whole, naming its first bad line.
+	for _, tc := range []struct{ content, err string }{
+		{"\nuai;name;dnb_admitted_2022;ips\n0750484U;W.A. MOZART;57;95,4\n", ""},
+		{"uai,name,dnb_admitted_2022,ips\n0750484U,MOZART,57,95.4\n0755433Y,AIM\xc9 C\xc9SAIRE,63,85.5\n",
+			"latin1.csv: line 3: byte 0xC9 is not UTF-8: save the file as CSV UTF-8"},
+		{"u\x00a\x00i\x00,\x00n\x00a\x00m\x00e\x00\n\x00", "latin1.csv: line 1: a NUL byte is not text"},
+	} {
+		report, err := catalog.ImportSchools(ctx, s, write("latin1.csv", tc.content))
+		switch {
+		case tc.err == "" && (err != nil || len(report.Problems) != 0 || report.Files[0].Used != 1):
+			t.Errorf("%q: %v, %+v", tc.content, err, report)
+		case tc.err != "" && (err == nil || !strings.Contains(err.Error(), tc.err)):
+			t.Errorf("%q: err = %v, want %q", tc.content, err, tc.err)
+		}
 	}
 }
 

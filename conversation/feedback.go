@@ -3,6 +3,7 @@ package conversation
 import (
 	"strconv"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -27,10 +28,11 @@ type FeedbackSaved struct{ OK bool }
 func (GiveFeedback) isEffect()  {}
 func (FeedbackSaved) isResult() {}
 
-// feedbackWords reads "AVIS 4 super" (or REVIEW): the numbers after the keyword, and the word that
-// follows them. ok is false when the message is not feedback; a bare AVIS, or one without a number,
-// is feedback with no numbers (the person is shown how to write it).
-func feedbackWords(text string) (numbers []int, word string, ok bool) {
+// feedbackParts reads "AVIS 4 super" (or REVIEW): the numbers after the keyword, and the word that
+// follows them, whole. ok is false when the message is not feedback; a bare AVIS, or one without a
+// number, is feedback with no numbers (the person is shown how to write it). The word is kept
+// through keptWord, which masks it before cutting it.
+func feedbackParts(text string) (numbers []int, word string, ok bool) {
 	fields := strings.Fields(text)
 	if len(fields) == 0 {
 		return nil, "", false
@@ -51,20 +53,41 @@ func feedbackWords(text string) (numbers []int, word string, ok bool) {
 	if len(numbers) == 0 {
 		return nil, "", true
 	}
-	word = strings.Join(fields[i:], " ")
-	if utf8.RuneCountInString(word) > maxFeedbackWord {
-		word = cut(word, maxFeedbackWord)
+	return numbers, strings.Join(fields[i:], " "), true
+}
+
+// feedbackWords is feedbackParts with the word cut to maxFeedbackWord runes: what is kept of a word
+// without contact details.
+func feedbackWords(text string) (numbers []int, word string, ok bool) {
+	numbers, word, ok = feedbackParts(text)
+	return numbers, cut(word, maxFeedbackWord), ok
+}
+
+// keptWord is the word kept with a mark: its contact details masked first (a placeholder may be
+// longer than what it hides: "insta 1" is "insta ***"), then cut to maxFeedbackWord runes, not
+// inside a placeholder. Cutting can complete a contact detail ("site.company" cut after ".com"), so
+// what is cut is masked again, until it fits.
+func (mk *masker) keptWord(word string) string {
+	word, _ = mk.mask(word)
+	for utf8.RuneCountInString(word) > maxFeedbackWord {
+		// Each round that goes on has masked something, so the text has fewer characters other
+		// than '*' each time: the loop ends.
+		head := cut(word, maxFeedbackWord)
+		if strings.HasPrefix(word[len(head):], "*") {
+			head = strings.TrimRight(head, "*")
+		}
+		word, _ = mk.mask(strings.TrimRightFunc(head, unicode.IsSpace))
 	}
-	return numbers, word, true
+	return word
 }
 
 // studentFeedback reads a student's "AVIS 4 super": their mark goes to their last stage.
 func (t *turn) studentFeedback() bool {
-	numbers, word, ok := feedbackWords(t.text)
+	numbers, word, ok := feedbackParts(t.text)
 	if !ok || t.s.Profile.StudentID == 0 {
 		return false
 	}
-	word, _ = t.m.masker.mask(word) // the word is kept: no contact details in it
+	word = t.m.masker.keptWord(word) // the word is kept: no contact details in it
 	if len(numbers) != 1 || numbers[0] < 1 || numbers[0] > 5 {
 		t.note(t.tr("feedback_how", nil))
 		return true
@@ -85,7 +108,7 @@ func (t *turn) feedbackSaved(r FeedbackSaved) {
 // hostFeedback reads a host's "AVIS 1042 4 motivée" (the reference may be left out when one stage
 // took place).
 func (c *contactTurn) hostFeedback(apps []HostApp) bool {
-	numbers, word, ok := feedbackWords(c.text)
+	numbers, word, ok := feedbackParts(c.text)
 	if !ok {
 		return false
 	}
@@ -93,7 +116,7 @@ func (c *contactTurn) hostFeedback(apps []HostApp) bool {
 		c.say(c.tr("host_feedback_how", nil))
 		return true
 	}
-	word, _ = c.m.masker.mask(word) // the word is kept: no contact details in it
+	word = c.m.masker.keptWord(word) // the word is kept: no contact details in it
 	var ref int64
 	mark := numbers[len(numbers)-1]
 	if len(numbers) == 2 {

@@ -24,6 +24,12 @@ func TestStudentFeedback(t *testing.T) {
 		{"AVIS", 0, "", "une note de 1 à 5"},
 		{"avis trop bien", 0, "", "une note de 1 à 5"},
 		{"AVIS 3 " + strings.Repeat("x", 80), 3, strings.Repeat("x", 60), "Merci pour ton avis"},
+		// Masked first, then cut: a placeholder longer than what it hides does not make the word too
+		// long, and a number at the cut is masked whole, not cut to digits too few to be seen.
+		{"AVIS 5 Génial ! insta 1, snap 2, fb 3, tiktok 4, discord 5, tel 6", 5,
+			"Génial ! insta ***, snap ***, fb ***, tiktok ***, discord", "Merci pour ton avis"},
+		{"AVIS 4 " + strings.Repeat("a", 50) + " 06 12 34 56 78", 4, strings.Repeat("a", 50) + " ***", "Merci pour ton avis"},
+		{"AVIS 4 " + strings.Repeat("a", 57) + " 06 12 34 56 78", 4, strings.Repeat("a", 57), "Merci pour ton avis"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.text, func(t *testing.T) {

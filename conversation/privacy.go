@@ -10,6 +10,11 @@ const masked = "***"
 // masker hides contact details in the messages relayed between hosts and students: phone numbers,
 // e-mail addresses, social handles and links. A 14-year-old and a host talk only through stagebot,
 // where the parent can read along (MESSAGES).
+//
+// Masking is idempotent: what comes out has nothing left that the masker would find. The rules run
+// in order on the output of the ones before, and none of them reads the placeholder as part of a
+// contact detail: '*' is in none of their character classes, and a '*' before an '@' counts as
+// the letter or digit it replaced (it does not start a handle).
 type masker struct {
 	rules []maskRule
 }
@@ -20,19 +25,29 @@ type maskRule struct {
 	repl string
 }
 
+// phoneSeparators are what people put between the digits of a phone number: spaces (also the
+// non-breaking, narrow non-breaking, thin and figure spaces of a number copied from a web page or
+// an e-mail signature), tabs, dots, dashes (also the Unicode hyphens) and brackets.
+const phoneSeparators = ` \t.\-()\x{00A0}\x{2007}\x{2009}\x{202F}\x{2010}\x{2011}`
+
 func newMasker() *masker {
 	rule := func(expr, repl string) maskRule { return maskRule{regexp.MustCompile(expr), repl} }
 	return &masker{rules: []maskRule{
-		// e-mail addresses, also written "nom (at) mail (dot) com"
-		rule(`(?i)[\p{L}\p{N}._%+-]+\s*(?:@|\(at\)|\[at\])\s*[\p{L}\p{N}-]+(?:\s*(?:\.|\(dot\)|\[dot\])\s*[\p{L}\p{N}-]+)+`, masked),
+		// phone numbers first, so that no other rule takes their first digits ("WhatsApp : 06 12…",
+		// "…@gmail.com. 06 12…") and leaves too few for this one: nine digits or more, up to two
+		// separators between them
+		rule(`(?:\+|\b00|\()?\d(?:[`+phoneSeparators+`]{0,2}\d){8,}`, masked),
+		// e-mail addresses, also written "nom (at) mail (dot) com" or "nom @ mail . com"; after a dot
+		// with spaces around it the name must start with a letter, so that an address that ends a
+		// sentence does not take the number that follows ("…@gmail.com. 75011")
+		rule(`(?i)[\p{L}\p{N}._%+-]+\s*(?:@|\(at\)|\[at\])\s*[\p{L}\p{N}-]+(?:\.[\p{L}\p{N}-]+|\s*(?:\.|\(dot\)|\[dot\])\s*\p{L}[\p{L}\p{N}-]*)+`, masked),
 		// links: with a scheme, www., or a domain name with a common ending
 		rule(`(?i)\b(?:https?://|www\.)\S+`, masked),
 		rule(`(?i)\b[\p{L}\p{N}-]+(?:\.[\p{L}\p{N}-]+)*\.(?:com|fr|net|org|io|me|ly|gg|app|be|co|info|link|tv)\b(?:/\S*)?`, masked),
-		// handles: @name, and a name given after a network's name ("insta yasmine_b", "snap: yas.b")
-		rule(`(^|[^\p{L}\p{N}])@[\p{L}\p{N}_.]{2,}`, "${1}"+masked),
+		// handles: @name (not after a letter, a digit or a placeholder: "nom@mail", "***@mail"), and
+		// a name given after a network's name ("insta yasmine_b", "snap: yas.b")
+		rule(`(^|[^\p{L}\p{N}*])@[\p{L}\p{N}_.]{2,}`, "${1}"+masked),
 		rule(`(?i)\b((?:insta|instagram|snap|snapchat|tiktok|discord|facebook|fb|twitter|telegram|whatsapp|signal)\s*(?:[:=]|c'?est|is)?\s*)@?[\p{L}\p{N}_.]*[_.\p{N}][\p{L}\p{N}_.]*`, "${1}"+masked),
-		// phone numbers: nine digits or more, spaces, dots, dashes or brackets between them
-		rule(`(?:\+|\b00|\()?\d(?:[ .\-()]{0,2}\d){8,}`, masked),
 	}}
 }
 

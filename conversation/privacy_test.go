@@ -29,10 +29,25 @@ func TestMaskContacts(t *testing.T) {
 		{"Quels jours es-tu disponible ?", "Quels jours es-tu disponible ?", false},
 		{"J'ai 14 ans et je suis en 3e", "J'ai 14 ans et je suis en 3e", false},
 		{"insta c'est super", "insta c'est super", false},
+		// A network's name or an address just before a number does not take its first digits.
+		{"Mon WhatsApp : 06 12 34 56 78", "Mon WhatsApp : ***", true},
+		{"Écris-moi à lea.martin@gmail.com. 06 12 34 56 78 sinon.", "Écris-moi à ***. *** sinon.", true},
+		{"écris à lea@gmail.com. 75011 Paris", "écris à ***. 75011 Paris", true},
+		{"lea @ gmail . com", "***", true},
+		// Numbers copied from a web page: non-breaking, narrow and thin spaces.
+		{"06 12 34 56 78", "***", true},
+		{"0 06 11 22 33 44 0", "***", true},
+		{"tel 06 12 34 56 78.", "tel ***.", true},
+		// What the placeholder stands next to is not a new contact detail (masking twice changes nothing).
+		{"0 A 00 00 00 00 0@00", "0 A ***@00", true},
+		{"snap yas.b@xy", "snap ***@xy", true},
 	} {
 		got, found := mk.mask(tc.in)
 		if got != tc.want || found != tc.found {
 			t.Errorf("mask(%q) = %q, %v; want %q, %v", tc.in, got, found, tc.want, tc.found)
+		}
+		if again, found := mk.mask(got); found {
+			t.Errorf("mask(%q) = %q, then %q", tc.in, got, again)
 		}
 	}
 }

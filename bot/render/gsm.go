@@ -273,20 +273,21 @@ func SplitSMS(text string, maxSegments int) []string {
 
 // splitText cuts text into parts for which fits is true (see SplitSMS for where it cuts). fits
 // must hold for any single character and must stay false once false for a longer prefix.
+//
+// Each part is found by measuring prefixes of about its own length only (see longestPrefix), never
+// the whole rest of the text: the time grows with the length of the text, not with its square.
 func splitText(text string, fits func(string) bool) []string {
 	if text == "" {
 		return nil
 	}
-	if fits(text) {
-		return []string{text}
-	}
 	var parts []string
 	for rest := text; rest != ""; {
-		if fits(rest) {
+		n := longestPrefix(rest, fits)
+		if n == len(rest) {
 			parts = append(parts, rest)
 			break
 		}
-		cut := cutPoint(rest, longestPrefix(rest, fits))
+		cut := cutPoint(rest, n)
 		if part := strings.TrimRightFunc(rest[:cut], isBreakingSpace); part != "" {
 			parts = append(parts, part)
 		}
@@ -296,16 +297,34 @@ func splitText(text string, fits func(string) bool) []string {
 }
 
 // longestPrefix returns the byte length of the longest prefix of s, ending on a character boundary,
-// for which fits is true; at least one character, so that splitting always moves on.
+// for which fits is true; at least one character, so that splitting always moves on. It tries
+// prefixes of 1, 2, 4, 8… characters until one does not fit (or s does), then searches between the
+// last two by halves: it reads s no further than twice the answer.
 func longestPrefix(s string, fits func(string) bool) int {
-	var ends []int // ends[i] is the end of the (i+1)th character
+	var ends []int    // ends[k] is the end of the prefix of k+1 characters, as far as s was read
+	good, bad := 0, 0 // the prefix of good characters fits, that of bad does not (0: none known yet)
 	for i := range s {
-		if i > 0 {
-			ends = append(ends, i)
+		if i == 0 {
+			continue
+		}
+		ends = append(ends, i)
+		if k := len(ends); k == 2*good || good == 0 {
+			if !fits(s[:i]) {
+				bad = k
+				break
+			}
+			good = k
 		}
 	}
-	ends = append(ends, len(s))
-	n := sort.Search(len(ends), func(i int) bool { return !fits(s[:ends[i]]) })
+	if bad == 0 {
+		if fits(s) {
+			return len(s)
+		}
+		ends = append(ends, len(s))
+		bad = len(ends)
+	}
+	// The longest prefix that fits has n characters, good <= n < bad.
+	n := good + sort.Search(bad-good-1, func(j int) bool { return !fits(s[:ends[good+j]]) })
 	if n == 0 {
 		return ends[0]
 	}

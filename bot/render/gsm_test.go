@@ -253,6 +253,32 @@ func TestSplitSMSFitting(t *testing.T) {
 	}
 }
 
+// A split measures prefixes about the length of each part, never the whole rest of the text at each
+// cut: the bytes measured grow with the text's length, not its square (64 kB of "a" in SMS of
+// 160 characters measured 27 MB before).
+func TestSplitTextMeasuresLinearly(t *testing.T) {
+	for _, tt := range []struct {
+		text  string
+		limit int // in characters
+	}{
+		{strings.Repeat("a", 64<<10), 160},
+		{strings.Repeat("mot ", 16<<10), 1600},
+		{strings.Repeat("😀", 16<<10), 2},
+	} {
+		measured := 0
+		parts := splitText(tt.text, func(s string) bool {
+			measured += len(s)
+			return utf8.RuneCountInString(s) <= tt.limit
+		})
+		if got := strings.Join(parts, ""); len(parts) < 2 || strings.ReplaceAll(tt.text, " ", "") != strings.ReplaceAll(got, " ", "") {
+			t.Errorf("%d parts lose text", len(parts))
+		}
+		if measured > 64*len(tt.text) {
+			t.Errorf("splitting %d bytes in parts of %d characters measured %d bytes", len(tt.text), tt.limit, measured)
+		}
+	}
+}
+
 // Portuguese and Spanish SMS (foldsToGSM) fold to GSM-7 without losing a letter: ã õ â ê ô á í ó ú ç
 // lose their accent, ñ ¿ ¡ and é are GSM and stay.
 func TestFoldToGSMPortugueseSpanish(t *testing.T) {
