@@ -49,13 +49,13 @@ type Metrics interface {
 
 // rateMargin is the share of a provider's limit the send slots are spaced at: a message that leaves a
 // few milliseconds late is not followed by one more than the limit allows in a second.
-const rateMargin = 0.97
+const rateMargin = 0.95
 
 // Config tunes the outbound sender. Zero values take the defaults noted.
 type Config struct {
 	DatabaseURL string // for LISTEN "outbox"; empty: polling only
 	// Workers send replies concurrently, to different people (one person's messages still leave
-	// in order): default 16. BulkWorkers do the same for the messages nobody just asked for
+	// in order): default 32. BulkWorkers do the same for the messages nobody just asked for
 	// (default 8). Each claims Batch rows at a time and sends them one after the other (default 1:
 	// a slow provider call holds up no other person).
 	Workers     int
@@ -140,7 +140,7 @@ func (c Config) withDefaults() Config {
 		c.Batch = 1
 	}
 	if c.Workers <= 0 {
-		c.Workers = 16
+		c.Workers = 32
 	}
 	if c.BulkWorkers <= 0 {
 		c.BulkWorkers = 8

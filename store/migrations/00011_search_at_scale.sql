@@ -91,13 +91,15 @@ WHERE w.offer_id = o.id;
 CREATE INDEX offers_facets ON offers USING gin (search_doc, weeks, (ARRAY[sector_id]));
 DROP INDEX offers_search_doc;
 DROP INDEX offers_search_trgm;
+-- Browsing one arrondissement.
+CREATE INDEX offers_arrondissement ON offers (arrondissement);
 -- A search leaves out the offers the student applied to: their applications, by student.
 CREATE INDEX applications_student ON applications (student_id);
 
 -- +goose Down
 CREATE INDEX offers_search_trgm ON offers USING gin (search_text gin_trgm_ops);
 CREATE INDEX offers_search_doc ON offers USING gin (search_doc);
-DROP INDEX applications_student, offers_facets;
+DROP INDEX applications_student, offers_arrondissement, offers_facets;
 DROP TRIGGER offer_weeks_list_insert ON offer_weeks;
 DROP TRIGGER offer_weeks_list_delete ON offer_weeks;
 DROP FUNCTION offer_weeks_list();
