@@ -56,6 +56,7 @@ kill_drill() {
 	"$STAGELOAD_BIN" run --url "$URLS" --provider "$LT_PROVIDER" --run-id $((run_id++)) \
 		--students "$STUDENTS" --concurrency "$CONCURRENCY" --duration "$DURATION" \
 		--provider-latency "$PROVIDER_LATENCY" --reply-timeout 200s --grace 180s --fail-on-missing \
+		--database-url "$DATABASE_URL" \
 		--json "$LT_TMP/kill.json" 2>>"$LT_TMP/stageload.log" &
 	pid=$!
 	for victim in a b a; do

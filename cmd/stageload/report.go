@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"database/sql"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -91,6 +92,13 @@ type providerReport struct {
 	OrphansResent      int      `json:"orphans_resent"`
 	Unclaimed          int      `json:"to_others"`          // to people no student plays (hosts…)
 	Examples           []string `json:"examples,omitempty"` // a few duplicates
+	// InWindow counts the duplicates the outbox shows to be one row sent again: the first copy was
+	// never recorded (the sender died between the provider's answer and its record) and the second
+	// was sent by a later attempt. Filled by checkResends when the run can read the database.
+	InWindow int `json:"in_window"`
+	// later are the duplicates neither within 1 s nor after an orphan send: the provider ids of
+	// both copies.
+	later [][2]string
 }
 
 // repeatable are the texts (folded, their start) a person may get twice without anything wrong.
@@ -223,6 +231,9 @@ func providerOf(msgs []Message, f *feed, from, to time.Time) providerReport {
 				pr.DuplicatesWithin1s++
 				kind = "within 1 s"
 			}
+			if kind == "later" {
+				pr.later = append(pr.later, [2]string{prev.SID, m.SID})
+			}
 			if len(pr.Examples) < 6 {
 				pr.Examples = append(pr.Examples, fmt.Sprintf("%s to %s again after %s (%s): %q", m.Channel, k.to,
 					m.At.Sub(prev.At).Round(time.Millisecond), kind, firstLine(m.Body)))
@@ -321,4 +332,31 @@ func countsText(m map[string]int) string {
 		parts[i] = fmt.Sprintf("%s %d", k, m[k])
 	}
 	return strings.Join(parts, ", ")
+}
+
+// checkResends asks the outbox about each later duplicate: when the first copy's provider id was
+// never recorded and the second copy's belongs to a row sent by its second attempt or later, the two
+// are one row sent twice, in the window at-least-once delivery leaves (see InWindow).
+func (pr *providerReport) checkResends(ctx context.Context, databaseURL string) error {
+	if len(pr.later) == 0 {
+		return nil
+	}
+	db, err := sql.Open("postgres", databaseURL)
+	if err != nil {
+		return fmt.Errorf("outbox: %w", err)
+	}
+	defer db.Close()
+	for _, pair := range pr.later {
+		var first, resent int
+		if err := db.QueryRowContext(ctx, `SELECT
+				count(*) FILTER (WHERE provider_message_id = $1),
+				count(*) FILTER (WHERE provider_message_id = $2 AND attempts >= 2)
+			FROM outbox WHERE provider_message_id IN ($1, $2)`, pair[0], pair[1]).Scan(&first, &resent); err != nil {
+			return fmt.Errorf("outbox: %w", err)
+		}
+		if first == 0 && resent == 1 {
+			pr.InWindow++
+		}
+	}
+	return nil
 }

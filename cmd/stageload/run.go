@@ -28,6 +28,7 @@ type runConfig struct {
 	grace        time.Duration
 	jsonPath     string
 	failMissing  bool
+	databaseURL  string
 	transcript   string // file to write every person's exchanges to; empty: none
 }
 
@@ -49,6 +50,7 @@ func runCommand(ctx context.Context, args []string, log *slog.Logger) error {
 	fs.DurationVar(&cfg.grace, "grace", 15*time.Second, "after sending stops, how long to wait for the replies still owed")
 	fs.StringVar(&cfg.jsonPath, "json", "", "also write the report as JSON to this file")
 	fs.StringVar(&cfg.transcript, "transcript", "", "write every person's exchanges (what they sent, with the answer's status, and what they received) to this file")
+	fs.StringVar(&cfg.databaseURL, "database-url", "", "the serve's database, read (only) to tell a resend of one outbox row from a message queued twice")
 	fs.BoolVar(&cfg.failMissing, "fail-on-missing", false, "say PASS or FAIL: FAIL (exit 1) when an acknowledged message got no reply, or a text reached a phone twice")
 	if err := parseFlags(fs, args); err != nil {
 		return err
@@ -83,8 +85,17 @@ func runCommand(ctx context.Context, args []string, log *slog.Logger) error {
 		}
 	}
 	if cfg.failMissing {
-		return verdict("replies", rep.Replies.Missing == 0 && rep.Provider.Duplicates == 0,
-			"%d acknowledged messages without a reply, %d duplicate texts", rep.Replies.Missing, rep.Provider.Duplicates)
+		if cfg.databaseURL != "" {
+			if err := rep.Provider.checkResends(ctx, cfg.databaseURL); err != nil {
+				return err
+			}
+		}
+		// A resend in the named window (the provider accepted, the sender died before recording it)
+		// is what at-least-once delivery costs; any other repeat is a failure.
+		outside := rep.Provider.Duplicates - rep.Provider.OrphansResent - rep.Provider.InWindow
+		return verdict("replies", rep.Replies.Missing == 0 && outside == 0,
+			"%d acknowledged messages without a reply, %d duplicate texts (%d after an orphan send, %d shown by the outbox to be one row sent again: the window), %d outside the window",
+			rep.Replies.Missing, rep.Provider.Duplicates, rep.Provider.OrphansResent, rep.Provider.InWindow, outside)
 	}
 	return nil
 }
