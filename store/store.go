@@ -44,8 +44,10 @@ func Open(ctx context.Context, databaseURL string) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open database: %w", err)
 	}
+	// As many kept open as may be used: a pool that closes what it just opened makes Postgres start a
+	// backend process for every burst (under load, most of the CPU went there).
 	db.SetMaxOpenConns(40)
-	db.SetMaxIdleConns(10)
+	db.SetMaxIdleConns(40)
 	db.SetConnMaxIdleTime(5 * time.Minute)
 	if err := db.PingContext(ctx); err != nil {
 		db.Close()
