@@ -214,18 +214,23 @@ func (c Conn) keywordSearch(ctx context.Context, text string) (keywords, error) 
 	}
 	var kw keywords
 	if err := c.all(ctx, &kw, `
-		WITH w AS (
+		WITH k AS (
 			SELECT w.word, w.n,
 			       EXISTS (SELECT 1 FROM search_words sw WHERE sw.word = w.word) AS exact,
 			       EXISTS (SELECT 1 FROM search_words sw WHERE sw.word LIKE w.word || '%')
-			           OR EXISTS (SELECT 1 FROM search_synonyms sy WHERE sy.word = w.word) AS known,
+			           OR EXISTS (SELECT 1 FROM search_synonyms sy WHERE sy.word = w.word) AS known
+			FROM unnest($1::text[]) WITH ORDINALITY AS w(word, n)),
+		w AS (
+			-- Corrections are looked for (by trigram similarity, the costly part) only for a word the
+			-- offers do not know.
+			SELECT k.*, CASE WHEN k.known THEN '{}'::text[] ELSE
 			       coalesce((SELECT array_agg(c.word ORDER BY c.sim DESC, c.offers DESC, c.word) FROM (
-			                   SELECT sw.word, similarity(sw.word, w.word) AS sim, sw.offers FROM (
-			                       SELECT word, offers FROM search_words WHERE word % w.word
-			                       UNION SELECT DISTINCT word, 0 FROM search_synonyms WHERE word % w.word) sw
+			                   SELECT sw.word, similarity(sw.word, k.word) AS sim, sw.offers FROM (
+			                       SELECT word, offers FROM search_words WHERE word % k.word
+			                       UNION SELECT DISTINCT word, 0 FROM search_synonyms WHERE word % k.word) sw
 			                   ORDER BY sim DESC, sw.offers DESC, sw.word LIMIT 2) c
-			                 WHERE c.sim >= $2), '{}') AS corrections
-			FROM unnest($1::text[]) WITH ORDINALITY AS w(word, n))
+			                 WHERE c.sim >= $2), '{}') END AS corrections
+			FROM k)
 		SELECT w.word, w.exact, w.known, w.corrections,
 		       -- what the word stands for; for a word the offers do not know, what its corrections do
 		       coalesce((SELECT array_agg(DISTINCT sy.sector_id) FROM search_synonyms sy WHERE sy.sector_id IS NOT NULL
