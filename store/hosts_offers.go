@@ -2,13 +2,11 @@ package store
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 	"strings"
 	"time"
 
 	"github.com/jmoiron/sqlx"
-	"github.com/lib/pq"
 
 	"stagebot/fold"
 )
@@ -152,71 +150,11 @@ func (c Conn) UpsertOffer(ctx context.Context, o Offer, weeks []OfferWeek) (bool
 		}
 		o.HostName, o.SectorName = names.Host, names.Sector
 	}
-	var row struct {
-		ID      int64 `db:"id"`
-		Changed bool  `db:"changed"`
-	}
-	err := c.get(ctx, &row, `WITH up AS (
-			INSERT INTO offers AS o (ref, host_id, title, description, sector_id, address, arrondissement,
-				latitude, longitude, daily_hours, search_text, search_doc)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11,
-				setweight(to_tsvector('stagebot_fr', $3), 'A') || setweight(to_tsvector('stagebot_fr', $12), 'A') ||
-				setweight(to_tsvector('stagebot_fr', $13), 'B') || setweight(to_tsvector('stagebot_fr', $4), 'C'))
-			ON CONFLICT (ref) DO UPDATE SET host_id = excluded.host_id, title = excluded.title,
-				description = excluded.description, sector_id = excluded.sector_id, address = excluded.address,
-				arrondissement = excluded.arrondissement, latitude = excluded.latitude,
-				longitude = excluded.longitude, daily_hours = excluded.daily_hours,
-				search_text = excluded.search_text, search_doc = excluded.search_doc,
-				updated_at = now() -- audit only: the database clock
-			WHERE (o.host_id, o.title, o.description, o.sector_id, o.address, o.arrondissement, o.latitude,
-					o.longitude, o.daily_hours, o.search_text)
-				IS DISTINCT FROM (excluded.host_id, excluded.title, excluded.description, excluded.sector_id,
-					excluded.address, excluded.arrondissement, excluded.latitude, excluded.longitude,
-					excluded.daily_hours, excluded.search_text)
-			RETURNING id)
-		SELECT id, true AS changed FROM up
-		UNION ALL SELECT id, false FROM offers WHERE ref = $1 AND NOT EXISTS (SELECT 1 FROM up)`,
-		ref, o.HostID, strings.TrimSpace(o.Title), strings.TrimSpace(o.Description), o.SectorID,
-		strings.TrimSpace(o.Address), o.Arrondissement, o.Latitude, o.Longitude, o.DailyHours,
-		OfferSearchText(o), o.SectorName, o.HostName)
+	changed, err := c.UpsertOffers(ctx, []OfferWithWeeks{{Offer: o, Weeks: weeks}})
 	if err != nil {
 		return false, fmt.Errorf("upsert offer %q: %w", ref, err)
 	}
-	days := make([]string, len(weeks))
-	places := make([]int64, len(weeks))
-	reserved := make([]int64, len(weeks))
-	deadlines := make([]sql.NullString, len(weeks)) // NULL: the campaign's default
-	for i, w := range weeks {
-		days[i] = w.WeekStart.Format(time.DateOnly)
-		places[i] = int64(w.Places)
-		reserved[i] = int64(w.ReservedPlaces)
-		if w.Deadline != nil {
-			deadlines[i] = sql.NullString{String: w.Deadline.Format(time.DateOnly), Valid: true}
-		}
-	}
-	// One statement: upsert the listed weeks, delete the others that no application holds on to.
-	var weekChanges int
-	err = c.get(ctx, &weekChanges, `WITH up AS (
-			INSERT INTO offer_weeks AS w (offer_id, week_start, places, reserved_places, deadline)
-			SELECT $1, t.week, t.places, t.reserved, coalesce(t.deadline, t.week - coalesce(
-				(SELECT c.deadline_days FROM campaign_weeks cw JOIN campaigns c ON c.id = cw.campaign_id
-				 WHERE cw.week_start = t.week ORDER BY c.id DESC LIMIT 1), $6))
-			FROM unnest($2::date[], $3::int[], $4::int[], $5::date[]) AS t(week, places, reserved, deadline)
-			ON CONFLICT (offer_id, week_start) DO UPDATE SET places = excluded.places,
-				reserved_places = excluded.reserved_places, deadline = excluded.deadline
-			WHERE (w.places, w.reserved_places, w.deadline)
-				IS DISTINCT FROM (excluded.places, excluded.reserved_places, excluded.deadline)
-			RETURNING 1),
-		gone AS (
-			DELETE FROM offer_weeks w WHERE w.offer_id = $1 AND NOT (w.week_start = ANY ($2::date[]))
-				AND NOT EXISTS (SELECT 1 FROM applications a WHERE a.offer_id = w.offer_id AND a.week_start = w.week_start)
-			RETURNING 1)
-		SELECT (SELECT count(*) FROM up) + (SELECT count(*) FROM gone)`,
-		row.ID, pq.Array(days), pq.Array(places), pq.Array(reserved), pq.Array(deadlines), DefaultDeadlineDays)
-	if err != nil {
-		return false, fmt.Errorf("upsert weeks of offer %q: %w", ref, err)
-	}
-	return row.Changed || weekChanges > 0, nil
+	return changed[0], nil
 }
 
 // OfferByRef returns the offer with that ref, with its host and sector names, or ErrNotFound.

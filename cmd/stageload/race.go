@@ -43,11 +43,11 @@ func findRace(ctx context.Context, db *sql.DB, places int) (raceSetup, error) {
 		JOIN LATERAL (SELECT name FROM schools WHERE stage_week = w.week_start AND education_priority = 'none'
 			AND (SELECT count(*) FROM schools s2 WHERE lower(s2.name) = lower(schools.name)) = 1
 			ORDER BY name LIMIT 1) sc ON true
-		WHERE w.places = $1 AND w.reserved_places = 0 AND w.deadline >= current_date AND w.week_start > current_date
+		WHERE w.places = $1 AND w.reserved_places = 0 AND w.deadline >= $2::date AND w.week_start > $2::date
 		  AND (SELECT count(*) FROM host_contacts c2 WHERE c2.host_id = h.id) = 1
 		  AND NOT EXISTS (SELECT 1 FROM applications a JOIN offers o2 ON o2.id = a.offer_id WHERE o2.host_id = h.id)
 		  AND (SELECT count(*) FROM offers o3 WHERE o3.host_id = h.id AND o3.title = o.title) = 1
-		ORDER BY o.id LIMIT 1`, places).Scan(&s.OfferID, &s.Title, &s.Arr, &s.Host, &s.HostPhone, &s.Week, &s.School)
+		ORDER BY o.id LIMIT 1`, places, time.Now().Format(time.DateOnly)).Scan(&s.OfferID, &s.Title, &s.Arr, &s.Host, &s.HostPhone, &s.Week, &s.School)
 	if errors.Is(err, sql.ErrNoRows) {
 		return s, fmt.Errorf("no offer week with %d places, none reserved, whose host has one SMS contact and no application yet: seed the database (stagebot seed)", places)
 	}
