@@ -339,11 +339,12 @@ func (c Conn) movedInfo(ctx context.Context, id int64, from domain.ApplicationSt
 // atomically runs fn in one transaction: the caller's when c already runs in one, a new one
 // (committed when fn returns nil) when c is the pool.
 func (c Conn) atomically(ctx context.Context, fn func(c Conn) error) error {
-	db, ok := c.q.(*sqlx.DB)
-	if !ok {
+	p, ok := c.q.(prepared)
+	db, onPool := p.ExtContext.(*sqlx.DB)
+	if !ok || !onPool {
 		return fn(c)
 	}
-	return (&Store{Conn: c, db: db, wake: c.wake}).InTx(ctx, func(tx *Tx) error { return fn(tx.Conn) })
+	return (&Store{Conn: c, db: db, wake: c.wake, stmts: p.stmts}).InTx(ctx, func(tx *Tx) error { return fn(tx.Conn) })
 }
 
 // isForeignKeyViolation reports whether err is Postgres refusing a row that refers to a missing one.

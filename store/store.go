@@ -29,8 +29,9 @@ type Conn struct {
 // Store is the Postgres pool and the entry point to transactions.
 type Store struct {
 	Conn
-	db   *sqlx.DB
-	wake *waker
+	db    *sqlx.DB
+	wake  *waker
+	stmts *statements
 }
 
 // Tx is one database transaction with all the entity methods.
@@ -59,7 +60,8 @@ func Open(ctx context.Context, databaseURL string) (*Store, error) {
 // New wraps an open pool.
 func New(db *sqlx.DB) *Store {
 	w := newWaker(db)
-	return &Store{Conn: Conn{q: db, wake: w}, db: db, wake: w}
+	stmts := newStatements(db)
+	return &Store{Conn: Conn{q: prepared{ExtContext: db, stmts: stmts}, wake: w}, db: db, wake: w, stmts: stmts}
 }
 
 // DB returns the underlying pool.
@@ -78,7 +80,7 @@ func (s *Store) InTx(ctx context.Context, fn func(tx *Tx) error) error {
 		return fmt.Errorf("begin transaction: %w", err)
 	}
 	queued := false
-	tx := &Tx{Conn: Conn{q: sqlTx, wake: s.wake, queued: &queued}}
+	tx := &Tx{Conn: Conn{q: prepared{ExtContext: sqlTx, stmts: s.stmts, tx: sqlTx}, wake: s.wake, queued: &queued}}
 	if err := fn(tx); err != nil {
 		_ = sqlTx.Rollback()
 		return err
