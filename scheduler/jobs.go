@@ -67,6 +67,7 @@ func (j Jobs) Reminders(ctx context.Context) (int, error) {
 // remind (+2, +5) then students to warn (+7), students with too few applications (+2 after the
 // first), students still looking (4, 2 and 1 weeks before), stages soon (7 days and 1 before),
 // feedback (the Monday after), the REP/REP+ release, and the purge of every campaign whose day came.
+// When the campaign turns reminders off, only the expiries, the release and the purge are due.
 func (j Jobs) Due(ctx context.Context, now time.Time) ([]store.Due, error) {
 	today := calendar.Day(now)
 	rules, err := j.Store.RulesOn(ctx, now)
@@ -80,12 +81,18 @@ func (j Jobs) Due(ctx context.Context, now time.Time) ([]store.Due, error) {
 		return err
 	}
 	if err := errors.Join(
+		add(j.Store.SilentRequestsDue(ctx, today, r.HostExpiry)),
+		add(j.Store.UnsentPastDeadlineDue(ctx, today)),
+	); err != nil {
+		return nil, err
+	}
+	if r.Off {
+		r.BeforeStage = nil
+	} else if err := errors.Join(
 		add(j.Store.ConsentDue(ctx, today, r.ConsentReminders)),
 		add(j.Store.ConsentSlowDue(ctx, today, r.ConsentEscalation)),
 		add(j.Store.FewApplicationsDue(ctx, today, r.FewApplications, r.MinApplications)),
 		add(j.Store.HostsWaitingDue(ctx, today, r.HostWaiting)),
-		add(j.Store.SilentRequestsDue(ctx, today, r.HostExpiry)),
-		add(j.Store.UnsentPastDeadlineDue(ctx, today)),
 		add(j.Store.ConfirmDue(ctx, today, r.ConfirmReminder)),
 		add(j.Store.StillLookingDue(ctx, today, r.LookingWeeks)),
 		add(j.Store.FeedbackDue(ctx, today, r.FeedbackAfter)),

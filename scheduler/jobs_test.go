@@ -158,3 +158,43 @@ func mustCatalog(t *testing.T) *locales.Catalog {
 	}
 	return cat
 }
+
+// A campaign with its reminders off nudges nobody, but what are rules still happens: a request
+// nobody answered still expires.
+func TestRemindersOff(t *testing.T) {
+	ctx := context.Background()
+	paris := calendar.Paris()
+	sent := time.Date(2026, 12, 14, 10, 0, 0, 0, paris)
+	kinds := func(t *testing.T, off bool, at time.Time) map[string]int {
+		t.Helper()
+		s := storetest.NewFrom(t, "demo", demoCatalog)
+		id := jobFixture(t, s, "sent", nil)
+		if _, err := s.DB().ExecContext(ctx, `UPDATE applications SET sent_at = $2 WHERE id = $1`, id, sent); err != nil {
+			t.Fatal(err)
+		}
+		if off {
+			if _, err := s.DB().ExecContext(ctx, `UPDATE campaigns SET reminders = '{"off": true}'`); err != nil {
+				t.Fatal(err)
+			}
+		}
+		dues, err := jobInbox(t, s, at).Due(ctx, at)
+		if err != nil {
+			t.Fatal(err)
+		}
+		m := map[string]int{}
+		for _, d := range dues {
+			m[string(d.Key.Kind)]++
+		}
+		return m
+	}
+	threeDays := sent.AddDate(0, 0, 3)
+	if got := kinds(t, false, threeDays); got["host_waiting"] != 1 {
+		t.Errorf("reminders on, 3 days after the request: %v, want the host reminded", got)
+	}
+	if got := kinds(t, true, threeDays); len(got) != 0 {
+		t.Errorf("reminders off, 3 days after the request: %v, want nothing", got)
+	}
+	if got := kinds(t, true, sent.AddDate(0, 0, 15)); got["request_expired"] != 1 || got["host_waiting"] != 0 {
+		t.Errorf("reminders off, 15 days after the request: %v, want it expired and nothing else", got)
+	}
+}

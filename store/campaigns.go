@@ -44,6 +44,11 @@ type Reminders struct {
 	LookingWeeks      []int `json:"looking_weeks,omitempty" toml:"looking_weeks"`           // weeks before the stage: a student with no place gets offers (4, 2, 1)
 	BeforeStage       []int `json:"before_stage,omitempty" toml:"before_stage"`             // days before the stage: the student and the parent are reminded (7, 1); the host the day before
 	FeedbackAfter     int   `json:"feedback_after,omitempty" toml:"feedback_after"`         // days after the stage's Monday: feedback asked (7: the Monday after)
+	// Off turns the nudges off: nobody is reminded of anything (hosts waiting, places to confirm,
+	// parents, too few applications, still looking, the stage soon, feedback). What are rules rather
+	// than reminders still happen, with their notices: requests expire, the reserved places open, the
+	// data is purged. For a season without reminders (stagebot simulate compares one).
+	Off bool `json:"off,omitempty" toml:"off"`
 }
 
 // DefaultReminders are the reminder delays of a campaign whose file is silent.
