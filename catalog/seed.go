@@ -398,3 +398,15 @@ func reservePlaces(rw *rand.Rand, plan []seedHost) {
 		}
 	}
 }
+
+// AssignSchoolWeeks gives every collège whose stage week is not one of weeks (or that has none) one
+// of them, chosen from its UAI code as Seed does, in one transaction. It returns how many it changed.
+func AssignSchoolWeeks(ctx context.Context, s *store.Store, weeks []time.Time) (int, error) {
+	var n int
+	err := s.InTx(ctx, func(tx *store.Tx) error {
+		var err error
+		n, err = assignSchoolWeeks(ctx, tx, weeks)
+		return err
+	})
+	return n, err
+}

@@ -122,6 +122,11 @@ func (s *sim) signUp(ctx context.Context, i int) error {
 				s.at(s.awake(s.clk.Now().Add(time.Duration(k)*every+10*time.Minute), i, "apply/"+ref),
 					func(ctx context.Context) error { return s.apply(ctx, i, ref) })
 			}
+			for k, word := range st.Searches {
+				what := "search/" + strconv.Itoa(k)
+				s.at(s.awake(s.clk.Now().Add(time.Duration(k)*every+10*time.Minute), i, what),
+					func(ctx context.Context) error { return s.browse(ctx, i, word, what) })
+			}
 			return nil
 		}
 		done, err := s.answerSignUp(ctx, st, sess)
@@ -225,6 +230,68 @@ func (s *sim) apply(ctx context.Context, i int, ref string) error {
 	return nil
 }
 
+// browse has student i search word, look at offers of the results picked at random (Views of
+// them), and apply to the last one they looked at, or to the next one that takes applications. A
+// search that finds nothing, or offers that all refuse them, ends it.
+func (s *sim) browse(ctx context.Context, i int, word, what string) error {
+	st := s.cfg.World.Students[i]
+	views := max(st.Views, 1)
+	rng := s.rng(st.Address, what)
+	sess, err := s.session(ctx, st)
+	if err != nil {
+		return err
+	}
+	if !slices.Contains(browsing, sess.State) {
+		if err := s.say(ctx, st.Channel, st.Address, "MENU", ""); err != nil {
+			return err
+		}
+	}
+	if err := s.say(ctx, st.Channel, st.Address, word, ""); err != nil {
+		return err
+	}
+	s.out.Tries++
+	seen, tried := 0, map[string]bool{}
+	for range 3 * (views + 3) {
+		sess, err := s.session(ctx, st)
+		if err != nil {
+			return err
+		}
+		picked := false
+		switch sess.State {
+		case conversation.Results:
+			var offers []string
+			for _, key := range sess.Choices {
+				if strings.HasPrefix(key, "offer:") && !tried[key] {
+					offers = append(offers, key)
+				}
+			}
+			if len(offers) == 0 {
+				return nil
+			}
+			key := offers[rng.IntN(len(offers))]
+			tried[key] = true
+			picked, err = s.pick(ctx, st, sess, key)
+		case conversation.ViewOffer:
+			seen++
+			if seen < views || !slices.Contains(sess.Choices, "offer:apply") {
+				if seen >= views+3 {
+					return nil
+				}
+				picked, err = s.pick(ctx, st, sess, "back")
+			} else {
+				picked, err = s.pick(ctx, st, sess, "offer:apply")
+			}
+		case conversation.AskMotivation:
+			s.out.Applied++
+			return s.say(ctx, st.Channel, st.Address, "J'aimerais découvrir ce métier et aider l'équipe.", "")
+		}
+		if err != nil || !picked {
+			return err
+		}
+	}
+	return nil
+}
+
 // react has a person react to a message they got: parents agree, hosts answer and give marks,
 // students confirm, give marks and apply again, each when the world says.
 func (s *sim) react(m Sent) {
@@ -250,6 +317,9 @@ func (s *sim) react(m Sent) {
 		})
 	case RoleHost:
 		h := s.cfg.World.Hosts[s.world.hostOf[m.Address]]
+		if len(h.Contacts) > 0 && h.Contacts[0] != m.Address {
+			return // the first contact answers for the host
+		}
 		if m.Reminder == domain.ReminderFeedback {
 			if ref := refIn.FindStringSubmatch(m.Body); ref != nil && s.rng(m.Address, "review/"+ref[1]).Float64() < h.Answer.Review {
 				s.later(m.At, 3*time.Hour, m.Address, "review/"+ref[1], func(ctx context.Context) error {
@@ -297,6 +367,13 @@ func (s *sim) react(m Sent) {
 			p.extra++
 			s.later(m.At, 5*time.Hour, m.Address, "extra/"+ref, func(ctx context.Context) error {
 				return s.apply(ctx, i, ref)
+			})
+		case strings.Contains(m.Body, invitesToSearch) && p.extra < len(st.Extra)+len(st.MoreSearches):
+			k := p.extra - len(st.Extra)
+			word, what := st.MoreSearches[k], "more/"+strconv.Itoa(k)
+			p.extra++
+			s.later(m.At, 5*time.Hour, m.Address, what, func(ctx context.Context) error {
+				return s.browse(ctx, i, word, what)
 			})
 		}
 	}

@@ -42,6 +42,10 @@ type Config struct {
 	Log        *slog.Logger  // nil: silent
 	// Progress, when set, is told after each step how far the season has gone (0 to 1).
 	Progress func(done float64)
+	// Fast leaves out what only a test of the engine needs: the check that no job moves a
+	// conversation (two reads of every conversation at each step) and the bodies of the messages sent
+	// (Outcome.Sent keeps the rest).
+	Fast bool
 }
 
 // Sent is one message the sender sent during the season.
@@ -70,8 +74,28 @@ type Outcome struct {
 	Tries        int  // times a student looked for an offer to apply to
 	Applied      int  // times they got to write their motivation
 	// Interrupted counts the conversations a job changed (a reminder must leave a person where they
-	// were in their conversation): 0 in a sound season.
+	// were in their conversation): 0 in a sound season (not counted when Config.Fast).
 	Interrupted int
+	// Weeks are the places of each stage week, read before the purge.
+	Weeks []WeekPlaces
+	// OverPlaces counts the times an offer week was seen holding more students than its places, and
+	// ReservedToOthers the times, before the REP/REP+ release, one held more students from outside
+	// REP/REP+ than its places not reserved for them (each checked at every step): 0 in a sound season.
+	OverPlaces, ReservedToOthers int
+}
+
+// WeekPlaces are the places of a stage week: all of them and those reserved for REP/REP+ students,
+// and how many were taken (accepted or confirmed) by REP/REP+ students and by others.
+type WeekPlaces struct {
+	Week             time.Time `db:"week"`
+	Offers           int       `db:"offers"`
+	Places           int       `db:"places"`
+	Reserved         int       `db:"reserved"`
+	TakenREP         int       `db:"taken_rep"`
+	TakenOther       int       `db:"taken_other"`
+	ReservedTakenREP int       `db:"reserved_taken_rep"` // reserved places taken by REP/REP+ students
+	ConfirmedREP     int       `db:"confirmed_rep"`      // places confirmed by REP/REP+ students
+	ConfirmedOthers  int       `db:"confirmed_others"`   // and by others
 }
 
 // Application is one application's story, read before the purge.
@@ -148,11 +172,15 @@ func newSim(ctx context.Context, cfg Config) (*sim, error) {
 	s.rec = newRecorder(clk)
 	rates := map[domain.Channel]float64{domain.SMS: 1e6, domain.Telegram: 1e6, domain.WhatsApp: 1e6}
 	s.snd = sender.New(cfg.Store, s.rec.transports(), render.NewRenderer(cat), s.inbox,
-		sender.Config{Clock: clk, Hours: hours, PerSecond: rates, ChatGap: time.Nanosecond, Batch: 200}, nil, cfg.Log)
+		sender.Config{Clock: clk, Hours: hours, PerSecond: rates, Unlimited: cfg.Fast, ChatGap: time.Nanosecond,
+			Batch: sendBatch}, nil, cfg.Log)
 	for range cfg.Replicas {
 		j := scheduler.Jobs{Store: cfg.Store, Workflow: s.inbox, Clock: clk, Hours: hours}
 		r := replica{jobs: j}
 		for _, job := range j.All() {
+			if cfg.Fast {
+				job.Spec = fastSpecs[job.Name]
+			}
 			spec, err := cron.ParseStandard(job.Spec)
 			if err != nil {
 				return nil, fmt.Errorf("job %s: %w", job.Name, err)
@@ -169,6 +197,17 @@ func newSim(ctx context.Context, cfg Config) (*sim, error) {
 	s.purgeOn = calendar.AtParis(cfg.World.Campaign.PurgeOn, 0, 0)
 	s.plan()
 	return s, nil
+}
+
+// sendBatch is how many messages the sender claims at a time in each lane.
+const sendBatch = 200
+
+// fastSpecs are the jobs' schedules in a Fast season. Reminders are due by the day: run once at
+// 07:00, they queue all of a day's before it may send any (08:30); unconfirmed places expire a few
+// times a day rather than every hour.
+var fastSpecs = map[string]string{
+	"reminders":          "0 7 * * *",
+	"unconfirmed places": "0 7,10,13,16,19 * * *",
 }
 
 // run moves the clock step by step to the end, doing at each step what people do, what the jobs
@@ -189,21 +228,11 @@ func (s *sim) run(ctx context.Context) (*Outcome, error) {
 		if err := s.act(ctx, now); err != nil {
 			return nil, err
 		}
-		before, err := s.conversations(ctx)
-		if err != nil {
+		if err := s.jobsStep(ctx, now); err != nil {
 			return nil, err
 		}
-		if err := s.runJobs(ctx, now); err != nil {
+		if err := s.checkPlaces(ctx, now); err != nil {
 			return nil, err
-		}
-		after, err := s.conversations(ctx)
-		if err != nil {
-			return nil, err
-		}
-		for who, was := range before {
-			if is, ok := after[who]; ok && is != was {
-				s.out.Interrupted++
-			}
 		}
 		if err := s.flush(ctx); err != nil {
 			return nil, err
@@ -226,10 +255,64 @@ func (s *sim) run(ctx context.Context) (*Outcome, error) {
 	return &s.out, nil
 }
 
+// jobsStep runs the jobs due at now and counts the conversations they moved (unless Fast).
+func (s *sim) jobsStep(ctx context.Context, now time.Time) error {
+	if s.cfg.Fast {
+		return s.runJobs(ctx, now)
+	}
+	before, err := s.conversations(ctx)
+	if err != nil {
+		return err
+	}
+	if err := s.runJobs(ctx, now); err != nil {
+		return err
+	}
+	after, err := s.conversations(ctx)
+	if err != nil {
+		return err
+	}
+	for who, was := range before {
+		if is, ok := after[who]; ok && is != was {
+			s.out.Interrupted++
+		}
+	}
+	return nil
+}
+
+// checkPlaces counts the offer weeks holding more students than their places, and before the
+// REP/REP+ release, those holding more students from outside REP/REP+ than their places open to them.
+func (s *sim) checkPlaces(ctx context.Context, now time.Time) error {
+	release := s.cfg.World.Campaign.REPRelease
+	beforeRelease := release == nil || calendar.Day(now.In(calendar.Paris())).Before(calendar.Day(*release))
+	var c struct {
+		Over     int `db:"over"`
+		ToOthers int `db:"to_others"`
+	}
+	if err := s.st.DB().GetContext(ctx, &c, `SELECT
+			count(*) FILTER (WHERE taken_rep + taken_other > places) AS over,
+			count(*) FILTER (WHERE $1 AND taken_other > places - reserved_places) AS to_others
+		FROM offer_weeks`, beforeRelease); err != nil {
+		return fmt.Errorf("season: places: %w", err)
+	}
+	s.out.OverPlaces += c.Over
+	s.out.ReservedToOthers += c.ToOthers
+	return nil
+}
+
 // next is the next moment to look at: every step in the day, and over the night in two steps (the
 // jobs still run at night; nothing nobody asked for leaves then).
 func (s *sim) next(now time.Time) time.Time {
 	local := now.In(calendar.Paris())
+	if s.cfg.Fast {
+		// 07:00, 10:00, 13:00, 16:00, 19:00: people act at their own times in between, and what they
+		// are sent leaves then; only the jobs and the messages held for the morning wait.
+		day := calendar.Day(local)
+		for _, h := range []int{7, 10, 13, 16, 19, 31} {
+			if t := calendar.AtParis(day, h%24, 0).AddDate(0, 0, h/24); t.After(now) {
+				return t
+			}
+		}
+	}
 	if local.Hour() >= 21 || local.Hour() < 7 {
 		return now.Add(5 * time.Hour)
 	}
@@ -261,13 +344,19 @@ func (s *sim) runJobs(ctx context.Context, now time.Time) error {
 
 // flush sends everything the sender may send now, and lets people react to what they got.
 func (s *sim) flush(ctx context.Context) error {
-	for range 1000 {
-		n, err := s.snd.SendDue(ctx)
-		if err != nil {
+	if s.cfg.Fast {
+		if _, err := s.snd.Drain(ctx); err != nil {
 			return err
 		}
-		if n == 0 {
-			break
+	} else {
+		for range 1000 {
+			n, err := s.snd.SendDue(ctx)
+			if err != nil {
+				return err
+			}
+			if n == 0 {
+				break
+			}
 		}
 	}
 	sent, err := s.rec.take(ctx, s.st)
@@ -276,8 +365,11 @@ func (s *sim) flush(ctx context.Context) error {
 	}
 	for _, m := range sent {
 		m.Role = s.world.roleOf(m.Channel, m.Address)
-		s.out.Sent = append(s.out.Sent, m)
 		s.react(m)
+		if s.cfg.Fast {
+			m.Body = ""
+		}
+		s.out.Sent = append(s.out.Sent, m)
 	}
 	return nil
 }
@@ -321,6 +413,22 @@ func (s *sim) snapshot(ctx context.Context) error {
 		JOIN offer_weeks w ON w.offer_id = a.offer_id AND w.week_start = a.week_start
 		ORDER BY a.id`); err != nil {
 		return fmt.Errorf("snapshot: %w", err)
+	}
+	if err := s.st.DB().SelectContext(ctx, &s.out.Weeks, `SELECT w.week_start AS week, count(*) AS offers,
+			sum(w.places) AS places, sum(w.reserved_places) AS reserved,
+			sum(w.taken_rep) AS taken_rep, sum(w.taken_other) AS taken_other,
+			sum(least(w.taken_rep, w.reserved_places)) AS reserved_taken_rep,
+			coalesce(sum(c.rep), 0) AS confirmed_rep, coalesce(sum(c.others), 0) AS confirmed_others
+		FROM offer_weeks w LEFT JOIN LATERAL (
+			SELECT count(*) FILTER (WHERE s.education_priority <> 'none') AS rep,
+			       count(*) FILTER (WHERE s.education_priority = 'none') AS others
+			FROM applications a JOIN students s ON s.id = a.student_id
+			WHERE a.offer_id = w.offer_id AND a.week_start = w.week_start AND a.state = 'confirmed') c ON true
+		GROUP BY w.week_start ORDER BY w.week_start`); err != nil {
+		return fmt.Errorf("snapshot: weeks: %w", err)
+	}
+	for i := range s.out.Weeks {
+		s.out.Weeks[i].Week = calendar.Day(s.out.Weeks[i].Week)
 	}
 	s.out.Final = map[domain.ApplicationState]int{}
 	s.out.Applications = nil

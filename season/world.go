@@ -27,6 +27,10 @@ type World struct {
 	Campaign store.Campaign
 	Hosts    []Host
 	Students []Student
+	// CatalogSaved says the hosts, their contacts and their offers are in the database already (a
+	// seeded or imported catalog): the season saves only the campaign, and Hosts say only who answers
+	// and how (their offers are not needed: students find them by searching, see Student.Searches).
+	CatalogSaved bool
 }
 
 // Host is a host structure, its contacts, its offers, and how it answers requests.
@@ -78,6 +82,14 @@ type Student struct {
 	Parent      ParentAnswer
 	Confirm     Answer // when they confirm a place a host accepted (asks: the acceptance, the reminders)
 	Review      bool   // they give a mark after the stage
+	// Searches are words the student searches after signing up, one every ApplyEvery, instead of
+	// offers they know (Applies): they look at Views offers of the results, picked at random, and
+	// apply to the last one they looked at that takes applications.
+	Searches []string
+	// MoreSearches are words they search, one at a time, when a message invites them to search again
+	// (after Extra, if both are set).
+	MoreSearches []string
+	Views        int // offers looked at per search (default 1)
 }
 
 // ParentAnswer is when a parent answers the request to agree (asks: the request, the reminders),
@@ -114,7 +126,13 @@ func build(ctx context.Context, st *store.Store, w World) (*built, error) {
 	for _, s := range sectors {
 		sectorID[s.Name] = s.ID
 	}
+	if w.CatalogSaved {
+		b.registerHosts(w.Hosts)
+	}
 	for hi, h := range w.Hosts {
+		if w.CatalogSaved {
+			break
+		}
 		id, _, err := st.UpsertHost(ctx, store.Host{Ref: h.Ref, Name: h.Name, Kind: h.Kind, Employer: h.Employer})
 		if err != nil {
 			return nil, err
@@ -146,16 +164,31 @@ func build(ctx context.Context, st *store.Store, w World) (*built, error) {
 			b.offers[o.Ref] = o
 		}
 	}
-	if err := st.RefreshSearchWords(ctx); err != nil {
-		return nil, err
+	if !w.CatalogSaved {
+		if err := st.RefreshSearchWords(ctx); err != nil {
+			return nil, err
+		}
 	}
 	for i, s := range w.Students {
 		b.roles[string(s.Channel)+"/"+s.Address] = RoleStudent
+		if s.Channel == domain.WhatsApp { // what cannot go on WhatsApp goes on SMS
+			b.roles[string(domain.SMS)+"/"+s.Address] = RoleStudent
+		}
 		b.roles[string(domain.SMS)+"/"+s.ParentPhone] = RoleParent
 		b.studentIndex[s.Address] = i
 		b.parentOf[s.ParentPhone] = i
 	}
 	return b, nil
+}
+
+// registerHosts knows the hosts' contacts by their numbers, for a catalog saved before.
+func (b *built) registerHosts(hosts []Host) {
+	for hi, h := range hosts {
+		for _, phone := range h.Contacts {
+			b.roles[string(domain.SMS)+"/"+phone] = RoleHost
+			b.hostOf[phone] = hi
+		}
+	}
 }
 
 // roleOf says who an address is.

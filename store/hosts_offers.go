@@ -226,3 +226,65 @@ func (c Conn) CatalogCounts(ctx context.Context) (CatalogCounts, error) {
 	}
 	return n, nil
 }
+
+// HostPhone is the mobile number of one contact of a host.
+type HostPhone struct {
+	HostID  int64  `db:"host_id"`
+	HostRef string `db:"ref"`
+	Phone   string `db:"phone"`
+}
+
+// HostPhones lists the mobile numbers of every host's contacts, by host id, then by the contacts'
+// names.
+func (c Conn) HostPhones(ctx context.Context) ([]HostPhone, error) {
+	var rows []HostPhone
+	err := sqlx.SelectContext(ctx, c.q, &rows, `SELECT k.host_id, h.ref, k.phone
+		FROM host_contacts k JOIN hosts h ON h.id = k.host_id WHERE k.phone IS NOT NULL
+		ORDER BY k.host_id, k.name, k.id`)
+	if err != nil {
+		return nil, fmt.Errorf("hosts' phones: %w", err)
+	}
+	return rows, nil
+}
+
+// SectorWeek is how many places a sector offers in a stage week.
+type SectorWeek struct {
+	Week   time.Time `db:"week_start"`
+	Sector string    `db:"sector"`
+	Places int       `db:"places"`
+}
+
+// PlacesBySectorWeek counts the places of every sector in every stage week, by week then sector.
+func (c Conn) PlacesBySectorWeek(ctx context.Context) ([]SectorWeek, error) {
+	var rows []SectorWeek
+	err := sqlx.SelectContext(ctx, c.q, &rows, `SELECT w.week_start, s.name AS sector, sum(w.places)::int AS places
+		FROM offer_weeks w JOIN offers o ON o.id = w.offer_id JOIN sectors s ON s.id = o.sector_id
+		GROUP BY w.week_start, s.name ORDER BY w.week_start, s.name`)
+	if err != nil {
+		return nil, fmt.Errorf("places by sector and week: %w", err)
+	}
+	for i, r := range rows {
+		rows[i].Week = time.Date(r.Week.Year(), r.Week.Month(), r.Week.Day(), 0, 0, 0, 0, time.UTC)
+	}
+	return rows, nil
+}
+
+// SetReservedShare reserves share of every week's places for REP/REP+ students, spread over the
+// offers of the week so that the week's reserved places are its places times share, rounded down:
+// each offer week reserves the places its turn adds to the running total (an offer with one place
+// reserves it or not).
+func (c Conn) SetReservedShare(ctx context.Context, share float64) error {
+	if share < 0 || share > 1 {
+		return fmt.Errorf("reserved share %g: between 0 and 1", share)
+	}
+	_, err := c.q.ExecContext(ctx, `WITH running AS (
+			SELECT offer_id, week_start, places,
+			       sum(places) OVER (PARTITION BY week_start ORDER BY offer_id) AS total
+			FROM offer_weeks)
+		UPDATE offer_weeks w SET reserved_places = floor(r.total * $1::float8) - floor((r.total - r.places) * $1::float8)
+		FROM running r WHERE r.offer_id = w.offer_id AND r.week_start = w.week_start`, share)
+	if err != nil {
+		return fmt.Errorf("reserved share: %w", err)
+	}
+	return nil
+}

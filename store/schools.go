@@ -246,3 +246,12 @@ func dayParam(t *time.Time) any {
 	}
 	return t.Format(time.DateOnly)
 }
+
+// Schools lists every school, by UAI.
+func (c Conn) Schools(ctx context.Context) ([]School, error) {
+	var schools []School
+	if err := c.all(ctx, &schools, `SELECT `+schoolColumnList+` FROM schools ORDER BY uai`); err != nil {
+		return nil, fmt.Errorf("schools: %w", err)
+	}
+	return schools, nil
+}

@@ -73,6 +73,9 @@ type Config struct {
 	// (the bucket is in Postgres): Telegram 30 by default; SMS and WhatsApp take the Twilio
 	// account's rate (default 1).
 	PerSecond map[domain.Channel]float64
+	// Unlimited sends without any rate at all, and without taking send slots in Postgres: for a
+	// replay whose transports record what they are given (package season), never for providers.
+	Unlimited bool
 	// WhatsAppWindow is how long after a person's last message free-form WhatsApp messages may be
 	// sent (default 24 h); outside it a message falls back to SMS.
 	WhatsAppWindow time.Duration
@@ -266,6 +269,26 @@ func (s *Sender) lane(ctx context.Context, proactive bool, wake chan struct{}, p
 
 // dueBatch is how many rows SendDue claims at once.
 const dueBatch = 20
+
+// Drain sends everything due now, replies first, each lane Batch rows at a time until a claim
+// comes back short, and returns how many rows it claimed. For a caller that is the only sender
+// (a replay on a manual clock): a lane that came back short has nothing due left.
+func (s *Sender) Drain(ctx context.Context) (int, error) {
+	total := 0
+	for _, proactive := range []bool{false, true} {
+		for {
+			n, err := s.sendLane(ctx, proactive, s.cfg.Batch)
+			total += n
+			if err != nil {
+				return total, err
+			}
+			if n < s.cfg.Batch {
+				break
+			}
+		}
+	}
+	return total, nil
+}
 
 // SendDue sends every due reply (a person's replies leave one batch after the other, in order),
 // then one batch (dueBatch rows) of the other messages, one after the other, and returns how many rows it claimed. A bulk message yields
@@ -469,6 +492,9 @@ func (s *Sender) backoff(attempt int, retryAfter time.Duration) time.Duration {
 // waitSlot waits for a slot to send on channel ch from the schedule every replica shares (replies
 // first); it returns ctx's error when ctx ends first.
 func (s *Sender) waitSlot(ctx context.Context, ch domain.Channel, bulk bool) error {
+	if s.cfg.Unlimited {
+		return nil
+	}
 	for {
 		now := s.cfg.RateClock.Now()
 		slot, err := s.store.TakeSendSlot(ctx, store.SlotParams{Channel: ch, PerSecond: s.rates[ch], Bulk: bulk,
