@@ -6,8 +6,9 @@
 // The packages stand in layers; a package imports only packages of lower layers (layers_test.go
 // checks every import):
 //
-//	6  cmd/stagebot                    the one binary: wires everything, on the one clock
+//	7  cmd/stagebot                    the one binary: wires everything, on the one clock
 //	   cmd/stageload deploy            the load tool and fault drills; the container files' checks
+//	6  season/simulate                 seasons on a synthetic Paris, policies compared, the report
 //	5  season                          a whole season replayed on synthetic people, on a manual clock
 //	4  bot/telegram bot/twilio         channel adapters: provider events in, rendered parts out
 //	   bot/console bot/sender bot/ops  the local channel, the outbound sender, health and metrics

@@ -11,9 +11,11 @@ import (
 // layers places every package of the module (see doc.go): a package may import only packages of a
 // strictly lower layer. Test files may import anything.
 var layers = map[string]int{
-	"stagebot/cmd/stagebot":  6,
-	"stagebot/cmd/stageload": 6,
-	"stagebot/deploy":        6,
+	"stagebot/cmd/stagebot":  7,
+	"stagebot/cmd/stageload": 7,
+	"stagebot/deploy":        7,
+
+	"stagebot/season/simulate": 6,
 
 	"stagebot/season": 5,
 

@@ -12,6 +12,7 @@
 //	stagebot host-link HOST_REF         single-use links tying a host's contacts to Telegram
 //	stagebot remind [--dry-run] [--at]  send the reminders due (or print what they would send)
 //	stagebot feedback                   the marks students and hosts gave, host by host
+//	stagebot simulate [--scale 1.0]     whole seasons on a synthetic Paris, policies compared
 //
 // The database is DATABASE_URL (for a local server, add sslmode=disable).
 package main
@@ -44,7 +45,7 @@ Usage:
   stagebot feedback
 
 Environment (see .env.example):
-  DATABASE_URL   Postgres connection URL (required except for demo, which starts its own Postgres)
+  DATABASE_URL   Postgres connection URL (required except for demo and simulate, which start their own Postgres)
   HTTP_ADDR, PUBLIC_URL, TELEGRAM_*, TWILIO_*   for serve
 `
 
@@ -95,6 +96,8 @@ func run(ctx context.Context, args []string, log *slog.Logger) error {
 		return env.remind(ctx, args[1:])
 	case "feedback":
 		return env.feedback(ctx)
+	case "simulate":
+		return env.simulate(ctx, args[1:])
 	case "help", "-h", "--help":
 		fmt.Print(usage)
 		return nil

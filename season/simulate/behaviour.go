@@ -1,0 +1,179 @@
+package simulate
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"strings"
+
+	"github.com/BurntSushi/toml"
+)
+
+// Behaviour is how the synthetic people of a season behave. Every figure is an assumption, not a
+// measure (Assumptions says so, one line each); a TOML file with the same keys changes them
+// (LoadBehaviour).
+type Behaviour struct {
+	// Uptake is the share of a collège's 3e students who look for their stage with stagebot.
+	Uptake float64 `toml:"uptake"`
+	// SMS and WhatsApp are the shares of those students who write on SMS and on WhatsApp; the rest
+	// write on Telegram.
+	SMS      float64 `toml:"sms"`
+	WhatsApp float64 `toml:"whatsapp"`
+	// SignUpMeanDays is the mean time, in days, between the campaign's opening and a student's first
+	// message (exponential; a student signs up at the latest 16 days before their week).
+	SignUpMeanDays float64 `toml:"signup_mean_days"`
+	// ApplicationsREP and ApplicationsOther are the mean number of searches a student makes on their
+	// own, each ending in an application if an offer fits: students of REP/REP+ collèges, and the
+	// others (at least one each).
+	ApplicationsREP   float64 `toml:"applications_rep"`
+	ApplicationsOther float64 `toml:"applications_other"`
+	// ApplyEveryDays is the time between a student's own searches, in days.
+	ApplyEveryDays float64 `toml:"apply_every_days"`
+	// Views is how many offers of the results a student looks at in a search before applying.
+	Views int `toml:"views"`
+	// NudgeREP and NudgeOther are the chances that a student searches again when a message invites
+	// them to (a request expired or declined, a reminder with offers), for each of up to
+	// MaxNudged invitations.
+	NudgeREP   float64 `toml:"nudge_rep"`
+	NudgeOther float64 `toml:"nudge_other"`
+	MaxNudged  int     `toml:"max_nudged"`
+	// ParentAsks are the shares of parents who answer the request to agree at the first message, at
+	// the first reminder, at the second…; the rest never answer. ParentDelayHours is the mean time
+	// they take (exponential); ParentAgree the share who agree.
+	ParentAsks       []float64 `toml:"parent_asks"`
+	ParentDelayHours float64   `toml:"parent_delay_hours"`
+	ParentAgree      float64   `toml:"parent_agree"`
+	// HostAsks are the shares of host structures that answer a request at the request itself, at
+	// the first reminder, at the second…; the rest never answer. HostDelayDays is the mean time they
+	// take (exponential, at most a week); HostAccept the chance they accept a request.
+	HostAsks      []float64 `toml:"host_asks"`
+	HostDelayDays float64   `toml:"host_delay_days"`
+	HostAccept    float64   `toml:"host_accept"`
+	// ConfirmAsks are the shares of students who confirm a place a host accepted at the acceptance,
+	// at the first reminder…; the rest never do. ConfirmDelayHours is the mean time they take.
+	ConfirmAsks       []float64 `toml:"confirm_asks"`
+	ConfirmDelayHours float64   `toml:"confirm_delay_hours"`
+	// Review is the share of students who give a mark after their stage.
+	Review float64 `toml:"review"`
+}
+
+// DefaultBehaviour is the behaviour assumed when nothing says otherwise.
+func DefaultBehaviour() Behaviour {
+	return Behaviour{Uptake: 0.3, SMS: 0.55, WhatsApp: 0.35, SignUpMeanDays: 10,
+		ApplicationsREP: 2, ApplicationsOther: 3, ApplyEveryDays: 1.5, Views: 2,
+		NudgeREP: 0.45, NudgeOther: 0.6, MaxNudged: 3,
+		ParentAsks: []float64{0.72, 0.12, 0.06}, ParentDelayHours: 10, ParentAgree: 0.95,
+		HostAsks: []float64{0.45, 0.2, 0.1}, HostDelayDays: 1.5, HostAccept: 0.7,
+		ConfirmAsks: []float64{0.78, 0.14}, ConfirmDelayHours: 12, Review: 0.3}
+}
+
+// Assumption is one behaviour figure, its value and why it was chosen.
+type Assumption struct {
+	Key, Value, Says string
+}
+
+// Assumptions lists every figure of b with what it assumes.
+func (b Behaviour) Assumptions() []Assumption {
+	f := func(v float64) string { return fmt.Sprintf("%g", v) }
+	l := func(v []float64) string {
+		s := make([]string, len(v))
+		for i, x := range v {
+			s[i] = f(x)
+		}
+		return "[" + strings.Join(s, ", ") + "]"
+	}
+	return []Assumption{
+		{"uptake", f(b.Uptake), "assumed: about a third of 3e students look for their stage with the City's offers (no family network, or none found)"},
+		{"sms", f(b.SMS), "assumed: most 14-year-olds write on plain SMS (Telegram asks for 16)"},
+		{"whatsapp", f(b.WhatsApp), "assumed: a third on WhatsApp; the rest on Telegram"},
+		{"signup_mean_days", f(b.SignUpMeanDays), "assumed: students sign up over the first weeks after the collège announces it"},
+		{"applications_rep", f(b.ApplicationsREP), "assumed: students of REP/REP+ collèges apply to fewer offers on their own"},
+		{"applications_other", f(b.ApplicationsOther), "assumed"},
+		{"apply_every_days", f(b.ApplyEveryDays), "assumed"},
+		{"views", fmt.Sprint(b.Views), "assumed: a student looks at two offers of a list before applying"},
+		{"nudge_rep", f(b.NudgeREP), "assumed: the chance a REP/REP+ student searches again when invited"},
+		{"nudge_other", f(b.NudgeOther), "assumed"},
+		{"max_nudged", fmt.Sprint(b.MaxNudged), "assumed"},
+		{"parent_asks", l(b.ParentAsks), "assumed: most parents answer at once, some after a reminder, 10% never"},
+		{"parent_delay_hours", f(b.ParentDelayHours), "assumed"},
+		{"parent_agree", f(b.ParentAgree), "assumed"},
+		{"host_asks", l(b.HostAsks), "assumed: under half of hosts answer the request itself; a quarter never answer (the national platform's hosts often do not)"},
+		{"host_delay_days", f(b.HostDelayDays), "assumed"},
+		{"host_accept", f(b.HostAccept), "assumed"},
+		{"confirm_asks", l(b.ConfirmAsks), "assumed: most students confirm a place at once, some after the reminder"},
+		{"confirm_delay_hours", f(b.ConfirmDelayHours), "assumed"},
+		{"review", f(b.Review), "assumed"},
+	}
+}
+
+// LoadBehaviour reads a TOML file that changes some figures of the default behaviour. An unknown
+// key fails it.
+func LoadBehaviour(path string) (Behaviour, error) {
+	b := DefaultBehaviour()
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return b, fmt.Errorf("behaviour: %w", err)
+	}
+	meta, err := toml.Decode(string(data), &b)
+	if err != nil {
+		return b, fmt.Errorf("behaviour %s: %w", path, err)
+	}
+	if undecoded := meta.Undecoded(); len(undecoded) > 0 {
+		return b, fmt.Errorf("behaviour %s: unknown key %s", path, undecoded[0])
+	}
+	return b, b.Check()
+}
+
+// Check reports figures out of their range.
+func (b Behaviour) Check() error {
+	var errs []error
+	share := func(name string, v float64) {
+		if v < 0 || v > 1 {
+			errs = append(errs, fmt.Errorf("%s is %g: a share is between 0 and 1", name, v))
+		}
+	}
+	shares := func(name string, v []float64) {
+		sum := 0.0
+		for _, x := range v {
+			share(name, x)
+			sum += x
+		}
+		if sum > 1+1e-9 {
+			errs = append(errs, fmt.Errorf("%s add up to %g, more than 1", name, sum))
+		}
+	}
+	positive := func(name string, v float64) {
+		if v <= 0 {
+			errs = append(errs, fmt.Errorf("%s is %g: it must be more than 0", name, v))
+		}
+	}
+	share("uptake", b.Uptake)
+	share("sms", b.SMS)
+	share("whatsapp", b.WhatsApp)
+	if b.SMS+b.WhatsApp > 1+1e-9 {
+		errs = append(errs, errors.New("sms and whatsapp add up to more than 1"))
+	}
+	positive("signup_mean_days", b.SignUpMeanDays)
+	if b.ApplicationsREP < 1 || b.ApplicationsOther < 1 {
+		errs = append(errs, errors.New("applications_rep and applications_other are at least 1"))
+	}
+	positive("apply_every_days", b.ApplyEveryDays)
+	if b.Views < 1 || b.Views > 8 {
+		errs = append(errs, fmt.Errorf("views is %d: between 1 and 8", b.Views))
+	}
+	share("nudge_rep", b.NudgeREP)
+	share("nudge_other", b.NudgeOther)
+	if b.MaxNudged < 0 || b.MaxNudged > 10 {
+		errs = append(errs, fmt.Errorf("max_nudged is %d: between 0 and 10", b.MaxNudged))
+	}
+	shares("parent_asks", b.ParentAsks)
+	positive("parent_delay_hours", b.ParentDelayHours)
+	share("parent_agree", b.ParentAgree)
+	shares("host_asks", b.HostAsks)
+	positive("host_delay_days", b.HostDelayDays)
+	share("host_accept", b.HostAccept)
+	shares("confirm_asks", b.ConfirmAsks)
+	positive("confirm_delay_hours", b.ConfirmDelayHours)
+	share("review", b.Review)
+	return errors.Join(errs...)
+}

@@ -1,0 +1,223 @@
+package simulate
+
+import (
+	"bytes"
+	"fmt"
+	"html/template"
+
+	"gonum.org/v1/plot"
+	"gonum.org/v1/plot/plotter"
+	"gonum.org/v1/plot/plotutil"
+	"gonum.org/v1/plot/vg"
+)
+
+// Charts are the report's charts, as SVG documents.
+type Charts struct {
+	Placement, IPS, AnswerDays, EmptyPlaces, Messages []byte
+}
+
+// charts draws the report's charts with gonum/plot.
+func (r *Report) charts() (Charts, error) {
+	var c Charts
+	var err error
+	if c.Placement, err = r.placementChart(); err != nil {
+		return c, err
+	}
+	if c.IPS, err = r.ipsChart(); err != nil {
+		return c, err
+	}
+	if c.AnswerDays, err = r.answerChart(); err != nil {
+		return c, err
+	}
+	if c.EmptyPlaces, err = r.emptyChart(); err != nil {
+		return c, err
+	}
+	c.Messages, err = r.messagesChart()
+	return c, err
+}
+
+// PlacementChart is the report's main chart: the share of students who got a place, by their
+// collège's priority education status, for each policy (SVG).
+func (r *Report) PlacementChart() ([]byte, error) { return r.placementChart() }
+
+func (r *Report) placementChart() ([]byte, error) {
+	groups := []string{"none", "REP", "REP+"}
+	labels := []string{"outside REP", "REP", "REP+", "all students"}
+	return r.groupedBars("Students who got a place (mean over seeds)", "share of students using stagebot (%)", labels,
+		func(pr PolicyRuns) []float64 {
+			v := make([]float64, len(labels))
+			for _, f := range pr.Runs {
+				for k, name := range groups {
+					for _, g := range f.ByPriority {
+						if g.Name == name {
+							v[k] += 100 * g.Rate
+						}
+					}
+				}
+				v[3] += 100 * f.rate()
+			}
+			return meanOver(v, len(pr.Runs))
+		})
+}
+
+func (r *Report) emptyChart() ([]byte, error) {
+	return r.groupedBars("Places left empty, by stage week (mean over seeds)", "places", r.Weeks,
+		func(pr PolicyRuns) []float64 {
+			v := make([]float64, len(r.Weeks))
+			for _, f := range pr.Runs {
+				for k, w := range f.Weeks {
+					if k < len(v) {
+						v[k] += float64(w.Empty)
+					}
+				}
+			}
+			return meanOver(v, len(pr.Runs))
+		})
+}
+
+func (r *Report) messagesChart() ([]byte, error) {
+	parties := []string{"student", "parent", "host"}
+	return r.groupedBars("Messages sent, by party (mean over seeds)", "messages", []string{"students", "parents", "hosts"},
+		func(pr PolicyRuns) []float64 {
+			v := make([]float64, len(parties))
+			for _, f := range pr.Runs {
+				for k, party := range parties {
+					for _, p := range f.Messages {
+						if p.Party == party {
+							v[k] += float64(p.Messages)
+						}
+					}
+				}
+			}
+			return meanOver(v, len(pr.Runs))
+		})
+}
+
+// groupedBars draws one group of bars per label, one bar per policy.
+func (r *Report) groupedBars(title, yLabel string, labels []string, values func(PolicyRuns) []float64) ([]byte, error) {
+	p := plot.New()
+	p.Title.Text = title
+	p.Y.Label.Text = yLabel
+	p.Y.Min = 0
+	n := len(r.Policies)
+	width := vg.Points(min(60, 240/float64(max(n, 1))/float64(max(len(labels), 1))*2.5))
+	for i, pr := range r.Policies {
+		bars, err := plotter.NewBarChart(plotter.Values(values(pr)), width)
+		if err != nil {
+			return nil, fmt.Errorf("chart %q: %w", title, err)
+		}
+		bars.LineStyle.Width = 0
+		bars.Color = plotutil.Color(i)
+		bars.Offset = width * vg.Length(float64(i)-float64(n-1)/2)
+		p.Add(bars)
+		p.Legend.Add(pr.Policy.Name, bars)
+	}
+	p.Legend.Top = true
+	p.NominalX(labels...)
+	return svg(p, 16*vg.Centimeter, 9*vg.Centimeter)
+}
+
+// ipsChart plots each collège's placement rate against its IPS, for each policy (first seed).
+func (r *Report) ipsChart() ([]byte, error) {
+	p := plot.New()
+	p.Title.Text = "Students placed by collège, against the collège's IPS (first seed)"
+	p.X.Label.Text = "IPS (social position index of the collège)"
+	p.Y.Label.Text = "students placed (%)"
+	for i, pr := range r.Policies {
+		if len(pr.Runs) == 0 {
+			continue
+		}
+		var pts plotter.XYs
+		for _, s := range pr.Runs[0].Schools {
+			if s.IPS != nil && s.Users > 0 {
+				pts = append(pts, plotter.XY{X: *s.IPS, Y: 100 * float64(s.Placed) / float64(s.Users)})
+			}
+		}
+		if len(pts) == 0 {
+			continue
+		}
+		sc, err := plotter.NewScatter(pts)
+		if err != nil {
+			return nil, fmt.Errorf("chart ips: %w", err)
+		}
+		sc.GlyphStyle.Color = plotutil.Color(i)
+		sc.GlyphStyle.Shape = plotutil.Shape(i)
+		sc.GlyphStyle.Radius = vg.Points(2.5)
+		p.Add(sc)
+		p.Legend.Add(pr.Policy.Name, sc)
+	}
+	p.Legend.Top = true
+	return svg(p, 16*vg.Centimeter, 9*vg.Centimeter)
+}
+
+// answerChart plots the share of requests a host had answered, day by day after the request.
+func (r *Report) answerChart() ([]byte, error) {
+	p := plot.New()
+	p.Title.Text = "Requests answered by their host, by days after the request (all seeds)"
+	p.X.Label.Text = "days after the request reached the host"
+	p.Y.Label.Text = "requests answered (%)"
+	p.Y.Min, p.Y.Max = 0, 100
+	for i, pr := range r.Policies {
+		days, requests := make([]int, 15), 0
+		for _, f := range pr.Runs {
+			requests += f.Requests
+			for d, n := range f.AnswerDays {
+				if d < len(days) {
+					days[d] += n
+				}
+			}
+		}
+		if requests == 0 {
+			continue
+		}
+		pts := make(plotter.XYs, len(days))
+		sum := 0
+		for d, n := range days {
+			sum += n
+			pts[d] = plotter.XY{X: float64(d + 1), Y: 100 * float64(sum) / float64(requests)}
+		}
+		line, err := plotter.NewLine(pts)
+		if err != nil {
+			return nil, fmt.Errorf("chart answers: %w", err)
+		}
+		line.Color = plotutil.Color(i)
+		line.Width = vg.Points(2)
+		line.Dashes = plotutil.Dashes(i)
+		p.Add(line)
+		p.Legend.Add(pr.Policy.Name, line)
+	}
+	p.Legend.Top = true
+	p.Legend.Left = true
+	return svg(p, 16*vg.Centimeter, 9*vg.Centimeter)
+}
+
+func meanOver(v []float64, n int) []float64 {
+	if n > 0 {
+		for i := range v {
+			v[i] /= float64(n)
+		}
+	}
+	return v
+}
+
+// svg renders a plot as an SVG document.
+func svg(p *plot.Plot, w, h vg.Length) ([]byte, error) {
+	wt, err := p.WriterTo(w, h, "svg")
+	if err != nil {
+		return nil, fmt.Errorf("chart: %w", err)
+	}
+	var buf bytes.Buffer
+	if _, err := wt.WriteTo(&buf); err != nil {
+		return nil, fmt.Errorf("chart: %w", err)
+	}
+	return buf.Bytes(), nil
+}
+
+// inline is an SVG document to put in the HTML page as is (drawn by gonum/plot from figures, not
+// from anything a person typed).
+func inline(svg []byte) template.HTML {
+	if i := bytes.Index(svg, []byte("<svg")); i > 0 {
+		svg = svg[i:]
+	}
+	return template.HTML(svg) //nolint:gosec // drawn by the plotting library from numbers
+}

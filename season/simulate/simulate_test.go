@@ -1,0 +1,129 @@
+package simulate_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"stagebot/season/simulate"
+	"stagebot/store/storetest"
+)
+
+func TestMain(m *testing.M) { storetest.Main(m) }
+
+// small is a short season on a small population: two stage weeks from three weeks after today (the
+// test's clock is its own: whatever day it runs, the season is played on its own days).
+func small(policies ...simulate.Policy) simulate.Options {
+	return simulate.Options{DatabaseURL: storetest.URL("postgres"), Start: time.Now(), LeadDays: 21, Weeks: 2,
+		Scale: 0.02, Seeds: []uint64{7}, Policies: policies, Behaviour: simulate.DefaultBehaviour(), SMSPrice: 0.07,
+		Parallel: 2}
+}
+
+// Same seed, same report: two runs of the same small season give the same JSON, byte for byte.
+func TestSameSeedSameReport(t *testing.T) {
+	if testing.Short() {
+		t.Skip("two seasons")
+	}
+	ctx := context.Background()
+	var reports [2][]byte
+	for i := range reports {
+		r, err := simulate.Run(ctx, small(simulate.DefaultPolicy()))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var buf bytes.Buffer
+		if err := r.WriteJSON(&buf); err != nil {
+			t.Fatal(err)
+		}
+		reports[i] = buf.Bytes()
+	}
+	if !bytes.Equal(reports[0], reports[1]) {
+		dir := t.TempDir()
+		os.WriteFile(filepath.Join(dir, "a.json"), reports[0], 0o644)
+		os.WriteFile(filepath.Join(dir, "b.json"), reports[1], 0o644)
+		t.Fatalf("the same seed gave two reports (diff %s/a.json %s/b.json)", dir, dir)
+	}
+	var r simulate.Report
+	if err := json.Unmarshal(reports[0], &r); err != nil {
+		t.Fatal(err)
+	}
+	if f := r.Policies[0].Runs[0]; f.Users == 0 || f.Requests == 0 || f.Inbound == 0 {
+		t.Fatalf("an empty season: %d users, %d requests, %d messages in", f.Users, f.Requests, f.Inbound)
+	}
+}
+
+// The simulator's invariants hold on a small season under two policies: no offer week over its
+// places, no reserved place to a student outside REP/REP+ before the release, every application
+// final at the end, nothing nobody asked for outside the sending hours. And the report has its
+// figures and its charts.
+func TestInvariants(t *testing.T) {
+	if testing.Short() {
+		t.Skip("two seasons")
+	}
+	r, err := simulate.Run(context.Background(), small(simulate.DefaultPolicy(), simulate.NoReminders()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, pr := range r.Policies {
+		for _, f := range pr.Runs {
+			if f.Invariants != (simulate.Invariants{}) {
+				t.Errorf("%s, seed %d: %+v", pr.Policy.Name, f.Seed, f.Invariants)
+			}
+			total := 0
+			for _, n := range f.Applications {
+				total += n
+			}
+			if total == 0 || f.Requests == 0 || f.Placed == 0 {
+				t.Errorf("%s: %d applications, %d requests, %d placed: nothing happened", pr.Policy.Name, total, f.Requests, f.Placed)
+			}
+			if f.Placed > f.Users {
+				t.Errorf("%s: %d placed of %d users", pr.Policy.Name, f.Placed, f.Users)
+			}
+			if len(f.Weeks) != 2 {
+				t.Errorf("%s: %d weeks", pr.Policy.Name, len(f.Weeks))
+			}
+			for _, w := range f.Weeks {
+				if w.Confirmed > w.Places || w.Empty != w.Places-w.Confirmed {
+					t.Errorf("%s, week %s: %+v", pr.Policy.Name, w.Week, w)
+				}
+			}
+		}
+	}
+	// Without reminders, hosts and parents get fewer messages.
+	hostMessages := func(i int) int {
+		for _, p := range r.Policies[i].Runs[0].Messages {
+			if p.Party == "host" {
+				return p.Messages
+			}
+		}
+		return 0
+	}
+	if hostMessages(1) >= hostMessages(0) {
+		t.Errorf("hosts got %d messages without reminders, %d with", hostMessages(1), hostMessages(0))
+	}
+	if len(r.Difference) == 0 || r.Difference[0].Against != "default" {
+		t.Errorf("differences: %+v", r.Difference)
+	}
+
+	var page bytes.Buffer
+	if err := r.WriteHTML(&page); err != nil {
+		t.Fatal(err)
+	}
+	html := page.String()
+	if n := strings.Count(html, "<svg"); n != 5 {
+		t.Errorf("%d charts in the page, want 5", n)
+	}
+	for _, want := range []string{"no reminders", "Behaviour assumed", "host_asks", "Places left empty"} {
+		if !strings.Contains(html, want) {
+			t.Errorf("the page does not say %q", want)
+		}
+	}
+	if strings.Contains(html, "<script") || strings.Contains(html, "http://") && !strings.Contains(html, "http://www.w3.org") {
+		t.Error("the page is not self-contained")
+	}
+}
