@@ -6,6 +6,8 @@ import (
 	"errors"
 	"io"
 	"log/slog"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -149,5 +151,43 @@ func TestRemindDryRun(t *testing.T) {
 	out.Reset()
 	if err := env.remind(ctx, []string{"--dry-run", "--at", "2026-12-02T11:00"}); err != nil || !strings.Contains(out.String(), "0 reminders due") {
 		t.Errorf("after sending, the dry run printed %q, %v", out.String(), err)
+	}
+}
+
+// simulate plays a small season under a shipped policy and writes the report: the page, the JSON and
+// the main chart; bad flags and files are refused before anything starts.
+func TestSimulateCommand(t *testing.T) {
+	if testing.Short() {
+		t.Skip("a season")
+	}
+	ctx := context.Background()
+	dir := t.TempDir()
+	var out bytes.Buffer
+	env := environment{getenv: func(k string) string {
+		if k == "DATABASE_URL" {
+			return storetest.URL("postgres")
+		}
+		return ""
+	}, stdout: &out, log: slog.New(slog.NewTextHandler(io.Discard, nil)), clock: clock.System()}
+	var u usageError
+	for _, args := range [][]string{{"--scale", "0"}, {"--seeds", "0"}, {"extra"}, {"--start", "tomorrow"}} {
+		if err := env.simulate(ctx, args); !errors.As(err, &u) {
+			t.Errorf("simulate %v: %v, want a usage error", args, err)
+		}
+	}
+	if err := env.simulate(ctx, []string{"--policy", "no-such-file.toml"}); err == nil {
+		t.Error("a missing policy file was taken")
+	}
+	if err := env.simulate(ctx, []string{"--scale", "0.01", "--policy", "../../docs/policies/default.toml",
+		"--out", dir, "--quiet"}); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(out.String(), "default          placed") {
+		t.Errorf("simulate printed %q", out.String())
+	}
+	for _, name := range []string{"report.html", "report.json", "placement.svg"} {
+		if info, err := os.Stat(filepath.Join(dir, name)); err != nil || info.Size() == 0 {
+			t.Errorf("%s: %v", name, err)
+		}
 	}
 }

@@ -148,7 +148,7 @@ func writeReport(r *simulate.Report, dir string) error {
 		return err
 	}
 	return write("placement.svg", func(f *os.File) error {
-		svg, err := r.PlacementChart()
+		svg, err := r.PlacementChart("svg")
 		if err != nil {
 			return err
 		}

@@ -19,31 +19,36 @@ type Charts struct {
 // charts draws the report's charts with gonum/plot.
 func (r *Report) charts() (Charts, error) {
 	var c Charts
-	var err error
-	if c.Placement, err = r.placementChart(); err != nil {
-		return c, err
+	for _, chart := range []struct {
+		into *[]byte
+		draw func() (*plot.Plot, error)
+	}{{&c.Placement, r.placementChart}, {&c.IPS, r.ipsChart}, {&c.AnswerDays, r.answerChart},
+		{&c.EmptyPlaces, r.emptyChart}, {&c.Messages, r.messagesChart}} {
+		p, err := chart.draw()
+		if err != nil {
+			return c, err
+		}
+		if *chart.into, err = render(p, "svg"); err != nil {
+			return c, err
+		}
 	}
-	if c.IPS, err = r.ipsChart(); err != nil {
-		return c, err
-	}
-	if c.AnswerDays, err = r.answerChart(); err != nil {
-		return c, err
-	}
-	if c.EmptyPlaces, err = r.emptyChart(); err != nil {
-		return c, err
-	}
-	c.Messages, err = r.messagesChart()
-	return c, err
+	return c, nil
 }
 
 // PlacementChart is the report's main chart: the share of students who got a place, by their
-// collège's priority education status, for each policy (SVG).
-func (r *Report) PlacementChart() ([]byte, error) { return r.placementChart() }
+// collège's priority education status, for each policy, as an image in format ("svg" or "png").
+func (r *Report) PlacementChart(format string) ([]byte, error) {
+	p, err := r.placementChart()
+	if err != nil {
+		return nil, err
+	}
+	return render(p, format)
+}
 
-func (r *Report) placementChart() ([]byte, error) {
+func (r *Report) placementChart() (*plot.Plot, error) {
 	groups := []string{"none", "REP", "REP+"}
 	labels := []string{"outside REP", "REP", "REP+", "all students"}
-	return r.groupedBars("Students who got a place (mean over seeds)", "share of students using stagebot (%)", labels,
+	p, err := r.groupedBars("Students who got a place (mean over seeds)", "share of students using stagebot (%)", labels,
 		func(pr PolicyRuns) []float64 {
 			v := make([]float64, len(labels))
 			for _, f := range pr.Runs {
@@ -58,9 +63,14 @@ func (r *Report) placementChart() ([]byte, error) {
 			}
 			return meanOver(v, len(pr.Runs))
 		})
+	if err != nil {
+		return nil, err
+	}
+	p.Y.Max = 110 // room for the legend above the bars
+	return p, nil
 }
 
-func (r *Report) emptyChart() ([]byte, error) {
+func (r *Report) emptyChart() (*plot.Plot, error) {
 	return r.groupedBars("Places left empty, by stage week (mean over seeds)", "places", r.Weeks,
 		func(pr PolicyRuns) []float64 {
 			v := make([]float64, len(r.Weeks))
@@ -75,7 +85,7 @@ func (r *Report) emptyChart() ([]byte, error) {
 		})
 }
 
-func (r *Report) messagesChart() ([]byte, error) {
+func (r *Report) messagesChart() (*plot.Plot, error) {
 	parties := []string{"student", "parent", "host"}
 	return r.groupedBars("Messages sent, by party (mean over seeds)", "messages", []string{"students", "parents", "hosts"},
 		func(pr PolicyRuns) []float64 {
@@ -94,13 +104,14 @@ func (r *Report) messagesChart() ([]byte, error) {
 }
 
 // groupedBars draws one group of bars per label, one bar per policy.
-func (r *Report) groupedBars(title, yLabel string, labels []string, values func(PolicyRuns) []float64) ([]byte, error) {
+func (r *Report) groupedBars(title, yLabel string, labels []string, values func(PolicyRuns) []float64) (*plot.Plot, error) {
 	p := plot.New()
 	p.Title.Text = title
 	p.Y.Label.Text = yLabel
 	p.Y.Min = 0
 	n := len(r.Policies)
-	width := vg.Points(min(60, 240/float64(max(n, 1))/float64(max(len(labels), 1))*2.5))
+	// The groups share about 380 points of width; the bars of a group take 70 % of its share.
+	width := vg.Points(min(50, 0.7*380/float64(max(len(labels), 1))/float64(max(n, 1))))
 	for i, pr := range r.Policies {
 		bars, err := plotter.NewBarChart(plotter.Values(values(pr)), width)
 		if err != nil {
@@ -114,11 +125,11 @@ func (r *Report) groupedBars(title, yLabel string, labels []string, values func(
 	}
 	p.Legend.Top = true
 	p.NominalX(labels...)
-	return svg(p, 16*vg.Centimeter, 9*vg.Centimeter)
+	return p, nil
 }
 
 // ipsChart plots each collège's placement rate against its IPS, for each policy (first seed).
-func (r *Report) ipsChart() ([]byte, error) {
+func (r *Report) ipsChart() (*plot.Plot, error) {
 	p := plot.New()
 	p.Title.Text = "Students placed by collège, against the collège's IPS (first seed)"
 	p.X.Label.Text = "IPS (social position index of the collège)"
@@ -147,11 +158,11 @@ func (r *Report) ipsChart() ([]byte, error) {
 		p.Legend.Add(pr.Policy.Name, sc)
 	}
 	p.Legend.Top = true
-	return svg(p, 16*vg.Centimeter, 9*vg.Centimeter)
+	return p, nil
 }
 
 // answerChart plots the share of requests a host had answered, day by day after the request.
-func (r *Report) answerChart() ([]byte, error) {
+func (r *Report) answerChart() (*plot.Plot, error) {
 	p := plot.New()
 	p.Title.Text = "Requests answered by their host, by days after the request (all seeds)"
 	p.X.Label.Text = "days after the request reached the host"
@@ -188,7 +199,7 @@ func (r *Report) answerChart() ([]byte, error) {
 	}
 	p.Legend.Top = true
 	p.Legend.Left = true
-	return svg(p, 16*vg.Centimeter, 9*vg.Centimeter)
+	return p, nil
 }
 
 func meanOver(v []float64, n int) []float64 {
@@ -200,9 +211,9 @@ func meanOver(v []float64, n int) []float64 {
 	return v
 }
 
-// svg renders a plot as an SVG document.
-func svg(p *plot.Plot, w, h vg.Length) ([]byte, error) {
-	wt, err := p.WriterTo(w, h, "svg")
+// render draws a plot as an image, 16 × 9 cm, in format ("svg" or "png").
+func render(p *plot.Plot, format string) ([]byte, error) {
+	wt, err := p.WriterTo(16*vg.Centimeter, 9*vg.Centimeter, format)
 	if err != nil {
 		return nil, fmt.Errorf("chart: %w", err)
 	}

@@ -15,6 +15,8 @@ import (
 	"fmt"
 	"log/slog"
 	"net/url"
+	"slices"
+	"sort"
 	"strings"
 	"sync"
 	"time"
@@ -75,6 +77,8 @@ func Run(ctx context.Context, opt Options) (*Report, error) {
 	if opt.Weeks <= 0 {
 		opt.Weeks = 6
 	}
+	// The season starts on the day, whatever the time: the same day gives the same season.
+	opt.Start = calendar.AtParis(calendar.Day(opt.Start.In(calendar.Paris())), 8, 0)
 	if len(opt.Seeds) == 0 {
 		opt.Seeds = []uint64{1}
 	}
@@ -144,7 +148,13 @@ func Run(ctx context.Context, opt Options) (*Report, error) {
 			}
 		}()
 	}
-	for _, u := range units {
+	// The biggest weeks first, so that the last ones to finish are small.
+	order := slices.Clone(units)
+	sort.SliceStable(order, func(i, j int) bool {
+		return len(weekStudents(pops[order[i].run.seed], world.Weeks[order[i].week])) >
+			len(weekStudents(pops[order[j].run.seed], world.Weeks[order[j].week]))
+	})
+	for _, u := range order {
 		if ctx.Err() != nil {
 			break
 		}
@@ -336,7 +346,7 @@ func play(ctx context.Context, st *store.Store, opt Options, w *catalogWorld, u 
 		return nil, fmt.Errorf("simulate: policy %q, seed %d, week %s: %w", r.policy.Name, r.seed,
 			w.Weeks[u.week].Format(time.DateOnly), err)
 	}
-	opt.Log.Info("week played", slog.String("policy", r.policy.Name), slog.Uint64("seed", r.seed),
+	opt.Log.Debug("week played", slog.String("policy", r.policy.Name), slog.Uint64("seed", r.seed),
 		slog.String("week", w.Weeks[u.week].Format(time.DateOnly)), slog.Int("students", len(world.Students)),
 		slog.Int("inbound", out.Inbound), slog.Int("sent", len(out.Sent)), slog.Duration("took", time.Since(began)))
 	return out, nil

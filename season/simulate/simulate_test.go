@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"stagebot/calendar"
 	"stagebot/season/simulate"
 	"stagebot/store/storetest"
 )
@@ -24,15 +25,21 @@ func small(policies ...simulate.Policy) simulate.Options {
 		Parallel: 2}
 }
 
-// Same seed, same report: two runs of the same small season give the same JSON, byte for byte.
+// Same seed, same report: two runs of the same small season, started at two times of the same day,
+// give the same JSON, byte for byte.
 func TestSameSeedSameReport(t *testing.T) {
 	if testing.Short() {
 		t.Skip("two seasons")
 	}
 	ctx := context.Background()
+	// The same day, early and late: the season is the day's, whatever the time it is run.
+	today := calendar.Day(time.Now().In(calendar.Paris()))
+	starts := []time.Time{calendar.AtParis(today, 6, 5), calendar.AtParis(today, 22, 50)}
 	var reports [2][]byte
 	for i := range reports {
-		r, err := simulate.Run(ctx, small(simulate.DefaultPolicy()))
+		opt := small(simulate.DefaultPolicy())
+		opt.Start = starts[i]
+		r, err := simulate.Run(ctx, opt)
 		if err != nil {
 			t.Fatal(err)
 		}
