@@ -112,8 +112,13 @@ func (r *Report) groupedBars(title, yLabel string, labels []string, values func(
 	n := len(r.Policies)
 	// The groups share about 380 points of width; the bars of a group take 70 % of its share.
 	width := vg.Points(min(50, 0.7*380/float64(max(len(labels), 1))/float64(max(n, 1))))
+	top := 0.0
 	for i, pr := range r.Policies {
-		bars, err := plotter.NewBarChart(plotter.Values(values(pr)), width)
+		v := values(pr)
+		for _, x := range v {
+			top = max(top, x)
+		}
+		bars, err := plotter.NewBarChart(plotter.Values(v), width)
 		if err != nil {
 			return nil, fmt.Errorf("chart %q: %w", title, err)
 		}
@@ -124,6 +129,7 @@ func (r *Report) groupedBars(title, yLabel string, labels []string, values func(
 		p.Legend.Add(pr.Policy.Name, bars)
 	}
 	p.Legend.Top = true
+	p.Y.Max = top * (1.15 + 0.1*float64(n)) // room for the legend (a line per policy) above the bars
 	p.NominalX(labels...)
 	return p, nil
 }
