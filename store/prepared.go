@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"sync"
+	"time"
 
 	"github.com/jmoiron/sqlx"
 )
@@ -12,40 +13,49 @@ import (
 // a given length, say) runs unprepared once the cap is reached.
 const maxPrepared = 400
 
-// statements are the pool's prepared statements, by query text. Each is prepared on a connection
-// the first time it runs there, and kept: a query then costs one round trip (Bind, Execute) and no
+// statements are the pool's prepared statements, by query text. A query is prepared the first time
+// it runs, in the background, and runs unprepared until it is ready; from then on it is prepared once
+// on each connection it runs on, and kept: a query then costs one round trip (Bind, Execute) and no
 // parsing, where an unprepared one with arguments costs two (Parse and Describe, then Bind and
-// Execute) and is parsed and planned every time.
+// Execute) and is parsed and planned every time. Nothing waits for a preparation: preparing on the
+// pool needs a connection of its own, and a caller holding one in a transaction while every other
+// is held the same way would wait for ever.
 type statements struct {
 	db *sqlx.DB
-	mu sync.RWMutex
-	m  map[string]*sqlx.Stmt
+	mu sync.Mutex
+	m  map[string]*sqlx.Stmt // nil while it is being prepared
 }
 
 func newStatements(db *sqlx.DB) *statements {
 	return &statements{db: db, m: map[string]*sqlx.Stmt{}}
 }
 
-// stmt is the prepared statement for query, or nil when the cap is reached.
-func (s *statements) stmt(ctx context.Context, query string) (*sqlx.Stmt, error) {
-	s.mu.RLock()
-	st, ok := s.m[query]
-	n := len(s.m)
-	s.mu.RUnlock()
-	if ok || n >= maxPrepared {
-		return st, nil
-	}
+// stmt is the prepared statement for query, or nil while it is not ready (or the cap is reached).
+func (s *statements) stmt(query string) *sqlx.Stmt {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if st, ok := s.m[query]; ok {
-		return st, nil
+	st, known := s.m[query]
+	if known || len(s.m) >= maxPrepared {
+		return st
 	}
+	s.m[query] = nil
+	go s.prepare(query)
+	return nil
+}
+
+// prepare prepares query on the pool; a query that fails to prepare is tried again the next time
+// it runs.
+func (s *statements) prepare(query string) {
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
 	st, err := s.db.PreparexContext(ctx, query)
+	s.mu.Lock()
+	defer s.mu.Unlock()
 	if err != nil {
-		return nil, err
+		delete(s.m, query)
+		return
 	}
 	s.m[query] = st
-	return st, nil
 }
 
 // prepared runs the queries that take arguments as prepared statements, on the pool (tx nil) or in
@@ -62,9 +72,9 @@ func (p prepared) stmt(ctx context.Context, query string, args []any) (*sqlx.Stm
 	if len(args) == 0 || p.stmts == nil {
 		return nil, nil
 	}
-	st, err := p.stmts.stmt(ctx, query)
-	if err != nil || st == nil {
-		return nil, err
+	st := p.stmts.stmt(query)
+	if st == nil {
+		return nil, nil
 	}
 	if p.tx != nil {
 		return p.tx.StmtxContext(ctx, st), nil
