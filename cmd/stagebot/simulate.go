@@ -4,6 +4,7 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -44,7 +45,9 @@ func (env environment) simulate(ctx context.Context, args []string) error {
 		return usageError("stagebot simulate [--scale 1.0] [--seed N] [--seeds K] [--policy FILE]… [--behaviour FILE] [--offers CSV] [--out DIR] [--sms-price EUR] [--start YYYY-MM-DD]")
 	}
 	opt := simulate.Options{Scale: *scale, OffersCSV: *offers, SMSPrice: *price, Parallel: *parallel,
-		Start: env.clock.Now(), Behaviour: simulate.DefaultBehaviour(), Log: env.log}
+		Start: env.clock.Now(), Behaviour: simulate.DefaultBehaviour(),
+		// The seasons' own workflow logs (a campaign purged…) would break the progress bar.
+		Log: slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))}
 	if *start != "" {
 		day, err := time.Parse(time.DateOnly, *start)
 		if err != nil {
