@@ -191,19 +191,9 @@ func (s *sim) apply(ctx context.Context, i int, ref string) error {
 	st := s.cfg.World.Students[i]
 	offer, id := s.world.offers[ref], s.world.offerIDs[ref]
 	offerKey := "offer:" + strconv.FormatInt(id, 10)
-	sess, err := s.session(ctx, st)
-	if err != nil {
+	if err := s.search(ctx, st, offer.Keyword); err != nil {
 		return err
 	}
-	if !slices.Contains(browsing, sess.State) {
-		if err := s.say(ctx, st.Channel, st.Address, "MENU", ""); err != nil {
-			return err
-		}
-	}
-	if err := s.say(ctx, st.Channel, st.Address, offer.Keyword, ""); err != nil {
-		return err
-	}
-	s.out.Tries++
 	for range 12 {
 		sess, err := s.session(ctx, st)
 		if err != nil {
@@ -230,13 +220,9 @@ func (s *sim) apply(ctx context.Context, i int, ref string) error {
 	return nil
 }
 
-// browse has student i search word, look at offers of the results picked at random (Views of
-// them), and apply to the last one they looked at, or to the next one that takes applications. A
-// search that finds nothing, or offers that all refuse them, ends it.
-func (s *sim) browse(ctx context.Context, i int, word, what string) error {
-	st := s.cfg.World.Students[i]
-	views := max(st.Views, 1)
-	rng := s.rng(st.Address, what)
+// search has a student type word where typing searches: from the menu if their conversation is
+// elsewhere.
+func (s *sim) search(ctx context.Context, st Student, word string) error {
 	sess, err := s.session(ctx, st)
 	if err != nil {
 		return err
@@ -250,6 +236,19 @@ func (s *sim) browse(ctx context.Context, i int, word, what string) error {
 		return err
 	}
 	s.out.Tries++
+	return nil
+}
+
+// browse has student i search word, look at offers of the results picked at random (Views of
+// them), and apply to the last one they looked at, or to the next one that takes applications. A
+// search that finds nothing, or offers that all refuse them, ends it.
+func (s *sim) browse(ctx context.Context, i int, word, what string) error {
+	st := s.cfg.World.Students[i]
+	views := max(st.Views, 1)
+	rng := s.rng(st.Address, what)
+	if err := s.search(ctx, st, word); err != nil {
+		return err
+	}
 	seen, tried := 0, map[string]bool{}
 	for range 3 * (views + 3) {
 		sess, err := s.session(ctx, st)

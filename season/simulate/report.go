@@ -77,27 +77,18 @@ var metrics = []struct {
 		}
 		return ratio(f.Applications["expired"], total)
 	}},
-	{"messages", "messages sent", func(f *Figures) float64 {
-		n := 0
-		for _, p := range f.Messages {
-			n += p.Messages
-		}
-		return float64(n)
-	}},
-	{"sms_segments", "SMS segments", func(f *Figures) float64 {
-		n := 0
-		for _, p := range f.Messages {
-			n += p.Segments
-		}
-		return float64(n)
-	}},
-	{"sms_cost_eur", "SMS cost (euros)", func(f *Figures) float64 {
-		c := 0.0
-		for _, p := range f.Messages {
-			c += p.Cost
-		}
-		return c
-	}},
+	{"messages", "messages sent", func(f *Figures) float64 { return f.sent(func(p PartyFigures) float64 { return float64(p.Messages) }) }},
+	{"sms_segments", "SMS segments", func(f *Figures) float64 { return f.sent(func(p PartyFigures) float64 { return float64(p.Segments) }) }},
+	{"sms_cost_eur", "SMS cost (euros)", func(f *Figures) float64 { return f.sent(func(p PartyFigures) float64 { return p.Cost }) }},
+}
+
+// sent sums a figure of the messages over the parties.
+func (f *Figures) sent(of func(PartyFigures) float64) float64 {
+	total := 0.0
+	for _, p := range f.Messages {
+		total += of(p)
+	}
+	return total
 }
 
 func ratio(a, b int) float64 {
