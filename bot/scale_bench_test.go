@@ -26,29 +26,32 @@ func scaleCatalog(ctx context.Context, s *store.Store) error {
 	at := transcriptClock()
 	for _, q := range []string{
 		`INSERT INTO offers (ref, host_id, title, description, sector_id, address, arrondissement, latitude, longitude,
-		                    daily_hours, search_text, created_at, updated_at, search_doc, weeks)
+		                    daily_hours, search_text, created_at, updated_at, search_doc)
 		 SELECT o.ref || '-x' || n, o.host_id, o.title, o.description, o.sector_id, o.address,
 		        1 + (o.arrondissement + n) % 20, o.latitude, o.longitude, o.daily_hours, o.search_text, o.created_at,
-		        o.updated_at, o.search_doc, o.weeks
+		        o.updated_at, o.search_doc
 		 FROM offers o CROSS JOIN generate_series(1, $1 - 1) AS n WHERE $2::timestamptz IS NOT NULL`,
-		`INSERT INTO offer_weeks (offer_id, week_start, places, reserved_places, deadline)
-		 SELECT c.id, w.week_start, w.places, w.reserved_places, w.deadline
+		`INSERT INTO offer_weeks (offer_id, week_start, places, reserved_places, deadline, host_id, sector_id,
+		                         arrondissement, search_doc)
+		 SELECT c.id, w.week_start, w.places, w.reserved_places, w.deadline, c.host_id, c.sector_id,
+		        c.arrondissement, c.search_doc
 		 FROM offers c JOIN offers o ON o.ref = split_part(c.ref, '-x', 1) JOIN offer_weeks w ON w.offer_id = o.id
 		 WHERE c.ref LIKE '%-x%' AND $1 > 0 AND $2::timestamptz IS NOT NULL`,
 		`INSERT INTO parents (phone, created_at) SELECT '+33600000001', $2 WHERE $1 > 0`,
 		`INSERT INTO students (channel, address, first_name, school_name, education_priority, stage_week, birth_month,
 		                      parent_id, created_at, updated_at, consent)
+		 WITH busiest AS (SELECT array_agg(week_start ORDER BY n DESC, week_start) AS weeks FROM (
+		                    SELECT week_start, count(*) AS n FROM offer_weeks GROUP BY week_start
+		                    ORDER BY n DESC, week_start LIMIT 4) b)
 		 SELECT 'sms', '+3366' || lpad(n::text, 8, '0'), 'Élève', 'Collège', CASE WHEN n % 3 = 0 THEN 'REP' ELSE 'none' END,
-		        (SELECT week_start FROM offer_weeks GROUP BY week_start ORDER BY count(*) DESC, week_start LIMIT 1 OFFSET n % 4),
-		        date '2012-01-01', (SELECT id FROM parents LIMIT 1), $2, $2, 'granted'
-		 FROM generate_series(1, 20000 + 0 * $1) AS n`,
+		        busiest.weeks[1 + n % 4], date '2012-01-01', (SELECT id FROM parents LIMIT 1), $2, $2, 'granted'
+		 FROM busiest, generate_series(1, 20000 + 0 * $1) AS n`,
 		`INSERT INTO applications (student_id, offer_id, week_start, state, motivation, created_at, updated_at)
 		 SELECT DISTINCT ON (s.id) s.id, w.offer_id, w.week_start,
 		        CASE WHEN s.id % 2 = 0 THEN 'accepted' ELSE 'confirmed' END, 'Motivé', $2, $2
-		 FROM students s JOIN LATERAL (SELECT offer_id, week_start FROM offer_weeks
-		                               WHERE week_start = s.stage_week AND offer_id % 1000 = s.id % 1000 LIMIT 1) w ON true
+		 FROM students s JOIN offer_weeks w ON w.week_start = s.stage_week AND w.offer_id % 1000 = s.id % 1000
 		 WHERE s.id % 2 = 0 OR s.id % 5 = 1 OR $1 = 0
-		 ORDER BY s.id`,
+		 ORDER BY s.id, w.offer_id`,
 	} {
 		if _, err := s.DB().ExecContext(ctx, q, scaleCopies, at); err != nil {
 			return fmt.Errorf("scale catalog: %w", err)

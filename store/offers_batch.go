@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"slices"
 	"strings"
 	"time"
 
@@ -19,7 +18,7 @@ type OfferWithWeeks struct {
 
 // UpsertOffers writes a batch of offers as UpsertOffer writes one, in two statements whatever the
 // batch's size: the offers inserted or updated by Ref; their listed weeks upserted and their other
-// weeks deleted unless an application holds on to them (a trigger keeps the weeks each offer runs).
+// weeks deleted unless an application holds on to them; each week carries its offer's search facets.
 // It reports, in the batch's order, whether each offer changed.
 func (c Conn) UpsertOffers(ctx context.Context, batch []OfferWithWeeks) ([]bool, error) {
 	if len(batch) == 0 {
@@ -30,7 +29,6 @@ func (c Conn) UpsertOffers(ctx context.Context, batch []OfferWithWeeks) ([]bool,
 		refs, titles, descriptions, addresses, hours, texts, sectorNames, hostNames = make([]string, n),
 			make([]string, n), make([]string, n), make([]string, n), make([]string, n), make([]string, n),
 			make([]string, n), make([]string, n)
-		weeks                               = make([]string, n) // the weeks each offer runs, as a date[]
 		hostIDs, sectorIDs, arrondissements = make([]int64, n), make([]int64, n), make([]int64, n)
 		lats, lons                          = make([]sql.NullFloat64, n), make([]sql.NullFloat64, n)
 	)
@@ -41,12 +39,6 @@ func (c Conn) UpsertOffers(ctx context.Context, batch []OfferWithWeeks) ([]bool,
 		titles[i], descriptions[i] = strings.TrimSpace(o.Title), strings.TrimSpace(o.Description)
 		addresses[i], hours[i], texts[i] = strings.TrimSpace(o.Address), o.DailyHours, OfferSearchText(o)
 		sectorNames[i], hostNames[i] = o.SectorName, o.HostName
-		days := make([]string, 0, len(b.Weeks))
-		for _, w := range b.Weeks {
-			days = append(days, w.WeekStart.Format(time.DateOnly))
-		}
-		slices.Sort(days)
-		weeks[i] = "{" + strings.Join(slices.Compact(days), ",") + "}"
 		if o.Latitude != nil {
 			lats[i] = sql.NullFloat64{Float64: *o.Latitude, Valid: true}
 		}
@@ -61,20 +53,19 @@ func (c Conn) UpsertOffers(ctx context.Context, batch []OfferWithWeeks) ([]bool,
 	}
 	err := c.all(ctx, &rows, `WITH t AS (
 			SELECT * FROM unnest($1::text[], $2::bigint[], $3::text[], $4::text[], $5::int[], $6::text[], $7::int[],
-				$8::float8[], $9::float8[], $10::text[], $11::text[], $12::text[], $13::text[], $14::text[])
+				$8::float8[], $9::float8[], $10::text[], $11::text[], $12::text[], $13::text[])
 			AS t(ref, host_id, title, description, sector_id, address, arrondissement, latitude, longitude,
-				daily_hours, search_text, sector_name, host_name, weeks)),
+				daily_hours, search_text, sector_name, host_name)),
 		-- Sectors and hosts have many offers: each name is made a text search vector once.
 		sec AS (SELECT name, setweight(to_tsvector('stagebot_fr', name), 'A') AS doc
 		        FROM (SELECT DISTINCT sector_name AS name FROM t) n),
 		host AS (SELECT name, setweight(to_tsvector('stagebot_fr', name), 'B') AS doc
 		         FROM (SELECT DISTINCT host_name AS name FROM t) n),
 		up AS (
-			-- A new offer comes with its weeks, so the trigger on offer_weeks does not write it again.
 			INSERT INTO offers AS o (ref, host_id, title, description, sector_id, address, arrondissement,
-				latitude, longitude, daily_hours, search_text, weeks, search_doc)
+				latitude, longitude, daily_hours, search_text, search_doc)
 			SELECT ref, host_id, title, description, sector_id, address, arrondissement, latitude, longitude,
-				daily_hours, search_text, weeks::date[],
+				daily_hours, search_text,
 				setweight(to_tsvector('stagebot_fr', title), 'A') || sec.doc ||
 				host.doc || setweight(to_tsvector('stagebot_fr', description), 'C')
 			FROM t JOIN sec ON sec.name = t.sector_name JOIN host ON host.name = t.host_name
@@ -94,7 +85,7 @@ func (c Conn) UpsertOffers(ctx context.Context, batch []OfferWithWeeks) ([]bool,
 		FROM t LEFT JOIN up ON up.ref = t.ref LEFT JOIN offers o ON o.ref = t.ref AND up.id IS NULL`,
 		pq.Array(refs), pq.Array(hostIDs), pq.Array(titles), pq.Array(descriptions), pq.Array(sectorIDs),
 		pq.Array(addresses), pq.Array(arrondissements), pq.Array(lats), pq.Array(lons), pq.Array(hours),
-		pq.Array(texts), pq.Array(sectorNames), pq.Array(hostNames), pq.Array(weeks))
+		pq.Array(texts), pq.Array(sectorNames), pq.Array(hostNames))
 	if err != nil {
 		return nil, fmt.Errorf("upsert %d offers: %w", n, err)
 	}
@@ -133,9 +124,13 @@ func (c Conn) UpsertOffers(ctx context.Context, batch []OfferWithWeeks) ([]bool,
 			                WHERE cw.week_start = d.week ORDER BY c.id DESC LIMIT 1) AS days
 			FROM (SELECT DISTINCT week FROM t) d),
 		up AS (
-			INSERT INTO offer_weeks AS w (offer_id, week_start, places, reserved_places, deadline)
-			SELECT t.offer_id, t.week, t.places, t.reserved, coalesce(t.deadline, t.week - coalesce(d.days, $7))
-			FROM t JOIN defaults d ON d.week = t.week
+			-- A new week comes with its offer's facets (the offer's own, just written: a trigger would
+			-- read them again row by row; changed offers pass them on to their weeks by a trigger).
+			INSERT INTO offer_weeks AS w (offer_id, week_start, places, reserved_places, deadline,
+				host_id, sector_id, arrondissement, search_doc)
+			SELECT t.offer_id, t.week, t.places, t.reserved, coalesce(t.deadline, t.week - coalesce(d.days, $7)),
+				o.host_id, o.sector_id, o.arrondissement, o.search_doc
+			FROM t JOIN defaults d ON d.week = t.week JOIN offers o ON o.id = t.offer_id
 			ON CONFLICT (offer_id, week_start) DO UPDATE SET places = excluded.places,
 				reserved_places = excluded.reserved_places, deadline = excluded.deadline
 			WHERE (w.places, w.reserved_places, w.deadline)

@@ -84,11 +84,17 @@ func (c Conn) searchOffers(ctx context.Context, p SearchParams, anyWord bool) ([
 		return nil, 0, err
 	}
 	args = append(args, p.Limit, p.Offset)
-	query := open + `
-		SELECT id, title, host_name, kind, arrondissement, places_left, count(*) OVER () AS total
-		FROM found
-		ORDER BY reserved_for_me DESC, rank DESC, id
-		LIMIT $` + fmt.Sprint(len(args)-1) + ` OFFSET $` + fmt.Sprint(len(args))
+	// The page is chosen and counted on the narrow rows of found; titles and names are read for its
+	// few offers only.
+	query := open + `,
+		page AS (
+			SELECT id, places_left, reserved_for_me, rank, count(*) OVER () AS total
+			FROM found
+			ORDER BY reserved_for_me DESC, rank DESC, id
+			LIMIT $` + fmt.Sprint(len(args)-1) + ` OFFSET $` + fmt.Sprint(len(args)) + `)
+		SELECT p.id, o.title, h.name AS host_name, h.kind, o.arrondissement, p.places_left, p.total
+		FROM page p JOIN offers o ON o.id = p.id JOIN hosts h ON h.id = o.host_id
+		ORDER BY p.reserved_for_me DESC, p.rank DESC, p.id`
 	var found []struct {
 		ID             int64  `db:"id"`
 		Title          string `db:"title"`
@@ -156,25 +162,28 @@ func (c Conn) openOffers(ctx context.Context, p SearchParams, anyWord bool) (str
 		released(p.ReleaseDate, p.Today), p.NotApplied}
 	where, rank := kw.sql(&args, anyWord)
 	if where == "" {
-		where = " AND o.weeks @> ARRAY[me.stage_week]"
+		where = " AND w.week_start = me.stage_week"
 	}
-	return `
+	// Every condition is on the offer week, which carries its offer's facets (one GIN index serves
+	// the week with the words, sector and arrondissement); the student's applications are one array.
+	return plannedEachTime + `
 		WITH ` + student("$1", "$6") + `,
+		applied AS (SELECT ARRAY(SELECT a.offer_id FROM applications a WHERE $7 AND a.student_id = $1) AS ids),
 		candidates AS (
-			SELECT o.id, o.title, h.name AS host_name, h.kind, o.arrondissement, o.sector_id,
+			SELECT w.offer_id AS id, w.sector_id,
 			       ` + placesLeft + ` AS places_left, ` + rank + ` AS rank,
 			       me.rep AND w.reserved_places > w.taken_rep AS reserved_for_me
 			FROM me
-			JOIN offer_weeks w ON w.week_start = me.stage_week
-			JOIN offers o ON o.id = w.offer_id
-			JOIN hosts h ON h.id = o.host_id
+			CROSS JOIN applied
+			JOIN offer_weeks w ON true
+			JOIN hosts h ON h.id = w.host_id
 			WHERE w.deadline >= $2::date
 			  AND h.unreachable_since IS NULL
 			  AND ` + hostAllowed + `
 			  AND ($3 = '' OR h.kind = $3)
-			  AND ($4 = 0 OR o.sector_id = $4)
-			  AND ($5 = 0 OR o.arrondissement = $5)
-			  AND NOT ($7 AND EXISTS (SELECT 1 FROM applications a WHERE a.student_id = me.id AND a.offer_id = o.id))` +
+			  AND ($4 = 0 OR ARRAY[w.sector_id] && ARRAY[$4]::int[])
+			  AND ($5 = 0 OR w.arrondissement = $5)
+			  AND w.offer_id <> ALL (applied.ids)` +
 		where + `),
 		found AS (SELECT * FROM candidates WHERE places_left > 0)`, args, nil
 }
@@ -243,7 +252,7 @@ func (c Conn) keywordSearch(ctx context.Context, text string) (keywords, error) 
 	return kw, nil
 }
 
-// sql is the keyword search's condition on offers o (" AND …", "" for none) and its rank, with
+// sql is the keyword search's condition on offer weeks w (" AND …", "" for none) and its rank, with
 // their arguments appended to args. Each word matches an offer's full text by itself (as the start
 // of a word when it is no whole word of the offers and has four letters or more: "info"), by its
 // synonyms and, when it is not known at all, by its corrections; or the offer is in a sector the
@@ -270,16 +279,16 @@ func (kw keywords) sql(args *[]any, anyWord bool) (where, rank string) {
 		sectors = append(sectors, w.Sectors...)
 		*args = append(*args, q, pq.Array([]int64(w.Sectors)))
 		nq, ns := len(*args)-1, len(*args)
-		// Each branch is served by the one index of offers' words, weeks and sector (offers_facets):
-		// written so (&& for the week in the second) that the planner does not factor the week out
-		// of the two and scan every offer of the week.
-		conds = append(conds, fmt.Sprintf("((o.search_doc @@ to_tsquery('stagebot_fr', $%d) AND o.weeks @> ARRAY[me.stage_week])"+
-			" OR (ARRAY[o.sector_id] && $%d::int[] AND o.weeks && ARRAY[me.stage_week]))", nq, ns))
+		// Each branch is served by the one index of offer weeks (offer_weeks_search), the week in
+		// both: written differently (+ 0) in the second so that the planner does not factor it out
+		// of the two and read every offer week of the week.
+		conds = append(conds, fmt.Sprintf("((w.search_doc @@ to_tsquery('stagebot_fr', $%d) AND w.week_start = me.stage_week)"+
+			" OR (ARRAY[w.sector_id] && $%d::int[] AND w.week_start = me.stage_week + 0))", nq, ns))
 	}
 	*args = append(*args, strings.Join(all, " | "), pq.Array(sectors))
 	nq, ns := len(*args)-1, len(*args)
-	rank = fmt.Sprintf("ts_rank('{0.1, 0.2, 0.4, 1.0}', o.search_doc, to_tsquery('stagebot_fr', $%d))"+
-		" + CASE WHEN o.sector_id = ANY($%d::int[]) THEN 1 ELSE 0 END", nq, ns)
+	rank = fmt.Sprintf("ts_rank('{0.1, 0.2, 0.4, 1.0}', w.search_doc, to_tsquery('stagebot_fr', $%d))"+
+		" + CASE WHEN w.sector_id = ANY($%d::int[]) THEN 1 ELSE 0 END", nq, ns)
 	if !anyWord {
 		return " AND " + strings.Join(conds, " AND "), rank
 	}
