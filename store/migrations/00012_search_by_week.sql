@@ -53,6 +53,13 @@ CREATE TRIGGER offers_facets_to_weeks AFTER UPDATE OF host_id, sector_id, arrond
 -- intersects them starting from the rarest.
 CREATE INDEX offer_weeks_search ON offer_weeks
     USING gin (week_start, arrondissement, search_doc, (ARRAY[sector_id]));
+-- A search without words reads the offer weeks of a week, or of a week and an arrondissement, from
+-- this index alone: the rows of a week are spread over the table, and their search text makes them
+-- wide (City offers of one arrondissement at 100,000 offers: 26 ms through the week's index, 2.7 ms
+-- through this one; every offer of a week: 49 ms, 22 ms).
+DROP INDEX offer_weeks_week;
+CREATE INDEX offer_weeks_week ON offer_weeks (week_start, arrondissement)
+    INCLUDE (offer_id, host_id, sector_id, places, reserved_places, taken_rep, taken_other, deadline);
 
 DROP INDEX offers_facets;
 DROP INDEX offers_arrondissement;
@@ -86,6 +93,8 @@ CREATE TRIGGER offer_weeks_list_delete AFTER DELETE ON offer_weeks REFERENCING O
 CREATE INDEX offers_arrondissement ON offers (arrondissement);
 CREATE INDEX offers_facets ON offers USING gin (search_doc, weeks, (ARRAY[sector_id]));
 DROP INDEX offer_weeks_search;
+DROP INDEX offer_weeks_week;
+CREATE INDEX offer_weeks_week ON offer_weeks (week_start);
 DROP TRIGGER offers_facets_to_weeks ON offers;
 DROP FUNCTION offers_facets_to_weeks();
 DROP TRIGGER offer_weeks_facets ON offer_weeks;
