@@ -39,11 +39,11 @@ func (c Conn) ClaimOutbox(ctx context.Context, p ClaimParams) ([]OutboxMessage, 
 			LIMIT $3
 			FOR UPDATE SKIP LOCKED)
 		UPDATE outbox SET status = 'sending', attempts = outbox.attempts + 1,
-		       claimed_until = $1 + $4 * interval '1 millisecond'
+		       claimed_until = $1 + $4 * interval '1 millisecond', claim_id = nextval('outbox_claims')
 		FROM due WHERE outbox.id = due.id
 		RETURNING outbox.id, outbox.channel, outbox.address, outbox.lang, outbox.body, outbox.choices,
 		          outbox.status, outbox.attempts, outbox.provider_message_id, outbox.created_at, outbox.parts_sent,
-		          outbox.proactive, outbox.student_id, outbox.reminder`,
+		          outbox.proactive, outbox.student_id, outbox.reminder, outbox.claim_id`,
 		p.Now, pq.Array(channelStrings(p.Channels)), p.Limit, p.Lease.Milliseconds(), p.ChatGap.Milliseconds(), p.Proactive)
 	if err != nil {
 		return nil, fmt.Errorf("claim outbox: %w", err)
@@ -204,17 +204,26 @@ func (c Conn) LastInbound(ctx context.Context, channel domain.Channel, address s
 	return at, nil
 }
 
-// RenewClaim extends a sender's hold on a row it claimed, just before sending it. It reports false
-// when the hold ran out and the row went back to the queue (another sender may have it now): the
-// row must then not be sent.
-func (c Conn) RenewClaim(ctx context.Context, id int64, now time.Time, lease time.Duration) (bool, error) {
+// RenewClaim extends the lease of a row a sender claimed (by the claim's id, see ClaimOutbox) and
+// is about to send, and reports whether the row is still that claim's: false when the lease ran
+// out and the row went back to the queue, or to another sender, meanwhile (the caller must not
+// send it). A claim whose lease ran out but that nobody took over is still held.
+func (c Conn) RenewClaim(ctx context.Context, p RenewParams) (bool, error) {
 	res, err := c.q.ExecContext(ctx, `UPDATE outbox SET claimed_until = $2::timestamptz + $3 * interval '1 millisecond'
-		WHERE id = $1 AND status = 'sending' AND claimed_until >= $2`, id, now, lease.Milliseconds())
+		WHERE id = $1 AND status = 'sending' AND claim_id = $4`, p.ID, p.Now, p.Lease.Milliseconds(), p.ClaimID)
 	if err != nil {
 		return false, fmt.Errorf("renew claim: %w", err)
 	}
 	n, err := res.RowsAffected()
 	return n == 1, err
+}
+
+// RenewParams renew one claim of an outbox row.
+type RenewParams struct {
+	ID      int64 // the outbox row
+	ClaimID int64 // the claim, as ClaimOutbox returned it
+	Now     time.Time
+	Lease   time.Duration
 }
 
 // channelStrings writes channels as the text the database keeps.

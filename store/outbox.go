@@ -28,6 +28,7 @@ type OutboxMessage struct {
 	Proactive         bool            `db:"proactive"`  // not an answer to the person's last message
 	StudentID         *int64          `db:"student_id"` // the student it is about, erased with them
 	Reminder          *string         `db:"reminder"`   // the reminder it was queued for ("kind/subject/due"), if any
+	ClaimID           *int64          `db:"claim_id"`   // the claim a sender holds it by (ClaimOutbox), if it does
 }
 
 // Enqueue adds a message to the outbox, queued and due at m.CreatedAt (the service's clock), and

@@ -410,12 +410,13 @@ func (s *Sender) deliver(ctx context.Context, row store.OutboxMessage, claimedUn
 		// The row must still be this sender's when the part leaves: waiting for a slot may have
 		// taken long. The claim is renewed once half of it is gone.
 		if now := s.cfg.Clock.Now(); now.After(claimedUntil.Add(-s.cfg.Lease / 2)) {
-			held, err := s.store.RenewClaim(book, row.ID, now, s.cfg.Lease)
+			held, err := s.store.RenewClaim(book, store.RenewParams{ID: row.ID, ClaimID: claimID(row), Now: now,
+				Lease: s.cfg.Lease})
 			if err != nil {
 				return err
 			}
 			if !held {
-				return nil // the claim ran out: the row is someone else's now
+				return nil // the claim ran out and the row went back to the queue, or to another sender
 			}
 			claimedUntil = now.Add(s.cfg.Lease)
 		}
@@ -449,6 +450,14 @@ func (s *Sender) deliver(ctx context.Context, row store.OutboxMessage, claimedUn
 	book, cancel = context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
 	defer cancel()
 	return s.store.MarkSent(book, row.ID, provider, s.cfg.Clock.Now())
+}
+
+// claimID is the claim a sender holds a row by (0, which no claim has, if none).
+func claimID(row store.OutboxMessage) int64 {
+	if row.ClaimID == nil {
+		return 0
+	}
+	return *row.ClaimID
 }
 
 // failed records a refused send: the person unreachable, a permanent failure, or a retry later.
