@@ -96,8 +96,13 @@ type providerReport struct {
 	// never recorded (the sender died between the provider's answer and its record) and the second
 	// was sent by a later attempt. Filled by checkResends when the run can read the database.
 	InWindow int `json:"in_window"`
-	// later are the duplicates neither within 1 s nor after an orphan send: the provider ids of
-	// both copies.
+	// AskedTwice counts the duplicates the outbox shows to be two replies queued for two messages
+	// the person sent: each copy a row of its own, each queued when one of their messages came in
+	// (a simulated student answers a list sent again in the window a second time, and gets the same
+	// answer again). Filled by checkResends.
+	AskedTwice int `json:"asked_twice"`
+	// later are the duplicates not after an orphan send (within 1 s or later): the provider ids of
+	// both copies, for checkResends.
 	later [][2]string
 }
 
@@ -231,7 +236,8 @@ func providerOf(msgs []Message, f *feed, from, to time.Time) providerReport {
 				pr.DuplicatesWithin1s++
 				kind = "within 1 s"
 			}
-			if kind == "later" {
+			if kind != "after an orphan send" {
+				// The outbox tells a row sent again, or a reply to a message sent twice, from a repeat.
 				pr.later = append(pr.later, [2]string{prev.SID, m.SID})
 			}
 			if len(pr.Examples) < 6 {
@@ -356,6 +362,17 @@ func (pr *providerReport) checkResends(ctx context.Context, databaseURL string) 
 		}
 		if first == 0 && resent == 1 {
 			pr.InWindow++
+			continue
+		}
+		var rows, answers int
+		if err := db.QueryRowContext(ctx, `SELECT count(DISTINCT o.id), count(DISTINCT i.id)
+			FROM outbox o LEFT JOIN inbound_messages i ON i.channel = o.channel AND i.address = o.address
+				AND i.received_at = o.created_at
+			WHERE o.provider_message_id IN ($1, $2)`, pair[0], pair[1]).Scan(&rows, &answers); err != nil {
+			return fmt.Errorf("outbox: %w", err)
+		}
+		if rows == 2 && answers == 2 {
+			pr.AskedTwice++
 		}
 	}
 	return nil

@@ -92,10 +92,12 @@ func runCommand(ctx context.Context, args []string, log *slog.Logger) error {
 		}
 		// A resend in the named window (the provider accepted, the sender died before recording it)
 		// is what at-least-once delivery costs; any other repeat is a failure.
-		outside := rep.Provider.Duplicates - rep.Provider.OrphansResent - rep.Provider.InWindow
+		// Two replies to two messages the person sent are no repeat of stagebot's.
+		outside := rep.Provider.Duplicates - rep.Provider.OrphansResent - rep.Provider.InWindow - rep.Provider.AskedTwice
 		return verdict("replies", rep.Replies.Missing == 0 && outside == 0,
-			"%d acknowledged messages without a reply, %d duplicate texts (%d after an orphan send, %d shown by the outbox to be one row sent again: the window), %d outside the window",
-			rep.Replies.Missing, rep.Provider.Duplicates, rep.Provider.OrphansResent, rep.Provider.InWindow, outside)
+			"%d acknowledged messages without a reply, %d duplicate texts (%d after an orphan send, %d shown by the outbox to be one row sent again: the window; %d answers to a message the person sent twice), %d outside the window",
+			rep.Replies.Missing, rep.Provider.Duplicates, rep.Provider.OrphansResent, rep.Provider.InWindow,
+			rep.Provider.AskedTwice, outside)
 	}
 	return nil
 }
