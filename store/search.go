@@ -175,7 +175,7 @@ func (c Conn) openOffers(ctx context.Context, p SearchParams, anyWord bool) (str
 			       me.rep AND w.reserved_places > w.taken_rep AS reserved_for_me
 			FROM me
 			CROSS JOIN applied
-			JOIN offer_weeks w ON true
+			CROSS JOIN offer_weeks w -- the week is in where: with the words, one index serves both
 			JOIN hosts h ON h.id = w.host_id
 			WHERE w.deadline >= $2::date
 			  AND h.unreachable_since IS NULL

@@ -57,8 +57,8 @@ type Config struct {
 	// Workers send replies concurrently, to different people (one person's messages still leave
 	// in order): default 128. A worker spends most of a send waiting on the provider: with one
 	// answering in 150 ms, 32 workers sent at most about 155 replies a second, 64 about 235, 128 kept
-	// up with the 260 a second two cores take in. BulkWorkers do the same for the messages nobody just asked for
-	// (default 8). Each claims Batch rows at a time and sends them one after the other (default 1:
+	// up with the 260 a second two cores take in. BulkWorkers do the same for the messages nobody
+	// just asked for (default 8). Each claims Batch rows at a time and sends them one after the other (default 1:
 	// a slow provider call holds up no other person).
 	Workers     int
 	BulkWorkers int
