@@ -30,6 +30,10 @@ type maskRule struct {
 // an e-mail signature), tabs, dots, dashes (also the Unicode hyphens) and brackets.
 const phoneSeparators = ` \t.\-()\x{00A0}\x{2007}\x{2009}\x{202F}\x{2010}\x{2011}`
 
+// domainEndings are the endings of the domain names masked even when written without a scheme or
+// with spaces around the dot.
+const domainEndings = `(?:com|fr|net|org|io|me|ly|gg|app|be|co|info|link|tv|eu|paris)`
+
 func newMasker() *masker {
 	rule := func(expr, repl string) maskRule { return maskRule{regexp.MustCompile(expr), repl} }
 	return &masker{rules: []maskRule{
@@ -37,13 +41,14 @@ func newMasker() *masker {
 		// "…@gmail.com. 06 12…") and leaves too few for this one: nine digits or more, up to two
 		// separators between them
 		rule(`(?:\+|\b00|\()?\d(?:[`+phoneSeparators+`]{0,2}\d){8,}`, masked),
-		// e-mail addresses, also written "nom (at) mail (dot) com" or "nom @ mail . com"; after a dot
-		// with spaces around it the name must start with a letter, so that an address that ends a
-		// sentence does not take the number that follows ("…@gmail.com. 75011")
-		rule(`(?i)[\p{L}\p{N}._%+-]+\s*(?:@|\(at\)|\[at\])\s*[\p{L}\p{N}-]+(?:\.[\p{L}\p{N}-]+|\s*(?:\.|\(dot\)|\[dot\])\s*\p{L}[\p{L}\p{N}-]*)+`, masked),
+		// e-mail addresses, also written "nom (at) mail (dot) com" or "nom @ mail . com"; a dot with
+		// spaces around it, or "(dot)", counts only before a domain ending, so that an address that
+		// ends a sentence takes neither the word nor the number that follows ("…@paris.fr. As-tu",
+		// "…@gmail.com. 75011")
+		rule(`(?i)[\p{L}\p{N}._%+-]+\s*(?:@|\(at\)|\[at\])\s*[\p{L}\p{N}-]+(?:\.[\p{L}\p{N}-]+|\s*(?:\.|\(dot\)|\[dot\])\s*`+domainEndings+`\b)+`, masked),
 		// links: with a scheme, www., or a domain name with a common ending
 		rule(`(?i)\b(?:https?://|www\.)\S+`, masked),
-		rule(`(?i)\b[\p{L}\p{N}-]+(?:\.[\p{L}\p{N}-]+)*\.(?:com|fr|net|org|io|me|ly|gg|app|be|co|info|link|tv)\b(?:/\S*)?`, masked),
+		rule(`(?i)\b[\p{L}\p{N}-]+(?:\.[\p{L}\p{N}-]+)*\.`+domainEndings+`\b(?:/\S*)?`, masked),
 		// handles: @name (not after a letter, a digit or a placeholder: "nom@mail", "***@mail"), and
 		// a name given after a network's name ("insta yasmine_b", "snap: yas.b")
 		rule(`(^|[^\p{L}\p{N}*])@[\p{L}\p{N}_.]{2,}`, "${1}"+masked),

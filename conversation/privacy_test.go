@@ -34,6 +34,12 @@ func TestMaskContacts(t *testing.T) {
 		{"Écris-moi à lea.martin@gmail.com. 06 12 34 56 78 sinon.", "Écris-moi à ***. *** sinon.", true},
 		{"écris à lea@gmail.com. 75011 Paris", "écris à ***. 75011 Paris", true},
 		{"lea @ gmail . com", "***", true},
+		// Only the contact itself goes: the words after an address that ends a sentence stay.
+		{"écris à accueil.sante19@paris.fr. As-tu déjà fait du secourisme ?", "écris à ***. As-tu déjà fait du secourisme ?", true},
+		{"write to desk@library.org. Have you done first aid?", "write to ***. Have you done first aid?", true},
+		{"contact@musee.fr, ou passe nous voir. Merci", "***, ou passe nous voir. Merci", true},
+		{"mail: lea@gmail.com et à bientôt", "mail: *** et à bientôt", true},
+		{"lea (at) gmail (dot) com. Viens lundi", "***. Viens lundi", true},
 		// Numbers copied from a web page: non-breaking, narrow and thin spaces.
 		{"06 12 34 56 78", "***", true},
 		{"0 06 11 22 33 44 0", "***", true},
