@@ -367,5 +367,17 @@ func (ib *Inbox) consentRequest(ctx context.Context, tx txn, studentID int64) (b
 	return true, ib.sendProactive(ctx, tx, channel, parent.Phone, parent.Lang, ib.machine.ParentNotice(parent.Lang, n), st.ID)
 }
 
+// tellFormerParent tells the parent a student wrote to us about until now that the student gave
+// another parent's number: nothing about the child will reach them any more.
+func (ib *Inbox) tellFormerParent(ctx context.Context, tx txn, studentID int64, former store.Parent) error {
+	st, err := tx.StudentByID(ctx, studentID)
+	if err != nil {
+		return err
+	}
+	n := conversation.Notice{Kind: conversation.NoticeParentChanged, Student: personName(st.FirstName, st.LastInitial)}
+	return ib.sendProactive(ctx, tx, ib.parentChannel(ctx, tx, former.Phone), former.Phone, former.Lang,
+		ib.machine.ParentNotice(former.Lang, n), studentID)
+}
+
 // errNotAllowed marks an action on an application that is not the actor's.
 var errNotAllowed = errors.New("bot: not the actor's application")

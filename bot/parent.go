@@ -187,7 +187,11 @@ func (ib *Inbox) consent(ctx context.Context, tx txn, studentID int64, agree boo
 	if st.Consent.Refused() {
 		return rec, nil
 	}
-	return rec, ib.tellStudentAbout(ctx, tx, st, conversation.Notice{Kind: conversation.NoticeParentRefused})
+	waiting, err := tx.Waiting(ctx, studentID)
+	if err != nil {
+		return rec, err
+	}
+	return rec, ib.tellStudentAbout(ctx, tx, st, conversation.Notice{Kind: conversation.NoticeParentRefused, Count: waiting})
 }
 
 // loadContact reads a parent's or a host's saved session.

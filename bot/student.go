@@ -286,8 +286,8 @@ func (t *studentTurn) relayToHost(ctx context.Context, tx txn, e conversation.Re
 // applications a new week withdraws are told (and the parent), a new parent is asked to agree.
 func (t *studentTurn) changeProfile(ctx context.Context, tx txn, e conversation.ChangeProfile) (conversation.Result, error) {
 	p := e.Profile
-	change := store.ProfileChange{StudentID: p.StudentID, StageWeek: p.Week, ParentPhone: p.ParentPhone,
-		ParentLang: p.ParentLang, At: tx.now}
+	change := store.ProfileChange{StudentID: p.StudentID, FirstName: p.FirstName, LastInitial: p.LastInitial,
+		BirthMonth: p.BirthMonth, StageWeek: p.Week, ParentPhone: p.ParentPhone, ParentLang: p.ParentLang, At: tx.now}
 	if p.SchoolName != "" {
 		change.School = &store.School{UAI: p.SchoolUAI, Name: p.SchoolName}
 	}
@@ -298,6 +298,11 @@ func (t *studentTurn) changeProfile(ctx context.Context, tx txn, e conversation.
 	out := conversation.ProfileChanged{Problem: res.Problem, Withdrawn: len(res.Withdrawn), NewParent: res.NewParent}
 	for _, app := range res.Withdrawn {
 		if err := t.ib.applicationWithdrawn(ctx, tx, app, app.PreviousState, domain.ByStudent); err != nil {
+			return nil, err
+		}
+	}
+	if res.FormerParent != nil {
+		if err := t.ib.tellFormerParent(ctx, tx, p.StudentID, *res.FormerParent); err != nil {
 			return nil, err
 		}
 	}

@@ -46,6 +46,7 @@ func (m *Machine) HostStep(s ContactSession, in HostInput) ContactOutput {
 	if len(c.words) > 0 {
 		first = c.words[0]
 	}
+	stop := isStop(c.text)
 	if c.s.Stopped {
 		switch first {
 		case "start", "demarrer", "unstop":
@@ -80,16 +81,22 @@ func (m *Machine) HostStep(s ContactSession, in HostInput) ContactOutput {
 		c.hostDo(verb, id, text, in.Apps)
 		return c.output()
 	}
-	switch first {
-	case "aide", "help", "?":
-		c.say(c.tr("host_help", data{"Host": in.Host}))
-		return c.output()
-	case "stop", "arret", "stopall", "unsubscribe":
+	if stop {
 		c.s.Stopped = true
 		c.s.Pending, c.s.Text, c.s.App = "", "", 0
 		c.effects = append(c.effects, SetStopped{Stopped: true})
 		c.say(c.tr("host_stopped", nil))
 		return c.output()
+	}
+	switch first {
+	case "aide", "help", "?":
+		c.say(c.tr("host_help", data{"Host": in.Host}))
+		return c.output()
+	case "liste", "list", "demandes", "requests":
+		if len(c.words) == 1 {
+			c.listRequests(in.Apps)
+			return c.output()
+		}
 	case "":
 		c.say(c.tr("host_help", data{"Host": in.Host}))
 		return c.output()
@@ -109,6 +116,20 @@ func (m *Machine) HostStep(s ContactSession, in HostInput) ContactOutput {
 	c.s.Pending, c.s.Text = "", ""
 	c.hostDo(verb, id, text, in.Apps)
 	return c.output()
+}
+
+// listRequests lists the host's requests that wait for an answer, and the students it accepted.
+func (c *contactTurn) listRequests(apps []HostApp) {
+	if len(apps) == 0 {
+		c.say(c.tr("host_list_none", nil))
+		return
+	}
+	lines := []string{c.tr("host_list", nil)}
+	for _, a := range apps {
+		lines = append(lines, c.tr("host_list_line", data{"Ref": a.ID, "Student": a.Student, "Offer": a.Offer,
+			"Week": c.m.longDate(c.s.Lang, a.Week), "Status": c.tr("host_status_"+string(a.State), data{"Ref": a.ID})}))
+	}
+	c.say(strings.Join(lines, "\n"))
 }
 
 // hostButton reads a Telegram button's key: "host:yes:1042" → ("yes", 1042).

@@ -12,7 +12,7 @@ const (
 	kwNone     keyword = iota
 	kwHelp             // AIDE, HELP, ?
 	kwMenu             // MENU
-	kwStop             // STOP, ARRÊT, STOPALL, UNSUBSCRIBE, STOP SMS
+	kwStop             // STOP and its forms in every language (see isStop)
 	kwStart            // START, DÉMARRER, UNSTOP, and Telegram's /start
 	kwLanguage         // LANGUE, LANGUAGE
 	kwDelete           // SUPPRIMER, EFFACER, DELETE
@@ -22,6 +22,9 @@ const (
 // keywordOf reads the whole message as a keyword, ignoring case, accents and a final "!" or ".".
 // Telegram commands count too: "/aide", "/start 0751234X".
 func keywordOf(text string) keyword {
+	if isStop(text) {
+		return kwStop
+	}
 	word := bareWord(text)
 	if strings.HasPrefix(word, "/") {
 		word, _, _ = strings.Cut(word[1:], " ")
@@ -32,8 +35,8 @@ func keywordOf(text string) keyword {
 		return kwHelp
 	case "menu":
 		return kwMenu
-	case "stop", "arret", "stopall", "unsubscribe", "stop sms":
-		return kwStop
+	case "stop":
+		return kwStop // "/stop" on Telegram
 	case "start", "demarrer", "unstop":
 		return kwStart
 	case "langue", "language":

@@ -75,6 +75,8 @@ func (t *turn) profileFound() bool {
 		t.choiceOf("profile:week", "choice_change_week"),
 		t.choiceOf("profile:school", "choice_change_school"),
 		t.choiceOf("profile:parent", "choice_change_parent"),
+		t.choiceOf("profile:name", "choice_change_name"),
+		t.choiceOf("profile:birth", "choice_change_birth"),
 		t.choiceOf(keyMenu, "choice_menu"))
 	return true
 }
@@ -89,6 +91,10 @@ func (t *turn) onProfile() {
 		t.changeProfile(AskSchool)
 	case "profile:parent":
 		t.changeProfile(AskParentPhone)
+	case "profile:name":
+		t.changeProfile(AskFirstName)
+	case "profile:birth":
+		t.changeProfile(AskBirth)
 	default:
 		t.confused()
 	}
@@ -132,7 +138,7 @@ func (t *turn) profileChanged(r ProfileChanged) {
 // profile change goes through.
 func signupState(st State) bool {
 	switch st {
-	case AskFirstName, AskLastInitial, AskSchool, PickSchool, ConfirmSchool, ConfirmWeek, AskWeek, PickWeek,
+	case AskFirstName, ConfirmFirstName, AskLastInitial, AskSchool, PickSchool, ConfirmSchool, ConfirmWeek, AskWeek, PickWeek,
 		AskBirth, AskParentPhone, AskParentLanguage, ConfirmSignup, PickCorrection, ChooseLanguage, ConfirmDelete:
 		return true
 	}

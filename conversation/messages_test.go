@@ -18,10 +18,10 @@ var dynamicIDs = map[string][]string{
 	"weekday_": {"1", "2", "3", "4", "5", "6", "7"},
 	"month_":   {"1", "2", "3", "4", "5", "6", "7", "8", "9", "10", "11", "12"},
 	"parent_notice_": {"sent", "accepted", "declined", "full", "withdrawn", "expired", "host_gone", "erased", "day_before",
-		"request_expired", "confirm_reminder", "consent_reminder", "stage_soon", "unsent_expired"},
+		"request_expired", "confirm_reminder", "consent_reminder", "stage_soon", "unsent_expired", "parent_changed"},
 	"host_notice_": {"withdrawn", "cancelled", "confirmed", "student_answer", "expired", "erased", "request_expired",
 		"host_day_before", "feedback"},
-	"student_notice_": {"parent_refused", "accepted", "declined", "full", "withdrawn", "day_before", "expired",
+	"student_notice_": {"accepted", "declined", "full", "withdrawn", "day_before", "expired",
 		"host_message", "host_gone", "request_expired", "confirm_reminder", "consent_slow", "stage_soon", "feedback",
 		"release", "few_applications", "still_looking", "unsent_expired"},
 	"apply_": {"full", "not_week", "closed", "too_young", "already", "too_many", "not_found", "placed", "no_consent"},
@@ -29,6 +29,7 @@ var dynamicIDs = map[string][]string{
 		"cancelled", "expired"},
 	"family_":        {"sante", "nature", "arts", "medias", "numerique", "sport", "savoirs", "droit", "commerce", "tourisme", "batiment", "industrie"},
 	"language_name_": {"fr", "en", "ar", "zh", "pt", "es"},
+	"host_status_":   {"sent", "accepted", "confirmed"},
 }
 
 // usedIDs collects the message ids the package's code passes to the catalog: the literal ids given

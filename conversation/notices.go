@@ -32,6 +32,7 @@ const (
 	NoticeExpired           NoticeKind = "expired"            // student, parent and host: the place was not confirmed in time
 	NoticeParentUnreachable NoticeKind = "parent_unreachable" // student: the parent's number cannot be reached
 	NoticeErased            NoticeKind = "erased"             // host and parent: the student erased their data
+	NoticeParentChanged     NoticeKind = "parent_changed"     // the former parent: the student gave another parent's number
 
 	// The reminders (package scheduler sends them, at decent hours).
 	NoticeHostWaiting     NoticeKind = "host_waiting"     // host: the requests waiting for its answer
@@ -86,7 +87,7 @@ func (m *Machine) ParentNotice(lang string, n Notice) domain.Reply {
 		return domain.Reply{Text: m.textIn(lang, "parent_notice_confirmed", d)}
 	case NoticeSent, NoticeAccepted, NoticeDeclined, NoticeFull, NoticeWithdrawn, NoticeExpired, NoticeHostGone,
 		NoticeErased, NoticeDayBefore, NoticeRequestExpired, NoticeConfirmReminder, NoticeConsentReminder,
-		NoticeStageSoon, NoticeUnsentExpired:
+		NoticeStageSoon, NoticeUnsentExpired, NoticeParentChanged:
 		return domain.Reply{Text: m.textIn(lang, "parent_notice_"+string(n.Kind), d)}
 	}
 	return domain.Reply{}
@@ -125,7 +126,12 @@ func (m *Machine) StudentNotice(s Session, n Notice) Output {
 		if n.Count == 0 {
 			text = m.textIn(s.Lang, "student_notice_parent_agreed_none", d)
 		}
-	case NoticeParentRefused, NoticeAccepted, NoticeDeclined, NoticeFull, NoticeWithdrawn, NoticeDayBefore, NoticeExpired,
+	case NoticeParentRefused:
+		text = m.textIn(s.Lang, "student_notice_parent_refused", d)
+		if n.Count > 0 {
+			text = m.pluralIn(s.Lang, "student_notice_parent_refused_waiting", n.Count, d)
+		}
+	case NoticeAccepted, NoticeDeclined, NoticeFull, NoticeWithdrawn, NoticeDayBefore, NoticeExpired,
 		NoticeHostMessage, NoticeHostGone, NoticeRequestExpired, NoticeConfirmReminder, NoticeConsentSlow,
 		NoticeStageSoon, NoticeFeedback, NoticeRelease, NoticeUnsentExpired:
 		text = m.textIn(s.Lang, "student_notice_"+string(n.Kind), d)

@@ -1,9 +1,11 @@
 package conversation
 
 import (
+	"slices"
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
 
 	"stagebot/domain"
 	"stagebot/fold"
@@ -39,17 +41,12 @@ const (
 	parentMessages parentAction = "messages"
 )
 
-// parentWords maps the words a parent may start a message with, in the six languages, to actions.
+// parentWords maps the first word of a parent's message, in the six languages, to what it asks
+// (stop, yes and no are read from the shared vocabulary: see readParent).
 func parentWordAction(word string) parentAction {
 	switch word {
-	case "oui", "yes", "si", "sim", "1", "ok", "d'accord", "نعم", "是", "好", "同意":
-		return parentYes
-	case "non", "no", "nao", "2", "لا", "否", "不", "不同意":
-		return parentNo
 	case "aide", "help", "ayuda", "ajuda", "مساعدة", "帮助", "?":
 		return parentHelp
-	case "stop", "arret", "stopall", "unsubscribe", "parar", "توقف", "停止":
-		return parentStop
 	case "start", "demarrer", "unstop":
 		return parentStart
 	case "langue", "language", "idioma", "lingua", "اللغة", "语言":
@@ -60,24 +57,49 @@ func parentWordAction(word string) parentAction {
 	return parentNone
 }
 
+// readParent reads what a parent's message asks, and the words that follow the request (a child's
+// name): a stop in any of its forms, a yes or a no in any language ("OUI", "好的", "sim Ana", "de
+// acuerdo"), 1 or 2 for yes or no, or one of the other keywords.
+func (c *contactTurn) readParent() (parentAction, []string) {
+	if isStop(c.text) {
+		return parentStop, nil
+	}
+	if len(c.words) == 0 {
+		return parentNone, nil
+	}
+	switch answer, n := firstYesOrNo(c.words); {
+	case answer > 0:
+		return parentYes, c.words[n:]
+	case answer < 0:
+		return parentNo, c.words[n:]
+	}
+	switch c.words[0] {
+	case "1":
+		return parentYes, c.words[1:]
+	case "2":
+		return parentNo, c.words[1:]
+	}
+	return parentWordAction(c.words[0]), c.words[1:]
+}
+
 // ParentStep reads one message from a parent. The parent agrees (OUI) or not (NON) for a child,
-// reads the messages relayed between hosts and their child (MESSAGES), changes language (LANGUE),
-// stops everything (STOP: agreement withdrawn for every child, no more messages) or asks for help.
-// With several children, a message names the child ("OUI Léa") or the machine asks which.
+// reads the messages relayed between hosts and their child (MESSAGES), changes language (LANGUE, or
+// by naming one: "EN", "عربي", "English please"), stops everything (STOP: agreement withdrawn for
+// every child, no more messages) or asks for help. With several children, a message names the child
+// ("OUI Léa") or the machine asks which. A message written in another of the parents' languages
+// than theirs is answered in it, with the offer to switch.
 func (m *Machine) ParentStep(s ContactSession, in ParentInput) ContactOutput {
 	c := m.beginContact(s, in.Text, "")
-	switch r := in.Result.(type) {
-	case RelaysFound:
-		c.showRelays(r)
-		return c.output()
-	case ConsentRecorded:
-		c.consentRecorded(r)
-		return c.output()
+	if in.Result != nil {
+		switch r := in.Result.(type) {
+		case RelaysFound:
+			c.showRelays(r)
+		case ConsentRecorded:
+			c.consentRecorded(r)
+		}
+		return c.parentOutput()
 	}
-	action := parentNone
-	if len(c.words) > 0 {
-		action = parentWordAction(c.words[0])
-	}
+	action, rest := c.readParent()
 	if c.s.Stopped {
 		switch action {
 		case parentStart:
@@ -93,23 +115,139 @@ func (m *Machine) ParentStep(s ContactSession, in ParentInput) ContactOutput {
 		c.picked(in.Children)
 		return c.output()
 	}
-	switch action {
-	case parentYes, parentNo, parentMessages:
-		c.forChild(action, in.Children, c.words[1:])
-	case parentHelp:
+	if lang := c.m.languageAsked(c.text); lang != "" {
+		c.setLanguage(lang)
+		return c.output()
+	}
+	if spoken := c.m.spokenLanguage(c.text); spoken != "" && spoken != c.s.Lang && action != parentStop {
+		// Answered in the language of the message; the parent's own is kept in Spoken meanwhile.
+		c.s.Lang, c.s.Spoken = spoken, c.s.Lang
+	}
+	switch {
+	case len(in.Children) == 0 && action != parentHelp && action != parentStop && action != parentLanguage:
+		// A parent whose child gave another number, or left: nothing is about them any more.
+		c.say(c.tr("parent_no_child", nil))
+	case action == parentYes || action == parentNo || action == parentMessages:
+		c.forChild(action, in.Children, rest)
+	case action == parentHelp:
 		c.say(c.tr("parent_help", data{"Children": childrenList(in.Children)}))
-	case parentStop:
+	case action == parentStop:
 		// Stopped first: what the withdrawals send goes to everyone concerned but this parent.
 		c.s.Stopped = true
 		c.effects = append(c.effects, SetStopped{Stopped: true}, WithdrawAllConsents{})
 		c.say(c.tr("parent_stopped", nil))
-	case parentLanguage:
+	case action == parentLanguage:
 		c.s.Pending = string(parentLanguage)
 		c.say(c.tr("parent_choose_language", nil), ParentLanguages()...)
 	default:
 		c.say(c.tr("parent_unknown", data{"Children": childrenList(in.Children)}))
 	}
+	return c.parentOutput()
+}
+
+// parentOutput ends a parent's step. A reply written in the language the parent wrote in, not
+// theirs, ends with the way to switch to it, and their own language comes back; while the answer
+// waits for what the step asked, the session keeps both.
+func (c *contactTurn) parentOutput() ContactOutput {
+	if c.s.Spoken != "" && (len(c.replies) > 0 || len(c.effects) == 0) {
+		if n := len(c.replies); n > 0 {
+			c.replies[n-1].Text += "\n" + c.tr("parent_offer_language", data{"Code": strings.ToUpper(c.s.Lang)})
+		}
+		c.s.Lang, c.s.Spoken = c.s.Spoken, ""
+	}
 	return c.output()
+}
+
+// setLanguage switches the parent to lang, and says so in it.
+func (c *contactTurn) setLanguage(lang string) {
+	c.s.Lang, c.s.Pending = lang, ""
+	c.effects = append(c.effects, SetLanguage{Lang: lang})
+	c.say(c.tr("parent_language_set", nil))
+}
+
+// languageAsked reads a message that asks for a language by its name or code, in any language:
+// "EN", "English please", "en anglais", "عربي", "中文", "português". "" when it does not.
+func (m *Machine) languageAsked(text string) string {
+	words := tokens(text)
+	if len(words) == 0 || len(words) > 4 {
+		return ""
+	}
+	asked := ""
+	for _, w := range words {
+		lang, isName := languageNames[w]
+		switch {
+		case isName && asked != "" && asked != lang:
+			return ""
+		case isName:
+			asked = lang
+		case !slices.Contains(politeWords, w) && !slices.Contains(languageFiller, w):
+			return ""
+		}
+	}
+	if !m.hasLanguage(asked) {
+		return ""
+	}
+	return asked
+}
+
+// languageNames are the names and codes of the parents' languages, folded, in the six languages.
+var languageNames = map[string]string{
+	"fr": "fr", "francais": "fr", "french": "fr", "frances": "fr", "فرنسية": "fr", "الفرنسية": "fr", "法语": "fr", "法文": "fr",
+	"en": "en", "english": "en", "anglais": "en", "ingles": "en", "انجليزية": "en", "الانجليزية": "en", "الإنجليزية": "en", "英语": "en", "英文": "en",
+	"ar": "ar", "arabe": "ar", "arabic": "ar", "عربي": "ar", "عربية": "ar", "العربية": "ar", "بالعربية": "ar", "bil3arbi": "ar",
+	"zh": "zh", "chinois": "zh", "chinese": "zh", "mandarin": "zh", "chines": "zh", "中文": "zh", "汉语": "zh", "普通话": "zh",
+	"pt": "pt", "portugais": "pt", "portuguese": "pt", "portugues": "pt", "البرتغالية": "pt", "葡萄牙语": "pt",
+	"es": "es", "espagnol": "es", "spanish": "es", "espanol": "es", "castellano": "es", "الإسبانية": "es", "西班牙语": "es",
+}
+
+// languageFiller may stand around a language's name in a request for it: "in English please", "en
+// français".
+var languageFiller = []string{"in", "en", "em", "por", "favor", "please", "parlez", "speak", "speaks", "je", "i",
+	"parle", "falo", "hablo", "only", "seulement", "langue", "language", "idioma", "lingua", "svp", "请", "用", "说"}
+
+// spokenLanguage guesses which of the parents' languages a message is written in, when it is clear:
+// Arabic or Chinese letters, or a yes or a no that only one language says ("sim", "yes", "sí").
+// "" when it cannot tell.
+func (m *Machine) spokenLanguage(text string) string {
+	arabic, han := false, false
+	for _, r := range text {
+		switch {
+		case unicode.Is(unicode.Arabic, r):
+			arabic = true
+		case unicode.Is(unicode.Han, r):
+			han = true
+		}
+	}
+	lang := ""
+	switch {
+	case arabic && !han:
+		lang = "ar"
+	case han && !arabic:
+		lang = "zh"
+	default:
+		words := tokens(text)
+		if answer, n := firstYesOrNo(words); answer != 0 {
+			lang = vocabularyOf(strings.Join(words[:n], " "))
+		}
+	}
+	if !m.hasLanguage(lang) {
+		return ""
+	}
+	return lang
+}
+
+// vocabularyOf is the one language whose yes or no said is; "" when several say it.
+func vocabularyOf(said string) string {
+	lang := ""
+	for _, v := range Vocabularies() {
+		if slices.Contains(v.Yes, said) || slices.Contains(v.No, said) {
+			if lang != "" {
+				return ""
+			}
+			lang = v.Lang
+		}
+	}
+	return lang
 }
 
 // forChild carries out a yes, a no or a messages request for the child it is about: the one named,
@@ -169,9 +307,7 @@ func (c *contactTurn) picked(children []Child) {
 	key := c.choice
 	c.s.Choices, c.s.Labels = nil, nil
 	if lang, ok := strings.CutPrefix(key, "lang:"); ok {
-		c.s.Lang = lang
-		c.effects = append(c.effects, SetLanguage{Lang: lang})
-		c.say(c.tr("parent_language_set", nil))
+		c.setLanguage(lang)
 		return
 	}
 	if id, ok := strings.CutPrefix(key, "child:"); ok {

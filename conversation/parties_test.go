@@ -60,7 +60,7 @@ func TestParentAnswers(t *testing.T) {
 		{"garbage gets the keywords", []Child{lea}, ContactSession{}, "😀 blabla", nil, "OUI ou NON"},
 		{"empty", []Child{lea}, ContactSession{}, "", nil, "OUI ou NON"},
 		{"5 kB", []Child{lea}, ContactSession{}, strings.Repeat("blabla ", 750), nil, "OUI ou NON"},
-		{"no child at all", nil, ContactSession{}, "oui", nil, "Aucune demande"},
+		{"no child at all", nil, ContactSession{}, "oui", nil, "Aucun enfant n'est inscrit"},
 		{"a named child is never swapped for another", []Child{withConsent(lea, "granted"), withConsent(tom, "refused")},
 			ContactSession{}, "NON TOM", nil, "Aucune demande en attente pour Tom M."},
 		{"yes for a named child already agreed", []Child{withConsent(lea, "granted"), tom}, ContactSession{}, "OUI LÉA", nil,
@@ -99,7 +99,7 @@ func TestParentConsentRecorded(t *testing.T) {
 		rec  ConsentRecorded
 		says string
 	}{
-		{ConsentRecorded{Child: lea, Agree: true}, "Les candidatures de Léa M. seront envoyées"},
+		{ConsentRecorded{Child: lea, Agree: true}, "Les prochaines candidatures de Léa M. partiront directement"},
 		{ConsentRecorded{Child: lea, Agree: true, SentTo: []string{"Musée"}}, "La candidature de Léa M. est envoyée à Musée."},
 		{ConsentRecorded{Child: Child{FirstName: "Inès", LastInitial: "T"}, Agree: true, SentTo: []string{"Musée", "Jardin"}},
 			"Les 2 candidatures d'Inès T. sont envoyées : Musée, Jardin."},

@@ -30,6 +30,7 @@ type ContactSession struct {
 	Pending string   `json:"pending,omitempty"` // the action waiting for a pick or a go: "yes", "no", "messages", "ask", "language", "relay"
 	Text    string   `json:"text,omitempty"`    // a host's message waiting for its application to be picked, or for a go
 	App     int64    `json:"app,omitempty"`     // the application a message waiting for a go is about
+	Spoken  string   `json:"spoken,omitempty"`  // a parent's own language, while their message is answered in the other one it was written in
 }
 
 // ContactOutput is what one step of a parent's or host's conversation decided.

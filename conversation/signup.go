@@ -3,13 +3,16 @@ package conversation
 import (
 	"cmp"
 	"errors"
+	"slices"
 	"sort"
-	"stagebot/domain"
-	"stagebot/phone"
 	"strings"
 	"time"
 	"unicode"
 	"unicode/utf8"
+
+	"stagebot/domain"
+	"stagebot/fold"
+	"stagebot/phone"
 )
 
 // Sign-up limits.
@@ -22,8 +25,10 @@ const (
 // showAskFirstName starts the sign-up.
 func (t *turn) showAskFirstName() { t.say(t.tr("ask_first_name", nil)) }
 
-// onFirstName accepts letters (accents too), spaces, hyphens and apostrophes, 1 to 30 of them. "EN"
-// or "FR" (as the welcome says) switches language instead.
+// onFirstName reads a first name: letters (accents too), spaces, hyphens and apostrophes, 1 to 30
+// of them, no command word. "je m'appelle Karim" or "Bonjour, moi c'est Karim" gives Karim. A name
+// of several words, or of one letter, is asked to be confirmed. "EN" or "FR" (as the welcome says)
+// switches language instead.
 func (t *turn) onFirstName() {
 	if lang := languageWord(t.text); lang != "" && lang != t.s.Lang && t.s.Fix == FixNone && t.m.hasLanguage(lang) &&
 		len(strings.Fields(t.text)) == 1 {
@@ -31,18 +36,111 @@ func (t *turn) onFirstName() {
 		t.showWelcome()
 		return
 	}
-	name := strings.Join(strings.Fields(t.text), " ")
+	name := firstNameIn(t.text)
 	switch {
 	case utf8.RuneCountInString(name) > maxFirstName:
 		t.refuse(t.tr("first_name_too_long", data{"Max": maxFirstName}))
 		return
-	case !isName(name):
+	case !isName(name) || notAName(name):
 		t.refuse(t.tr("first_name_invalid", nil))
 		return
 	}
 	t.s.Profile.FirstName = capitalize(name)
+	if len(strings.Fields(name)) > 1 || letters(name) < 2 {
+		t.goTo(ConfirmFirstName)
+		return
+	}
+	t.acceptFirstName()
+}
+
+// acceptFirstName thanks the student by the name just given and asks the next question.
+func (t *turn) acceptFirstName() {
 	t.preface(t.tr("first_name_ok", data{"Name": t.s.Profile.FirstName}))
 	t.goTo(AskLastInitial)
+}
+
+// showConfirmFirstName checks a first name that may be more than one (or a typo).
+func (t *turn) showConfirmFirstName() {
+	if t.s.Profile.FirstName == "" {
+		t.goTo(AskFirstName)
+		return
+	}
+	t.say(t.tr("confirm_first_name", data{"Name": t.s.Profile.FirstName}),
+		t.choiceOf("name:yes", "choice_yes"),
+		t.choiceOf("name:no", "choice_fix_name_again"))
+}
+
+// onConfirmFirstName keeps the name, asks it again, or reads the name typed instead.
+func (t *turn) onConfirmFirstName() {
+	switch {
+	case t.choice == "name:yes":
+		t.acceptFirstName()
+	case t.choice == "name:no":
+		t.s.Profile.FirstName = ""
+		t.land(AskFirstName)
+		t.say(t.tr("ask_first_name_only", nil))
+	case t.choice == "" && !t.number && isName(firstNameIn(t.text)):
+		t.onFirstName()
+	default:
+		t.confused()
+	}
+}
+
+// nameIntros are the words people put before their first name, folded: "je m'appelle Karim".
+var nameIntros = [][]string{{"je", "m'appelle"}, {"je", "m", "appelle"}, {"je", "mappelle"}, {"moi", "c'est"},
+	{"moi", "cest"}, {"c'est"}, {"mon", "prenom", "est"}, {"mon", "prenom", "c'est"}, {"mon", "prenom"}, {"prenom"},
+	{"my", "name", "is"}, {"my", "name's"}, {"my", "name"}, {"i'm"}, {"i", "am"}, {"im"}, {"it's"}, {"name"},
+	{"this", "is"}, {"moi"}}
+
+// firstNameIn is the first name in what was typed, without a greeting or "je m'appelle" before it
+// nor final punctuation: "Bonjour, je m'appelle Karim !" → "Karim".
+func firstNameIn(text string) string {
+	fields := strings.Fields(text)
+	folded := make([]string, len(fields))
+	for i, f := range fields {
+		folded[i] = strings.Trim(fold.String(f), ",;:!.")
+	}
+	for len(folded) > 1 && isGreeting(folded[0]) {
+		fields, folded = fields[1:], folded[1:]
+	}
+	for _, intro := range nameIntros {
+		if len(folded) > len(intro) && slices.Equal(folded[:len(intro)], intro) {
+			fields = fields[len(intro):]
+			break
+		}
+	}
+	return strings.Trim(strings.Join(fields, " "), ",;:!. ")
+}
+
+// notNames are words that are not a first name, though made of letters: what people type by
+// mistake at the question.
+var notNames = []string{"stage", "menu", "test", "rien", "personne", "prenom", "nom", "eleve", "college", "moi",
+	"toi", "lol", "mdr", "quoi", "pourquoi", "comment", "what", "why", "name", "bot", "stagebot", "inconnu",
+	"anonyme", "jsp", "sais", "pas", "je", "appelle", "mappelle", "suis", "my", "is"}
+
+// notAName reports whether name is a command, a greeting, a yes or a no, or another word no one is
+// called.
+func notAName(name string) bool {
+	if keywordOf(name) != kwNone || isGreeting(name) || isThanks(name) || yesOrNo(name) != 0 {
+		return true
+	}
+	for _, w := range fold.Words(name) {
+		if slices.Contains(notNames, w) || keywordOf(w) != kwNone {
+			return true
+		}
+	}
+	return false
+}
+
+// letters counts the letters in s.
+func letters(s string) int {
+	n := 0
+	for _, r := range s {
+		if unicode.IsLetter(r) {
+			n++
+		}
+	}
+	return n
 }
 
 // showAskLastInitial asks only the initial of the family name: it is all a host will see.
@@ -179,7 +277,7 @@ func (t *turn) weekChecked(typed bool) bool {
 	var near []domain.WeekOffers
 	for _, w := range r.Open {
 		if w.Week.Equal(r.Week) && w.Offers > 0 {
-			if typed {
+			if typed && t.s.Fix != FixProfile { // a profile change says "saved" itself
 				t.preface(t.tr("week_ok", data{"Date": t.longDate(r.Week)}))
 			}
 			t.advance(AskBirth)
@@ -408,7 +506,7 @@ func (t *turn) advance(next State) {
 			return
 		}
 	case FixProfile:
-		if next == AskBirth || next == ConfirmSignup {
+		if next == AskSchool || next == AskBirth || next == AskParentPhone || next == ConfirmSignup {
 			t.s.Fix, t.s.Before = FixNone, nil
 			t.land(ViewProfile)
 			t.ask(ChangeProfile{Profile: t.s.Profile})

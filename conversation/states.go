@@ -10,6 +10,8 @@ const (
 
 	// AskFirstName starts the sign-up.
 	AskFirstName State = "ask_first_name"
+	// ConfirmFirstName checks a first name of several words, or of one letter.
+	ConfirmFirstName State = "confirm_first_name"
 	// AskLastInitial asks the initial of the family name (the only part of it that is kept).
 	AskLastInitial State = "ask_last_initial"
 	// AskSchool asks the collège's name or UAI code.
@@ -93,6 +95,7 @@ func journey() map[State]stateDef {
 		ChooseLanguage: {show: (*turn).showChooseLanguage, on: (*turn).onChooseLanguage, help: "help_language"},
 
 		AskFirstName:      {show: (*turn).showAskFirstName, on: (*turn).onFirstName, help: "help_first_name"},
+		ConfirmFirstName:  {show: (*turn).showConfirmFirstName, on: (*turn).onConfirmFirstName, help: "help_first_name"},
 		AskLastInitial:    {show: (*turn).showAskLastInitial, on: (*turn).onLastInitial, help: "help_last_initial"},
 		AskSchool:         {show: (*turn).showAskSchool, on: (*turn).onSchool, result: (*turn).schoolsFound, short: "ask_school_again", help: "help_school"},
 		PickSchool:        {show: (*turn).showPickSchool, on: (*turn).onPickSchool, result: (*turn).pickedSchoolFound, short: "pick_school", help: "help_school"},

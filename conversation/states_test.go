@@ -15,6 +15,7 @@ var pathTo = map[State]struct {
 }{
 	AskFirstName:      {Welcome, "Bonjour"},
 	ChooseLanguage:    {AskFirstName, "langue"},
+	ConfirmFirstName:  {AskFirstName, "Marie Claire"},
 	AskLastInitial:    {AskFirstName, "Léa"},
 	AskSchool:         {AskLastInitial, "M"},
 	PickSchool:        {AskSchool, "jean"},
@@ -127,7 +128,7 @@ func TestBadInputInEveryState(t *testing.T) {
 		{"old button", Input{Choice: "offer:999999"}, nil},
 		{"5 kB", Input{Text: blabla}, movesTo(map[State]State{AnswerHost: Menu, PickSchool: AskSchool}, Results, searching...)},
 		{"unknown keyword", Input{Text: "FOOBAR"}, movesTo(map[State]State{
-			AnswerHost: Menu, AskFirstName: AskLastInitial, AskLastInitial: AskSchool, PickSchool: AskSchool,
+			AnswerHost: Menu, AskFirstName: AskLastInitial, ConfirmFirstName: AskLastInitial, AskLastInitial: AskSchool, PickSchool: AskSchool,
 		}, Results, searching...)},
 	}
 	for _, st := range allStates(t) {

@@ -284,22 +284,6 @@ func bareWord(s string) string {
 	return strings.TrimRight(fold.String(s), "!. ")
 }
 
-func isYes(word string) bool {
-	switch word {
-	case "oui", "ouais", "ouai", "o", "yes", "y", "yep", "ok", "okay", "d'accord", "dac":
-		return true
-	}
-	return false
-}
-
-func isNo(word string) bool {
-	switch word {
-	case "non", "nan", "n", "no", "nope":
-		return true
-	}
-	return false
-}
-
 // tr is message id in the session's language.
 func (t *turn) tr(id string, d data) string {
 	if t.m.cat == nil {

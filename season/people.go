@@ -314,6 +314,11 @@ func (s *sim) react(m Sent) {
 		s.later(m.At, ans.Delay, m.Address, "consent", func(ctx context.Context) error {
 			return s.say(ctx, domain.SMS, m.Address, word, "")
 		})
+		if ans.Agree && ans.StopAfter > 0 {
+			s.later(m.At, ans.Delay+ans.StopAfter, m.Address, "stop", func(ctx context.Context) error {
+				return s.say(ctx, domain.SMS, m.Address, "STOP", "")
+			})
+		}
 	case RoleHost:
 		h := s.cfg.World.Hosts[s.world.hostOf[m.Address]]
 		if len(h.Contacts) > 0 && h.Contacts[0] != m.Address {

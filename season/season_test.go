@@ -118,6 +118,8 @@ func autumn() season.World {
 			st.Parent.AtAsk, st.Parent.Delay = 2, 5*time.Hour // after the first reminder
 		case 4:
 			st.Parent.AtAsk = 3 // after the second
+		case 5:
+			st.Parent.StopAfter = 4 * 24 * time.Hour // agrees, then stops everything
 		}
 		switch i % 7 {
 		case 0:

@@ -93,10 +93,13 @@ type Student struct {
 }
 
 // ParentAnswer is when a parent answers the request to agree (asks: the request, the reminders),
-// and whether they agree.
+// whether they agree, and whether they stop everything later.
 type ParentAnswer struct {
 	Answer
 	Agree bool
+	// StopAfter is how long after agreeing the parent sends STOP (0: never): their agreement is
+	// withdrawn, and with it the applications that had reached hosts.
+	StopAfter time.Duration
 }
 
 // built is the world as saved: ids, and who is who by address.

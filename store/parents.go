@@ -83,10 +83,12 @@ func (c Conn) GrantConsent(ctx context.Context, studentID int64, at time.Time) (
 }
 
 // RefuseConsent records the parent's refusal for their child, in one transaction: consent becomes
-// withdrawn when withdrawn is true or it had been granted, refused otherwise; and every live
-// application of the child is withdrawn by the parent. It returns those applications with the state
-// they had (PreviousState), so the caller can tell the hosts of those that had reached them (sent,
-// accepted, confirmed). Until consent is granted again, Apply refuses with ApplyNoConsent.
+// withdrawn when withdrawn is true or it had been granted, refused otherwise; and every application
+// that had reached a host (sent, accepted, confirmed) is withdrawn by the parent. It returns those
+// applications with the state they had (PreviousState), so the caller can tell their hosts. The
+// applications that never left wait, unsent: a parent may change their mind, and their OUI
+// (GrantConsent) sends those whose deadline has not passed. Until then, Apply refuses with
+// ProblemNoConsent.
 func (c Conn) RefuseConsent(ctx context.Context, studentID int64, at time.Time, withdrawn bool) ([]ApplicationInfo, error) {
 	var apps []ApplicationInfo
 	err := c.atomically(ctx, func(c Conn) error {
@@ -103,10 +105,20 @@ func (c Conn) RefuseConsent(ctx context.Context, studentID int64, at time.Time, 
 				return err
 			}
 		}
-		apps, err = c.moveAll(ctx, `student_id = $1 AND state IN `+liveStates(), []any{studentID}, domain.Withdrawn, domain.ByParent, at)
+		apps, err = c.moveAll(ctx, `student_id = $1 AND state IN `+reachedStates(), []any{studentID}, domain.Withdrawn, domain.ByParent, at)
 		return err
 	})
 	return apps, err
+}
+
+// Waiting counts a student's applications waiting for their parent's agreement.
+func (c Conn) Waiting(ctx context.Context, studentID int64) (int, error) {
+	var n int
+	if err := c.get(ctx, &n, `SELECT count(*) FROM applications WHERE student_id = $1 AND state = `+
+		sqlState(domain.AwaitingParent), studentID); err != nil {
+		return 0, fmt.Errorf("applications waiting for the parent of student %d: %w", studentID, err)
+	}
+	return n, nil
 }
 
 // lockConsent locks a student's row in the transaction and returns their consent.

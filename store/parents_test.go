@@ -87,18 +87,25 @@ func TestConsent(t *testing.T) {
 		t.Errorf("apply after consent again: %+v", r)
 	}
 
-	// Refused from the start.
+	// Refused from the start: nothing had left, nothing is withdrawn; the application waits, unsent,
+	// and goes when the parent changes their mind.
 	other := w.student("Oscar", false, adult)
 	pending := w.applyWith(store.ApplyParams{StudentID: other, OfferID: o1})
 	refused, err := w.s.RefuseConsent(w.ctx, other, today, false)
-	if err != nil || !slices.Equal(ids(refused), []int64{pending.ID}) || refused[0].PreviousState != domain.AwaitingParent {
-		t.Errorf("refused: %+v, %v", refused, err)
+	if err != nil || len(refused) != 0 || w.state(pending.ID) != domain.AwaitingParent {
+		t.Errorf("refused: %+v, %v, %s", refused, err, w.state(pending.ID))
+	}
+	if n, err := w.s.Waiting(w.ctx, other); n != 1 || err != nil {
+		t.Errorf("waiting after a refusal: %d, %v", n, err)
 	}
 	if st, _ := w.s.StudentByID(w.ctx, other); st.Consent != domain.ConsentRefused {
 		t.Errorf("consent %s after a refusal", st.Consent)
 	}
 	if r := w.applyWith(store.ApplyParams{StudentID: other, OfferID: o2}); r.Problem != domain.ProblemNoConsent {
 		t.Errorf("apply after refusal: %+v", r)
+	}
+	if sent, err := w.s.GrantConsent(w.ctx, other, today); err != nil || !slices.Equal(ids(sent), []int64{pending.ID}) {
+		t.Errorf("yes after no: %v, %v", ids(sent), err)
 	}
 	if _, err := w.s.GrantConsent(w.ctx, 1_000_000, today); !errors.Is(err, store.ErrNotFound) {
 		t.Errorf("grant for nobody: %v", err)

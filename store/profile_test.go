@@ -133,10 +133,32 @@ func TestChangeProfile(t *testing.T) {
 	if err != nil || !res.NewParent {
 		t.Fatalf("parent change: %+v, %v", res, err)
 	}
+	if res.FormerParent == nil {
+		t.Error("the former parent, who had agreed, is not returned to be told")
+	} else if _, err := w.s.ParentByPhone(w.ctx, res.FormerParent.Phone); err != nil {
+		t.Errorf("the former parent, who had agreed, is forgotten: %v", err)
+	}
 	st, _ = w.s.StudentByID(w.ctx, lea)
 	parent, err := w.s.ParentByID(w.ctx, st.ParentID)
 	if err != nil || st.Consent != domain.ConsentPending || parent.Phone != "+33699912345" || parent.Lang != "ar" {
 		t.Errorf("after the parent change: consent %s, parent %+v, %v", st.Consent, parent, err)
+	}
+	// A parent who never answered may be a stranger's number: forgotten, not told.
+	res, err = w.s.ChangeProfile(w.ctx, store.ProfileChange{StudentID: lea, ParentPhone: "+33699912346", At: today})
+	if err != nil || !res.NewParent || res.FormerParent != nil {
+		t.Fatalf("second parent change: %+v, %v", res, err)
+	}
+	if _, err := w.s.ParentByPhone(w.ctx, "+33699912345"); err == nil {
+		t.Error("a parent who never answered is kept")
+	}
+	// The first name, the initial and the month of birth can be corrected.
+	born := adult.AddDate(0, 2, 0)
+	if _, err := w.s.ChangeProfile(w.ctx, store.ProfileChange{StudentID: lea, FirstName: "Léane", LastInitial: "B",
+		BirthMonth: born, At: today}); err != nil {
+		t.Fatal(err)
+	}
+	if st, _ = w.s.StudentByID(w.ctx, lea); st.FirstName != "Léane" || st.LastInitial != "B" || !st.BirthMonth.Equal(born) {
+		t.Errorf("after correcting the name and birth: %s %s, %v", st.FirstName, st.LastInitial, st.BirthMonth)
 	}
 	res, err = w.s.ChangeProfile(w.ctx, store.ProfileChange{StudentID: lea,
 		School: &store.School{UAI: repUAI, Name: "Évariste Galois"}, At: today})

@@ -84,6 +84,21 @@ func (c Conn) PurgeCampaign(ctx context.Context, campaignID int64, now time.Time
 				return err
 			}
 		}
+		// Parents no child has any more (a student gave another number): their number and messages go.
+		var orphans []string
+		if err := c.all(ctx, &orphans, `DELETE FROM parents p WHERE NOT EXISTS (SELECT 1 FROM students WHERE parent_id = p.id)
+			RETURNING phone`); err != nil {
+			return fmt.Errorf("purge: parents: %w", err)
+		}
+		for _, phone := range orphans {
+			if err := c.EraseMessages(ctx, domain.SMS, phone); err != nil {
+				return err
+			}
+			if _, err := c.q.ExecContext(ctx, `DELETE FROM conversations WHERE channel IN ('sms', 'whatsapp')
+				AND address = $1`, phone); err != nil {
+				return fmt.Errorf("purge: parent's conversation: %w", err)
+			}
+		}
 		if _, err := c.q.ExecContext(ctx, `UPDATE feedback SET word = NULL WHERE application_id IS NULL`); err != nil {
 			return fmt.Errorf("purge: feedback words: %w", err)
 		}

@@ -117,6 +117,9 @@ func (c Conn) forgetParent(ctx context.Context, parentID int64) error {
 // keeps it as it is.
 type ProfileChange struct {
 	StudentID   int64
+	FirstName   string    // the first name, corrected
+	LastInitial string    // the initial of the family name, corrected
+	BirthMonth  time.Time // the first day of the month of birth, corrected
 	School      *School   // the new collège: UAI (empty when not in the list) and name
 	StageWeek   time.Time // the Monday of the new stage week
 	ParentPhone string    // E.164: a new parent's number, whose agreement is asked again
@@ -126,15 +129,18 @@ type ProfileChange struct {
 
 // ProfileChanged is what a profile change did.
 type ProfileChanged struct {
-	Problem   domain.Problem    // ProblemPlaced: a confirmed stage keeps its week (nothing changed)
-	Withdrawn []ApplicationInfo // live applications for the former week, withdrawn by the student
-	NewParent bool              // the parent's number changed: their agreement is asked again
+	Problem      domain.Problem    // ProblemPlaced: a confirmed stage keeps its week (nothing changed)
+	Withdrawn    []ApplicationInfo // live applications for the former week, withdrawn by the student
+	NewParent    bool              // the parent's number changed: their agreement is asked again
+	FormerParent *Parent           // with NewParent: the parent written to until now, when they had answered, to tell
 }
 
-// ChangeProfile changes a registered student's collège, stage week or parent, in one transaction.
+// ChangeProfile changes a registered student's first name, initial, birth month, collège, stage
+// week or parent, in one transaction.
 // A new week withdraws the applications made for the former one (a confirmed stage refuses the
 // change instead); a new parent's number puts the consent back to pending, and the former parent is
-// forgotten when no other child has them. The REP status follows the collège.
+// returned to be told when they had answered (they stay known until the season's purge), forgotten
+// otherwise when no other child has them. The REP status follows the collège.
 func (c Conn) ChangeProfile(ctx context.Context, p ProfileChange) (ProfileChanged, error) {
 	if p.At.IsZero() {
 		return ProfileChanged{}, errors.New("change profile: no time given")
@@ -142,7 +148,7 @@ func (c Conn) ChangeProfile(ctx context.Context, p ProfileChange) (ProfileChange
 	var res ProfileChanged
 	err := c.atomically(ctx, func(c Conn) error {
 		var st Student
-		if err := c.get(ctx, &st, `SELECT id, stage_week, parent_id FROM students WHERE id = $1 FOR UPDATE`,
+		if err := c.get(ctx, &st, `SELECT id, stage_week, parent_id, consent FROM students WHERE id = $1 FOR UPDATE`,
 			p.StudentID); err != nil {
 			return fmt.Errorf("change profile: student %d: %w", p.StudentID, err)
 		}
@@ -168,6 +174,19 @@ func (c Conn) ChangeProfile(ctx context.Context, p ProfileChange) (ProfileChange
 				return fmt.Errorf("change stage week: %w", err)
 			}
 		}
+		if p.FirstName != "" || p.LastInitial != "" || !p.BirthMonth.IsZero() {
+			var birth *string
+			if !p.BirthMonth.IsZero() {
+				b := p.BirthMonth.Format(time.DateOnly)
+				birth = &b
+			}
+			if _, err := c.q.ExecContext(ctx, `UPDATE students SET first_name = coalesce(nullif($2, ''), first_name),
+				last_initial = coalesce(nullif($3, ''), last_initial),
+				birth_month = coalesce(date_trunc('month', $4::date)::date, birth_month), updated_at = $5
+				WHERE id = $1`, p.StudentID, p.FirstName, p.LastInitial, birth, p.At); err != nil {
+				return fmt.Errorf("change name or birth: %w", err)
+			}
+		}
 		if p.School != nil {
 			var uai *string
 			if p.School.UAI != "" {
@@ -191,9 +210,17 @@ func (c Conn) ChangeProfile(ctx context.Context, p ProfileChange) (ProfileChange
 					return fmt.Errorf("change parent: %w", err)
 				}
 				res.NewParent = true
-				if err := c.forgetParent(ctx, st.ParentID); err != nil {
+				if st.Consent == domain.ConsentPending {
+					// Never answered: perhaps a wrong number, a stranger's. It is forgotten, and told nothing.
+					return c.forgetParent(ctx, st.ParentID)
+				}
+				// A parent who answered stays known, with no child, until the season's purge: a message
+				// of theirs is a parent's, never a new student's; they are told of the change.
+				former, err := c.ParentByID(ctx, st.ParentID)
+				if err != nil {
 					return err
 				}
+				res.FormerParent = &former
 			}
 		}
 		return nil
