@@ -8,6 +8,7 @@ import (
 	"slices"
 	"time"
 
+	"stagebot/calendar"
 	"stagebot/conversation"
 	"stagebot/domain"
 	"stagebot/store"
@@ -109,7 +110,10 @@ func (t *hostTurn) carryOut(ctx context.Context, tx txn, e conversation.Effect) 
 	case conversation.GiveFeedback:
 		app, ok, err := t.ib.hostsApplication(ctx, tx, t.hosts, e.ApplicationID)
 		if err != nil || !ok || app.State != domain.Confirmed {
-			return conversation.FeedbackSaved{}, err
+			return conversation.FeedbackSaved{}, err // not a stage of theirs
+		}
+		if app.Week.After(calendar.Day(tx.now)) {
+			return conversation.FeedbackSaved{TooEarly: true}, nil
 		}
 		return saveFeedback(ctx, tx, store.FeedbackParams{ApplicationID: app.ID, Author: "host", Mark: e.Mark,
 			Word: e.Word, At: tx.now})
@@ -150,6 +154,9 @@ func (t *hostTurn) accept(ctx context.Context, tx txn, e conversation.AcceptAppl
 		if err := t.ib.tellStudent(ctx, tx, r.App, noticeOf(conversation.NoticeAccepted, r.App)); err != nil {
 			return nil, err
 		}
+		if err := t.tellColleagues(ctx, tx, r.App, conversation.NoticeAcceptedByColleague); err != nil {
+			return nil, err
+		}
 		return answer, t.ib.tellParent(ctx, tx, r.App, conversation.NoticeAccepted)
 	case domain.ProblemFull:
 		if err := t.ib.tellStudent(ctx, tx, r.App, noticeOf(conversation.NoticeFull, r.App)); err != nil {
@@ -177,7 +184,17 @@ func (t *hostTurn) decline(ctx context.Context, tx txn, e conversation.DeclineAp
 	if err := t.ib.tellStudent(ctx, tx, app, noticeOf(conversation.NoticeDeclined, app)); err != nil {
 		return nil, err
 	}
+	if err := t.tellColleagues(ctx, tx, app, conversation.NoticeDeclinedByColleague); err != nil {
+		return nil, err
+	}
 	return answer, t.ib.tellParent(ctx, tx, app, conversation.NoticeDeclined)
+}
+
+// tellColleagues tells the host's other contacts what this contact answered to a request, so that
+// nobody answers it again.
+func (t *hostTurn) tellColleagues(ctx context.Context, tx txn, app store.ApplicationInfo, kind conversation.NoticeKind) error {
+	_, err := t.ib.tellHostExcept(ctx, tx, app, noticeOf(kind, app), t.msg.Channel, t.msg.Address)
+	return err
 }
 
 // relayToStudent passes a host's message on to the student of one of its requests that reached it.
@@ -185,6 +202,11 @@ func (t *hostTurn) relayToStudent(ctx context.Context, tx txn, e conversation.Re
 	app, ok, err := t.ib.hostsApplication(ctx, tx, t.hosts, e.ApplicationID)
 	if err != nil || !ok || !app.State.ReachedHost() {
 		return conversation.Relayed{}, err // not the host's, or not yet agreed by the parent: nothing
+	}
+	student := personName(app.StudentFirstName, app.StudentLastInitial)
+	if ok, err := t.ib.canWrite(ctx, tx, app.StudentChannel, app.StudentAddress); err != nil || !ok {
+		// The student sent STOP, or cannot be reached: nothing goes, and the host is told why.
+		return conversation.Relayed{Unreachable: true, To: student}, err
 	}
 	if err := tx.RecordRelay(ctx, app.ID, domain.HostToStudent, e.Text, tx.now); err != nil {
 		return nil, err
@@ -195,8 +217,8 @@ func (t *hostTurn) relayToStudent(ctx context.Context, tx txn, e conversation.Re
 	}
 	n := noticeOf(kind, app)
 	n.Text = e.Text
-	return conversation.Relayed{OK: true, To: personName(app.StudentFirstName, app.StudentLastInitial),
-		Masked: e.Masked, Question: e.Question}, t.ib.tellStudent(ctx, tx, app, n)
+	return conversation.Relayed{OK: true, To: student, Masked: e.Masked, Question: e.Question},
+		t.ib.tellStudent(ctx, tx, app, n)
 }
 
 // hostsApplication reads an application a host contact acts on, and locks its student's

@@ -12,6 +12,7 @@ package bot
 import (
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
 	"strings"
 	"time"
@@ -31,6 +32,9 @@ type InboxConfig struct {
 	MaxApplications int         // live applications a student may have at once
 	ConfirmDays     int         // days a student has to confirm a place a host accepted
 	ReleaseDate     *time.Time  // from this day, places reserved for REP/REP+ open to all
+	// Hours are the sending hours of messages nobody just asked for (default calendar.SendingHours):
+	// the workflow tells a student when such a message to their parent will leave.
+	Hours *calendar.Hours
 }
 
 // Inbox is the workflow. It is safe for concurrent use: everything it knows is in the database.
@@ -39,6 +43,7 @@ type Inbox struct {
 	machine *conversation.Machine
 	cfg     InboxConfig
 	log     *slog.Logger
+	schools *calendar.Schools // the school holidays of Paris: no stage week in them
 }
 
 // NewInbox builds an inbox.
@@ -46,7 +51,20 @@ func NewInbox(s *store.Store, m *conversation.Machine, cfg InboxConfig, log *slo
 	if cfg.Clock == nil {
 		cfg.Clock = clock.System()
 	}
-	return &Inbox{store: s, machine: m, cfg: cfg, log: log}
+	// The calendars are embedded data, checked by their package's tests: they fail only on a broken
+	// build.
+	if cfg.Hours == nil {
+		hours, err := calendar.SendingHours()
+		if err != nil {
+			panic(fmt.Sprintf("bot: sending hours: %v", err))
+		}
+		cfg.Hours = hours
+	}
+	schools, err := calendar.ParisSchools()
+	if err != nil {
+		panic(fmt.Sprintf("bot: school holidays: %v", err))
+	}
+	return &Inbox{store: s, machine: m, cfg: cfg, log: log, schools: schools}
 }
 
 // now reads the service's clock, in Paris time.

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"log/slog"
 	"strings"
+	"time"
 
 	"stagebot/conversation"
 	"stagebot/domain"
@@ -86,6 +87,12 @@ func (ib *Inbox) parentChannel(ctx context.Context, tx txn, phone string) domain
 // contact linked it, by SMS otherwise. It returns how many messages it queued: none when no contact
 // can be written to (each sent STOP, or has no address).
 func (ib *Inbox) tellHost(ctx context.Context, tx txn, app store.ApplicationInfo, n conversation.Notice) (int, error) {
+	return ib.tellHostExcept(ctx, tx, app, n, "", "")
+}
+
+// tellHostExcept is tellHost to every contact but the one at (channel, address).
+func (ib *Inbox) tellHostExcept(ctx context.Context, tx txn, app store.ApplicationInfo, n conversation.Notice,
+	exceptChannel domain.Channel, exceptAddress string) (int, error) {
 	contacts, err := tx.HostContacts(ctx, app.HostID)
 	if err != nil {
 		return 0, err
@@ -96,7 +103,7 @@ func (ib *Inbox) tellHost(ctx context.Context, tx txn, app store.ApplicationInfo
 		if address == "" {
 			channel, address = domain.SMS, c.Phone
 		}
-		if address == "" {
+		if address == "" || channel == exceptChannel && address == exceptAddress {
 			continue
 		}
 		reply := ib.machine.HostNotice(c.Lang, n)
@@ -165,14 +172,21 @@ func (ib *Inbox) sendProactiveCounted(ctx context.Context, tx txn, channel domai
 	if r.Text == "" {
 		return false, nil
 	}
+	if ok, err := ib.canWrite(ctx, tx, channel, address); err != nil || !ok {
+		return false, err
+	}
+	return true, ib.enqueue(ctx, tx, channel, address, lang, r, true, about)
+}
+
+// canWrite reports whether a message nobody asked for may go to a person: not after their STOP, nor
+// to an address found unreachable.
+func (ib *Inbox) canWrite(ctx context.Context, tx txn, channel domain.Channel, address string) (bool, error) {
 	stopped, err := ib.stopped(ctx, tx, channel, address)
 	if err != nil || stopped {
 		return false, err
 	}
-	if unreachable, _, err := tx.IsUnreachable(ctx, channel, address); err != nil || unreachable {
-		return false, err
-	}
-	return true, ib.enqueue(ctx, tx, channel, address, lang, r, true, about)
+	unreachable, _, err := tx.IsUnreachable(ctx, channel, address)
+	return !unreachable, err
 }
 
 // stopped reports whether a person sent STOP: on the channel, or for a phone number on SMS or
@@ -250,13 +264,17 @@ func (ib *Inbox) applicationWithdrawn(ctx context.Context, tx txn, app store.App
 	if !before.ReachedHost() {
 		return nil
 	}
-	if _, err := ib.tellHost(ctx, tx, app, noticeOf(conversation.NoticeWithdrawn, app)); err != nil {
+	kind := conversation.NoticeWithdrawn
+	if before == domain.Confirmed {
+		kind = conversation.NoticeStageCancelled // a host's promise undone: said as such
+	}
+	if _, err := ib.tellHost(ctx, tx, app, noticeOf(kind, app)); err != nil {
 		return err
 	}
 	if by == domain.ByParent {
 		return nil
 	}
-	return ib.tellParent(ctx, tx, app, conversation.NoticeWithdrawn)
+	return ib.tellParent(ctx, tx, app, kind)
 }
 
 // refreshHost records whether a host can still be written to, after one of its contacts sent STOP or
@@ -344,8 +362,17 @@ func (ib *Inbox) savedProfile(ctx context.Context, tx txn, studentID int64) (con
 }
 
 // consentRequest asks a newly signed-up student's parent to agree. It reports false when the parent
-// cannot be asked (they sent STOP).
-func (ib *Inbox) consentRequest(ctx context.Context, tx txn, studentID int64) (bool, error) {
+// cannot be asked (they sent STOP), and when the request waits for the sending hours, when it leaves.
+func (ib *Inbox) consentRequest(ctx context.Context, tx txn, studentID int64) (bool, *time.Time, error) {
+	asked, err := ib.askConsent(ctx, tx, studentID)
+	if err != nil || !asked || ib.cfg.Hours.Decent(tx.now) {
+		return asked, nil, err
+	}
+	at := ib.cfg.Hours.Next(tx.now)
+	return true, &at, nil
+}
+
+func (ib *Inbox) askConsent(ctx context.Context, tx txn, studentID int64) (bool, error) {
 	st, err := tx.StudentByID(ctx, studentID)
 	if err != nil {
 		return false, err

@@ -1,6 +1,7 @@
 package bot
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -97,7 +98,11 @@ func (t *studentTurn) carryOut(ctx context.Context, tx txn, e conversation.Effec
 }
 
 func (t *studentTurn) findSchools(ctx context.Context, tx txn, e conversation.FindSchools) (conversation.Result, error) {
-	schools, err := tx.FindSchools(ctx, e.Query, 5)
+	rules, err := t.ib.rules(ctx, tx)
+	if err != nil {
+		return nil, err
+	}
+	schools, err := tx.FindSchools(ctx, e.Query, 5, rules.Territory)
 	if err != nil {
 		return nil, err
 	}
@@ -157,7 +162,22 @@ func (t *studentTurn) checkWeek(ctx context.Context, tx txn, e conversation.Chec
 		return nil, err
 	}
 	weeks, err := tx.OpenWeeks(ctx, store.WeeksParams{Today: tx.now, REP: e.REP, ReleaseDate: rules.ReleaseDate})
-	return conversation.WeekChecked{Week: e.Week, Open: weeks}, err
+	if err != nil {
+		return nil, err
+	}
+	checked := conversation.WeekChecked{Week: e.Week, Open: weeks}
+	if rules.CampaignID != 0 {
+		if checked.Stage, err = tx.StageWeeks(ctx, rules.CampaignID, tx.now); err != nil {
+			return nil, err
+		}
+		if checked.Stage == nil {
+			checked.Stage = []time.Time{} // a season whose weeks are all past: none can be taken
+		}
+	}
+	if name, holiday := t.ib.schools.HolidayOf(e.Week); holiday {
+		checked.Holiday = cmp.Or(name, "?")
+	}
+	return checked, nil
 }
 
 // register saves the student and asks their parent to agree.
@@ -170,8 +190,8 @@ func (t *studentTurn) register(ctx context.Context, tx txn, e conversation.Regis
 	if err != nil {
 		return nil, err
 	}
-	asked, err := t.ib.consentRequest(ctx, tx, id)
-	return conversation.Registered{StudentID: id, ParentStopped: !asked}, err
+	asked, at, err := t.ib.consentRequest(ctx, tx, id)
+	return conversation.Registered{StudentID: id, ParentStopped: !asked, ParentAskedAt: at}, err
 }
 
 func (t *studentTurn) searchOffers(ctx context.Context, tx txn, e conversation.SearchOffers) (conversation.Result, error) {
@@ -246,7 +266,8 @@ func (t *studentTurn) apply(ctx context.Context, tx txn, e conversation.Apply) (
 // withdraw withdraws one of the student's own applications and tells whom it concerns.
 func (t *studentTurn) withdraw(ctx context.Context, tx txn, e conversation.Withdraw) (conversation.Result, error) {
 	app, err := tx.ApplicationByID(ctx, e.ApplicationID)
-	if errors.Is(err, store.ErrNotFound) || err == nil && app.StudentID != e.StudentID {
+	if errors.Is(err, store.ErrNotFound) || err == nil && (app.StudentID != e.StudentID ||
+		app.State == domain.Confirmed && !e.Stage) { // a confirmed stage goes only when asked in words
 		return conversation.Withdrawn{OK: false}, nil
 	}
 	if err != nil {
@@ -273,13 +294,17 @@ func (t *studentTurn) relayToHost(ctx context.Context, tx txn, e conversation.Re
 	if err != nil {
 		return nil, err
 	}
+	n := noticeOf(conversation.NoticeStudentAnswer, app)
+	n.Text = e.Text
+	queued, err := t.ib.tellHost(ctx, tx, app, n)
+	if err != nil || queued == 0 {
+		// None of the host's contacts can be written to: nothing went, and nothing is kept as sent.
+		return conversation.Relayed{Unreachable: true, To: app.HostName}, err
+	}
 	if err := tx.RecordRelay(ctx, app.ID, domain.StudentToHost, e.Text, tx.now); err != nil {
 		return nil, err
 	}
-	n := noticeOf(conversation.NoticeStudentAnswer, app)
-	n.Text = e.Text
-	_, err = t.ib.tellHost(ctx, tx, app, n)
-	return conversation.Relayed{OK: true, To: app.HostName, Masked: e.Masked}, err
+	return conversation.Relayed{OK: true, To: app.HostName, Masked: e.Masked}, nil
 }
 
 // changeProfile saves a registered student's new collège, week or parent: the hosts of the
@@ -307,33 +332,37 @@ func (t *studentTurn) changeProfile(ctx context.Context, tx txn, e conversation.
 		}
 	}
 	if res.NewParent {
-		asked, err := t.ib.consentRequest(ctx, tx, p.StudentID)
+		asked, at, err := t.ib.consentRequest(ctx, tx, p.StudentID)
 		if err != nil {
 			return nil, err
 		}
-		out.ParentStopped = !asked
+		out.ParentStopped, out.ParentAskedAt = !asked, at
 	}
 	out.Profile, err = t.ib.savedProfile(ctx, tx, p.StudentID)
 	return out, err
 }
 
 // confirmPlace makes a place the student's stage; the host and the parent are told, and the hosts of
-// the applications it cancels.
+// the applications it cancels. When none of the host's contacts can be written to, the student and
+// the parent are told so, and the parent is asked to let the host know.
 func (t *studentTurn) confirmPlace(ctx context.Context, tx txn, e conversation.ConfirmPlace) (conversation.Result, error) {
 	r, err := tx.Confirm(ctx, e.StudentID, e.ApplicationID, tx.now)
 	if err != nil {
 		return nil, err
 	}
-	confirmed := conversation.Confirmed{Problem: r.Problem, Host: r.App.HostName, Cancelled: len(r.Cancelled)}
+	confirmed := conversation.Confirmed{Problem: r.Problem, Host: r.App.HostName, Cancelled: len(r.Cancelled),
+		Stage: stageOf(r.App)}
 	if r.Problem != domain.NoProblem {
 		return confirmed, nil
 	}
-	if _, err := t.ib.tellHost(ctx, tx, r.App, noticeOf(conversation.NoticeConfirmed, r.App)); err != nil {
+	queued, err := t.ib.tellHost(ctx, tx, r.App, noticeOf(conversation.NoticeConfirmed, r.App))
+	if err != nil {
 		return nil, err
 	}
+	confirmed.HostTold = queued > 0
 	// One message to the parent: the stage, and how many other applications it cancelled.
 	n := noticeOf(conversation.NoticeConfirmed, r.App)
-	n.Count = len(r.Cancelled)
+	n.Count, n.HostUnreachable = len(r.Cancelled), !confirmed.HostTold
 	if err := t.ib.tellParentNotice(ctx, tx, r.App, n); err != nil {
 		return nil, err
 	}
@@ -345,6 +374,11 @@ func (t *studentTurn) confirmPlace(ctx context.Context, tx txn, e conversation.C
 		}
 	}
 	return confirmed, nil
+}
+
+// stageOf is where and when a student goes for an application's stage.
+func stageOf(app store.ApplicationInfo) domain.StageDetails {
+	return domain.StageDetails{Address: app.Address, Hours: app.DailyHours, Contact: app.ContactName}
 }
 
 // erase deletes a student's data after SUPPRIMER: hosts holding one of their requests are told it is

@@ -142,6 +142,22 @@ func (s *Schools) HolidayWeek(monday time.Time) (holiday, guess bool) {
 	return estimated(monday), true
 }
 
+// HolidayOf names the school holiday the week of monday falls in ("Hiver", "Noël"…); ok is false
+// when the week has classes. A week of a school year not in the file that is estimated to be a
+// holiday has no name ("").
+func (s *Schools) HolidayOf(monday time.Time) (name string, ok bool) {
+	monday = Monday(monday)
+	if monday.Before(s.knownTo) {
+		for _, h := range s.holidays {
+			if !monday.Before(h.Start) && monday.Before(h.End) {
+				return h.Name, true
+			}
+		}
+		return "", false
+	}
+	return "", estimated(monday)
+}
+
 // estimated says whether a Monday of a school year not yet in the file is likely a holiday. It errs
 // on the side of a holiday: every Monday that a recent year had in a holiday of any zone is one
 // (summer and the rentrée week, Toussaint, Christmas, the winter and spring spans of the three

@@ -26,6 +26,7 @@ type campaignFile struct {
 	ConfirmDays       int             `toml:"confirm_days"`
 	DeadlineDays      int             `toml:"deadline_days"`
 	Reminders         store.Reminders `toml:"reminders"`
+	Territory         []string        `toml:"territory"`
 }
 
 // ReadCampaign reads a campaign file and checks it. An unknown key fails the file, so that a misspelt
@@ -51,7 +52,7 @@ func ReadCampaign(path string) (store.Campaign, error) {
 	c := store.Campaign{Name: f.Name, ApplicationsOpen: dayOnly(f.ApplicationsOpen),
 		ApplicationsClose: dayOnly(f.ApplicationsClose), PurgeOn: dayOnly(f.PurgeOn),
 		MaxApplications: f.MaxApplications, ConfirmDays: f.ConfirmDays, DeadlineDays: f.DeadlineDays,
-		Reminders: f.Reminders}
+		Reminders: f.Reminders, Territory: f.Territory}
 	if f.REPRelease != nil {
 		d := dayOnly(*f.REPRelease)
 		c.REPRelease = &d

@@ -4,6 +4,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -270,7 +271,7 @@ func TestFindSchoolsInRealData(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, tc := range []struct{ query, first string }{
-		{"voltaire", "0752536Z"}, // Paris first, before Tarbes's Voltaire
+		{"voltaire", "0752536Z"}, // Paris's only, not Tarbes's, Besançon's…
 		{"Volatire", "0752536Z"},
 		{"collège Voltaire", "0752536Z"},
 		{"Évariste Galois", "0753937X"},
@@ -282,7 +283,7 @@ func TestFindSchoolsInRealData(t *testing.T) {
 		{"henri iv", "0752526N"},
 		{"jean baptiste clement", "0750478M"},
 	} {
-		got, err := s.FindSchools(ctx, tc.query, 5)
+		got, err := s.FindSchools(ctx, tc.query, 5, store.Territory{"75"})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -290,7 +291,7 @@ func TestFindSchoolsInRealData(t *testing.T) {
 		for _, sc := range got {
 			names = append(names, sc.UAI+" "+sc.Name+" ("+sc.Commune+")")
 		}
-		if len(got) == 0 || got[0].UAI != tc.first {
+		if len(got) == 0 || got[0].UAI != tc.first || slices.ContainsFunc(got, func(sc store.School) bool { return sc.Department != "75" }) {
 			t.Errorf("%q: %v, want %s first", tc.query, names, tc.first)
 		} else {
 			t.Logf("%q: %v", tc.query, names)

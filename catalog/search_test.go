@@ -180,7 +180,7 @@ func TestExamplesFind(t *testing.T) {
 			case "school_example":
 				checked++
 				example := cat.Text(lang, id, nil)
-				if found, err := s.FindSchools(context.Background(), example, 1); err != nil || len(found) == 0 {
+				if found, err := s.FindSchools(context.Background(), example, 1, nil); err != nil || len(found) == 0 {
 					t.Errorf("%s: the example %q finds no collège (%v)", lang, example, err)
 				}
 			}

@@ -68,7 +68,7 @@ func DemoWeeks(today time.Time) (weeks []time.Time, estimated bool, err error) {
 	return weeks, estimated, nil
 }
 
-// demoCampaign is the demo's season: it opens on the day of the seed and closes with the last
+// demoCampaign is the demo's season, for the collèges of Paris: it opens on the day of the seed and closes with the last
 // week's deadline; reserved places open to all two weeks after it opens; its data is purged eight
 // weeks after the last stage week.
 func demoCampaign(today time.Time, weeks []time.Time) store.Campaign {
@@ -82,7 +82,7 @@ func demoCampaign(today time.Time, weeks []time.Time) store.Campaign {
 	return store.Campaign{Name: "Démo " + calendar.SchoolYear(weeks[0]), ApplicationsOpen: opens,
 		ApplicationsClose: closes, REPRelease: &release, PurgeOn: last.AddDate(0, 0, demoPurgeDays),
 		MaxApplications: store.DefaultMaxApplications, ConfirmDays: store.DefaultConfirmDays,
-		DeadlineDays: store.DefaultDeadlineDays, Weeks: weeks}
+		DeadlineDays: store.DefaultDeadlineDays, Territory: store.Territory{"75"}, Weeks: weeks}
 }
 
 // seedHost is a host of the demo with its contacts and offers.

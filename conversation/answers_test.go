@@ -72,18 +72,19 @@ func TestAnswersByState(t *testing.T) {
 		{AskWeek, "01/01/2028", AskWeek, "plus d'un an"},
 		{AskWeek, "31/02", AskWeek, "pas compris cette date"},
 		{AskWeek, "bientôt", AskWeek, "pas compris cette date"},
-		{AskWeek, "21/12", PickWeek, "Pas encore d'offre ouverte pour la semaine du lundi 21 décembre"},
-		{AskWeek, "08/02", PickWeek, "lundi 18 janvier (3 offres)"},
+		{AskWeek, "21/12", PickWeek, "La semaine du lundi 21 décembre, ce sont les vacances de Noël : pas de stage pendant les vacances. Choisis ta semaine de stage : [lundi 11 janvier (ton collège, 7 offres)] [lundi 18 janvier (3 offres)] [lundi 1er février (1 offre)]"},
+		{AskWeek, "08/02", PickWeek, "La semaine du lundi 8 février n'est pas une semaine de stage cette année. Choisis ta semaine de stage : [lundi 11 janvier (ton collège, 7 offres)]"},
 
 		{PickWeek, "1", AskBirth, "C'est noté : semaine du lundi 11 janvier"},
 		{PickWeek, "lundi 18 janvier (3 offres)", AskBirth, "semaine du lundi 18 janvier"},
-		{PickWeek, "Garder ma semaine", AskBirth, "date de naissance"},
+		{PickWeek, "Garder ma semaine", PickWeek, "pas compris"}, // a holiday week cannot be kept
 		{PickWeek, "1er février", AskBirth, "semaine du lundi 1er février"},
 		{PickWeek, "28/12", PickWeek, "semaine du lundi 28 décembre"},
 		{PickWeek, "7", PickWeek, "pas compris cette date"},
 		{PickWeek, "hein ?", PickWeek, "pas compris"},
 
 		{AskBirth, "3/2012", AskParentPhone, "portable"},
+		{AskBirth, "12/2013", AskParentPhone, "Tu auras moins de 14 ans pendant ton stage"},
 		{AskBirth, "Mars 2012", AskParentPhone, "portable"},
 		{AskBirth, "march 2012", AskParentPhone, "portable"},
 		{AskBirth, "15/03/2012", AskParentPhone, "portable"},

@@ -2,9 +2,10 @@ package conversation
 
 import (
 	"slices"
-	"stagebot/domain"
 	"strconv"
 	"strings"
+
+	"stagebot/domain"
 )
 
 // Most ended applications listed under the live ones.
@@ -37,7 +38,7 @@ func (t *turn) listApplications(apps []domain.ApplicationSummary) {
 	var choices []domain.Choice
 	var ended []string
 	for _, a := range apps {
-		line := t.tr("application_line", data{"Title": a.OfferTitle, "Host": a.HostName, "Status": t.status(a.State)})
+		line := t.tr("application_line", data{"Title": a.OfferTitle, "Host": a.HostName, "Status": t.statusOf(a)})
 		switch {
 		case a.State.Live():
 			choices = append(choices, domain.Choice{Key: "app:" + strconv.FormatInt(a.ID, 10), Label: line})
@@ -109,9 +110,12 @@ func (t *turn) applicationFound() bool {
 		"Title":  app.OfferTitle,
 		"Host":   app.HostName,
 		"Week":   t.longDate(app.Week),
-		"Status": t.status(app.State),
+		"Status": t.statusOf(*app),
 		"Date":   t.longDate(app.CreatedAt),
 	})
+	if app.State.HoldsPlace() {
+		text += "\n" + t.stageDetails(app.Stage)
+	}
 	t.s.Host = app.HostName
 	var choices []domain.Choice
 	if app.State == domain.Accepted {
@@ -120,12 +124,28 @@ func (t *turn) applicationFound() bool {
 	if app.State.ReachedHost() {
 		choices = append(choices, domain.Choice{Key: "app:write", Label: t.tr("choice_write_host", data{"Host": app.HostName})})
 	}
-	if app.State.Live() { // a confirmed stage too: the host is told
+	switch {
+	case app.State == domain.Confirmed: // the end of weeks of effort, and a host's promise: not in two taps
+		choices = append(choices, t.choiceOf("app:cancel_stage", "choice_cancel_stage"))
+	case app.State.Live():
 		choices = append(choices, t.choiceOf("app:withdraw", "choice_withdraw"))
 	}
 	choices = append(choices, t.choiceOf(keyBack, "choice_back"), t.choiceOf(keyMenu, "choice_menu"))
 	t.say(text, choices...)
 	return true
+}
+
+// stageDetails says where and when to go, and whom to ask for.
+func (t *turn) stageDetails(d domain.StageDetails) string { return t.m.stageDetailsIn(t.s.Lang, d) }
+
+// stageDetailsIn says in lang where and when to go, and whom to ask for, in one line: contact
+// details in them stay masked.
+func (m *Machine) stageDetailsIn(lang string, d domain.StageDetails) string {
+	if d.Address == "" && d.Hours == "" && d.Contact == "" {
+		return ""
+	}
+	return m.textIn(lang, "stage_details", data{"Address": m.safe(d.Address), "Hours": m.hours(lang, d.Hours),
+		"Contact": m.safe(d.Contact)})
 }
 
 // onApplication confirms the stage, writes to the host, withdraws (after a check) or goes back to
@@ -139,6 +159,8 @@ func (t *turn) onApplication() {
 		t.goTo(AnswerHost)
 	case "app:withdraw":
 		t.goTo(ConfirmWithdraw)
+	case "app:cancel_stage":
+		t.goTo(ConfirmCancelStage)
 	case keyBack:
 		t.goTo(MyApplications)
 	default:
@@ -165,6 +187,53 @@ func (t *turn) onConfirmWithdraw() {
 	}
 }
 
+// showConfirmCancelStage says what cancelling a confirmed stage means, and the words that do it.
+func (t *turn) showConfirmCancelStage() {
+	if t.s.AppID == 0 {
+		t.goTo(MyApplications)
+		return
+	}
+	t.say(t.tr("confirm_cancel_stage", data{"Host": t.s.Host}),
+		t.choiceOf(keyBack, "choice_keep_stage"),
+		t.choiceOf(keyMenu, "choice_menu"))
+}
+
+// cancelStageWords are the words that cancel a confirmed stage, folded: nothing shorter, so that no
+// tap or stray "oui" does it.
+var cancelStageWords = []string{"annuler stage", "annuler mon stage", "annuler le stage", "cancel internship",
+	"cancel my internship", "cancel the internship"}
+
+// onConfirmCancelStage cancels the confirmed stage when the student writes the words, goes back to it
+// otherwise.
+func (t *turn) onConfirmCancelStage() {
+	switch {
+	case t.choice == keyBack:
+		t.goTo(ViewApplication)
+	case t.choice == "" && slices.Contains(cancelStageWords, strings.Join(tokens(t.text), " ")):
+		t.ask(Withdraw{StudentID: t.s.Profile.StudentID, ApplicationID: t.s.AppID, Stage: true})
+	case t.choice == "" && (isYes(t.text) || t.number):
+		t.refuse(t.tr("cancel_stage_words", nil))
+	default:
+		t.confused()
+	}
+}
+
+// stageCancelled reads the answer to the withdrawal of a confirmed stage.
+func (t *turn) stageCancelled() bool {
+	r, ok := t.in.Result.(Withdrawn)
+	if !ok {
+		return false
+	}
+	t.s.AppID = 0
+	if !r.OK {
+		t.preface(t.tr("withdraw_failed", nil))
+		t.goTo(MyApplications)
+		return true
+	}
+	t.backHome(t.tr("stage_cancelled", data{"Host": t.s.Host, "Examples": t.tr("search_examples", nil)}))
+	return true
+}
+
 // withdrawn reads the answer to Withdraw and lists the applications again.
 func (t *turn) withdrawn() bool {
 	r, ok := t.in.Result.(Withdrawn)
@@ -181,6 +250,14 @@ func (t *turn) withdrawn() bool {
 	return true
 }
 
+// statusOf writes where an application stands in words: its state, or that the offer filled up.
+func (t *turn) statusOf(a domain.ApplicationSummary) string {
+	if a.Full {
+		return t.tr("status_full", nil)
+	}
+	return t.status(a.State)
+}
+
 // status writes an application's state in words.
 func (t *turn) status(state domain.ApplicationState) string {
 	if slices.Contains(domain.ApplicationStates(), state) {
@@ -189,16 +266,26 @@ func (t *turn) status(state domain.ApplicationState) string {
 	return t.tr("status_unknown", nil)
 }
 
-// placeConfirmed tells the student their stage is confirmed (and the other applications cancelled),
-// or why it could not be.
+// placeConfirmed tells the student their stage is confirmed (and the other applications cancelled)
+// with where and when to go, and whether the host could be told; or why it could not be confirmed.
 func (t *turn) placeConfirmed(c Confirmed) {
 	switch c.Problem {
 	case domain.NoProblem:
-		if c.Cancelled == 0 {
-			t.backHome(t.tr("place_confirmed_alone", data{"Host": c.Host}))
-		} else {
-			t.backHome(t.plural("place_confirmed", c.Cancelled, data{"Host": c.Host}))
+		d := data{"Host": c.Host}
+		text := t.tr("place_confirmed_alone", d)
+		if c.Cancelled > 0 {
+			text = t.plural("place_confirmed", c.Cancelled, d)
 		}
+		if !c.HostTold {
+			text = t.tr("place_confirmed_host_unreachable", d)
+			if c.Cancelled > 0 {
+				text += " " + t.plural("place_confirmed_others_cancelled", c.Cancelled, nil)
+			}
+		}
+		if details := t.stageDetails(c.Stage); details != "" {
+			text += "\n" + details
+		}
+		t.backHome(text)
 		return
 	case domain.ProblemExpired:
 		t.preface(t.tr("place_confirm_expired", nil))

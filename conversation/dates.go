@@ -1,6 +1,8 @@
 package conversation
 
 import (
+	"fmt"
+	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -174,4 +176,42 @@ func dayOf(y, m, d int) (time.Time, bool) {
 		return time.Time{}, false // 31/02
 	}
 	return t, true
+}
+
+// when writes a moment of the coming days for the student: "à 8h30" today, "demain à 8h30",
+// "lundi à 8h30" within the week, "lundi 4 janvier à 8h30" later.
+func (t *turn) when(at time.Time) string {
+	local := at.In(t.in.Now.Location())
+	d := data{"Time": t.m.textIn(t.s.Lang, "time_of_day", data{"Hour": local.Hour(), "Minute": fmt.Sprintf("%02d", local.Minute())})}
+	days := int(today(local).Sub(today(t.in.Now)).Hours() / 24)
+	switch {
+	case days <= 0:
+		return t.tr("when_today", d)
+	case days == 1:
+		return t.tr("when_tomorrow", d)
+	case days < 7:
+		d["Day"] = t.tr("weekday_"+strconv.Itoa((int(local.Weekday())+6)%7+1), nil)
+	default:
+		d["Day"] = t.longDate(today(local))
+	}
+	return t.tr("when_day", d)
+}
+
+// frenchTime is a time of day as French writes it: 9h, 9h30, 14h.
+var frenchTime = regexp.MustCompile(`\b([01]?\d|2[0-3])h([0-5]\d)?\b`)
+
+// hours writes an offer's daily hours, typed in French ("9h30-12h30 et 14h-17h"), in lang: as typed
+// in French, with 24-hour times and the language's "and" elsewhere ("9:30-12:30 and 14:00-17:00").
+func (m *Machine) hours(lang, text string) string {
+	if lang == "fr" || text == "" {
+		return text
+	}
+	text = frenchTime.ReplaceAllStringFunc(text, func(s string) string {
+		h, min, _ := strings.Cut(s, "h")
+		if min == "" {
+			min = "00"
+		}
+		return h + ":" + min
+	})
+	return strings.ReplaceAll(text, " et ", " "+m.textIn(lang, "hours_and", nil)+" ")
 }

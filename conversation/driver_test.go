@@ -37,6 +37,7 @@ type world struct {
 	feedback      []GiveFeedback      // feedback given
 	profileParent string              // the parent's number as saved
 	weeks         []domain.WeekOffers // the weeks with offers open: the collège's, 18 January, 1 February
+	noSeason      bool                // no season in force: any school week can be taken
 }
 
 func newWorld() *world {
@@ -99,7 +100,17 @@ func (w *world) answer(e Effect) Result {
 		w.registered = &e
 		return Registered{StudentID: 42}
 	case CheckWeek:
-		return WeekChecked{Week: e.Week, Open: w.weeks}
+		r := WeekChecked{Week: e.Week, Open: w.weeks}
+		for _, wk := range w.weeks {
+			r.Stage = append(r.Stage, wk.Week)
+		}
+		if e.Week.Month() == time.December && e.Week.Day() > 18 || e.Week.Month() == time.January && e.Week.Day() < 4 {
+			r.Holiday = "Noël"
+		}
+		if w.noSeason {
+			r.Stage = nil
+		}
+		return r
 	case SearchOffers:
 		w.searches = append(w.searches, e)
 		var match []domain.OfferSummary
@@ -150,7 +161,7 @@ func (w *world) answer(e Effect) Result {
 		return ApplicationsFound{Applications: append([]domain.ApplicationSummary(nil), w.apps...)}
 	case Withdraw:
 		for i, a := range w.apps {
-			if a.ID == e.ApplicationID && a.State.Live() {
+			if a.ID == e.ApplicationID && a.State.Live() && (a.State != domain.Confirmed || e.Stage) {
 				w.apps[i].State = "withdrawn"
 				return Withdrawn{OK: true}
 			}

@@ -22,8 +22,12 @@ type GiveFeedback struct {
 	Word          string
 }
 
-// FeedbackSaved answers GiveFeedback; OK is false when there is no stage to give it about.
-type FeedbackSaved struct{ OK bool }
+// FeedbackSaved answers GiveFeedback; OK is false when there is no stage to give it about, or
+// (TooEarly) when the stage has not begun yet.
+type FeedbackSaved struct {
+	OK       bool
+	TooEarly bool
+}
 
 func (GiveFeedback) isEffect()  {}
 func (FeedbackSaved) isResult() {}

@@ -35,9 +35,12 @@ func (m *Machine) HostStep(s ContactSession, in HostInput) ContactOutput {
 		c.hostRelayed(r)
 		return c.output()
 	case FeedbackSaved:
-		if r.OK {
+		switch {
+		case r.OK:
 			c.say(c.tr("host_feedback_thanks", nil))
-		} else {
+		case r.TooEarly:
+			c.say(c.tr("host_feedback_too_early", nil))
+		default:
 			c.say(c.tr("host_unknown_ref", nil))
 		}
 		return c.output()
@@ -242,6 +245,10 @@ func (c *contactTurn) relay(id int64, text string, confirmed bool, apps []HostAp
 // hostRelayed tells the host their message went (and whether it was masked), or that the request
 // is not theirs to write about.
 func (c *contactTurn) hostRelayed(r Relayed) {
+	if r.Unreachable {
+		c.say(c.tr("host_relay_unreachable", data{"Student": r.To}))
+		return
+	}
 	if !r.OK {
 		c.say(c.tr("host_unknown_ref", nil))
 		return

@@ -129,6 +129,9 @@ func (t *turn) profileChanged(r ProfileChanged) {
 		}
 		if r.NewParent {
 			t.preface(t.tr("profile_new_parent", nil))
+			if r.ParentAskedAt != nil {
+				t.preface(t.tr("consent_asked_later", data{"When": t.when(*r.ParentAskedAt)}))
+			}
 		}
 	}
 	t.goTo(ViewProfile)

@@ -18,18 +18,20 @@ var dynamicIDs = map[string][]string{
 	"weekday_": {"1", "2", "3", "4", "5", "6", "7"},
 	"month_":   {"1", "2", "3", "4", "5", "6", "7", "8", "9", "10", "11", "12"},
 	"parent_notice_": {"sent", "accepted", "declined", "full", "withdrawn", "expired", "host_gone", "erased", "day_before",
-		"request_expired", "confirm_reminder", "consent_reminder", "stage_soon", "unsent_expired", "parent_changed"},
+		"request_expired", "confirm_reminder", "consent_reminder", "stage_soon", "unsent_expired", "parent_changed",
+		"stage_cancelled"},
 	"host_notice_": {"withdrawn", "cancelled", "confirmed", "student_answer", "expired", "erased", "request_expired",
-		"host_day_before", "feedback"},
+		"host_day_before", "feedback", "stage_cancelled", "accepted_by_colleague", "declined_by_colleague"},
 	"student_notice_": {"accepted", "declined", "full", "withdrawn", "day_before", "expired",
 		"host_message", "host_gone", "request_expired", "confirm_reminder", "consent_slow", "stage_soon", "feedback",
 		"release", "few_applications", "still_looking", "unsent_expired"},
 	"apply_": {"full", "not_week", "closed", "too_young", "already", "too_many", "not_found", "placed", "no_consent"},
-	"status_": {"draft", "awaiting_parent", "sent", "accepted", "confirmed", "declined", "withdrawn",
+	"status_": {"full", "draft", "awaiting_parent", "sent", "accepted", "confirmed", "declined", "withdrawn",
 		"cancelled", "expired"},
 	"family_":        {"sante", "nature", "arts", "medias", "numerique", "sport", "savoirs", "droit", "commerce", "tourisme", "batiment", "industrie"},
 	"language_name_": {"fr", "en", "ar", "zh", "pt", "es"},
 	"host_status_":   {"sent", "accepted", "confirmed"},
+	"holiday_":       {"toussaint", "noel", "hiver", "printemps", "ete"},
 }
 
 // usedIDs collects the message ids the package's code passes to the catalog: the literal ids given
@@ -145,8 +147,8 @@ func TestMessagesRenderInBothLanguages(t *testing.T) {
 		"Length": 9, "Page": 1, "Pages": 2, "Weekday": "lundi", "Month": "mars", "Year": 2012, "Title": "T", "Status": "S",
 		"Child": "Léa M.", "First": "LÉA", "Children": "Léa M.", "Student": "Léa M.", "Offer": "O", "Ref": 1042, "Motivation": "M",
 		"Text": "Q?", "Contact": "C", "Friday": "F", "ConfirmBy": "D", "REP": true, "Priority": "REP",
-		"OfStudent": "de Léa M.", "OfChild": "de Léa M.", "Hosts": "H1, H2", "From": 4, "To": 6, "Best": 12, "ParentLang": "Arabe",
-		"Where": "ESS, 11e", "Examples": "musée", "Example": "Jean Moulin", "Requests": "réf. 1", "Offers": "O1 ; O2", "Family": "Santé", "Live": 2}
+		"OfStudent": "de Léa M.", "OfChild": "de Léa M.", "Hosts": "H1, H2", "When": "lundi à 8h30", "Time": "8h30", "Hour": 8, "Minute": "30", "Day": "lundi", "From": 4, "To": 6, "Best": 12, "ParentLang": "Arabe",
+		"Where": "ESS, 11e", "Holiday": "vacances d'hiver", "Examples": "musée", "Example": "Jean Moulin", "Requests": "réf. 1", "Offers": "O1 ; O2", "Family": "Santé", "Live": 2}
 	for id := range usedIDs(t) {
 		for _, lang := range []string{"fr", "en"} {
 			for _, n := range []int{1, 2} {

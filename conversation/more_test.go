@@ -58,6 +58,53 @@ func TestEveryApplyProblem(t *testing.T) {
 }
 
 // When no week at all has an offer open yet, the student is told and the sign-up goes on.
+// A stage week of the season with no offer yet may be kept; without a season, any school week may.
+func TestStageWeekWithoutOffers(t *testing.T) {
+	d := reach(t, AskWeek)
+	d.w.weeks[1].Offers = 0 // 18 January: a stage week, no offer yet
+	d.send("18/01")
+	d.expect(PickWeek, "Pas encore d'offre ouverte pour la semaine du lundi 18 janvier", "[lundi 11 janvier (ton collège, 7 offres)]",
+		"[lundi 1er février (1 offre)]", "[Garder ma semaine]")
+	d.send("Garder ma semaine")
+	d.expect(AskBirth, "date de naissance")
+	if !d.s.Profile.Week.Equal(schoolWeek.AddDate(0, 0, 7)) {
+		t.Errorf("week kept %v", d.s.Profile.Week)
+	}
+
+	d = reach(t, AskWeek)
+	d.w.noSeason = true
+	d.send("08/02")
+	d.expect(PickWeek, "Pas encore d'offre ouverte pour la semaine du lundi 8 février", "[Garder ma semaine]")
+	d.send("21/12")
+	d.expect(PickWeek, "vacances de Noël")
+}
+
+// A student under 14 in their week is told at sign-up, in their results and when ESS finds nothing,
+// that only public services may take them.
+func TestUnderFourteen(t *testing.T) {
+	d := reach(t, Menu)
+	d.s.Profile.BirthMonth = time.Date(2013, 2, 1, 0, 0, 0, 0, time.UTC) // 13 in January 2027
+	d.send("musée")
+	d.expect(Results, "Moins de 14 ans : offres des services publics seulement")
+	d.send("Plus")
+	if strings.Contains(d.text(), "Moins de 14 ans") {
+		t.Error("the age rule is said again on the next page")
+	}
+	d.w.offers = nil
+	d.send("ESS")
+	d.expect(Results, "Rien pour ESS pour toi : les structures ESS ne peuvent pas accueillir d'élèves de moins de 14 ans",
+		"[Ville de Paris]")
+	d.send("1")
+	if got := d.w.searches[len(d.w.searches)-1].Filters; got.Kind != "city" {
+		t.Errorf("after the City's offers: %+v", got)
+	}
+	d.s.Profile.BirthMonth = time.Date(2012, 1, 1, 0, 0, 0, 0, time.UTC) // 15
+	d.send("musée")
+	if strings.Contains(d.text(), "14 ans") {
+		t.Errorf("said to a 15-year-old: %s", d.text())
+	}
+}
+
 func TestNoWeekHasOffers(t *testing.T) {
 	d := reach(t, AskWeek)
 	d.w.weeks = nil
@@ -106,9 +153,26 @@ func TestEveryStatusInWords(t *testing.T) {
 	if len(d.s.Choices) != 6 {
 		t.Errorf("choices = %q, want 5 ongoing and Menu", d.s.Choices)
 	}
-	d.send("5") // confirmed: it can still be withdrawn (the host is told)
-	d.expect(ViewApplication, "stage confirmé", "[Retirer ma candidature]", "[Retour]")
-	d.send("Retour")
+	d.send("5") // confirmed: it can be cancelled, in words that cannot be an accident
+	d.expect(ViewApplication, "stage confirmé", "[Annuler mon stage]", "[Retour]")
+	d.send("Annuler mon stage")
+	d.expect(ConfirmCancelStage, "écris ANNULER STAGE", "[Garder mon stage]")
+	d.send("1")
+	d.expect(ConfirmCancelStage, "écris les mots ANNULER STAGE")
+	d.send("oui")
+	d.expect(ConfirmCancelStage, "écris les mots ANNULER STAGE")
+	if d.w.apps[4].State != domain.Confirmed {
+		t.Fatalf("a tap cancelled the stage: %s", d.w.apps[4].State)
+	}
+	d.send("Garder mon stage")
+	d.expect(ViewApplication, "stage confirmé")
+	d.send("Annuler mon stage")
+	d.send("annuler  stage !")
+	d.expect(Menu, "ton stage chez Hôte est annulé, la structure et ton parent sont prévenus")
+	if d.w.apps[4].State != domain.Withdrawn {
+		t.Fatalf("ANNULER STAGE did not cancel the stage: %s", d.w.apps[4].State)
+	}
+	d.send("Mes candidatures")
 	d.send("1")
 	d.w.apps = d.w.apps[1:] // the draft disappears meanwhile
 	d.send("Retirer ma candidature")

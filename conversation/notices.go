@@ -14,25 +14,28 @@ type NoticeKind string
 
 // The notices. Each goes to one person; the comment says who.
 const (
-	NoticeConsentRequest    NoticeKind = "consent_request"    // parent: a child signed up, do you agree?
-	NoticeSent              NoticeKind = "sent"               // parent: the application went to the host; host: a new request
-	NoticeAccepted          NoticeKind = "accepted"           // parent and student: the host took the child
-	NoticeDeclined          NoticeKind = "declined"           // parent and student: the host said no
-	NoticeFull              NoticeKind = "full"               // parent and student: the offer filled up before the host could say yes
-	NoticeConfirmed         NoticeKind = "confirmed"          // parent and host: the student confirmed the place
-	NoticeWithdrawn         NoticeKind = "withdrawn"          // parent and host: the student or the parent withdrew it
-	NoticeCancelled         NoticeKind = "cancelled"          // host: the student confirmed another stage
-	NoticeParentAgreed      NoticeKind = "parent_agreed"      // student: the parent agreed, applications sent
-	NoticeParentRefused     NoticeKind = "parent_refused"     // student: the parent said no (or withdrew)
-	NoticeHostQuestion      NoticeKind = "host_question"      // student: a host asks something
-	NoticeHostMessage       NoticeKind = "host_message"       // student: a host writes something that is no question
-	NoticeHostGone          NoticeKind = "host_gone"          // parent and student: the host can no longer be written to, the request is closed
-	NoticeStudentAnswer     NoticeKind = "student_answer"     // host: the student's answer
-	NoticeDayBefore         NoticeKind = "day_before"         // student and parent: the stage starts next (told the last sending day before)
-	NoticeExpired           NoticeKind = "expired"            // student, parent and host: the place was not confirmed in time
-	NoticeParentUnreachable NoticeKind = "parent_unreachable" // student: the parent's number cannot be reached
-	NoticeErased            NoticeKind = "erased"             // host and parent: the student erased their data
-	NoticeParentChanged     NoticeKind = "parent_changed"     // the former parent: the student gave another parent's number
+	NoticeConsentRequest      NoticeKind = "consent_request"       // parent: a child signed up, do you agree?
+	NoticeSent                NoticeKind = "sent"                  // parent: the application went to the host; host: a new request
+	NoticeAccepted            NoticeKind = "accepted"              // parent and student: the host took the child
+	NoticeDeclined            NoticeKind = "declined"              // parent and student: the host said no
+	NoticeFull                NoticeKind = "full"                  // parent and student: the offer filled up before the host could say yes
+	NoticeConfirmed           NoticeKind = "confirmed"             // parent and host: the student confirmed the place
+	NoticeWithdrawn           NoticeKind = "withdrawn"             // parent and host: the student or the parent withdrew it
+	NoticeCancelled           NoticeKind = "cancelled"             // host: the student confirmed another stage
+	NoticeParentAgreed        NoticeKind = "parent_agreed"         // student: the parent agreed, applications sent
+	NoticeParentRefused       NoticeKind = "parent_refused"        // student: the parent said no (or withdrew)
+	NoticeHostQuestion        NoticeKind = "host_question"         // student: a host asks something
+	NoticeHostMessage         NoticeKind = "host_message"          // student: a host writes something that is no question
+	NoticeHostGone            NoticeKind = "host_gone"             // parent and student: the host can no longer be written to, the request is closed
+	NoticeStudentAnswer       NoticeKind = "student_answer"        // host: the student's answer
+	NoticeDayBefore           NoticeKind = "day_before"            // student and parent: the stage starts next (told the last sending day before)
+	NoticeExpired             NoticeKind = "expired"               // student, parent and host: the place was not confirmed in time
+	NoticeParentUnreachable   NoticeKind = "parent_unreachable"    // student: the parent's number cannot be reached
+	NoticeErased              NoticeKind = "erased"                // host and parent: the student erased their data
+	NoticeParentChanged       NoticeKind = "parent_changed"        // the former parent: the student gave another parent's number
+	NoticeStageCancelled      NoticeKind = "stage_cancelled"       // parent and host: a confirmed stage was cancelled
+	NoticeAcceptedByColleague NoticeKind = "accepted_by_colleague" // host's other contacts: a colleague accepted a request
+	NoticeDeclinedByColleague NoticeKind = "declined_by_colleague" // host's other contacts: a colleague declined a request
 
 	// The reminders (package scheduler sends them, at decent hours).
 	NoticeHostWaiting     NoticeKind = "host_waiting"     // host: the requests waiting for its answer
@@ -69,6 +72,9 @@ type Notice struct {
 	Count      int                   // applications concerned, the parent's number of children, or the weeks before the stage
 	Waiting    []HostApp             // the requests a host's reminder lists
 	Offers     []domain.OfferSummary // offers that fit the student, for the reminders that suggest some
+	// HostUnreachable says none of the host's contacts could be told (a confirmation): the parent is
+	// asked to let the host know.
+	HostUnreachable bool
 }
 
 // ParentNotice writes a notice for a parent, in the parent's language. Every one names the child.
@@ -81,13 +87,16 @@ func (m *Machine) ParentNotice(lang string, n Notice) domain.Reply {
 		}
 		return domain.Reply{Text: m.textIn(lang, "parent_notice_consent", d)}
 	case NoticeConfirmed:
+		if n.HostUnreachable {
+			return domain.Reply{Text: m.textIn(lang, "parent_notice_confirmed_host_unreachable", d)}
+		}
 		if n.Count > 0 {
 			return domain.Reply{Text: m.pluralIn(lang, "parent_notice_confirmed_cancelled", n.Count, d)}
 		}
 		return domain.Reply{Text: m.textIn(lang, "parent_notice_confirmed", d)}
 	case NoticeSent, NoticeAccepted, NoticeDeclined, NoticeFull, NoticeWithdrawn, NoticeExpired, NoticeHostGone,
 		NoticeErased, NoticeDayBefore, NoticeRequestExpired, NoticeConfirmReminder, NoticeConsentReminder,
-		NoticeStageSoon, NoticeUnsentExpired, NoticeParentChanged:
+		NoticeStageSoon, NoticeUnsentExpired, NoticeParentChanged, NoticeStageCancelled:
 		return domain.Reply{Text: m.textIn(lang, "parent_notice_"+string(n.Kind), d)}
 	}
 	return domain.Reply{}
@@ -106,7 +115,8 @@ func (m *Machine) HostNotice(lang string, n Notice) domain.Reply {
 			{Key: "host:ask:" + ref, Label: m.textIn(lang, "host_choice_ask", nil)},
 		}}
 	case NoticeWithdrawn, NoticeCancelled, NoticeConfirmed, NoticeStudentAnswer, NoticeExpired, NoticeErased,
-		NoticeRequestExpired, NoticeHostDayBefore, NoticeFeedback:
+		NoticeRequestExpired, NoticeHostDayBefore, NoticeFeedback, NoticeStageCancelled, NoticeAcceptedByColleague,
+		NoticeDeclinedByColleague:
 		return domain.Reply{Text: m.textIn(lang, "host_notice_"+string(n.Kind), d)}
 	case NoticeHostWaiting:
 		return domain.Reply{Text: m.pluralIn(lang, "host_notice_waiting", len(n.Waiting), d)}
@@ -131,12 +141,20 @@ func (m *Machine) StudentNotice(s Session, n Notice) Output {
 		if n.Count > 0 {
 			text = m.pluralIn(s.Lang, "student_notice_parent_refused_waiting", n.Count, d)
 		}
-	case NoticeAccepted, NoticeDeclined, NoticeFull, NoticeWithdrawn, NoticeDayBefore, NoticeExpired,
+	case NoticeAccepted:
+		text = m.textIn(s.Lang, "student_notice_accepted", d)
+		if details := m.stageDetailsIn(s.Lang, domain.StageDetails{Address: n.Address, Hours: n.Hours, Contact: n.Contact}); details != "" {
+			text += "\n" + details
+		}
+	case NoticeDeclined, NoticeFull, NoticeWithdrawn, NoticeDayBefore, NoticeExpired,
 		NoticeHostMessage, NoticeHostGone, NoticeRequestExpired, NoticeConfirmReminder, NoticeConsentSlow,
 		NoticeStageSoon, NoticeFeedback, NoticeRelease, NoticeUnsentExpired:
 		text = m.textIn(s.Lang, "student_notice_"+string(n.Kind), d)
 	case NoticeFewApplications, NoticeStillLooking:
 		text = m.pluralIn(s.Lang, "student_notice_"+string(n.Kind), n.Count, d)
+		if n.Kind == NoticeFewApplications && n.Count == 0 { // French counts 0 as one: "qu'1" would be false
+			text = m.textIn(s.Lang, "student_notice_no_applications", d)
+		}
 	case NoticeParentUnreachable:
 		// Nothing can go to a host without the parent: the student gives another number, which is
 		// asked to agree (a change of profile).
@@ -173,7 +191,7 @@ type Question struct {
 // noticeData is the template data of a notice, with dates written in lang.
 func (m *Machine) noticeData(lang string, n Notice) data {
 	d := data{"Ref": n.AppID, "Student": n.Student, "OfStudent": of(lang, n.Student), "First": n.First, "School": n.School, "Offer": n.Offer, "Host": n.Host,
-		"Address": n.Address, "Hours": n.Hours, "Contact": n.Contact, "Motivation": n.Motivation, "Text": n.Text,
+		"Address": n.Address, "Hours": m.hours(lang, n.Hours), "Contact": n.Contact, "Motivation": n.Motivation, "Text": n.Text,
 		"Count": n.Count, "REP": n.Priority == "REP" || n.Priority == "REP+", "Priority": n.Priority}
 	if !n.Week.IsZero() {
 		d["Week"] = m.longDate(lang, n.Week)
@@ -276,6 +294,8 @@ func (t *turn) answerRelayed() bool {
 		t.preface(t.tr("answer_host_sent", data{"Host": r.To}) + " " + t.tr("relay_masked", nil))
 	case r.OK:
 		t.preface(t.tr("answer_host_sent", data{"Host": r.To}))
+	case r.Unreachable:
+		t.preface(t.tr("answer_host_unreachable", data{"Host": r.To}))
 	default:
 		t.preface(t.tr("answer_host_failed", nil))
 	}

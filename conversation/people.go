@@ -155,20 +155,24 @@ type HostAnswered struct {
 }
 
 // Relayed answers RelayToStudent and RelayToHost; OK is false when the application is not one the
-// sender may write about.
+// sender may write about, or when its recipient cannot be written to (Unreachable): nothing went.
 type Relayed struct {
-	OK       bool
-	To       string // who it went to: "Léa M." or the host's name
-	Masked   bool   // contact details were masked in it (as the relay asked said)
-	Question bool   // it went as a question to answer
+	OK          bool
+	Unreachable bool   // not OK because its recipient cannot be written to (they sent STOP, or their number fails)
+	To          string // who it went to, or would have: "Léa M." or the host's name
+	Masked      bool   // contact details were masked in it (as the relay asked said)
+	Question    bool   // it went as a question to answer
 }
 
 // Confirmed answers ConfirmPlace: Problem is none, ProblemNotAccepted or ProblemExpired; Cancelled
-// counts the other applications cancelled.
+// counts the other applications cancelled; HostTold says whether a message to the host could be
+// queued (not when none of its contacts can be written to); Stage is where and when to go.
 type Confirmed struct {
 	Problem   domain.Problem
 	Host      string
 	Cancelled int
+	HostTold  bool
+	Stage     domain.StageDetails
 }
 
 func (ConsentRecorded) isResult() {}

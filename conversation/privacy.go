@@ -66,3 +66,9 @@ func (mk *masker) mask(text string) (string, bool) {
 	}
 	return text, found
 }
+
+// safe is text with any contact details in it masked: what a student may read of a host's details.
+func (m *Machine) safe(text string) string {
+	out, _ := m.masker.mask(text)
+	return out
+}

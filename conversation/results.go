@@ -7,6 +7,7 @@ import (
 	"unicode/utf8"
 
 	"stagebot/domain"
+	"stagebot/fold"
 )
 
 // Most runes of an offer's description shown, in full and in short.
@@ -70,6 +71,9 @@ func (t *turn) offersFound() bool {
 		choices = append(choices, t.choiceOf(keyMore, "choice_more"))
 	}
 	choices = append(choices, t.choiceOf(keyNewSearch, "choice_new_search"), t.choiceOf(keyMenu, "choice_menu"))
+	if search.Page == 0 && search.Filters.Kind != "city" && t.s.Profile.underFourteen() {
+		header += "\n" + t.tr("results_under_14", nil)
+	}
 	t.say(header, choices...)
 	return true
 }
@@ -81,10 +85,31 @@ func (t *turn) noResults() {
 		t.say(t.tr("results_none", nil), t.choiceOf(keyMenu, "choice_menu"))
 		return
 	}
-	t.say(t.tr("results_none_filtered", data{"Filters": filters, "Examples": t.tr("search_examples", nil)}),
+	if t.s.Search.Filters.Kind == "ess" && t.s.Profile.underFourteen() {
+		t.say(t.tr("results_none_ess_under_14", data{"Filters": filters}),
+			t.choiceOf("search:city", "choice_city_only"),
+			t.choiceOf(keyMenu, "choice_menu"))
+		return
+	}
+	t.say(t.tr("results_none_filtered", data{"Filters": filters, "Examples": t.examples()}),
 		t.choiceOf(keyAll, "choice_no_filter"),
 		t.choiceOf("search:sector", "choice_by_sector"),
 		t.choiceOf(keyMenu, "choice_menu"))
+}
+
+// examples are three words to search, none of them one the student just searched for in vain.
+func (t *turn) examples() string {
+	searched := fold.String(t.s.Search.Filters.Keyword)
+	var out []string
+	for _, w := range strings.Split(t.tr("search_examples", nil)+", "+t.tr("search_examples_more", nil), ", ") {
+		if f := fold.String(w); searched != "" && (strings.Contains(searched, f) || strings.Contains(f, searched)) {
+			continue
+		}
+		if out = append(out, w); len(out) == 3 {
+			break
+		}
+	}
+	return strings.Join(out, ", ")
 }
 
 // maxSMSLabel is the most runes of an offer's line in an SMS list: three of them, the header and the
@@ -125,6 +150,8 @@ func (t *turn) onResults() {
 		t.runSearch(domain.Filters{})
 	case t.choice == "search:sector":
 		t.goTo(PickFamily)
+	case t.choice == "search:city":
+		t.runSearch(domain.Filters{Kind: "city"})
 	default:
 		t.confused()
 	}

@@ -4,7 +4,6 @@ import (
 	"cmp"
 	"errors"
 	"slices"
-	"sort"
 	"strings"
 	"time"
 	"unicode"
@@ -264,47 +263,118 @@ func (t *turn) checkWeek(st State, monday time.Time) {
 func (t *turn) collegeWeekChecked() bool { return t.weekChecked(false) }
 func (t *turn) typedWeekChecked() bool   { return t.weekChecked(true) }
 
-// nearWeeks is how many of the nearest weeks with offers are offered instead of an empty one.
+// nearWeeks is how many weeks are offered instead of one that cannot be taken or has no offer.
 const nearWeeks = 3
 
-// weekChecked goes on to the birth month when the week picked has offers open; otherwise it says so
-// and offers the nearest weeks that have some (or, when no week has any, goes on all the same).
+// weekChecked goes on to the birth month when the week picked is one of the season's stage weeks
+// and has offers open. A week in the school holidays, or outside the season's stage weeks, is
+// refused with the reason, and the stage weeks are offered (the collège's first). A stage week
+// with no offer yet is said so, with the nearest weeks that have some, or kept.
 func (t *turn) weekChecked(typed bool) bool {
 	r, ok := t.in.Result.(WeekChecked)
 	if !ok || !r.Week.Equal(t.s.Profile.Week) {
 		return false
 	}
-	var near []domain.WeekOffers
-	for _, w := range r.Open {
-		if w.Week.Equal(r.Week) && w.Offers > 0 {
-			if typed && t.s.Fix != FixProfile { // a profile change says "saved" itself
-				t.preface(t.tr("week_ok", data{"Date": t.longDate(r.Week)}))
-			}
-			t.advance(AskBirth)
-			return true
+	d := data{"Date": t.longDate(r.Week)}
+	switch {
+	case r.Holiday != "":
+		d["Holiday"] = t.holiday(r.Holiday)
+		t.offerWeeks(t.tr("week_holiday", d), r, false)
+		return true
+	case r.Stage != nil && !slices.ContainsFunc(r.Stage, r.Week.Equal):
+		t.offerWeeks(t.tr("week_not_stage", d), r, false)
+		return true
+	case offersIn(r.Open, r.Week) > 0:
+		if typed && t.s.Fix != FixProfile { // a profile change says "saved" itself
+			t.preface(t.tr("week_ok", d))
 		}
-		if w.Offers > 0 {
-			near = append(near, w)
-		}
-	}
-	if len(near) == 0 {
-		t.preface(t.tr("week_no_offers_yet", data{"Date": t.longDate(r.Week)}))
 		t.advance(AskBirth)
 		return true
 	}
-	distance := func(w domain.WeekOffers) time.Duration { return (w.Week.Sub(r.Week)).Abs() }
-	sort.SliceStable(near, func(i, j int) bool { return distance(near[i]) < distance(near[j]) })
-	near = near[:min(len(near), nearWeeks)]
-	sort.Slice(near, func(i, j int) bool { return near[i].Week.Before(near[j].Week) })
-	choices := make([]domain.Choice, 0, len(near)+1)
-	for _, w := range near {
-		choices = append(choices, domain.Choice{Key: "week:" + w.Week.Format(time.DateOnly),
-			Label: t.plural("week_with_offers", w.Offers, data{"Date": t.longDate(w.Week)})})
+	if !slices.ContainsFunc(r.Open, func(w domain.WeekOffers) bool { return w.Offers > 0 }) {
+		t.preface(t.tr("week_no_offers_yet", d))
+		t.advance(AskBirth)
+		return true
 	}
-	choices = append(choices, t.choiceOf("week:keep", "choice_keep_week"))
-	t.land(PickWeek)
-	t.say(t.tr("week_no_offers", data{"Date": t.longDate(r.Week)}), choices...)
+	t.offerWeeks(t.tr("week_no_offers", d), r, true)
 	return true
+}
+
+// offerWeeks says text and offers the weeks a student can take instead of the one asked about: the
+// season's stage weeks (or, with no season, the weeks with offers), the collège's week first, then
+// the nearest; keep adds the choice to keep the week asked about.
+func (t *turn) offerWeeks(text string, r WeekChecked, keep bool) {
+	candidates := r.Stage
+	if candidates == nil || keep {
+		candidates = nil
+		for _, w := range r.Open {
+			if w.Offers > 0 {
+				candidates = append(candidates, w.Week)
+			}
+		}
+	}
+	candidates = slices.DeleteFunc(slices.Clone(candidates), r.Week.Equal)
+	distance := func(w time.Time) time.Duration { return w.Sub(r.Week).Abs() }
+	slices.SortStableFunc(candidates, func(a, b time.Time) int { return cmp.Compare(distance(a), distance(b)) })
+	var school *time.Time
+	if sw := t.s.Profile.SchoolWeek; sw != nil {
+		if i := slices.IndexFunc(candidates, mondayOf(*sw).Equal); i >= 0 {
+			w := candidates[i]
+			school = &w
+			candidates = slices.Delete(candidates, i, i+1)
+		}
+	}
+	n := nearWeeks
+	if school != nil {
+		n--
+	}
+	candidates = candidates[:min(len(candidates), n)]
+	slices.SortFunc(candidates, func(a, b time.Time) int { return a.Compare(b) })
+	if school != nil {
+		candidates = append([]time.Time{*school}, candidates...)
+	}
+	choices := make([]domain.Choice, 0, len(candidates)+1)
+	for i, w := range candidates {
+		d, offers := data{"Date": t.longDate(w)}, offersIn(r.Open, w)
+		label := t.plural("week_with_offers", offers, d)
+		switch {
+		case offers == 0:
+			label = t.tr("week_without_offers", d)
+		case school != nil && i == 0:
+			label = t.plural("school_week_with_offers", offers, d)
+		}
+		choices = append(choices, domain.Choice{Key: "week:" + w.Format(time.DateOnly), Label: label})
+	}
+	if keep {
+		choices = append(choices, t.choiceOf("week:keep", "choice_keep_week"))
+	}
+	if len(choices) == 0 {
+		// Not one week to offer: the date is asked again.
+		t.land(AskWeek)
+		t.refuse(text)
+		return
+	}
+	t.land(PickWeek)
+	t.say(text, choices...)
+}
+
+// offersIn is how many offers are open in week.
+func offersIn(open []domain.WeekOffers, week time.Time) int {
+	for _, w := range open {
+		if w.Week.Equal(week) {
+			return w.Offers
+		}
+	}
+	return 0
+}
+
+// holiday names a school holiday of the calendar file ("Hiver") in the student's language.
+func (t *turn) holiday(name string) string {
+	switch name := fold.String(name); name {
+	case "toussaint", "noel", "hiver", "printemps", "ete":
+		return t.tr("holiday_"+name, nil)
+	}
+	return t.tr("holiday_school", nil)
 }
 
 // showPickWeek looks the weeks up again, to show the choice again.
@@ -369,7 +439,17 @@ func (t *turn) onBirth() {
 		return
 	}
 	t.s.Profile.BirthMonth = month
+	if t.s.Profile.underFourteen() {
+		t.preface(t.tr("birth_under_14", nil))
+	}
 	t.advance(AskParentPhone)
+}
+
+// underFourteen reports whether the student may be under 14 on the Monday of their stage week (born
+// in a month whose last day is less than 14 years before it, as the store counts): the law then
+// allows only a public employer, not an ESS structure.
+func (p Profile) underFourteen() bool {
+	return !p.BirthMonth.IsZero() && !p.Week.IsZero() && p.BirthMonth.AddDate(14, 1, -1).After(p.Week)
 }
 
 // showAskParentPhone asks a parent's mobile number, and why.
@@ -534,7 +614,13 @@ func (t *turn) registered() bool {
 		t.changeProfile(AskParentPhone)
 		return true
 	}
-	t.backHome(t.tr("registered", data{"Name": t.s.Profile.FirstName, "Examples": t.tr("search_examples", nil)}))
+	d := data{"Name": t.s.Profile.FirstName, "Examples": t.tr("search_examples", nil)}
+	if r.ParentAskedAt != nil {
+		d["When"] = t.when(*r.ParentAskedAt)
+		t.backHome(t.tr("registered_later", d))
+		return true
+	}
+	t.backHome(t.tr("registered", d))
 	return true
 }
 

@@ -64,6 +64,8 @@ const (
 	ViewApplication State = "application"
 	// ConfirmWithdraw checks before withdrawing an application.
 	ConfirmWithdraw State = "confirm_withdraw"
+	// ConfirmCancelStage says what cancelling a confirmed stage means, and waits for the words that do it.
+	ConfirmCancelStage State = "confirm_cancel_stage"
 	// ConfirmStage looks up the place a host accepted, after CONFIRMER, to confirm it.
 	ConfirmStage State = "confirm_stage"
 
@@ -120,10 +122,11 @@ func journey() map[State]stateDef {
 		ViewOffer:         {show: (*turn).showOffer, on: (*turn).onOffer, result: (*turn).offerFound, short: "offer_short", help: "help_offer", registered: true, search: true},
 		AskMotivation:     {show: (*turn).showAskMotivation, on: (*turn).onMotivation, result: (*turn).applied, help: "help_motivation", registered: true},
 
-		MyApplications:  {show: (*turn).showApplications, on: (*turn).onApplications, result: (*turn).applicationsFound, short: "applications_short", help: "help_applications", registered: true, search: true},
-		ViewApplication: {show: (*turn).showApplication, on: (*turn).onApplication, result: (*turn).applicationFound, short: "application_short", help: "help_application", registered: true, search: true},
-		ConfirmWithdraw: {show: (*turn).showConfirmWithdraw, on: (*turn).onConfirmWithdraw, result: (*turn).withdrawn, help: "help_withdraw", registered: true, search: true},
-		ConfirmStage:    {show: (*turn).showConfirmStage, on: (*turn).onConfirmStage, result: (*turn).stageToConfirm, help: "help_application", registered: true, search: true},
+		MyApplications:     {show: (*turn).showApplications, on: (*turn).onApplications, result: (*turn).applicationsFound, short: "applications_short", help: "help_applications", registered: true, search: true},
+		ViewApplication:    {show: (*turn).showApplication, on: (*turn).onApplication, result: (*turn).applicationFound, short: "application_short", help: "help_application", registered: true, search: true},
+		ConfirmWithdraw:    {show: (*turn).showConfirmWithdraw, on: (*turn).onConfirmWithdraw, result: (*turn).withdrawn, help: "help_withdraw", registered: true, search: true},
+		ConfirmCancelStage: {show: (*turn).showConfirmCancelStage, on: (*turn).onConfirmCancelStage, result: (*turn).stageCancelled, help: "help_cancel_stage", registered: true},
+		ConfirmStage:       {show: (*turn).showConfirmStage, on: (*turn).onConfirmStage, result: (*turn).stageToConfirm, help: "help_application", registered: true, search: true},
 
 		AnswerHost:    {show: (*turn).showAnswerHost, on: (*turn).onAnswerHost, result: (*turn).answerRelayed, help: "help_answer_host", registered: true},
 		ConfirmAnswer: {show: (*turn).showConfirmAnswer, on: (*turn).onConfirmAnswer, result: (*turn).answerRelayed, help: "help_answer_host", registered: true},

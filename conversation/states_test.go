@@ -13,36 +13,37 @@ var pathTo = map[State]struct {
 	from State
 	text string
 }{
-	AskFirstName:      {Welcome, "Bonjour"},
-	ChooseLanguage:    {AskFirstName, "langue"},
-	ConfirmFirstName:  {AskFirstName, "Marie Claire"},
-	AskLastInitial:    {AskFirstName, "Léa"},
-	AskSchool:         {AskLastInitial, "M"},
-	PickSchool:        {AskSchool, "jean"},
-	ConfirmSchool:     {AskSchool, "moulin"},
-	ConfirmWeek:       {PickSchool, "1"},
-	AskWeek:           {ConfirmSchool, "Autre semaine"},
-	PickWeek:          {AskWeek, "21/12"}, // the Christmas holidays: no offer
-	AskBirth:          {ConfirmSchool, "oui"},
-	AskParentPhone:    {AskBirth, "03/2012"},
-	AskParentLanguage: {AskParentPhone, "06 12 34 56 78"},
-	ConfirmSignup:     {AskParentLanguage, "1"},
-	PickCorrection:    {ConfirmSignup, "Corriger"},
-	Menu:              {ConfirmSignup, "1"},
-	ViewProfile:       {Menu, "menu"}, // then "Mon profil"
-	AskSearch:         {Menu, "menu"}, // then "Chercher un stage"
-	PickFamily:        {AskSearch, "Par secteur"},
-	PickSector:        {PickFamily, "1"},
-	AskArrondissement: {AskSearch, "Par arrondissement"},
-	Results:           {AskSearch, "Tout voir"},
-	ViewOffer:         {Results, "1"},
-	AskMotivation:     {ViewOffer, "Postuler"},
-	MyApplications:    {AskMotivation, "J'aime les musées."}, // then MENU, "Mes candidatures"
-	ViewApplication:   {MyApplications, "1"},
-	ConfirmWithdraw:   {ViewApplication, "Retirer ma candidature"},
-	ConfirmDelete:     {Menu, "supprimer"},
-	AnswerHost:        {Menu, ""},
-	ConfirmAnswer:     {AnswerHost, "merci"},
+	AskFirstName:       {Welcome, "Bonjour"},
+	ChooseLanguage:     {AskFirstName, "langue"},
+	ConfirmFirstName:   {AskFirstName, "Marie Claire"},
+	AskLastInitial:     {AskFirstName, "Léa"},
+	AskSchool:          {AskLastInitial, "M"},
+	PickSchool:         {AskSchool, "jean"},
+	ConfirmSchool:      {AskSchool, "moulin"},
+	ConfirmWeek:        {PickSchool, "1"},
+	AskWeek:            {ConfirmSchool, "Autre semaine"},
+	PickWeek:           {AskWeek, "21/12"}, // the Christmas holidays: no stage
+	AskBirth:           {ConfirmSchool, "oui"},
+	AskParentPhone:     {AskBirth, "03/2012"},
+	AskParentLanguage:  {AskParentPhone, "06 12 34 56 78"},
+	ConfirmSignup:      {AskParentLanguage, "1"},
+	PickCorrection:     {ConfirmSignup, "Corriger"},
+	Menu:               {ConfirmSignup, "1"},
+	ViewProfile:        {Menu, "menu"}, // then "Mon profil"
+	AskSearch:          {Menu, "menu"}, // then "Chercher un stage"
+	PickFamily:         {AskSearch, "Par secteur"},
+	PickSector:         {PickFamily, "1"},
+	AskArrondissement:  {AskSearch, "Par arrondissement"},
+	Results:            {AskSearch, "Tout voir"},
+	ViewOffer:          {Results, "1"},
+	AskMotivation:      {ViewOffer, "Postuler"},
+	MyApplications:     {AskMotivation, "J'aime les musées."}, // then MENU, "Mes candidatures"
+	ViewApplication:    {MyApplications, "1"},
+	ConfirmWithdraw:    {ViewApplication, "Retirer ma candidature"},
+	ConfirmCancelStage: {ViewApplication, "Annuler mon stage"}, // once the stage is confirmed
+	ConfirmDelete:      {Menu, "supprimer"},
+	AnswerHost:         {Menu, ""},
+	ConfirmAnswer:      {AnswerHost, "merci"},
 }
 
 // then is what reaching a state takes after the path's message.
@@ -84,6 +85,12 @@ func reach(t testing.TB, st State) *driver {
 		out := d.m.StudentNotice(d.s, Notice{Kind: NoticeHostQuestion, AppID: 7, Host: "Musée", Offer: "Accueil", Text: "Quels jours ?"})
 		d.s = out.Session
 		return d
+	}
+	if st == ConfirmCancelStage {
+		// The host accepted, the student confirmed: the application's page shows it again so.
+		d.w.apps[len(d.w.apps)-1].State = domain.Confirmed
+		d.send("6")
+		d.send("1")
 	}
 	d.send(p.text)
 	for _, text := range then[st] {
@@ -188,7 +195,8 @@ func TestResultInWrongState(t *testing.T) {
 		ConfirmSignup: "conversation.Registered", Results: "conversation.OffersFound", ViewOffer: "conversation.OfferFound",
 		AskMotivation: "conversation.Applied", MyApplications: "conversation.ApplicationsFound",
 		ViewApplication: "conversation.ApplicationsFound", ConfirmWithdraw: "conversation.Withdrawn",
-		ViewProfile: "conversation.ApplicationsFound", AnswerHost: "conversation.Relayed", ConfirmAnswer: "conversation.Relayed",
+		ConfirmCancelStage: "conversation.Withdrawn",
+		ViewProfile:        "conversation.ApplicationsFound", AnswerHost: "conversation.Relayed", ConfirmAnswer: "conversation.Relayed",
 	}
 	for _, st := range allStates(t) {
 		for _, r := range results {

@@ -1,6 +1,7 @@
 package conversation
 
 import (
+	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -40,6 +41,10 @@ const (
 	keyMore      = "page:next"   // the next results
 	keyBack      = "back"        // back to the list this screen came from
 )
+
+// navigation are the choices that lead elsewhere: a screen offering only these has no question of
+// its own to ask again in short (see repeat).
+var navigation = map[string]bool{keyMenu: true, keySearch: true, keyNewSearch: true, keyAll: true, keyMore: true, keyBack: true}
 
 // fixedNumbers are the numbers of the choices that appear on several screens. The other choices of
 // a screen (offers, sectors, applications…) are numbered from 1 in order, skipping these.
@@ -192,7 +197,7 @@ func (t *turn) goTo(st State) {
 // state has one, otherwise its whole prompt.
 func (t *turn) repeat() {
 	def := t.def()
-	if def.short != "" && len(t.s.Choices) > 0 {
+	if def.short != "" && slices.ContainsFunc(t.s.Choices, func(key string) bool { return !navigation[key] }) {
 		t.say(t.tr(def.short, nil), t.offered()...)
 		return
 	}

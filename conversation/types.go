@@ -162,10 +162,12 @@ type Apply struct {
 // ListApplications lists the student's applications, live ones first. Answers ApplicationsFound.
 type ListApplications struct{ StudentID int64 }
 
-// Withdraw withdraws one of the student's live applications. Answers Withdrawn.
+// Withdraw withdraws one of the student's live applications. A confirmed stage is withdrawn only
+// when Stage says the student asked for that in words that cannot be an accident. Answers Withdrawn.
 type Withdraw struct {
 	StudentID     int64
 	ApplicationID int64
+	Stage         bool
 }
 
 // SetLanguage records the person's language. Does not answer.
@@ -211,8 +213,9 @@ type ProfileChanged struct {
 	Problem       domain.Problem
 	Profile       Profile
 	Withdrawn     int
-	NewParent     bool // the parent's number changed: the new parent is asked to agree
-	ParentStopped bool
+	NewParent     bool       // the parent's number changed: the new parent is asked to agree
+	ParentStopped bool       //
+	ParentAskedAt *time.Time // with NewParent: when the SMS to the parent leaves, when it waits for the sending hours
 }
 
 // Registered answers Register. ParentStopped says the parent's number sent STOP to stagebot: they
@@ -220,6 +223,7 @@ type ProfileChanged struct {
 type Registered struct {
 	StudentID     int64
 	ParentStopped bool
+	ParentAskedAt *time.Time // when the SMS to the parent leaves, when it waits for the sending hours (nil: now)
 }
 
 // OffersFound answers SearchOffers with one page and the total count.
@@ -228,10 +232,14 @@ type OffersFound struct {
 	Total  int
 }
 
-// WeekChecked answers CheckWeek: the weeks ahead that have open offers, in order.
+// WeekChecked answers CheckWeek: the weeks ahead that have open offers, in order; the season's
+// stage weeks still ahead (nil when no season is in force: any school week then); and the school
+// holiday the week asked about falls in, by its name in the calendar ("Hiver"; "" when none).
 type WeekChecked struct {
-	Week time.Time // the week asked about
-	Open []domain.WeekOffers
+	Week    time.Time // the week asked about
+	Open    []domain.WeekOffers
+	Stage   []time.Time
+	Holiday string
 }
 
 // OfferFound answers ShowOffer; Offer is nil when it no longer exists (or may not be shown).

@@ -69,7 +69,17 @@ type ApplicationSummary struct {
 	HostName   string
 	Week       time.Time
 	State      ApplicationState
+	Full       bool // declined because the offer filled up, not by the host
 	CreatedAt  time.Time
+	Stage      StageDetails // where to go, once the host took the student (accepted or confirmed)
+}
+
+// StageDetails are what a student needs to go to their stage: where, the hours, and whom to ask for
+// on arrival (a name, never a phone number).
+type StageDetails struct {
+	Address string
+	Hours   string
+	Contact string
 }
 
 // WeekOffers is a stage week and how many offers it has open.

@@ -19,7 +19,7 @@ var parentLanguages = []string{"fr", "en", "ar", "zh", "pt", "es"}
 // the parents' SMS are written with: the numbered menus' hint, and dates.
 func isParentID(id string) bool {
 	switch id {
-	case "render_reply_hint", "render_or", "date_long", "month_year":
+	case "render_reply_hint", "render_or", "date_long", "month_year", "hours_and":
 		return true
 	}
 	if strings.HasPrefix(id, "parent_") {

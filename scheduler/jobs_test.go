@@ -198,3 +198,61 @@ func TestRemindersOff(t *testing.T) {
 		t.Errorf("reminders off, 15 days after the request: %v, want it expired and nothing else", got)
 	}
 }
+
+// A reminder missed on its day (the service was down) goes on the next days, within
+// store.LateDays, once; one that has become pointless meanwhile does not go; past the window, it
+// is given up, and the next reminder of its kind goes on its own day.
+func TestMissedReminderGoesLateOnce(t *testing.T) {
+	ctx := context.Background()
+	paris := calendar.Paris()
+	at := func(d int) time.Time { return time.Date(2026, 12, d, 10, 0, 0, 0, paris) }
+	consentReminders := func(s *store.Store) int {
+		return countRows(t, s, `SELECT count(*) FROM outbox WHERE reminder LIKE 'consent/%'`)
+	}
+
+	// The parent, asked on Saturday 19 December, is due a reminder on Monday 21 (+2) and Thursday 24
+	// (+5). The service is down on the Monday.
+	s := storetest.NewFrom(t, "demo", demoCatalog)
+	jobFixture(t, s, "awaiting_parent", nil)
+	for _, day := range []int{22, 22, 23} { // Tuesday, twice, then Wednesday
+		if _, err := jobInbox(t, s, at(day)).Reminders(ctx); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if got := consentReminders(s); got != 1 {
+		t.Errorf("the reminder of Monday 21, missed: sent %d times late, want once", got)
+	}
+	if got := countRows(t, s, `SELECT count(*) FROM reminders WHERE kind = 'consent' AND due = '2026-12-21'`); got != 1 {
+		t.Errorf("the late reminder is not kept under its own day: %d", got)
+	}
+	if _, err := jobInbox(t, s, at(24)).Reminders(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if got := consentReminders(s); got != 2 {
+		t.Errorf("the reminder of Thursday 24 on its day: %d consent reminders in all, want 2", got)
+	}
+
+	// Down from Monday to Wednesday: Monday's reminder is past the window on Thursday, which sends
+	// its own.
+	s = storetest.NewFrom(t, "demo", demoCatalog)
+	jobFixture(t, s, "awaiting_parent", nil)
+	if _, err := jobInbox(t, s, at(24)).Reminders(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if got := countRows(t, s, `SELECT count(*) FROM reminders WHERE kind = 'consent'`); got != 1 {
+		t.Errorf("after three days down: %d consent reminders, want Thursday's only", got)
+	}
+
+	// The parent answered while the service was down: the late reminder has become pointless.
+	s = storetest.NewFrom(t, "demo", demoCatalog)
+	jobFixture(t, s, "awaiting_parent", nil)
+	if _, err := s.DB().Exec(`UPDATE students SET consent = 'granted'`); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := jobInbox(t, s, at(22)).Reminders(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if got := consentReminders(s); got != 0 {
+		t.Errorf("a reminder to a parent who answered meanwhile: %d", got)
+	}
+}

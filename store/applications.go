@@ -152,7 +152,8 @@ func applyProblem(rules Rules, now time.Time, st applicant, offer studentOffer) 
 	return domain.NoProblem, nil
 }
 
-// Applications lists a student's applications, live ones first, newest first.
+// Applications lists a student's applications, live ones first, newest first; those a host took
+// carry where and when to go.
 func (c Conn) Applications(ctx context.Context, studentID int64) ([]domain.ApplicationSummary, error) {
 	var rows []struct {
 		ID         int64                   `db:"id"`
@@ -161,9 +162,17 @@ func (c Conn) Applications(ctx context.Context, studentID int64) ([]domain.Appli
 		HostName   string                  `db:"host_name"`
 		Week       time.Time               `db:"week_start"`
 		State      domain.ApplicationState `db:"state"`
+		Full       bool                    `db:"full"`
 		CreatedAt  time.Time               `db:"created_at"`
+		Address    string                  `db:"address"`
+		Hours      string                  `db:"daily_hours"`
+		Contact    string                  `db:"contact_name"`
 	}
-	err := c.all(ctx, &rows, `SELECT a.id, a.offer_id, o.title, h.name AS host_name, a.week_start, a.state, a.created_at
+	err := c.all(ctx, &rows, `SELECT a.id, a.offer_id, o.title, h.name AS host_name, a.week_start, a.state, a.created_at,
+		a.state = `+sqlState(domain.Declined)+` AND EXISTS (SELECT 1 FROM application_events e WHERE e.application_id = a.id
+			AND e.to_state = `+sqlState(domain.Declined)+` AND e.actor = 'system') AS full,
+		o.address, o.daily_hours,
+		coalesce((SELECT hc.name FROM host_contacts hc WHERE hc.host_id = h.id ORDER BY hc.id LIMIT 1), '') AS contact_name
 		FROM applications a JOIN offers o ON o.id = a.offer_id JOIN hosts h ON h.id = o.host_id
 		WHERE a.student_id = $1
 		ORDER BY a.state IN `+liveStates()+` DESC, a.created_at DESC, a.id DESC`, studentID)
@@ -173,7 +182,10 @@ func (c Conn) Applications(ctx context.Context, studentID int64) ([]domain.Appli
 	apps := make([]domain.ApplicationSummary, len(rows))
 	for i, r := range rows {
 		apps[i] = domain.ApplicationSummary{ID: r.ID, OfferID: r.OfferID, OfferTitle: r.OfferTitle,
-			HostName: r.HostName, Week: r.Week, State: r.State, CreatedAt: r.CreatedAt}
+			HostName: r.HostName, Week: r.Week, State: r.State, Full: r.Full, CreatedAt: r.CreatedAt}
+		if r.State.HoldsPlace() {
+			apps[i].Stage = domain.StageDetails{Address: r.Address, Hours: r.Hours, Contact: r.Contact}
+		}
 	}
 	return apps, nil
 }

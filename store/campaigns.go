@@ -28,8 +28,12 @@ type Campaign struct {
 	ConfirmDays       int         `db:"confirm_days"`     // days to confirm a place a host accepted
 	DeadlineDays      int         `db:"deadline_days"`    // an offer week's default deadline: this many days before it
 	Reminders         Reminders   `db:"reminders"`        // when the reminders go
+	Territory         Territory   `db:"territory"`        // the départements whose collèges it is for; empty: anywhere
 	Weeks             []time.Time `db:"-"`                // the stage weeks (Mondays), in order
 }
+
+// Territory lists département codes ("75", "2A").
+type Territory = pq.StringArray
 
 // Reminders are a campaign's reminder delays, in days (weeks where said). A delay left at zero takes
 // its default (DefaultReminders); a list, its default list.
@@ -196,6 +200,11 @@ func (c *Campaign) Validate() error {
 	if c.DeadlineDays < 0 || c.DeadlineDays > 90 {
 		bad("deadline_days must be 0 to 90")
 	}
+	for _, d := range c.Territory {
+		if !validDepartment(d) {
+			bad("territory: %q is no département code (75, 93, 2A, 971…)", d)
+		}
+	}
 	if len(problems) > 0 {
 		return fmt.Errorf("campaign %q: %s", c.Name, strings.Join(problems, "; "))
 	}
@@ -203,6 +212,18 @@ func (c *Campaign) Validate() error {
 }
 
 func day(t time.Time) string { return t.Format(time.DateOnly) }
+
+// validDepartment reports whether d is written as a département code of the schools table: two
+// digits, 2A or 2B, or three digits overseas.
+func validDepartment(d string) bool {
+	switch {
+	case d == "2A" || d == "2B":
+		return true
+	case len(d) == 2 || len(d) == 3:
+		return strings.Trim(d, "0123456789") == ""
+	}
+	return false
+}
 
 // SaveCampaign creates the campaign, or replaces the one with the same name, weeks included; it
 // validates it first (see Validate). It returns the campaign's id.
@@ -213,16 +234,16 @@ func (c Conn) SaveCampaign(ctx context.Context, camp Campaign) (int64, error) {
 	var id int64
 	err := c.atomically(ctx, func(c Conn) error {
 		if err := c.get(ctx, &id, `INSERT INTO campaigns (name, applications_open, applications_close, rep_release,
-				purge_on, max_applications, confirm_days, deadline_days, reminders)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+				purge_on, max_applications, confirm_days, deadline_days, reminders, territory)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
 			ON CONFLICT (name) DO UPDATE SET applications_open = excluded.applications_open,
 				applications_close = excluded.applications_close, rep_release = excluded.rep_release,
 				purge_on = excluded.purge_on, max_applications = excluded.max_applications,
 				confirm_days = excluded.confirm_days, deadline_days = excluded.deadline_days,
-				reminders = excluded.reminders
+				reminders = excluded.reminders, territory = excluded.territory
 			RETURNING id`, camp.Name, dayParam(&camp.ApplicationsOpen), dayParam(&camp.ApplicationsClose),
 			dayParam(camp.REPRelease), dayParam(&camp.PurgeOn), camp.MaxApplications, camp.ConfirmDays,
-			camp.DeadlineDays, camp.Reminders); err != nil {
+			camp.DeadlineDays, camp.Reminders, pq.StringArray(append(Territory{}, camp.Territory...))); err != nil {
 			return fmt.Errorf("save campaign %q: %w", camp.Name, err)
 		}
 		weeks := make([]string, len(camp.Weeks))
@@ -243,7 +264,7 @@ func (c Conn) SaveCampaign(ctx context.Context, camp Campaign) (int64, error) {
 }
 
 const campaignColumns = `id, name, applications_open, applications_close, rep_release, purge_on, max_applications,
-	confirm_days, deadline_days, reminders`
+	confirm_days, deadline_days, reminders, territory`
 
 // CurrentCampaign is the campaign in force on day today: of those not yet purged, the one that
 // opened last, or else the next to open. ErrNotFound when there is none.
@@ -326,6 +347,7 @@ type Rules struct {
 	ConfirmDays     int        // days to confirm a place a host accepted; 0: no deadline
 	Reminders       Reminders  // when the reminders go
 	PurgeOn         *time.Time // the day the season's personal data is erased; nil: no campaign
+	Territory       Territory  // the départements whose collèges are looked up first; empty: anywhere
 }
 
 // Rules are the campaign's rules.
@@ -334,7 +356,7 @@ func (camp Campaign) Rules() Rules {
 	purge := camp.PurgeOn
 	return Rules{CampaignID: camp.ID, Campaign: camp.Name, ReleaseDate: camp.REPRelease, OpensOn: &opens,
 		ClosesOn: &closes, MaxApplications: camp.MaxApplications, ConfirmDays: camp.ConfirmDays,
-		Reminders: camp.Reminders.withDefaults(), PurgeOn: &purge}
+		Reminders: camp.Reminders.withDefaults(), PurgeOn: &purge, Territory: camp.Territory}
 }
 
 // RulesOn reads the rules in force on day today: the current campaign's, or the defaults (five
@@ -370,6 +392,19 @@ func (c Conn) OpenWeeks(ctx context.Context, p WeeksParams) ([]domain.WeekOffers
 		GROUP BY w.week_start ORDER BY w.week_start`, day(dateOf(p.Today)), p.REP, released(p.ReleaseDate, p.Today))
 	if err != nil {
 		return nil, fmt.Errorf("open weeks: %w", err)
+	}
+	return weeks, nil
+}
+
+// StageWeeks lists a campaign's stage weeks (Mondays) that start after today, in order.
+func (c Conn) StageWeeks(ctx context.Context, campaignID int64, today time.Time) ([]time.Time, error) {
+	var weeks []time.Time
+	if err := c.all(ctx, &weeks, `SELECT week_start FROM campaign_weeks WHERE campaign_id = $1 AND week_start > $2::date
+		ORDER BY week_start`, campaignID, day(dateOf(today))); err != nil {
+		return nil, fmt.Errorf("stage weeks of campaign %d: %w", campaignID, err)
+	}
+	for i, w := range weeks {
+		weeks[i] = utcDay(w)
 	}
 	return weeks, nil
 }

@@ -118,10 +118,10 @@ func TestFindSchools(t *testing.T) {
 		first string // UAI of the best match; "" for no match
 		n     int    // at least this many results
 	}{
-		{"voltaire", "0752536Z", 2}, // Paris before Tarbes
-		{"Volatire", "0752536Z", 2}, // typo
-		{"collège Voltaire", "0752536Z", 2},
-		{"COLLEGE VOLTAIRE", "0752536Z", 2},
+		{"voltaire", "0752536Z", 1}, // Paris's, not Tarbes's
+		{"Volatire", "0752536Z", 1}, // typo
+		{"collège Voltaire", "0752536Z", 1},
+		{"COLLEGE VOLTAIRE", "0752536Z", 1},
 		{"Évariste Galois", "0753937X", 1},
 		{"evariste galois", "0753937X", 1},
 		{"Evarist Galoi", "0753937X", 1},
@@ -131,17 +131,17 @@ func TestFindSchools(t *testing.T) {
 		{"0753938Y", "0753938Y", 1},
 		{"0753938y", "0753938Y", 1},
 		{" 0132572A ", "0132572A", 1},
-		{"0759999X", "", 0}, // a well-formed UAI that is not there
-		{"ampere arles", "0132572A", 1},
+		{"0759999X", "", 0},             // a well-formed UAI that is not there
+		{"ampere arles", "0132572A", 1}, // none in Paris: elsewhere
 		{"henri 4", "0752526N", 1},
 		{"henri IV", "0752526N", 1},
 		{"zzzz", "", 0},
 		{"voltaire galois", "0752536Z", 1},
-		{"volter", "0752536Z", 2},
+		{"volter", "0752536Z", 1},
 		{"collège", "", 0},
 		{"", "", 0},
 	} {
-		got, err := s.FindSchools(ctx, tc.query, 5)
+		got, err := s.FindSchools(ctx, tc.query, 5, paris)
 		if err != nil {
 			t.Fatalf("%q: %v", tc.query, err)
 		}
@@ -156,11 +156,20 @@ func TestFindSchools(t *testing.T) {
 			t.Errorf("%q: found %v, want %s first (at least %d)", tc.query, uais, tc.first, tc.n)
 		}
 	}
-	got, err := s.FindSchools(ctx, "voltaire", 1)
+	got, err := s.FindSchools(ctx, "voltaire", 1, paris)
 	if err != nil || len(got) != 1 {
 		t.Errorf("limit 1: %d results, %v", len(got), err)
 	}
+	// In the territory of the season, only its collèges when one matches; with none, every one.
+	if got, err := s.FindSchools(ctx, "voltaire", 5, paris); err != nil || len(got) != 1 {
+		t.Errorf("voltaire in Paris: %+v, %v", got, err)
+	}
+	if got, err := s.FindSchools(ctx, "voltaire", 5, nil); err != nil || len(got) < 2 {
+		t.Errorf("voltaire anywhere: %+v, %v", got, err)
+	}
 }
+
+var paris = store.Territory{"75"}
 
 func TestFindSectors(t *testing.T) {
 	ctx := context.Background()

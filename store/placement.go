@@ -353,11 +353,12 @@ func isForeignKeyViolation(err error) bool {
 	return errors.As(err, &pqErr) && pqErr.Code == "23503"
 }
 
-// confirmDeadline is when a place accepted at now must be confirmed: days later, but never after the
-// Friday before the stage week (end of day, Paris); accepted later than that, before the stage
-// starts (Monday 08:00).
+// confirmDeadline is when a place accepted at now must be confirmed: by the end of the day (Paris)
+// days later, so that "by Sunday 13 December at the latest" means the whole day; but never after
+// the Friday before the stage week (end of day); accepted later than that, before the stage starts
+// (Monday 08:00).
 func confirmDeadline(now time.Time, days int, week time.Time) time.Time {
-	t := now.AddDate(0, 0, days)
+	t := calendar.AtParis(calendar.Day(now.AddDate(0, 0, days)), 23, 59)
 	if friday := calendar.AtParis(week.AddDate(0, 0, -3), 23, 59); t.After(friday) {
 		t = friday
 	}

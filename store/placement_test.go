@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"stagebot/calendar"
 	"stagebot/domain"
 	"stagebot/store"
 )
@@ -226,10 +227,11 @@ func TestConfirm(t *testing.T) {
 	late := w.consenting("Noa", false)
 	appLate := w.apply(late, offerB)
 	acc := w.accept(hostB, appLate, nil)
-	if acc.App.ConfirmBy == nil || !acc.App.ConfirmBy.Equal(today.AddDate(0, 0, 7)) {
+	lastMinute := calendar.AtParis(calendar.Day(today.AddDate(0, 0, 7)), 23, 59) // the whole seventh day
+	if acc.App.ConfirmBy == nil || !acc.App.ConfirmBy.Equal(lastMinute) {
 		t.Fatalf("confirm by %v", acc.App.ConfirmBy)
 	}
-	r, err = w.s.Confirm(w.ctx, late, appLate, today.AddDate(0, 0, 7))
+	r, err = w.s.Confirm(w.ctx, late, appLate, lastMinute)
 	if err != nil || r.Problem != domain.ProblemExpired || r.App.State != domain.Expired {
 		t.Errorf("confirm too late: %+v, %v", r, err)
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"time"
 
@@ -82,23 +83,39 @@ func (c Conn) dueRows(ctx context.Context, kind domain.ReminderKind, what, query
 	return out, nil
 }
 
-// notClaimed is the SQL condition that the reminder (kind $k, subject expression, due expression) was
-// not sent yet.
-func notClaimed(kindParam, subject, due string) string {
+// LateDays is how many days late a reminder may still go: one missed on its day (the service was
+// down, or the day allowed no sending) goes on the next days, up to this many after it, once.
+const LateDays = 2
+
+// A reminder's key holds the day it is meant for (its due day), not the day it went: a reminder
+// missed on its day is found again on the following days (up to LateDays) under the same key, and
+// goes once. A reminder of a kind about a subject is not sent when one of the same kind about the
+// same subject, due that day or later, was sent: the later one said it all.
+
+// notSuperseded is the SQL condition that no reminder of kind $k about subject, due on the due
+// expression's day or later, was sent.
+func notSuperseded(kindParam, subject, due string) string {
 	return `NOT EXISTS (SELECT 1 FROM reminders r WHERE r.kind = ` + kindParam + ` AND r.subject = ` + subject +
-		` AND r.due = ` + due + `)`
+		` AND r.due >= ` + due + `)`
 }
 
-// HostsWaitingDue lists the hosts to remind today of the requests waiting for their answer: those
-// with a request sent the given numbers of days ago. N is how many requests wait.
+// inWindow is the SQL condition that a due day (an expression) is today ($1) or at most LateDays
+// before it.
+func inWindow(due string) string {
+	return due + ` BETWEEN $1::date - ` + fmt.Sprint(LateDays) + ` AND $1::date`
+}
+
+// HostsWaitingDue lists the hosts to remind of the requests waiting for their answer: those with a
+// request sent the given numbers of days before a day of the window. N is how many requests wait.
 func (c Conn) HostsWaitingDue(ctx context.Context, today time.Time, days []int) ([]Due, error) {
 	return c.dueRows(ctx, domain.ReminderHostWaiting, "host", `
-		SELECT o.host_id AS id, $1::date AS due,
+		SELECT o.host_id AS id, max(d.due) AS due,
 		       (SELECT count(*) FROM applications w JOIN offers wo ON wo.id = w.offer_id
 		        WHERE wo.host_id = o.host_id AND w.state = `+sqlState(domain.Sent)+`) AS n
-		FROM applications a JOIN offers o ON o.id = a.offer_id
-		WHERE a.state = `+sqlState(domain.Sent)+` AND $1::date - `+parisDay("a.sent_at")+` = ANY ($2::int[])
-		  AND `+notClaimed("$3", "'host:' || o.host_id", "$1::date")+`
+		FROM applications a JOIN offers o ON o.id = a.offer_id,
+		     LATERAL (SELECT `+parisDay("a.sent_at")+` + k AS due FROM unnest($2::int[]) k) d
+		WHERE a.state = `+sqlState(domain.Sent)+` AND `+inWindow("d.due")+`
+		  AND `+notSuperseded("$3", "'host:' || o.host_id", "d.due")+`
 		GROUP BY o.host_id ORDER BY o.host_id`, day(today), pq.Array(days), domain.ReminderHostWaiting)
 }
 
@@ -138,99 +155,109 @@ func (c Conn) ExpireUnsent(ctx context.Context, id int64, now time.Time) (Applic
 	return apps[0], true, nil
 }
 
-// ConfirmDue lists the accepted places whose student is to be reminded today to confirm: accepted
-// after days ago, or whose deadline is tomorrow.
+// ConfirmDue lists the accepted places whose student is to be reminded to confirm: accepted after
+// days before a day of the window, or whose deadline is the day after one.
 func (c Conn) ConfirmDue(ctx context.Context, today time.Time, after int) ([]Due, error) {
 	return c.dueRows(ctx, domain.ReminderConfirm, "application", `
-		SELECT a.id, $1::date AS due, 0 AS n FROM applications a
-		WHERE a.state = `+sqlState(domain.Accepted)+`
-		  AND ($1::date - `+parisDay("a.accepted_at")+` = $2 OR `+parisDay("a.confirm_by")+` - $1::date = 1)
-		  AND `+notClaimed("$3", "'application:' || a.id", "$1::date")+`
+		SELECT a.id, d.due, 0 AS n FROM applications a,
+		     LATERAL (SELECT max(x) AS due FROM (VALUES (`+parisDay("a.accepted_at")+` + $2::int),
+		              (`+parisDay("a.confirm_by")+` - 1)) v (x) WHERE `+inWindow("x")+`) d
+		WHERE a.state = `+sqlState(domain.Accepted)+` AND d.due IS NOT NULL
+		  AND `+notSuperseded("$3", "'application:' || a.id", "d.due")+`
 		ORDER BY a.id`, day(today), after, domain.ReminderConfirm)
 }
 
-// ConsentDue lists the students whose parent, asked the given numbers of days ago, has not answered:
-// the parent is reminded.
+// ConsentDue lists the students whose parent, asked the given numbers of days before a day of the
+// window, has not answered: the parent is reminded. N is the days since they were asked.
 func (c Conn) ConsentDue(ctx context.Context, today time.Time, days []int) ([]Due, error) {
 	return c.dueRows(ctx, domain.ReminderConsent, "student", `
-		SELECT s.id, $1::date AS due, $1::date - `+parisDay("s.consent_asked_at")+` AS n FROM students s
-		WHERE s.consent = 'pending' AND $1::date - `+parisDay("s.consent_asked_at")+` = ANY ($2::int[])
-		  AND `+notClaimed("$3", "'student:' || s.id", "$1::date")+`
-		ORDER BY s.id`, day(today), pq.Array(days), domain.ReminderConsent)
+		SELECT s.id, max(d.due) AS due, $1::date - `+parisDay("s.consent_asked_at")+` AS n FROM students s,
+		     LATERAL (SELECT `+parisDay("s.consent_asked_at")+` + k AS due FROM unnest($2::int[]) k) d
+		WHERE s.consent = 'pending' AND `+inWindow("d.due")+`
+		  AND `+notSuperseded("$3", "'student:' || s.id", "d.due")+`
+		GROUP BY s.id ORDER BY s.id`, day(today), pq.Array(days), domain.ReminderConsent)
 }
 
-// ConsentSlowDue lists the students whose parent, asked after days ago, has still not answered: the
-// student is told to talk to them.
+// ConsentSlowDue lists the students whose parent, asked after days before a day of the window, has
+// still not answered: the student is told to talk to them.
 func (c Conn) ConsentSlowDue(ctx context.Context, today time.Time, after int) ([]Due, error) {
 	return c.dueRows(ctx, domain.ReminderConsentSlow, "student", `
-		SELECT s.id, $1::date AS due, 0 AS n FROM students s
-		WHERE s.consent = 'pending' AND $1::date - `+parisDay("s.consent_asked_at")+` = $2
-		  AND `+notClaimed("$3", "'student:' || s.id", "$1::date")+`
+		SELECT s.id, `+parisDay("s.consent_asked_at")+` + $2::int AS due, 0 AS n FROM students s
+		WHERE s.consent = 'pending' AND `+inWindow(parisDay("s.consent_asked_at")+" + $2::int")+`
+		  AND `+notSuperseded("$3", "'student:' || s.id", parisDay("s.consent_asked_at")+" + $2::int")+`
 		ORDER BY s.id`, day(today), after, domain.ReminderConsentSlow)
 }
 
-// FewApplicationsDue lists the students who made their first application after days ago and have
-// fewer than min live ones, with no confirmed stage: they get offers that fit.
+// FewApplicationsDue lists the students who made their first application after days before a day of
+// the window and have fewer than min live ones, with no confirmed stage: they get offers that fit.
+// N is how many are live.
 func (c Conn) FewApplicationsDue(ctx context.Context, today time.Time, after, min int) ([]Due, error) {
 	return c.dueRows(ctx, domain.ReminderFewApplications, "student", `
-		SELECT s.id, $1::date AS due, count(a.id) FILTER (WHERE a.state IN `+liveStates()+`) AS n
+		SELECT s.id, min(`+parisDay("a.created_at")+`) + $2::int AS due,
+		       count(a.id) FILTER (WHERE a.state IN `+liveStates()+`) AS n
 		FROM students s JOIN applications a ON a.student_id = s.id
 		WHERE s.stage_week > $1::date
 		GROUP BY s.id
-		HAVING $1::date - min(`+parisDay("a.created_at")+`) = $2
+		HAVING `+inWindow("min("+parisDay("a.created_at")+") + $2::int")+`
 		   AND count(a.id) FILTER (WHERE a.state IN `+liveStates()+`) < $3
 		   AND NOT bool_or(a.state = `+sqlState(domain.Confirmed)+`)
-		   AND `+notClaimed("$4", "'student:' || s.id", "$1::date")+`
+		   AND `+notSuperseded("$4", "'student:' || s.id", "min("+parisDay("a.created_at")+") + $2::int")+`
 		ORDER BY s.id`, day(today), after, min, domain.ReminderFewApplications)
 }
 
 // StillLookingDue lists the students with no confirmed stage whose week starts the given numbers of
-// weeks from today (N): they get offers that fit.
+// weeks after a day of the window (N: the weeks): they get offers that fit.
 func (c Conn) StillLookingDue(ctx context.Context, today time.Time, weeks []int) ([]Due, error) {
 	return c.dueRows(ctx, domain.ReminderStillLooking, "student", `
-		SELECT s.id, $1::date AS due, (s.stage_week - $1::date) / 7 AS n FROM students s
-		WHERE (s.stage_week - $1::date) % 7 = 0 AND (s.stage_week - $1::date) / 7 = ANY ($2::int[])
+		SELECT s.id, max(d.due) AS due, min(d.w) AS n FROM students s,
+		     LATERAL (SELECT s.stage_week - 7 * w AS due, w FROM unnest($2::int[]) w) d
+		WHERE `+inWindow("d.due")+` AND s.stage_week > $1::date
 		  AND s.consent NOT IN ('refused', 'withdrawn')
 		  AND NOT EXISTS (SELECT 1 FROM applications a WHERE a.student_id = s.id AND a.state = `+sqlState(domain.Confirmed)+`)
-		  AND `+notClaimed("$3", "'student:' || s.id", "$1::date")+`
-		ORDER BY s.id`, day(today), pq.Array(weeks), domain.ReminderStillLooking)
+		  AND `+notSuperseded("$3", "'student:' || s.id", "d.due")+`
+		GROUP BY s.id ORDER BY s.id`, day(today), pq.Array(weeks), domain.ReminderStillLooking)
 }
 
-// StageSoonDue lists the confirmed stages that start the given numbers of days from today, for the
-// reminder n days before the stage (N): the student and the parent are reminded (and the host, the
-// day before). days holds n, and more when today stands in for days no reminder may go on.
+// StageSoonDue lists the confirmed stages to remind of n days before they start (N): the student and
+// the parent are reminded (and the host, the day before). Its due day is the stage's Monday less n
+// days; days holds n, and more when today stands in for days ahead on which no reminder may go (a
+// Sunday: the day before a Monday is told on the Saturday). A reminder missed goes late (within the
+// window), never once the stage has begun.
 func (c Conn) StageSoonDue(ctx context.Context, today time.Time, n int, days []int) ([]Due, error) {
 	if len(days) == 0 {
 		return nil, nil
 	}
+	ahead := slices.Max(days) - n
 	return c.dueRows(ctx, domain.ReminderStageSoon, "application", `
-		SELECT a.id, $1::date AS due, $4::int AS n FROM applications a
-		WHERE a.state = `+sqlState(domain.Confirmed)+` AND a.week_start - $1::date = ANY ($2::int[])
-		  AND `+notClaimed("$3", "'application:' || a.id", "$1::date")+`
-		ORDER BY a.id`, day(today), pq.Array(days), domain.ReminderStageSoon, n)
+		SELECT a.id, a.week_start - $4::int AS due, $4::int AS n FROM applications a
+		WHERE a.state = `+sqlState(domain.Confirmed)+` AND a.week_start > $1::date
+		  AND a.week_start - $4::int BETWEEN $1::date - `+fmt.Sprint(LateDays)+` AND $1::date + $2::int
+		  AND `+notSuperseded("$3", "'application:' || a.id", "a.week_start - $4::int")+`
+		ORDER BY a.id`, day(today), ahead, domain.ReminderStageSoon, n)
 }
 
-// FeedbackDue lists the confirmed stages whose week began after days ago: the student and the host
-// are asked how it went.
+// FeedbackDue lists the confirmed stages whose week began after days before a day of the window: the
+// student and the host are asked how it went.
 func (c Conn) FeedbackDue(ctx context.Context, today time.Time, after int) ([]Due, error) {
 	return c.dueRows(ctx, domain.ReminderFeedback, "application", `
-		SELECT a.id, $1::date AS due, 0 AS n FROM applications a
-		WHERE a.state = `+sqlState(domain.Confirmed)+` AND $1::date - a.week_start = $2
-		  AND `+notClaimed("$3", "'application:' || a.id", "$1::date")+`
+		SELECT a.id, a.week_start + $2::int AS due, 0 AS n FROM applications a
+		WHERE a.state = `+sqlState(domain.Confirmed)+` AND `+inWindow("a.week_start + $2::int")+`
+		  AND `+notSuperseded("$3", "'application:' || a.id", "a.week_start + $2::int")+`
 		ORDER BY a.id`, day(today), after, domain.ReminderFeedback)
 }
 
-// ReleaseDue lists, on a campaign's release day, the students of its weeks from collèges outside
-// REP/REP+ who have no confirmed stage yet: places reserved until then are open to them now.
+// ReleaseDue lists, from a campaign's release day (and within the window after it), the students of
+// its weeks from collèges outside REP/REP+ who have no confirmed stage yet: places reserved until
+// then are open to them now.
 func (c Conn) ReleaseDue(ctx context.Context, today time.Time, campaignID int64) ([]Due, error) {
 	return c.dueRows(ctx, domain.ReminderRelease, "student", `
-		SELECT s.id, $1::date AS due, 0 AS n FROM students s
-		JOIN campaigns c ON c.id = $2 AND c.rep_release = $1::date
+		SELECT s.id, c.rep_release AS due, 0 AS n FROM students s
+		JOIN campaigns c ON c.id = $2 AND `+inWindow("c.rep_release")+`
 		JOIN campaign_weeks cw ON cw.campaign_id = c.id AND cw.week_start = s.stage_week
 		WHERE s.education_priority = 'none' AND s.stage_week > $1::date
 		  AND s.consent NOT IN ('refused', 'withdrawn')
 		  AND NOT EXISTS (SELECT 1 FROM applications a WHERE a.student_id = s.id AND a.state = `+sqlState(domain.Confirmed)+`)
-		  AND `+notClaimed("$3", "'student:' || s.id", "$1::date")+`
+		  AND `+notSuperseded("$3", "'student:' || s.id", "c.rep_release")+`
 		ORDER BY s.id`, day(today), campaignID, domain.ReminderRelease)
 }
 

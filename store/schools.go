@@ -178,9 +178,11 @@ func schoolQueryNoise(word string) bool {
 // FindSchools returns up to limit schools matching query: a UAI code matches exactly; any other
 // text is folded (case and accents ignored, the word "collège" dropped) and matched against the
 // school's name and commune: as a substring, or tolerant of typos by pg_trgm word similarity.
-// Good matches (similarity ≥ 0.5) hide poor ones (≥ 0.3), which are only returned when there is
-// nothing better. The best matches come first, Paris schools before others, then by name.
-func (c Conn) FindSchools(ctx context.Context, query string, limit int) ([]School, error) {
+// When any school of the territory (its départements; the season's) matches, only those are
+// returned; schools elsewhere only when none there does. Good matches (similarity ≥ 0.5) hide poor
+// ones (≥ 0.3), which are only returned when there is nothing better. The best matches come first,
+// then by name.
+func (c Conn) FindSchools(ctx context.Context, query string, limit int, territory Territory) ([]School, error) {
 	if limit <= 0 {
 		limit = 10
 	}
@@ -200,11 +202,13 @@ func (c Conn) FindSchools(ctx context.Context, query string, limit int) ([]Schoo
 	}
 	err := sqlx.SelectContext(ctx, c.q, &schools, `WITH scored AS (
 			SELECT *, GREATEST(word_similarity($1, search_text), CASE WHEN search_text LIKE $2 THEN 1 ELSE 0 END) AS score
-			FROM schools WHERE word_similarity($1, search_text) >= `+fuzzyLoose+` OR search_text LIKE $2)
-		SELECT `+schoolColumnList+` FROM scored
-		WHERE score >= `+fuzzyGood+` OR NOT EXISTS (SELECT 1 FROM scored WHERE score >= `+fuzzyGood+`)
-		ORDER BY score DESC, department = '75' DESC, name, uai
-		LIMIT $3`, q, containsPattern(q), limit)
+			FROM schools WHERE word_similarity($1, search_text) >= `+fuzzyLoose+` OR search_text LIKE $2),
+		here AS (SELECT * FROM scored WHERE department = ANY ($4::text[])),
+		found AS (SELECT * FROM here UNION ALL SELECT * FROM scored WHERE NOT EXISTS (SELECT 1 FROM here))
+		SELECT `+schoolColumnList+` FROM found
+		WHERE score >= `+fuzzyGood+` OR NOT EXISTS (SELECT 1 FROM found WHERE score >= `+fuzzyGood+`)
+		ORDER BY score DESC, name, uai
+		LIMIT $3`, q, containsPattern(q), limit, pq.StringArray(append(Territory{}, territory...)))
 	if err != nil {
 		return nil, fmt.Errorf("find schools %q: %w", query, err)
 	}
