@@ -187,6 +187,10 @@ func (ib *Inbox) consent(ctx context.Context, tx txn, studentID int64, agree boo
 	if st.Consent.Refused() {
 		return rec, nil
 	}
+	if len(withdrawn) > 0 {
+		return rec, ib.tellStudentAbout(ctx, tx, st, conversation.Notice{Kind: conversation.NoticeParentWithdrew,
+			Count: len(withdrawn)})
+	}
 	waiting, err := tx.Waiting(ctx, studentID)
 	if err != nil {
 		return rec, err

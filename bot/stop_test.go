@@ -32,7 +32,7 @@ func TestParentStopMeansNothingMore(t *testing.T) {
 	if got := countRows(t, s, `SELECT count(*) FROM outbox WHERE address = $1 AND body LIKE '%retirée%'`, phone); got != 1 {
 		t.Error("the host was not told the request is withdrawn")
 	}
-	if !strings.Contains(student.last(), "Ton parent n'a pas donné son accord") {
+	if !strings.Contains(student.last(), "Ton parent a retiré son accord : ta candidature envoyée est retirée") {
 		t.Errorf("the student was told %q", student.last())
 	}
 	parent.say("AIDE")

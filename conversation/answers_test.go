@@ -84,7 +84,7 @@ func TestAnswersByState(t *testing.T) {
 		{PickWeek, "hein ?", PickWeek, "pas compris"},
 
 		{AskBirth, "3/2012", AskParentPhone, "portable"},
-		{AskBirth, "12/2013", AskParentPhone, "Tu auras moins de 14 ans pendant ton stage"},
+		{AskBirth, "12/2013", AskParentPhone, "Tu auras moins de 14 ans à ton stage"},
 		{AskBirth, "Mars 2012", AskParentPhone, "portable"},
 		{AskBirth, "march 2012", AskParentPhone, "portable"},
 		{AskBirth, "15/03/2012", AskParentPhone, "portable"},

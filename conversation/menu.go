@@ -127,11 +127,11 @@ func (t *turn) profileChanged(r ProfileChanged) {
 		if r.Withdrawn > 0 {
 			t.preface(t.plural("profile_withdrawn", r.Withdrawn, nil))
 		}
-		if r.NewParent {
+		switch {
+		case r.NewParent && r.ParentAskedAt != nil:
+			t.preface(t.tr("profile_new_parent_later", data{"When": t.when(*r.ParentAskedAt)}))
+		case r.NewParent:
 			t.preface(t.tr("profile_new_parent", nil))
-			if r.ParentAskedAt != nil {
-				t.preface(t.tr("consent_asked_later", data{"When": t.when(*r.ParentAskedAt)}))
-			}
 		}
 	}
 	t.goTo(ViewProfile)

@@ -22,7 +22,7 @@ var dynamicIDs = map[string][]string{
 		"stage_cancelled"},
 	"host_notice_": {"withdrawn", "cancelled", "confirmed", "student_answer", "expired", "erased", "request_expired",
 		"host_day_before", "feedback", "stage_cancelled", "accepted_by_colleague", "declined_by_colleague"},
-	"student_notice_": {"accepted", "declined", "full", "withdrawn", "day_before", "expired",
+	"student_notice_": {"accepted", "parent_withdrew", "declined", "full", "withdrawn", "day_before", "expired",
 		"host_message", "host_gone", "request_expired", "confirm_reminder", "consent_slow", "stage_soon", "feedback",
 		"release", "few_applications", "still_looking", "unsent_expired"},
 	"apply_": {"full", "not_week", "closed", "too_young", "already", "too_many", "not_found", "placed", "no_consent"},

@@ -85,7 +85,7 @@ func TestUnderFourteen(t *testing.T) {
 	d := reach(t, Menu)
 	d.s.Profile.BirthMonth = time.Date(2013, 2, 1, 0, 0, 0, 0, time.UTC) // 13 in January 2027
 	d.send("musée")
-	d.expect(Results, "Moins de 14 ans : offres des services publics seulement")
+	d.expect(Results, "Moins de 14 ans : pas d'offre ESS")
 	d.send("Plus")
 	if strings.Contains(d.text(), "Moins de 14 ans") {
 		t.Error("the age rule is said again on the next page")
@@ -94,7 +94,7 @@ func TestUnderFourteen(t *testing.T) {
 	d.send("ESS")
 	d.expect(Results, "Rien pour ESS pour toi : les structures ESS ne peuvent pas accueillir d'élèves de moins de 14 ans",
 		"[Ville de Paris]")
-	d.send("1")
+	d.send("3")
 	if got := d.w.searches[len(d.w.searches)-1].Filters; got.Kind != "city" {
 		t.Errorf("after the City's offers: %+v", got)
 	}

@@ -23,7 +23,8 @@ const (
 	NoticeWithdrawn           NoticeKind = "withdrawn"             // parent and host: the student or the parent withdrew it
 	NoticeCancelled           NoticeKind = "cancelled"             // host: the student confirmed another stage
 	NoticeParentAgreed        NoticeKind = "parent_agreed"         // student: the parent agreed, applications sent
-	NoticeParentRefused       NoticeKind = "parent_refused"        // student: the parent said no (or withdrew)
+	NoticeParentRefused       NoticeKind = "parent_refused"        // student: the parent said no (Count: the applications that wait)
+	NoticeParentWithdrew      NoticeKind = "parent_withdrew"       // student: the parent withdrew their agreement (Count: the applications withdrawn)
 	NoticeHostQuestion        NoticeKind = "host_question"         // student: a host asks something
 	NoticeHostMessage         NoticeKind = "host_message"          // student: a host writes something that is no question
 	NoticeHostGone            NoticeKind = "host_gone"             // parent and student: the host can no longer be written to, the request is closed
@@ -141,6 +142,8 @@ func (m *Machine) StudentNotice(s Session, n Notice) Output {
 		if n.Count > 0 {
 			text = m.pluralIn(s.Lang, "student_notice_parent_refused_waiting", n.Count, d)
 		}
+	case NoticeParentWithdrew:
+		text = m.pluralIn(s.Lang, "student_notice_parent_withdrew", n.Count, d)
 	case NoticeAccepted:
 		text = m.textIn(s.Lang, "student_notice_accepted", d)
 		if details := m.stageDetailsIn(s.Lang, domain.StageDetails{Address: n.Address, Hours: n.Hours, Contact: n.Contact}); details != "" {

@@ -62,9 +62,13 @@ var fixedNumbers = map[string]string{
 	"week:keep":           "4",
 	"school:none_of_them": "9",
 	// an application: whichever of these its state allows
-	"app:confirm":  "1",
-	"app:write":    "2",
-	"app:withdraw": "3",
+	"app:confirm":      "1",
+	"app:write":        "2",
+	"app:withdraw":     "3",
+	"app:cancel_stage": "3", // in place of withdraw, on a confirmed stage
+	// the ways to search, also offered when a search finds nothing
+	"search:sector": "1",
+	"search:city":   "3",
 }
 
 func (m *Machine) begin(s Session, in Input) *turn {

@@ -43,6 +43,20 @@ func demoCatalog(ctx context.Context, s *store.Store) error {
 	return err
 }
 
+// franceCatalog is demoCatalog with every collège of France the national files list (the REP/REP+
+// list and the collèges of ../shared/data), as a deployment that imports them as the README says.
+func franceCatalog(ctx context.Context, s *store.Store) error {
+	if err := demoCatalog(ctx, s); err != nil {
+		return err
+	}
+	var files []string
+	for _, name := range []string{"liste-des-rep-et-rep-rentree-2022.csv", "paris-colleges-publics-2022.csv", "seed-schools.csv"} {
+		files = append(files, filepath.Join("..", "..", "..", "shared", "data", name))
+	}
+	_, err := catalog.ImportSchools(ctx, s, files...)
+	return err
+}
+
 // transcriptClock is the time every transcript happens at, the demo catalog's day included: a
 // Sunday morning in Paris. Nothing compares it with the day the tests run.
 func transcriptClock() time.Time {
@@ -50,7 +64,7 @@ func transcriptClock() time.Time {
 }
 
 // A transcript is a console session kept as a file: header lines ("# about", "channel: sms",
-// "as: +33…"), then what the person typed ("> text") and what the bot answered, rendered as the
+// "as: +33…", and "schools: france" to have every collège of France, not only Paris's), then what the person typed ("> text") and what the bot answered, rendered as the
 // channel shows it. The test types the same lines again and expects the same answers, word for word.
 // Run with -update to rewrite them after a deliberate change, and read the diff.
 func TestTranscripts(t *testing.T) {
@@ -72,7 +86,14 @@ func TestTranscripts(t *testing.T) {
 				t.Fatal(err)
 			}
 			header, inputs := parseTranscript(t, raw)
-			s := storetest.NewFrom(t, "demo", demoCatalog)
+			template, prepare := "demo", demoCatalog
+			if header.schools == "france" {
+				if _, err := os.Stat(filepath.Join("..", "..", "..", "shared", "data")); err != nil {
+					t.Skip("../shared/data is not beside the project")
+				}
+				template, prepare = "france", franceCatalog
+			}
+			s := storetest.NewFrom(t, template, prepare)
 			var out bytes.Buffer
 			out.WriteString(header.text)
 			c := &console.Console{
@@ -107,6 +128,7 @@ type transcriptHeader struct {
 	text    string
 	channel domain.Channel
 	as      string
+	schools string // "france": every collège of the national files, not only Paris's
 }
 
 func parseTranscript(t *testing.T, raw []byte) (transcriptHeader, []string) {
@@ -124,6 +146,8 @@ func parseTranscript(t *testing.T, raw []byte) (transcriptHeader, []string) {
 			h.channel = domain.Channel(strings.TrimPrefix(line, "channel: "))
 		case inHeader && strings.HasPrefix(line, "as: "):
 			h.as = strings.TrimPrefix(line, "as: ")
+		case inHeader && strings.HasPrefix(line, "schools: "):
+			h.schools = strings.TrimPrefix(line, "schools: ")
 		case inHeader && line == "":
 		case strings.HasPrefix(line, "> "):
 			inHeader = false

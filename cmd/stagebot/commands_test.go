@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -188,6 +189,23 @@ func TestSimulateCommand(t *testing.T) {
 	for _, name := range []string{"report.html", "report.json", "placement.svg"} {
 		if info, err := os.Stat(filepath.Join(dir, name)); err != nil || info.Size() == 0 {
 			t.Errorf("%s: %v", name, err)
+		}
+	}
+}
+
+// stagebot --help lists every command the binary runs.
+func TestUsageListsEveryCommand(t *testing.T) {
+	src, err := os.ReadFile("main.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body := string(src)[strings.Index(string(src), "switch args[0] {"):]
+	for _, m := range regexp.MustCompile(`case "([a-z-]+)"`).FindAllStringSubmatch(body, -1) {
+		if m[1] == "help" {
+			continue
+		}
+		if !strings.Contains(usage, "stagebot "+m[1]) {
+			t.Errorf("stagebot --help does not list %s", m[1])
 		}
 	}
 }

@@ -43,6 +43,7 @@ Usage:
   stagebot host-link [--valid 168h] [--bot NAME] HOST_REF
   stagebot remind [--dry-run] [--at 2027-01-17T10:00]
   stagebot feedback
+  stagebot simulate [--scale 1.0] [--seed N] [--seeds K] [--policy FILE]... [--out DIR]
 
 Environment (see .env.example):
   DATABASE_URL   Postgres connection URL (required except for demo and simulate, which start their own Postgres)
