@@ -1,9 +1,10 @@
 package simulate
 
 import (
-	"bytes"
 	"fmt"
 	"html/template"
+
+	"stagebot/chart"
 
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
@@ -19,16 +20,16 @@ type Charts struct {
 // charts draws the report's charts with gonum/plot.
 func (r *Report) charts() (Charts, error) {
 	var c Charts
-	for _, chart := range []struct {
+	for _, ch := range []struct {
 		into *[]byte
 		draw func() (*plot.Plot, error)
 	}{{&c.Placement, r.placementChart}, {&c.IPS, r.ipsChart}, {&c.AnswerDays, r.answerChart},
 		{&c.EmptyPlaces, r.emptyChart}, {&c.Messages, r.messagesChart}} {
-		p, err := chart.draw()
+		p, err := ch.draw()
 		if err != nil {
 			return c, err
 		}
-		if *chart.into, err = render(p, "svg"); err != nil {
+		if *ch.into, err = render(p, "svg"); err != nil {
 			return c, err
 		}
 	}
@@ -105,33 +106,11 @@ func (r *Report) messagesChart() (*plot.Plot, error) {
 
 // groupedBars draws one group of bars per label, one bar per policy.
 func (r *Report) groupedBars(title, yLabel string, labels []string, values func(PolicyRuns) []float64) (*plot.Plot, error) {
-	p := plot.New()
-	p.Title.Text = title
-	p.Y.Label.Text = yLabel
-	p.Y.Min = 0
-	n := len(r.Policies)
-	// The groups share about 380 points of width; the bars of a group take 70 % of its share.
-	width := vg.Points(min(50, 0.7*380/float64(max(len(labels), 1))/float64(max(n, 1))))
-	top := 0.0
-	for i, pr := range r.Policies {
-		v := values(pr)
-		for _, x := range v {
-			top = max(top, x)
-		}
-		bars, err := plotter.NewBarChart(plotter.Values(v), width)
-		if err != nil {
-			return nil, fmt.Errorf("chart %q: %w", title, err)
-		}
-		bars.LineStyle.Width = 0
-		bars.Color = plotutil.Color(i)
-		bars.Offset = width * vg.Length(float64(i)-float64(n-1)/2)
-		p.Add(bars)
-		p.Legend.Add(pr.Policy.Name, bars)
+	b := chart.Bars{Title: title, YLabel: yLabel, Labels: labels}
+	for _, pr := range r.Policies {
+		b.Series = append(b.Series, chart.Series{Name: pr.Policy.Name, Values: values(pr)})
 	}
-	p.Legend.Top = true
-	p.Y.Max = top * (1.15 + 0.1*float64(n)) // room for the legend (a line per policy) above the bars
-	p.NominalX(labels...)
-	return p, nil
+	return b.Plot()
 }
 
 // ipsChart plots each collège's placement rate against its IPS, for each policy (first seed).
@@ -218,23 +197,7 @@ func meanOver(v []float64, n int) []float64 {
 }
 
 // render draws a plot as an image, 16 × 9 cm, in format ("svg" or "png").
-func render(p *plot.Plot, format string) ([]byte, error) {
-	wt, err := p.WriterTo(16*vg.Centimeter, 9*vg.Centimeter, format)
-	if err != nil {
-		return nil, fmt.Errorf("chart: %w", err)
-	}
-	var buf bytes.Buffer
-	if _, err := wt.WriteTo(&buf); err != nil {
-		return nil, fmt.Errorf("chart: %w", err)
-	}
-	return buf.Bytes(), nil
-}
+func render(p *plot.Plot, format string) ([]byte, error) { return chart.Render(p, format) }
 
-// inline is an SVG document to put in the HTML page as is (drawn by gonum/plot from figures, not
-// from anything a person typed).
-func inline(svg []byte) template.HTML {
-	if i := bytes.Index(svg, []byte("<svg")); i > 0 {
-		svg = svg[i:]
-	}
-	return template.HTML(svg) //nolint:gosec // drawn by the plotting library from numbers
-}
+// inline is an SVG document to put in the HTML page as is.
+func inline(svg []byte) template.HTML { return chart.Inline(svg) }
