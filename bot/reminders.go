@@ -328,3 +328,59 @@ func saveFeedback(ctx context.Context, tx txn, p store.FeedbackParams) (conversa
 	}
 	return conversation.FeedbackSaved{OK: err == nil}, err
 }
+
+// NudgeParams ask to nudge the stuck students of a collège, on behalf of one of its staff.
+type NudgeParams struct {
+	StaffID   int64
+	SchoolUAI string
+	Students  []int64 // the students to nudge; nil for every stuck one
+}
+
+// Nudge sends the stuck students of a collège one message each from their collège, through the same
+// outbox, sending hours and send rate as the reminders, one transaction a student: never to a
+// student who sent STOP, and at most one a student every store.NudgeEveryDays days, whoever clicks.
+// It returns how many were nudged now.
+func (ib *Inbox) Nudge(ctx context.Context, p NudgeParams) (int, error) {
+	students := p.Students
+	if students == nil {
+		var err error
+		if students, err = ib.store.StuckStudents(ctx, p.SchoolUAI, ib.now()); err != nil {
+			return 0, err
+		}
+	}
+	n := 0
+	for _, id := range students {
+		err := ib.inTx(ctx, ib.now(), func(tx txn) error {
+			st, err := tx.StudentByID(ctx, id)
+			if err != nil {
+				return err
+			}
+			// The student's conversation before the student's rows, as every transaction does.
+			if _, err := tx.LockConversation(ctx, st.Channel, st.Address, tx.now); err != nil {
+				return err
+			}
+			ok, err := tx.RecordNudge(ctx, p.SchoolUAI, id, p.StaffID, tx.now)
+			if err != nil || !ok {
+				return err
+			}
+			rules, err := ib.rules(ctx, tx)
+			if err != nil {
+				return err
+			}
+			apps, err := tx.Applications(ctx, id)
+			if err != nil {
+				return err
+			}
+			notice := conversation.Notice{Kind: conversation.NoticeNudge, School: st.SchoolName, Count: len(apps)}
+			if notice.Offers, err = ib.offersFor(ctx, tx, id, rules); err != nil {
+				return err
+			}
+			n++
+			return ib.tellStudentAbout(ctx, tx, st, notice)
+		})
+		if err != nil && !errors.Is(err, store.ErrNotFound) {
+			return n, err
+		}
+	}
+	return n, nil
+}

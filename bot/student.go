@@ -190,6 +190,9 @@ func (t *studentTurn) register(ctx context.Context, tx txn, e conversation.Regis
 	if err != nil {
 		return nil, err
 	}
+	if err := tx.MatchStudent(ctx, id); err != nil { // their collège's class lists
+		return nil, err
+	}
 	asked, at, err := t.ib.consentRequest(ctx, tx, id)
 	return conversation.Registered{StudentID: id, ParentStopped: !asked, ParentAskedAt: at}, err
 }
@@ -318,6 +321,9 @@ func (t *studentTurn) changeProfile(ctx context.Context, tx txn, e conversation.
 	}
 	res, err := tx.ChangeProfile(ctx, change)
 	if err != nil {
+		return nil, err
+	}
+	if err := tx.MatchStudent(ctx, p.StudentID); err != nil { // a new name or collège: their line of the lists
 		return nil, err
 	}
 	out := conversation.ProfileChanged{Problem: res.Problem, Withdrawn: len(res.Withdrawn), NewParent: res.NewParent}

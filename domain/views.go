@@ -1,6 +1,9 @@
 package domain
 
-import "time"
+import (
+	"slices"
+	"time"
+)
 
 // The views the conversation shows: what the store reads for it, as it shows them.
 
@@ -86,4 +89,44 @@ type StageDetails struct {
 type WeekOffers struct {
 	Week   time.Time
 	Offers int
+}
+
+// SearchStatus is where a student's search for a stage stands, in the words of a collège's staff:
+// one status a student, the most advanced their applications reached.
+type SearchStatus string
+
+// The statuses, in the order of the journey.
+const (
+	NotSignedUp    SearchStatus = "not_signed_up"    // on the collège's list, not on stagebot yet
+	NoApplication  SearchStatus = "no_application"   // signed up, nothing in progress
+	WaitingParent  SearchStatus = "waiting_parent"   // applications wait for the parent's agreement
+	ParentRefused  SearchStatus = "parent_refused"   // the parent said no (or withdrew their agreement)
+	WaitingHosts   SearchStatus = "waiting_hosts"    // applications went, no answer yet
+	PlaceToConfirm SearchStatus = "place_to_confirm" // a host took them: the student must confirm
+	StageConfirmed SearchStatus = "stage_confirmed"  // their stage
+)
+
+// SearchStatuses lists the statuses in the order of the journey.
+func SearchStatuses() []SearchStatus {
+	return []SearchStatus{NotSignedUp, NoApplication, WaitingParent, ParentRefused, WaitingHosts, PlaceToConfirm,
+		StageConfirmed}
+}
+
+// StatusOf is where a signed-up student's search stands, from their parent's consent and the states
+// of their applications: the most advanced application decides, then the parent's refusal.
+func StatusOf(consent Consent, states []ApplicationState) SearchStatus {
+	has := func(s ApplicationState) bool { return slices.Contains(states, s) }
+	switch {
+	case has(Confirmed):
+		return StageConfirmed
+	case has(Accepted):
+		return PlaceToConfirm
+	case has(Sent):
+		return WaitingHosts
+	case consent.Refused():
+		return ParentRefused
+	case has(AwaitingParent) || has(Draft):
+		return WaitingParent
+	}
+	return NoApplication
 }

@@ -91,3 +91,12 @@ func Mask(e164 string) string {
 	}
 	return b.String()
 }
+
+// National writes a number as people read it in its country: "+33612345678" → "06 12 34 56 78".
+func National(e164 string) string {
+	num, err := phonenumbers.Parse(e164, "FR")
+	if err != nil {
+		return e164
+	}
+	return phonenumbers.Format(num, phonenumbers.NATIONAL)
+}

@@ -68,10 +68,12 @@ func (c Conn) PendingFor(ctx context.Context, channel domain.Channel, address st
 	return ms, nil
 }
 
-// MarkSent records that a message left, with the provider's id for it.
-func (c Conn) MarkSent(ctx context.Context, id int64, providerMessageID string, at time.Time) error {
+// MarkSent records that a message left, with the provider's id for it and the SMS segments it took
+// (0 off SMS).
+func (c Conn) MarkSent(ctx context.Context, id int64, providerMessageID string, segments int, at time.Time) error {
 	_, err := c.q.ExecContext(ctx, `UPDATE outbox SET status = 'sent', provider_message_id = $2, sent_at = $3,
-		claimed_until = NULL WHERE id = $1 AND status IN ('pending', 'sending')`, id, providerMessageID, at)
+		claimed_until = NULL, segments = $4 WHERE id = $1 AND status IN ('pending', 'sending')`, id, providerMessageID, at,
+		segments)
 	if err != nil {
 		return fmt.Errorf("mark sent: %w", err)
 	}

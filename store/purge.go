@@ -22,8 +22,8 @@ type PurgeStats struct {
 
 // PurgeCampaign erases, at time now, the personal data of a campaign's season: the students whose
 // week comes before its purge day, with their applications, messages and conversations, their parents when no other child
-// remains, the conversations and messages of every host contact, and the words of the feedback (the
-// marks stay). The season's counts are kept first (campaign_stats). It reports false when the
+// remains, the conversations and messages of every host contact, the collèges' class lists, the audit
+// log of the staff's pages, and the words of the feedback (the marks stay). The season's counts are kept first (campaign_stats). It reports false when the
 // campaign was purged already: a purge runs once.
 func (c Conn) PurgeCampaign(ctx context.Context, campaignID int64, now time.Time) (PurgeStats, bool, error) {
 	var stats PurgeStats
@@ -98,6 +98,13 @@ func (c Conn) PurgeCampaign(ctx context.Context, campaignID int64, now time.Time
 				AND address = $1`, phone); err != nil {
 				return fmt.Errorf("purge: parent's conversation: %w", err)
 			}
+		}
+		// The collèges' class lists and what staff did on the pages are the season's too.
+		if _, err := c.q.ExecContext(ctx, `DELETE FROM roster_entries WHERE imported_at <= $1`, now); err != nil {
+			return fmt.Errorf("purge: class lists: %w", err)
+		}
+		if _, err := c.q.ExecContext(ctx, `DELETE FROM audit WHERE at <= $1`, now); err != nil {
+			return fmt.Errorf("purge: audit: %w", err)
 		}
 		if _, err := c.q.ExecContext(ctx, `UPDATE feedback SET word = NULL WHERE application_id IS NULL`); err != nil {
 			return fmt.Errorf("purge: feedback words: %w", err)

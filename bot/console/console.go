@@ -91,7 +91,11 @@ func (c *Console) deliver(ctx context.Context, now time.Time) error {
 		}
 		fmt.Fprintln(c.Out, c.Renderer.Console(domain.Channel(m.Channel), m.Lang, reply))
 		fmt.Fprintln(c.Out)
-		if err := c.Store.MarkSent(ctx, m.ID, fmt.Sprintf("console-%d", m.ID), now); err != nil {
+		segments := 0
+		if m.Channel == domain.SMS {
+			_, segments = render.SMSSegments(c.Renderer.SMS(m.Lang, reply))
+		}
+		if err := c.Store.MarkSent(ctx, m.ID, fmt.Sprintf("console-%d", m.ID), segments, now); err != nil {
 			return fmt.Errorf("console: %w", err)
 		}
 	}

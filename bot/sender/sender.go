@@ -451,7 +451,14 @@ func (s *Sender) deliver(ctx context.Context, row store.OutboxMessage, claimedUn
 	s.metrics.Outbound(row.Channel, "sent")
 	book, cancel = context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
 	defer cancel()
-	return s.store.MarkSent(book, row.ID, provider, s.cfg.Clock.Now())
+	segments := 0
+	if ch == domain.SMS {
+		for _, p := range parts {
+			_, n := render.SMSSegments(p.Text)
+			segments += n
+		}
+	}
+	return s.store.MarkSent(book, row.ID, provider, segments, s.cfg.Clock.Now())
 }
 
 // claimID is the claim a sender holds a row by (0, which no claim has, if none).
