@@ -1,0 +1,164 @@
+package web
+
+import (
+	"bytes"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"net/http"
+	"strings"
+	"time"
+
+	"stagebot/calendar"
+	"stagebot/locales"
+	"stagebot/store"
+)
+
+// page is one page's template: the layout and the page's own content.
+type page struct{ tmpl *template.Template }
+
+// funcs are the helpers every template has.
+var funcs = template.FuncMap{
+	"percent": func(part, whole int) string {
+		if whole == 0 {
+			return "–"
+		}
+		return fmt.Sprintf("%.0f %%", 100*float64(part)/float64(whole))
+	},
+	"add":         func(a, b int) int { return a + b },
+	"cost":        func(segments int, price float64) float64 { return float64(segments) * price },
+	"priorityKey": priorityKey,
+}
+
+// priorityKey is the message id naming a collège's priority education status.
+func priorityKey(p string) string {
+	switch p {
+	case "REP+":
+		return "web_priority_repplus"
+	case "REP":
+		return "web_priority_rep"
+	}
+	return "web_priority_none"
+}
+
+// parsePages parses every page with the layout, once.
+func parsePages() (map[string]*page, error) {
+	names, err := fs.Glob(templateFiles, "templates/*.html")
+	if err != nil {
+		return nil, err
+	}
+	pages := map[string]*page{}
+	for _, name := range names {
+		base := strings.TrimSuffix(strings.TrimPrefix(name, "templates/"), ".html")
+		if base == "layout" {
+			continue
+		}
+		t, err := template.New("layout.html").Funcs(funcs).ParseFS(templateFiles, "templates/layout.html", name)
+		if err != nil {
+			return nil, fmt.Errorf("web: template %s: %w", name, err)
+		}
+		pages[base] = &page{tmpl: t}
+	}
+	return pages, nil
+}
+
+// view is what every page's template gets: the page's data, and what the layout needs.
+type view struct {
+	L       Lang
+	CSRF    string
+	Staff   *store.Staff // nil when not signed in
+	Path    string       // this page, for the language switch
+	Now     time.Time
+	Print   bool // a page to print: no navigation
+	Data    map[string]any
+	Heading string // the page's title, a message id
+}
+
+// render writes page name with data, in the request's language.
+func (s *Server) render(q *request, status int, name string, data map[string]any) {
+	p, ok := s.pages[name]
+	if !ok {
+		s.log.Error("web: no such page", "page", name)
+		http.Error(q.w, "page missing", http.StatusInternalServerError)
+		return
+	}
+	v := view{L: Lang{cat: s.cat, lang: q.lang}, CSRF: q.csrf, Path: q.r.URL.RequestURI(), Now: s.now(), Data: data}
+	if q.session != nil {
+		v.Staff = &q.session.Staff
+	}
+	if name == "invitations" {
+		v.Print = true
+	}
+	var buf bytes.Buffer
+	if err := p.tmpl.Execute(&buf, v); err != nil {
+		s.log.Error("web: page not rendered", "page", name, "error", err.Error())
+		http.Error(q.w, "page not rendered", http.StatusInternalServerError)
+		return
+	}
+	q.w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	q.w.WriteHeader(status)
+	_, _ = q.w.Write(buf.Bytes())
+}
+
+// Lang writes the pages' words in one language, from the message catalog (ids "web_…").
+type Lang struct {
+	cat  *locales.Catalog
+	lang string
+}
+
+// Code is the language's code, for the page's lang attribute.
+func (l Lang) Code() string { return l.lang }
+
+// T is message id, filled with the pairs of kv ("Name", value, …).
+func (l Lang) T(id string, kv ...any) string { return l.cat.Text(l.lang, id, pairs(kv)) }
+
+// N is message id for count n (plural rules of the language), filled with kv.
+func (l Lang) N(id string, n int, kv ...any) string { return l.cat.Plural(l.lang, id, n, pairs(kv)) }
+
+// Date writes a day as the pages do: "lundi 18 janvier 2027".
+func (l Lang) Date(t time.Time) string {
+	d := calendar.Day(t)
+	weekday := (int(d.Weekday())+6)%7 + 1
+	return l.cat.Plural(l.lang, "date_long", d.Day(), map[string]any{
+		"Weekday": l.cat.Text(l.lang, fmt.Sprintf("weekday_%d", weekday), nil),
+		"Month":   l.cat.Text(l.lang, fmt.Sprintf("month_%d", int(d.Month())), nil),
+	}) + fmt.Sprintf(" %d", d.Year())
+}
+
+// Short writes a day and a time briefly: "18/01/2027 14:05", in Paris.
+func (l Lang) Short(t *time.Time) string {
+	if t == nil || t.IsZero() {
+		return "–"
+	}
+	return t.In(calendar.Paris()).Format("02/01/2006 15:04")
+}
+
+// Day writes a day briefly: "18/01/2027".
+func (l Lang) Day(t *time.Time) string {
+	if t == nil || t.IsZero() {
+		return "–"
+	}
+	return calendar.Day(*t).Format("02/01/2006")
+}
+
+func pairs(kv []any) map[string]any {
+	if len(kv) == 0 {
+		return nil
+	}
+	m := make(map[string]any, len(kv)/2)
+	for i := 0; i+1 < len(kv); i += 2 {
+		if k, ok := kv[i].(string); ok {
+			m[k] = kv[i+1]
+		}
+	}
+	return m
+}
+
+// languageOf is the language the pages are in for this request: the one chosen (cookie), else
+// French.
+func (s *Server) languageOf(r *http.Request) string {
+	if c, err := r.Cookie(langCookie); err == nil && (c.Value == "en" || c.Value == "fr") {
+		return c.Value
+	}
+	return locales.Default
+}

@@ -1,0 +1,113 @@
+package web
+
+import (
+	"context"
+	"embed"
+	"errors"
+	"fmt"
+	"io/fs"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"stagebot/bot"
+	"stagebot/clock"
+	"stagebot/locales"
+	"stagebot/store"
+)
+
+// Config is what the pages need to know of the deployment.
+type Config struct {
+	PublicURL   string      // where people reach the pages: the sign-in links in e-mails start with it
+	Clock       clock.Clock // the service's one clock (default the system's)
+	SMSNumber   string      // the number students text, printed on the invitations ("06 12 34 56 78")
+	TelegramBot string      // the bot's username, for the invitations' deep links and QR codes
+	SMSPrice    float64     // euros per SMS segment, for the City's costs (default 0.07)
+}
+
+// Workflow is what the pages ask of the workflow (bot.Inbox): nudging a collège's stuck students.
+type Workflow interface {
+	Nudge(ctx context.Context, p bot.NudgeParams) (int, error)
+}
+
+// Mailer sends a plain-text e-mail (package web/mail over SMTP; the demo prints it).
+type Mailer interface {
+	Send(ctx context.Context, to, subject, text string) error
+}
+
+// Server serves the pages.
+type Server struct {
+	store  *store.Store
+	flow   Workflow
+	mail   Mailer
+	cat    *locales.Catalog
+	cfg    Config
+	log    *slog.Logger
+	pages  map[string]*page
+	static http.Handler
+}
+
+//go:embed templates/*.html
+var templateFiles embed.FS
+
+//go:embed static
+var staticFiles embed.FS
+
+// New builds the pages' server. It parses every template at once: a broken one fails here.
+func New(s *store.Store, flow Workflow, mail Mailer, cat *locales.Catalog, cfg Config, log *slog.Logger) (*Server, error) {
+	if cfg.Clock == nil {
+		cfg.Clock = clock.System()
+	}
+	if cfg.SMSPrice == 0 {
+		cfg.SMSPrice = 0.07
+	}
+	srv := &Server{store: s, flow: flow, mail: mail, cat: cat, cfg: cfg, log: log}
+	var err error
+	if srv.pages, err = parsePages(); err != nil {
+		return nil, err
+	}
+	sub, err := fs.Sub(staticFiles, "static")
+	if err != nil {
+		return nil, fmt.Errorf("web: static files: %w", err)
+	}
+	srv.static = http.StripPrefix("/static/", http.FileServer(http.FS(sub)))
+	return srv, nil
+}
+
+// Routes puts the pages on a mux, beside the webhooks and the health checks.
+func (s *Server) Routes(mux *http.ServeMux) {
+	mux.Handle("GET /static/", cached(s.static))
+	mux.Handle("GET /{$}", s.handle(anyone, s.home))
+	mux.Handle("GET /langue", s.handle(anyone, s.language))
+	mux.Handle("GET /connexion", s.handle(anyone, s.loginShow))
+	mux.Handle("POST /connexion", s.handle(anyone, s.loginRequest))
+	mux.Handle("GET /connexion/lien", s.handle(anyone, s.linkShow))
+	mux.Handle("POST /connexion/lien", s.handle(anyone, s.linkCheck))
+	mux.Handle("POST /deconnexion", s.handle(signedIn, s.logout))
+	mux.Handle("POST /deconnexion/partout", s.handle(signedIn, s.logoutEverywhere))
+	mux.Handle("GET /colleges/{uai}", s.handle(schoolStaff, s.schoolShow))
+	mux.Handle("GET /colleges/{uai}/eleves.csv", s.handle(schoolStaff, s.schoolExport))
+	mux.Handle("GET /colleges/{uai}/eleves/{id}", s.handle(schoolStaff, s.studentShow))
+	mux.Handle("GET /colleges/{uai}/listes", s.handle(schoolStaff, s.rosterShow))
+	mux.Handle("POST /colleges/{uai}/listes", s.upload(schoolStaff, s.rosterImport))
+	mux.Handle("POST /colleges/{uai}/listes/{entry}", s.handle(schoolStaff, s.matchConfirm))
+	mux.Handle("GET /colleges/{uai}/invitations", s.handle(schoolStaff, s.invitationsShow))
+	mux.Handle("POST /colleges/{uai}/relances", s.handle(schoolStaff, s.nudgeSend))
+	mux.Handle("POST /colleges/{uai}/collegues", s.handle(schoolStaff, s.colleagueInvite))
+	mux.Handle("GET /ville", s.handle(cityOfficial, s.cityShow))
+	mux.Handle("GET /ville/{table}", s.handle(cityOfficial, s.cityExport))
+}
+
+// now reads the service's clock.
+func (s *Server) now() time.Time { return s.cfg.Clock.Now() }
+
+// cached serves the static files with a day's cache.
+func cached(h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Cache-Control", "public, max-age=86400")
+		h.ServeHTTP(w, r)
+	})
+}
+
+// errNotFound is what a request for something that is not the person's gets: nothing said of why.
+var errNotFound = errors.New("web: not found")
