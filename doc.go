@@ -12,12 +12,13 @@
 //	5  season                          a whole season replayed on synthetic people, on a manual clock
 //	4  bot/telegram bot/twilio         channel adapters: provider events in, rendered parts out
 //	   bot/console bot/sender bot/ops  the local channel, the outbound sender, health and metrics
+//	   web web/mail                    the collèges' and the City's pages; their e-mail over SMTP
 //	   scheduler catalog               the periodic jobs; imports and the demo seed
 //	3  bot                             the workflow: one transaction per thing that happens
 //	2  conversation store bot/render   the pure machines, Postgres, the rendering of replies
 //	1  domain calendar clock fold      the shared vocabulary, Paris time, the clock, text folding,
-//	   locales phone                   message catalogs, phone numbers
+//	   locales phone chart             message catalogs, phone numbers, charts
 //
-// The test helpers (store/storetest, store/localpg, the provider fakes) stand with the layer of
-// what they serve.
+// The test helpers (store/storetest, store/localpg, the provider fakes, web/mail/mailtest) stand with
+// the layer of what they serve.
 package stagebot

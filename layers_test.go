@@ -29,6 +29,9 @@ var layers = map[string]int{
 	"stagebot/store/storetest":           4,
 	"stagebot/bot/telegram/telegramtest": 4,
 	"stagebot/bot/twilio/twiliotest":     4,
+	"stagebot/web":                       4,
+	"stagebot/web/mail":                  4,
+	"stagebot/web/mail/mailtest":         4,
 
 	"stagebot/bot": 3,
 
@@ -38,6 +41,7 @@ var layers = map[string]int{
 
 	"stagebot/domain":        1,
 	"stagebot/calendar":      1,
+	"stagebot/chart":         1,
 	"stagebot/clock":         1,
 	"stagebot/fold":          1,
 	"stagebot/locales":       1,

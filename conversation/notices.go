@@ -51,6 +51,7 @@ const (
 	NoticeHostDayBefore   NoticeKind = "host_day_before"  // host: a student comes next (told the last sending day before)
 	NoticeFeedback        NoticeKind = "feedback"         // student and host: how did the stage go?
 	NoticeRelease         NoticeKind = "release"          // student: places reserved for REP/REP+ are open to all now
+	NoticeNudge           NoticeKind = "nudge"            // student: their collège nudges them (Count: their applications so far)
 )
 
 // Notice is what the message about an event needs to say. Only the fields of its kind are used.
@@ -153,6 +154,11 @@ func (m *Machine) StudentNotice(s Session, n Notice) Output {
 		NoticeHostMessage, NoticeHostGone, NoticeRequestExpired, NoticeConfirmReminder, NoticeConsentSlow,
 		NoticeStageSoon, NoticeFeedback, NoticeRelease, NoticeUnsentExpired:
 		text = m.textIn(s.Lang, "student_notice_"+string(n.Kind), d)
+	case NoticeNudge:
+		text = m.textIn(s.Lang, "student_notice_nudge", d)
+		if n.Count > 0 {
+			text = m.textIn(s.Lang, "student_notice_nudge_no_place", d)
+		}
 	case NoticeFewApplications, NoticeStillLooking:
 		text = m.pluralIn(s.Lang, "student_notice_"+string(n.Kind), n.Count, d)
 		if n.Kind == NoticeFewApplications && n.Count == 0 { // French counts 0 as one: "qu'1" would be false

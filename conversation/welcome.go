@@ -74,8 +74,16 @@ func (t *turn) onChooseLanguage() {
 
 // rememberStartSchool keeps the collège code of a Telegram /start link, to look the collège up
 // directly when the sign-up reaches it.
+// A first SMS naming one (the collège's keyword on its invitations: "STAGE 0752536Z") does too.
 func (t *turn) rememberStartSchool() {
 	uai := strings.ToUpper(strings.TrimSpace(t.in.Start))
+	if uai == "" && t.s.State == Welcome {
+		for _, w := range strings.Fields(t.text) {
+			if w = strings.ToUpper(strings.Trim(w, ".,;:!?")); isUAI(w) {
+				uai = w
+			}
+		}
+	}
 	if !isUAI(uai) || t.s.Profile.StudentID != 0 {
 		return
 	}

@@ -7,6 +7,9 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
+	"net/http"
+	"strconv"
 	"strings"
 	"time"
 
@@ -20,6 +23,7 @@ import (
 	"stagebot/locales"
 	"stagebot/store"
 	"stagebot/store/localpg"
+	"stagebot/web"
 )
 
 // environment is what the commands read from the outside world, the service's one clock included.
@@ -118,6 +122,7 @@ func (env environment) fillDemo(ctx context.Context, s *store.Store) error {
 type chatFlags struct {
 	channel string
 	as      string
+	web     string // demo: where to serve the web pages
 }
 
 func parseChatFlags(name string, args []string) (chatFlags, error) {
@@ -125,6 +130,9 @@ func parseChatFlags(name string, args []string) (chatFlags, error) {
 	var f chatFlags
 	fs.StringVar(&f.channel, "channel", "sms", "sms, telegram or whatsapp: how replies are rendered")
 	fs.StringVar(&f.as, "as", "", "who you are: a phone number for sms/whatsapp, a chat id for telegram")
+	if name == "demo" {
+		fs.StringVar(&f.web, "web", "127.0.0.1:8080", "where to serve the collèges' and the City's pages (this machine only; none: not at all)")
+	}
 	if err := fs.Parse(args); err != nil {
 		return f, usageError(err.Error())
 	}
@@ -161,9 +169,15 @@ func (env environment) chat(ctx context.Context, s *store.Store, f chatFlags) er
 	if err != nil {
 		return err
 	}
-	machine := conversation.New(cat, conversation.Config{})
+	return env.chatWith(ctx, s, cat, bot.NewInbox(s, conversation.New(cat, conversation.Config{}),
+		bot.InboxConfig{Clock: env.clock}, env.log), f)
+}
+
+// chatWith runs the console on an inbox.
+func (env environment) chatWith(ctx context.Context, s *store.Store, cat *locales.Catalog, inbox *bot.Inbox,
+	f chatFlags) error {
 	c := &console.Console{
-		Inbox:    bot.NewInbox(s, machine, bot.InboxConfig{Clock: env.clock}, env.log),
+		Inbox:    inbox,
 		Store:    s,
 		Renderer: render.NewRenderer(cat),
 		Channel:  domain.Channel(f.channel),
@@ -207,7 +221,71 @@ func (env environment) demo(ctx context.Context, args []string) error {
 	if err := env.fillDemo(ctx, s); err != nil {
 		return err
 	}
-	return env.chat(ctx, s, f)
+	people, err := catalog.SeedPeople(ctx, s, env.clock.Now())
+	if err != nil {
+		return err
+	}
+	fmt.Fprintln(env.stdout, people)
+	cat, err := locales.Load()
+	if err != nil {
+		return err
+	}
+	inbox := bot.NewInbox(s, conversation.New(cat, conversation.Config{}), bot.InboxConfig{Clock: env.clock}, env.log)
+	stop, err := env.demoPages(ctx, s, cat, inbox, people, f.web)
+	if err != nil {
+		return err
+	}
+	defer stop()
+	return env.chatWith(ctx, s, cat, inbox, f)
+}
+
+// demoPages serves the web pages on this machine only (the first free port from addr's), and prints
+// where, with a sign-in link for the demo's principal and its City official (e-mail is printed on the
+// terminal). It returns what stops the server.
+func (env environment) demoPages(ctx context.Context, s *store.Store, cat *locales.Catalog, inbox *bot.Inbox,
+	people catalog.PeopleReport, addr string) (func(), error) {
+	if addr == "" || addr == "none" {
+		return func() {}, nil
+	}
+	host, port, err := net.SplitHostPort(addr)
+	if err != nil || (host != "127.0.0.1" && host != "localhost" && host != "::1") {
+		return nil, usageError("--web must be an address of this machine, such as 127.0.0.1:8080")
+	}
+	var ln net.Listener
+	first, _ := strconv.Atoi(port)
+	for p := first; p < first+20; p++ {
+		if ln, err = net.Listen("tcp", net.JoinHostPort(host, strconv.Itoa(p))); err == nil {
+			break
+		}
+	}
+	if ln == nil {
+		return nil, fmt.Errorf("demo pages: no free port from %s: %w", addr, err)
+	}
+	base := "http://" + ln.Addr().String()
+	pages, err := web.New(s, inbox, &printMailer{out: env.stdout}, cat, web.Config{PublicURL: base, Clock: env.clock,
+		SMSNumber: "06 39 98 99 99", TelegramBot: "stagebot_demo_bot"}, env.log)
+	if err != nil {
+		return nil, err
+	}
+	mux := http.NewServeMux()
+	pages.Routes(mux)
+	server := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+	go func() { _ = server.Serve(ln) }()
+	fmt.Fprintf(env.stdout, "\nThe collèges' and the City's pages: %s\n", base)
+	for _, who := range []struct {
+		label string
+		id    int64
+	}{{"principal of " + people.School.Name + " (" + people.School.Priority + ")", people.Principal},
+		{"City official", people.Official}} {
+		link, err := pages.NewSignInLink(ctx, who.id)
+		if err != nil {
+			return nil, err
+		}
+		fmt.Fprintf(env.stdout, "  sign in as the %s (one use, 15 minutes):\n  %s\n", who.label, link)
+	}
+	fmt.Fprintf(env.stdout, "  (later: ask for a link at %s/connexion with %s or %s; the e-mail is printed here)\n\n",
+		base, catalog.DemoPrincipal, catalog.DemoOfficial)
+	return func() { _ = server.Close() }, nil
 }
 
 // hostLink prints, for each contact of a host, a single-use Telegram link that ties their Telegram
@@ -270,5 +348,24 @@ func (env environment) campaign(ctx context.Context, args []string) error {
 		return err
 	}
 	fmt.Fprintln(env.stdout, catalog.DescribeCampaign(c))
+	return nil
+}
+
+// staff imports the staff file (docs/staff-csv.md): the collèges' staff and the City's officials who
+// sign in to the web pages.
+func (env environment) staff(ctx context.Context, args []string) error {
+	if len(args) != 2 || args[0] != "import" {
+		return usageError("stagebot staff import FILE")
+	}
+	s, err := env.open(ctx)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	report, err := catalog.ImportStaff(ctx, s, args[1], env.clock.Now())
+	if err != nil {
+		return err
+	}
+	fmt.Fprintln(env.stdout, report)
 	return nil
 }

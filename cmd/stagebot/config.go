@@ -38,6 +38,32 @@ type config struct {
 	MaxApplications int
 	ConfirmDays     int
 	ReleaseDate     *time.Time
+
+	// The web pages of the collèges and the City: the SMTP server that sends the sign-in links
+	// (SMTP_*; without SMTP_HOST no link can be sent), the number and the bot the invitations print
+	// (SMS_NUMBER, TELEGRAM_BOT_NAME: by default TWILIO_FROM and the Telegram bot's own name), and the
+	// price of an SMS segment for the City's costs (SMS_PRICE_EUR).
+	SMTPHost     string
+	SMTPPort     int
+	SMTPUsername string
+	SMTPPassword string
+	SMTPFrom     string
+	SMTPTLS      string
+	SMSNumber    string
+	TelegramBot  string
+	SMSPrice     float64
+}
+
+// webURL is where people reach the web pages: PUBLIC_URL, or this machine's listener.
+func (c config) webURL() string {
+	if c.PublicURL != "" {
+		return c.PublicURL
+	}
+	host, port, _ := strings.Cut(c.HTTPAddr, ":")
+	if host == "" {
+		host = "localhost"
+	}
+	return "http://" + host + ":" + port
 }
 
 // Telegram and Twilio are on when their credentials are set.
@@ -138,6 +164,35 @@ func loadConfig(getenv func(string) string) (config, error) {
 			bad("MAX_APPLICATIONS must be a whole number from 1 to 50 (got %q)", v)
 		}
 		c.MaxApplications = n
+	}
+	c.SMTPHost, c.SMTPUsername, c.SMTPPassword = getenv("SMTP_HOST"), getenv("SMTP_USERNAME"), getenv("SMTP_PASSWORD")
+	c.SMTPFrom, c.SMTPTLS = getenv("SMTP_FROM"), or(getenv("SMTP_TLS"), "starttls")
+	c.SMSNumber, c.TelegramBot = getenv("SMS_NUMBER"), strings.TrimPrefix(getenv("TELEGRAM_BOT_NAME"), "@")
+	if c.SMSNumber == "" && c.TwilioFrom != "" {
+		c.SMSNumber = phone.National(c.TwilioFrom)
+	}
+	if v := getenv("SMTP_PORT"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > 65535 {
+			bad("SMTP_PORT must be a port number (got %q)", v)
+		}
+		c.SMTPPort = n
+	}
+	if c.SMTPHost != "" && c.SMTPFrom == "" {
+		bad("SMTP_FROM is required with SMTP_HOST: the address the sign-in links come from")
+	}
+	switch c.SMTPTLS {
+	case "starttls", "tls", "none":
+	default:
+		bad("SMTP_TLS must be starttls, tls or none (got %q)", c.SMTPTLS)
+	}
+	c.SMSPrice = 0.07
+	if v := getenv("SMS_PRICE_EUR"); v != "" {
+		f, err := strconv.ParseFloat(v, 64)
+		if err != nil || f < 0 || f > 10 {
+			bad("SMS_PRICE_EUR must be a price such as 0.07 (got %q)", v)
+		}
+		c.SMSPrice = f
 	}
 	if len(problems) > 0 {
 		return c, errors.New("configuration:\n  " + strings.Join(problems, "\n  "))

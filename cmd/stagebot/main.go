@@ -12,6 +12,7 @@
 //	stagebot host-link HOST_REF         single-use links tying a host's contacts to Telegram
 //	stagebot remind [--dry-run] [--at]  send the reminders due (or print what they would send)
 //	stagebot feedback                   the marks students and hosts gave, host by host
+//	stagebot staff import FILE          the collèges' staff and the City's officials who sign in to the web pages
 //	stagebot simulate [--scale 1.0]     whole seasons on a synthetic Paris, policies compared
 //
 // The database is DATABASE_URL (for a local server, add sslmode=disable).
@@ -32,7 +33,7 @@ import (
 const usage = `stagebot: a chat bot for the stage de 3e
 
 Usage:
-  stagebot demo [--channel sms|telegram|whatsapp] [--as ID]
+  stagebot demo [--channel sms|telegram|whatsapp] [--as ID] [--web 127.0.0.1:8080]
   stagebot migrate
   stagebot import schools PATH...
   stagebot import offers PATH
@@ -43,6 +44,7 @@ Usage:
   stagebot host-link [--valid 168h] [--bot NAME] HOST_REF
   stagebot remind [--dry-run] [--at 2027-01-17T10:00]
   stagebot feedback
+  stagebot staff import FILE
   stagebot simulate [--scale 1.0] [--seed N] [--seeds K] [--policy FILE]... [--out DIR]
 
 Environment (see .env.example):
@@ -97,6 +99,8 @@ func run(ctx context.Context, args []string, log *slog.Logger) error {
 		return env.remind(ctx, args[1:])
 	case "feedback":
 		return env.feedback(ctx)
+	case "staff":
+		return env.staff(ctx, args[1:])
 	case "simulate":
 		return env.simulate(ctx, args[1:])
 	case "help", "-h", "--help":

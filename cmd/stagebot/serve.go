@@ -25,6 +25,7 @@ import (
 	"stagebot/locales"
 	"stagebot/scheduler"
 	"stagebot/store"
+	"stagebot/web"
 )
 
 // service is everything `stagebot serve` runs: the HTTP server (webhooks, health, metrics), the
@@ -94,6 +95,20 @@ func newService(ctx context.Context, cfg config, clk clock.Clock, st *store.Stor
 	} else {
 		log.Info("twilio off: TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN are not set")
 	}
+	botName := cfg.TelegramBot
+	if botName == "" && svc.telegram != nil {
+		botName = svc.telegram.Username()
+	}
+	mailer, err := mailerOf(cfg, log)
+	if err != nil {
+		return nil, err
+	}
+	pages, err := web.New(st, inbox, mailer, cat, web.Config{PublicURL: cfg.webURL(), Clock: clk, SMSNumber: cfg.SMSNumber,
+		TelegramBot: botName, SMSPrice: cfg.SMSPrice}, log)
+	if err != nil {
+		return nil, err
+	}
+	pages.Routes(mux)
 	hours, err := calendar.SendingHours() // one calendar for the jobs and the sender
 	if err != nil {
 		return nil, err
