@@ -42,7 +42,7 @@ func (r PeopleReport) String() string {
 type demoPupil struct {
 	class, first, last string
 	birth              time.Time
-	stage              string // "" not signed up; "none", "waiting_parent", "refused", "sent", "accepted", "confirmed", "declined"
+	stage              string // "" not signed up; "none", "waiting_parent", "refused", "sent", "accepted", "confirmed", "declined", "cancelled"
 	signedDaysAgo      int
 }
 
@@ -197,8 +197,11 @@ func demoStudent(ctx context.Context, s *store.Store, rules store.Rules, sc stor
 	if p.stage == "accepted" {
 		return domain.PlaceToConfirm, nil
 	}
-	_, err = s.Confirm(ctx, id, app.ID, now)
-	return domain.StageConfirmed, err
+	if _, err = s.Confirm(ctx, id, app.ID, now); err != nil || p.stage != "cancelled" {
+		return domain.StageConfirmed, err
+	}
+	// A stage called off after it was confirmed (the family moved, the host closed): searching again.
+	return domain.NoApplication, s.MoveApplication(ctx, id, app.ID, domain.Withdrawn, domain.ByStudent, now)
 }
 
 // demoPupils are a collège's demo students: three classes for the demo principal's collège (some
@@ -213,7 +216,7 @@ func demoPupils(uai string, week time.Time, lists bool) []demoPupil {
 	lasts := []string{"Martin", "Benali", "Nguyen", "Traoré", "Diallo", "Petit", "Haddad", "Moreau", "Chen", "Lefèvre",
 		"Ouali", "Rousseau", "Fontaine", "Kone", "Garcia", "Bernard", "Dubois", "Mercier"}
 	stages := []string{"confirmed", "sent", "none", "accepted", "waiting_parent", "confirmed", "sent", "", "declined",
-		"confirmed", "refused", "sent", "accepted", "none", "", "confirmed", "sent", "waiting_parent"}
+		"cancelled", "refused", "sent", "accepted", "none", "", "confirmed", "sent", "waiting_parent"}
 	n := 36
 	if !lists {
 		n = 6

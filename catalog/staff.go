@@ -34,7 +34,7 @@ func (r StaffReport) String() string {
 }
 
 // ImportStaff reads a staff file and saves each of its people, in one transaction each; a bad line
-// is reported and skipped.
+// (an unknown collège included) is reported and skipped as a whole.
 func ImportStaff(ctx context.Context, s *store.Store, path string, at time.Time) (StaffReport, error) {
 	var report StaffReport
 	f, err := os.Open(path)
@@ -47,17 +47,15 @@ func ImportStaff(ctx context.Context, s *store.Store, path string, at time.Time)
 		return report, fmt.Errorf("staff file %s: %w", path, err)
 	}
 	report.Problems = problems
+people:
 	for _, p := range people {
 		for _, uai := range p.Schools {
 			if _, err := s.SchoolByUAI(ctx, uai); errors.Is(err, store.ErrNotFound) {
 				report.Problems = append(report.Problems, fmt.Sprintf("line %d: no collège %s", p.line, uai))
-				p.Schools = nil
+				continue people
 			} else if err != nil {
 				return report, err
 			}
-		}
-		if p.Schools == nil && p.Role != store.RoleCity {
-			continue
 		}
 		if _, err := s.SaveStaff(ctx, p.Staff, at); err != nil {
 			return report, err
@@ -144,14 +142,18 @@ func readStaff(r io.Reader) ([]staffLine, []string, error) {
 			continue
 		}
 		var schools []string
+		bad := ""
 		for _, u := range strings.FieldsFunc(get("uai"), func(r rune) bool { return r == ' ' || r == '|' || r == ';' || r == ',' }) {
 			u = strings.ToUpper(u)
 			if !store.ValidUAI(u) {
-				problems = append(problems, fmt.Sprintf("line %d: %q is no UAI code", n, u))
-				schools = nil
+				bad = u
 				break
 			}
 			schools = append(schools, u)
+		}
+		if bad != "" {
+			problems = append(problems, fmt.Sprintf("line %d: %q is no UAI code", n, bad))
+			continue
 		}
 		if role != store.RoleCity && len(schools) == 0 {
 			problems = append(problems, fmt.Sprintf("line %d: a collège's staff needs the UAI code of their collège", n))

@@ -254,3 +254,36 @@ func TestLabelsAndYesNoPickChoices(t *testing.T) {
 	d.send("n")
 	d.expect(Menu)
 }
+
+// The invitations a collège prints give an SMS keyword, "STAGE" and the collège's UAI code: a first
+// SMS that names a code fills in the collège as Telegram's /start link does; an unknown code, or a
+// code sent later, changes nothing.
+func TestInvitationKeywordBySMS(t *testing.T) {
+	for _, tc := range []struct {
+		first string
+		want  State
+		says  string
+	}{
+		{"STAGE 0751234X", ConfirmSchool, "Collège Jean Moulin"},
+		{"stage 0751234x.", ConfirmSchool, "Collège Jean Moulin"},
+		{"Bonjour, code 0751234X !", ConfirmSchool, "Collège Jean Moulin"},
+		{"STAGE 0759999Z", AskSchool, "Ton collège ?"},
+		{"STAGE 12345", AskSchool, "Ton collège ?"},
+		{"Bonjour", AskSchool, "Ton collège ?"},
+	} {
+		t.Run(tc.first, func(t *testing.T) {
+			d := newDriver(t)
+			d.send(tc.first)
+			d.send("Léa")
+			d.send("M")
+			d.expect(tc.want, tc.says)
+		})
+	}
+	// A code typed when the collège is asked is looked up like a name.
+	d := newDriver(t)
+	d.send("Salut")
+	d.send("Léa")
+	d.send("M")
+	d.send("0751234X")
+	d.expect(ConfirmSchool, "Collège Jean Moulin")
+}

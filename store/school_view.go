@@ -35,8 +35,9 @@ type StudentApp struct {
 	Host      string                  `db:"host"`
 	Offer     string                  `db:"offer"`
 	State     domain.ApplicationState `db:"state"`
-	Full      bool                    `db:"full"`     // closed because the offer filled up
-	Reserved  bool                    `db:"reserved"` // on an offer week with places reserved for REP/REP+ students
+	Full      bool                    `db:"full"`      // closed because the offer filled up
+	Reserved  bool                    `db:"reserved"`  // on an offer week with places reserved for REP/REP+ students
+	Cancelled bool                    `db:"cancelled"` // withdrawn after it was confirmed: a stage called off
 	CreatedAt time.Time               `db:"created_at"`
 	UpdatedAt time.Time               `db:"updated_at"`
 }
@@ -126,7 +127,9 @@ func (c Conn) SchoolPage(ctx context.Context, uai string, now time.Time) (School
 	if err := c.all(ctx, &apps, `SELECT a.student_id, a.id, h.name AS host, o.title AS offer,
 		a.state, a.created_at, a.updated_at, w.reserved_places > 0 AS reserved,
 		a.state = `+sqlState(domain.Declined)+` AND EXISTS (SELECT 1 FROM application_events ev WHERE ev.application_id = a.id
-			AND ev.to_state = `+sqlState(domain.Declined)+` AND ev.actor = 'system') AS full
+			AND ev.to_state = `+sqlState(domain.Declined)+` AND ev.actor = 'system') AS full,
+		a.state = `+sqlState(domain.Withdrawn)+` AND EXISTS (SELECT 1 FROM application_events ev WHERE ev.application_id = a.id
+			AND ev.from_state = `+sqlState(domain.Confirmed)+`) AS cancelled
 		FROM applications a JOIN students s ON s.id = a.student_id
 		JOIN offers o ON o.id = a.offer_id JOIN hosts h ON h.id = o.host_id
 		JOIN offer_weeks w ON w.offer_id = a.offer_id AND w.week_start = a.week_start

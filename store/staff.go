@@ -65,7 +65,7 @@ func (c Conn) SaveStaff(ctx context.Context, s Staff, at time.Time) (int64, erro
 	var id int64
 	err := c.atomically(ctx, func(c Conn) error {
 		if err := c.get(ctx, &id, `INSERT INTO staff (email, name, role, lang, created_at) VALUES ($1, $2, $3, $4, $5)
-			ON CONFLICT (email) DO UPDATE SET name = excluded.name, role = excluded.role, lang = excluded.lang
+			ON CONFLICT (email) DO UPDATE SET name = excluded.name, role = excluded.role, lang = excluded.lang, removed_at = NULL
 			RETURNING id`, NormalizeEmail(s.Email), strings.TrimSpace(s.Name), s.Role, cmp.Or(s.Lang, "fr"), at); err != nil {
 			return fmt.Errorf("save staff %q: %w", s.Email, err)
 		}
@@ -101,6 +101,11 @@ func (c Conn) InviteStaff(ctx context.Context, by int64, uai string, s Staff, at
 		case err != nil:
 			return fmt.Errorf("invite staff: %w", err)
 		}
+		// Someone removed comes back as the colleague invited, not as what they were.
+		if _, err := c.q.ExecContext(ctx, `UPDATE staff SET role = $2, name = $3, removed_at = NULL
+			WHERE id = $1 AND removed_at IS NOT NULL`, id, s.Role, strings.TrimSpace(s.Name)); err != nil {
+			return fmt.Errorf("invite staff: %w", err)
+		}
 		if _, err := c.q.ExecContext(ctx, `INSERT INTO staff_schools (staff_id, uai) VALUES ($1, $2)
 			ON CONFLICT DO NOTHING`, id, uai); err != nil {
 			return fmt.Errorf("invite staff: %w", err)
@@ -113,7 +118,8 @@ func (c Conn) InviteStaff(ctx context.Context, by int64, uai string, s Staff, at
 // StaffByEmail reads a member of staff by their address, or ErrNotFound.
 func (c Conn) StaffByEmail(ctx context.Context, email string) (Staff, error) {
 	var s Staff
-	if err := c.get(ctx, &s, `SELECT `+staffColumns+` FROM staff s WHERE s.email = $1`, NormalizeEmail(email)); err != nil {
+	if err := c.get(ctx, &s, `SELECT `+staffColumns+` FROM staff s WHERE s.email = $1
+		AND s.removed_at IS NULL`, NormalizeEmail(email)); err != nil {
 		return Staff{}, fmt.Errorf("staff by e-mail: %w", err)
 	}
 	return s, nil
@@ -123,11 +129,41 @@ func (c Conn) StaffByEmail(ctx context.Context, email string) (Staff, error) {
 func (c Conn) StaffOf(ctx context.Context, uai string) ([]Staff, error) {
 	var out []Staff
 	if err := c.all(ctx, &out, `SELECT `+staffColumns+` FROM staff s
-		WHERE EXISTS (SELECT 1 FROM staff_schools ss WHERE ss.staff_id = s.id AND ss.uai = $1)
+		WHERE s.removed_at IS NULL AND EXISTS (SELECT 1 FROM staff_schools ss WHERE ss.staff_id = s.id AND ss.uai = $1)
 		ORDER BY s.name, s.id`, uai); err != nil {
 		return nil, fmt.Errorf("staff of %s: %w", uai, err)
 	}
 	return out, nil
+}
+
+// RemoveStaff removes the member of staff with that address at time at: their collèges, sessions
+// and links go, they can no longer sign in, and the audit log keeps their actions (and this one).
+// It reports whether there was someone to remove. Importing or inviting them again brings them back.
+func (c Conn) RemoveStaff(ctx context.Context, email string, at time.Time) (bool, error) {
+	if at.IsZero() {
+		return false, errors.New("remove staff: no time given")
+	}
+	removed := false
+	err := c.atomically(ctx, func(c Conn) error {
+		var id int64
+		err := c.get(ctx, &id, `UPDATE staff SET removed_at = $2 WHERE email = $1 AND removed_at IS NULL RETURNING id`,
+			NormalizeEmail(email), at)
+		if errors.Is(err, ErrNotFound) {
+			return nil
+		}
+		if err != nil {
+			return fmt.Errorf("remove staff: %w", err)
+		}
+		if _, err := c.q.ExecContext(ctx, `DELETE FROM staff_schools WHERE staff_id = $1`, id); err != nil {
+			return fmt.Errorf("remove staff: %w", err)
+		}
+		if err := c.DeleteSessions(ctx, id, at); err != nil {
+			return err
+		}
+		removed = true
+		return c.Audit(ctx, AuditEntry{StaffID: id, Action: "staff_removed", At: at})
+	})
+	return removed, err
 }
 
 // CreateSignInLink keeps a sign-in link's token (its hash only) for a member of staff, valid until
@@ -212,7 +248,7 @@ func (c Conn) SessionByToken(ctx context.Context, tokenHash []byte, now time.Tim
 		ExpiresAt time.Time `db:"expires_at"`
 	}
 	if err := c.get(ctx, &row, `SELECT `+staffColumns+`, x.csrf, x.expires_at FROM sessions x
-		JOIN staff s ON s.id = x.staff_id WHERE x.token_hash = $1 AND x.expires_at > $2`, tokenHash, now); err != nil {
+		JOIN staff s ON s.id = x.staff_id WHERE x.token_hash = $1 AND x.expires_at > $2 AND s.removed_at IS NULL`, tokenHash, now); err != nil {
 		return Session{}, fmt.Errorf("session: %w", err)
 	}
 	return Session{Staff: row.Staff, CSRF: row.CSRF, ExpiresAt: row.ExpiresAt}, nil

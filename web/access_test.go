@@ -117,7 +117,7 @@ func (st *site) get(c *http.Client, u string) string {
 
 var csrfField = regexp.MustCompile(`name="csrf" value="([^"]+)"`)
 
-func csrfIn(t *testing.T, page string) string {
+func csrfIn(t testing.TB, page string) string {
 	t.Helper()
 	m := csrfField.FindStringSubmatch(page)
 	if m == nil {

@@ -163,11 +163,12 @@ func birthMonth(s string) (time.Time, bool) {
 		}
 		return n
 	}
+	d := 1
 	switch {
 	case len(parts) == 3 && len(parts[0]) == 4:
-		y, m = atoi(parts[0]), atoi(parts[1])
+		y, m, d = atoi(parts[0]), atoi(parts[1]), atoi(parts[2])
 	case len(parts) == 3:
-		y, m = atoi(parts[2]), atoi(parts[1])
+		y, m, d = atoi(parts[2]), atoi(parts[1]), atoi(parts[0])
 	case len(parts) == 2:
 		y, m = atoi(parts[1]), atoi(parts[0])
 	default:
@@ -176,7 +177,7 @@ func birthMonth(s string) (time.Time, bool) {
 	if y < 100 && y >= 0 {
 		y += 2000
 	}
-	if m < 1 || m > 12 || y < 1990 || y > 2030 {
+	if m < 1 || m > 12 || d < 1 || d > 31 || y < 1900 || y > 2100 {
 		return time.Time{}, false
 	}
 	return time.Date(y, time.Month(m), 1, 0, 0, 0, 0, time.UTC), true

@@ -4,6 +4,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -47,6 +48,14 @@ func TestPrincipalJourney(t *testing.T) {
 				t.Errorf("a student's page: %q", got)
 			}
 			shoot(t, ctx, "eleve-"+size.name)
+			// A stage called off after it was confirmed says so on the student's page.
+			called := st.count(`SELECT a.student_id FROM applications a JOIN application_events e ON e.application_id = a.id
+				JOIN students s ON s.id = a.student_id
+				WHERE a.state = 'withdrawn' AND e.from_state = 'confirmed' AND s.school_uai = $1 LIMIT 1`, uai)
+			do(t, ctx, chromedp.Navigate(st.base+"/colleges/"+uai+"/eleves/"+strconv.Itoa(called)))
+			if got := text(t, ctx, "main"); !strings.Contains(got, "stage annulé") {
+				t.Errorf("the page of a student whose stage was called off: %q", got)
+			}
 
 			if size.name != "desktop" {
 				do(t, ctx, chromedp.Navigate(st.base+"/colleges/"+uai+"/invitations?classe=3e%20A"),

@@ -55,7 +55,7 @@ func peopleWorld(ctx context.Context, s *store.Store) error {
 
 // site is the pages served for a test, on their own database, clock and SMTP server.
 type site struct {
-	t     *testing.T
+	t     testing.TB
 	store *store.Store
 	clock *clock.Manual
 	mail  *mailtest.Server
@@ -65,7 +65,12 @@ type site struct {
 
 func newSite(t *testing.T) *site {
 	t.Helper()
-	s := storetest.NewFrom(t, "people", peopleWorld)
+	return newSiteOn(t, storetest.NewFrom(t, "people", peopleWorld))
+}
+
+// newSiteOn serves the pages on a store.
+func newSiteOn(t testing.TB, s *store.Store) *site {
+	t.Helper()
 	clk := clock.NewManual(seedDay().Add(2 * time.Hour))
 	smtp := mailtest.Start(t)
 	host, port, _ := net.SplitHostPort(smtp.Addr)
@@ -121,7 +126,7 @@ func (st *site) principalSchool() string {
 var linkIn = regexp.MustCompile(`https?://\S+/connexion/lien\?t=\S+`)
 
 // linkOf is the sign-in link in an e-mail.
-func linkOf(t *testing.T, text string) string {
+func linkOf(t testing.TB, text string) string {
 	t.Helper()
 	link := linkIn.FindString(text)
 	if link == "" {
@@ -156,7 +161,7 @@ func browser(t *testing.T, width, height int) context.Context {
 }
 
 // do runs browser steps, with a timeout.
-func do(t *testing.T, ctx context.Context, steps ...chromedp.Action[chromedp.Void]) {
+func do(t testing.TB, ctx context.Context, steps ...chromedp.Action[chromedp.Void]) {
 	t.Helper()
 	c, cancel := context.WithTimeout(ctx, 20*time.Second)
 	defer cancel()
@@ -209,7 +214,7 @@ func (st *site) signIn(ctx context.Context, email string) {
 }
 
 // submit clicks a form's button and waits for the page the form leads to.
-func submit(t *testing.T, ctx context.Context, sel string) {
+func submit(t testing.TB, ctx context.Context, sel string) {
 	t.Helper()
 	c, cancel := context.WithTimeout(ctx, 20*time.Second)
 	defer cancel()

@@ -352,16 +352,30 @@ func (env environment) campaign(ctx context.Context, args []string) error {
 }
 
 // staff imports the staff file (docs/staff-csv.md): the collèges' staff and the City's officials who
-// sign in to the web pages.
+// sign in to the web pages; or removes people who left.
 func (env environment) staff(ctx context.Context, args []string) error {
-	if len(args) != 2 || args[0] != "import" {
-		return usageError("stagebot staff import FILE")
+	if len(args) < 2 || args[0] != "import" && args[0] != "remove" || args[0] == "import" && len(args) != 2 {
+		return usageError("stagebot staff import FILE | remove EMAIL...")
 	}
 	s, err := env.open(ctx)
 	if err != nil {
 		return err
 	}
 	defer s.Close()
+	if args[0] == "remove" {
+		for _, email := range args[1:] {
+			removed, err := s.RemoveStaff(ctx, email, env.clock.Now())
+			if err != nil {
+				return err
+			}
+			if removed {
+				fmt.Fprintf(env.stdout, "%s removed: signed out, can no longer sign in\n", email)
+			} else {
+				fmt.Fprintf(env.stdout, "%s: nobody to remove\n", email)
+			}
+		}
+		return nil
+	}
 	report, err := catalog.ImportStaff(ctx, s, args[1], env.clock.Now())
 	if err != nil {
 		return err

@@ -12,7 +12,7 @@
 //	stagebot host-link HOST_REF         single-use links tying a host's contacts to Telegram
 //	stagebot remind [--dry-run] [--at]  send the reminders due (or print what they would send)
 //	stagebot feedback                   the marks students and hosts gave, host by host
-//	stagebot staff import FILE          the collèges' staff and the City's officials who sign in to the web pages
+//	stagebot staff import FILE | remove EMAIL...  the collèges' staff and the City's officials who sign in to the web pages
 //	stagebot simulate [--scale 1.0]     whole seasons on a synthetic Paris, policies compared
 //
 // The database is DATABASE_URL (for a local server, add sslmode=disable).
@@ -44,7 +44,7 @@ Usage:
   stagebot host-link [--valid 168h] [--bot NAME] HOST_REF
   stagebot remind [--dry-run] [--at 2027-01-17T10:00]
   stagebot feedback
-  stagebot staff import FILE
+  stagebot staff import FILE | remove EMAIL...
   stagebot simulate [--scale 1.0] [--seed N] [--seeds K] [--policy FILE]... [--out DIR]
 
 Environment (see .env.example):
