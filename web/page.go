@@ -6,6 +6,7 @@ import (
 	"html/template"
 	"io/fs"
 	"net/http"
+	"strconv"
 	"strings"
 	"time"
 
@@ -19,12 +20,6 @@ type page struct{ tmpl *template.Template }
 
 // funcs are the helpers every template has.
 var funcs = template.FuncMap{
-	"percent": func(part, whole int) string {
-		if whole == 0 {
-			return "–"
-		}
-		return fmt.Sprintf("%.0f %%", 100*float64(part)/float64(whole))
-	},
 	"add":         func(a, b int) int { return a + b },
 	"cost":        func(segments int, price float64) float64 { return float64(segments) * price },
 	"priorityKey": priorityKey,
@@ -114,6 +109,28 @@ func (l Lang) T(id string, kv ...any) string { return l.cat.Text(l.lang, id, pai
 
 // N is message id for count n (plural rules of the language), filled with kv.
 func (l Lang) N(id string, n int, kv ...any) string { return l.cat.Plural(l.lang, id, n, pairs(kv)) }
+
+// Percent writes part as a share of whole as the language does ("0,3 %", "12 %"; "3.5%"), with a
+// decimal under 10 % so that a small share does not read as none.
+func (l Lang) Percent(part, whole int) string {
+	if whole == 0 {
+		return "–"
+	}
+	share := 100 * float64(part) / float64(whole)
+	var s string
+	switch {
+	case part > 0 && share < 0.1:
+		s = "< 0.1"
+	case share < 10 && share != 0:
+		s = strconv.FormatFloat(share, 'f', 1, 64)
+	default:
+		s = strconv.FormatFloat(share, 'f', 0, 64)
+	}
+	if l.lang == "fr" {
+		return strings.ReplaceAll(s, ".", ",") + "\u00a0%"
+	}
+	return s + "%"
+}
 
 // Date writes a day as the pages do: "lundi 18 janvier 2027".
 func (l Lang) Date(t time.Time) string {
