@@ -89,7 +89,9 @@ func SeedPeople(ctx context.Context, s *store.Store, today time.Time) (PeopleRep
 	for _, h := range hostPhones {
 		used[h.Phone] = true
 	}
-	nextParent := 9999
+	// The demo's parents count down from 06 39 98 98 99: the top hundred numbers of the fiction range
+	// are left to the people trying the demo (the console is 06 39 98 99 99 unless told otherwise).
+	nextParent := 9899
 	parentPhone := func() string {
 		for ; ; nextParent-- {
 			p := fmt.Sprintf("+3363998%04d", nextParent)

@@ -263,7 +263,7 @@ func (env environment) demoPages(ctx context.Context, s *store.Store, cat *local
 	}
 	base := "http://" + ln.Addr().String()
 	pages, err := web.New(s, inbox, &printMailer{out: env.stdout}, cat, web.Config{PublicURL: base, Clock: env.clock,
-		SMSNumber: "06 39 98 99 99", TelegramBot: "stagebot_demo_bot"}, env.log)
+		SMSNumber: "06 39 98 99 90", TelegramBot: "stagebot_demo_bot"}, env.log)
 	if err != nil {
 		return nil, err
 	}

@@ -6,10 +6,12 @@ import (
 	"errors"
 	"io"
 	"log/slog"
+	"net/http"
 	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -207,5 +209,84 @@ func TestUsageListsEveryCommand(t *testing.T) {
 		if !strings.Contains(usage, "stagebot "+m[1]) {
 			t.Errorf("stagebot --help does not list %s", m[1])
 		}
+	}
+}
+
+// syncBuffer is a buffer the console and the pages' server write to at once.
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
+
+// The demo as a new user tries it: the pages' sign-in links printed and working, and the console's
+// student (its default number) a new student, not one of the demo's parents, whose invitation
+// keyword fills in the collège of the demo principal.
+func TestDemo(t *testing.T) {
+	ctx := context.Background()
+	st := storetest.New(t)
+	var db string
+	if err := st.DB().Get(&db, `SELECT current_database()`); err != nil {
+		t.Fatal(err)
+	}
+	in, typing := io.Pipe()
+	out := &syncBuffer{}
+	env := environment{getenv: func(k string) string {
+		if k == "DATABASE_URL" {
+			return storetest.URL(db)
+		}
+		return ""
+	}, stdin: in, stdout: out, log: slog.New(slog.NewTextHandler(io.Discard, nil)), clock: newStoryClock()}
+	done := make(chan error, 1)
+	go func() { done <- env.demo(ctx, []string{"--web", "127.0.0.1:0"}) }()
+	waitFor := func(want string) string {
+		t.Helper()
+		for deadline := time.Now().Add(time.Minute); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
+			if s := out.String(); strings.Contains(s, want) {
+				return s
+			}
+		}
+		t.Fatalf("the demo never printed %q:\n%s", want, out.String())
+		return ""
+	}
+	printed := waitFor("Ctrl-D")
+	links := regexp.MustCompile(`http://127\.0\.0\.1:\d+/connexion/lien\?t=[\w-]+`).FindAllString(printed, -1)
+	if len(links) != 2 {
+		t.Fatalf("%d sign-in links printed:\n%s", len(links), printed)
+	}
+	for _, link := range links {
+		resp, err := http.Get(link)
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusOK || !strings.Contains(string(body), `id="connexion"`) {
+			t.Errorf("%s: %d %.200s", link, resp.StatusCode, body)
+		}
+	}
+	for _, line := range []string{"STAGE 0750546L", "Zinedine", "K"} {
+		if _, err := io.WriteString(typing, line+"\n"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	waitFor("Georges Clemenceau (Paris")
+	typing.Close()
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	if s := out.String(); strings.Contains(s, "Répondez OUI ou NON pour") {
+		t.Errorf("the console's student was taken for a parent:\n%s", s)
 	}
 }
