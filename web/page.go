@@ -132,6 +132,15 @@ func (l Lang) Percent(part, whole int) string {
 	return s + "%"
 }
 
+// Decimal writes v with digits decimals as the language does ("1,96" in French, "1.96" in English).
+func (l Lang) Decimal(v float64, digits int) string {
+	s := strconv.FormatFloat(v, 'f', digits, 64)
+	if l.lang == "fr" {
+		return strings.ReplaceAll(s, ".", ",")
+	}
+	return s
+}
+
 // Date writes a day as the pages do: "lundi 18 janvier 2027".
 func (l Lang) Date(t time.Time) string {
 	d := calendar.Day(t)

@@ -67,3 +67,12 @@ func TestPercent(t *testing.T) {
 		}
 	}
 }
+
+func TestDecimal(t *testing.T) {
+	if got := (Lang{lang: "fr"}).Decimal(1.956, 2); got != "1,96" {
+		t.Errorf("fr: %q", got)
+	}
+	if got := (Lang{lang: "en"}).Decimal(1.956, 2); got != "1.96" {
+		t.Errorf("en: %q", got)
+	}
+}
