@@ -16,6 +16,7 @@
 //	   scheduler catalog               the periodic jobs; imports and the demo seed
 //	3  bot                             the workflow: one transaction per thing that happens
 //	2  conversation store bot/render   the pure machines, Postgres, the rendering of replies
+//	   agreement                       the convention de stage: hours and their legal limits, text, PDF
 //	1  domain calendar clock fold      the shared vocabulary, Paris time, the clock, text folding,
 //	   locales phone chart             message catalogs, phone numbers, charts
 //

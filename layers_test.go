@@ -36,6 +36,7 @@ var layers = map[string]int{
 	"stagebot/bot": 3,
 
 	"stagebot/conversation": 2,
+	"stagebot/agreement":    2,
 	"stagebot/store":        2,
 	"stagebot/bot/render":   2,
 
