@@ -9,6 +9,7 @@ import (
 
 	"github.com/BurntSushi/toml"
 
+	"stagebot/agreement"
 	"stagebot/calendar"
 	"stagebot/store"
 )
@@ -27,6 +28,8 @@ type campaignFile struct {
 	DeadlineDays      int             `toml:"deadline_days"`
 	Reminders         store.Reminders `toml:"reminders"`
 	Territory         []string        `toml:"territory"`
+	AgreementTemplate string          `toml:"agreement_template"`
+	ParentsToSign     int             `toml:"parents_to_sign"`
 }
 
 // ReadCampaign reads a campaign file and checks it. An unknown key fails the file, so that a misspelt
@@ -52,7 +55,7 @@ func ReadCampaign(path string) (store.Campaign, error) {
 	c := store.Campaign{Name: f.Name, ApplicationsOpen: dayOnly(f.ApplicationsOpen),
 		ApplicationsClose: dayOnly(f.ApplicationsClose), PurgeOn: dayOnly(f.PurgeOn),
 		MaxApplications: f.MaxApplications, ConfirmDays: f.ConfirmDays, DeadlineDays: f.DeadlineDays,
-		Reminders: f.Reminders, Territory: f.Territory}
+		Reminders: f.Reminders, Territory: f.Territory, AgreementTemplate: f.AgreementTemplate, ParentsToSign: f.ParentsToSign}
 	if f.REPRelease != nil {
 		d := dayOnly(*f.REPRelease)
 		c.REPRelease = &d
@@ -62,6 +65,9 @@ func ReadCampaign(path string) (store.Campaign, error) {
 	}
 	if err := c.Validate(); err != nil {
 		return c, fmt.Errorf("campaign file %s: %w", path, err)
+	}
+	if _, err := agreement.TemplateOf(c.AgreementTemplate); err != nil {
+		return c, fmt.Errorf("campaign file %s: agreement_template: %w", path, err)
 	}
 	schools, err := calendar.ParisSchools()
 	if err != nil {

@@ -151,11 +151,13 @@ const (
 	ReminderFeedback        ReminderKind = "feedback"         // student and host: how did it go?
 	ReminderRelease         ReminderKind = "release"          // student: places reserved for REP/REP+ are open to all now
 	ReminderPurge           ReminderKind = "purge"            // nobody: the season's personal data is erased
+	ReminderAgreement       ReminderKind = "agreement"        // whoever has not done their part of the agreement or signed it: days before the stage
+	ReminderAgreementLate   ReminderKind = "agreement_late"   // student and parent: the agreement is not signed days before the stage, what to do
 )
 
 // ReminderKinds lists the reminders, in the order of a season.
 func ReminderKinds() []ReminderKind {
 	return []ReminderKind{ReminderConsent, ReminderConsentSlow, ReminderFewApplications, ReminderHostWaiting,
-		ReminderRequestExpired, ReminderUnsentExpired, ReminderConfirm, ReminderRelease, ReminderStillLooking, ReminderStageSoon,
-		ReminderFeedback, ReminderPurge}
+		ReminderRequestExpired, ReminderUnsentExpired, ReminderConfirm, ReminderRelease, ReminderStillLooking, ReminderAgreement,
+		ReminderAgreementLate, ReminderStageSoon, ReminderFeedback, ReminderPurge}
 }

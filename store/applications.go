@@ -216,7 +216,14 @@ func (c Conn) move(ctx context.Context, applicationID int64, from, to domain.App
 		applicationID, to, at); err != nil {
 		return fmt.Errorf("move application %d: %w", applicationID, err)
 	}
-	return c.recordEvent(ctx, applicationID, from, to, actor, at)
+	if err := c.recordEvent(ctx, applicationID, from, to, actor, at); err != nil {
+		return err
+	}
+	if from == domain.Confirmed {
+		// The agreement follows its stage.
+		return c.cancelAgreementOf(ctx, applicationID, at)
+	}
+	return nil
 }
 
 func (c Conn) recordEvent(ctx context.Context, applicationID int64, from, to domain.ApplicationState, actor domain.Actor, at time.Time) error {

@@ -24,12 +24,14 @@ type Campaign struct {
 	ApplicationsClose time.Time   `db:"applications_close"`
 	REPRelease        *time.Time  `db:"rep_release"` // nil: reserved places never open to all
 	PurgeOn           time.Time   `db:"purge_on"`
-	MaxApplications   int         `db:"max_applications"` // live applications a student may have at once
-	ConfirmDays       int         `db:"confirm_days"`     // days to confirm a place a host accepted
-	DeadlineDays      int         `db:"deadline_days"`    // an offer week's default deadline: this many days before it
-	Reminders         Reminders   `db:"reminders"`        // when the reminders go
-	Territory         Territory   `db:"territory"`        // the départements whose collèges it is for; empty: anywhere
-	Weeks             []time.Time `db:"-"`                // the stage weeks (Mondays), in order
+	MaxApplications   int         `db:"max_applications"`   // live applications a student may have at once
+	ConfirmDays       int         `db:"confirm_days"`       // days to confirm a place a host accepted
+	DeadlineDays      int         `db:"deadline_days"`      // an offer week's default deadline: this many days before it
+	Reminders         Reminders   `db:"reminders"`          // when the reminders go
+	Territory         Territory   `db:"territory"`          // the départements whose collèges it is for; empty: anywhere
+	AgreementTemplate string      `db:"agreement_template"` // the version of the agreement's text (agreement/templates); "" the default
+	ParentsToSign     int         `db:"parents_to_sign"`    // legal representatives who sign the agreement: 1, or 2
+	Weeks             []time.Time `db:"-"`                  // the stage weeks (Mondays), in order
 }
 
 // Territory lists département codes ("75", "2A").
@@ -48,6 +50,8 @@ type Reminders struct {
 	LookingWeeks      []int `json:"looking_weeks,omitempty" toml:"looking_weeks"`           // weeks before the stage: a student with no place gets offers (4, 2, 1)
 	BeforeStage       []int `json:"before_stage,omitempty" toml:"before_stage"`             // days before the stage: the student and the parent are reminded (7, 1); the host the day before
 	FeedbackAfter     int   `json:"feedback_after,omitempty" toml:"feedback_after"`         // days after the stage's Monday: feedback asked (7: the Monday after)
+	AgreementDays     []int `json:"agreement_days,omitempty" toml:"agreement_days"`         // days before the stage: whoever has not signed the agreement is reminded (14, 10, 7)
+	AgreementLate     int   `json:"agreement_late,omitempty" toml:"agreement_late"`         // days before the stage: an agreement not signed is late (3): flagged, the family told what to do
 	// Off turns the nudges off: nobody is reminded of anything (hosts waiting, places to confirm,
 	// parents, too few applications, still looking, the stage soon, feedback). What are rules rather
 	// than reminders still happen, with their notices: requests expire, the reserved places open, the
@@ -59,7 +63,7 @@ type Reminders struct {
 func DefaultReminders() Reminders {
 	return Reminders{HostWaiting: []int{3, 7}, HostExpiry: 15, ConfirmReminder: 2, ConsentReminders: []int{2, 5},
 		ConsentEscalation: 7, FewApplications: 2, MinApplications: 3, LookingWeeks: []int{4, 2, 1},
-		BeforeStage: []int{7, 1}, FeedbackAfter: 7}
+		BeforeStage: []int{7, 1}, FeedbackAfter: 7, AgreementDays: []int{14, 10, 7}, AgreementLate: 3}
 }
 
 // withDefaults fills the delays left at zero.
@@ -85,6 +89,8 @@ func (r Reminders) withDefaults() Reminders {
 	list(&r.LookingWeeks, d.LookingWeeks)
 	list(&r.BeforeStage, d.BeforeStage)
 	one(&r.FeedbackAfter, d.FeedbackAfter)
+	list(&r.AgreementDays, d.AgreementDays)
+	one(&r.AgreementLate, d.AgreementLate)
 	return r
 }
 
@@ -114,6 +120,10 @@ func (r Reminders) problems() []string {
 		check("before_stage", v, 1, 30)
 	}
 	check("feedback_after", r.FeedbackAfter, 5, 30)
+	for _, v := range r.AgreementDays {
+		check("agreement_days", v, r.AgreementLate+1, 60)
+	}
+	check("agreement_late", r.AgreementLate, 1, 14)
 	return out
 }
 
@@ -167,6 +177,15 @@ func (c *Campaign) Validate() error {
 	}
 	c.Reminders = c.Reminders.withDefaults()
 	problems = append(problems, c.Reminders.problems()...)
+	if c.ParentsToSign == 0 {
+		c.ParentsToSign = 1
+	}
+	if c.ParentsToSign != 1 && c.ParentsToSign != 2 {
+		bad("parents_to_sign must be 1 or 2 (got %d)", c.ParentsToSign)
+	}
+	if c.AgreementTemplate == "" {
+		c.AgreementTemplate = DefaultAgreementTemplate
+	}
 	if len(c.Weeks) == 0 {
 		bad("at least one stage week is required")
 	}
@@ -234,16 +253,20 @@ func (c Conn) SaveCampaign(ctx context.Context, camp Campaign) (int64, error) {
 	var id int64
 	err := c.atomically(ctx, func(c Conn) error {
 		if err := c.get(ctx, &id, `INSERT INTO campaigns (name, applications_open, applications_close, rep_release,
-				purge_on, max_applications, confirm_days, deadline_days, reminders, territory)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+				purge_on, max_applications, confirm_days, deadline_days, reminders, territory, agreement_template,
+				parents_to_sign)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, coalesce(nullif($11, ''), '`+DefaultAgreementTemplate+`'),
+				coalesce(nullif($12, 0), 1))
 			ON CONFLICT (name) DO UPDATE SET applications_open = excluded.applications_open,
 				applications_close = excluded.applications_close, rep_release = excluded.rep_release,
 				purge_on = excluded.purge_on, max_applications = excluded.max_applications,
 				confirm_days = excluded.confirm_days, deadline_days = excluded.deadline_days,
-				reminders = excluded.reminders, territory = excluded.territory
+				reminders = excluded.reminders, territory = excluded.territory,
+				agreement_template = excluded.agreement_template, parents_to_sign = excluded.parents_to_sign
 			RETURNING id`, camp.Name, dayParam(&camp.ApplicationsOpen), dayParam(&camp.ApplicationsClose),
 			dayParam(camp.REPRelease), dayParam(&camp.PurgeOn), camp.MaxApplications, camp.ConfirmDays,
-			camp.DeadlineDays, camp.Reminders, pq.StringArray(append(Territory{}, camp.Territory...))); err != nil {
+			camp.DeadlineDays, camp.Reminders, pq.StringArray(append(Territory{}, camp.Territory...)), camp.AgreementTemplate,
+			camp.ParentsToSign); err != nil {
 			return fmt.Errorf("save campaign %q: %w", camp.Name, err)
 		}
 		weeks := make([]string, len(camp.Weeks))
@@ -264,7 +287,7 @@ func (c Conn) SaveCampaign(ctx context.Context, camp Campaign) (int64, error) {
 }
 
 const campaignColumns = `id, name, applications_open, applications_close, rep_release, purge_on, max_applications,
-	confirm_days, deadline_days, reminders, territory`
+	confirm_days, deadline_days, reminders, territory, agreement_template, parents_to_sign`
 
 // CurrentCampaign is the campaign in force on day today: of those not yet purged, the one that
 // opened last, or else the next to open. ErrNotFound when there is none.
@@ -348,7 +371,11 @@ type Rules struct {
 	Reminders       Reminders  // when the reminders go
 	PurgeOn         *time.Time // the day the season's personal data is erased; nil: no campaign
 	Territory       Territory  // the départements whose collèges are looked up first; empty: anywhere
+	ParentsToSign   int        // legal representatives who sign the agreement (1 or 2)
 }
+
+// DefaultAgreementTemplate is the agreement's text when no campaign names one (agreement/templates).
+const DefaultAgreementTemplate = "2024-07"
 
 // Rules are the campaign's rules.
 func (camp Campaign) Rules() Rules {
@@ -356,7 +383,8 @@ func (camp Campaign) Rules() Rules {
 	purge := camp.PurgeOn
 	return Rules{CampaignID: camp.ID, Campaign: camp.Name, ReleaseDate: camp.REPRelease, OpensOn: &opens,
 		ClosesOn: &closes, MaxApplications: camp.MaxApplications, ConfirmDays: camp.ConfirmDays,
-		Reminders: camp.Reminders.withDefaults(), PurgeOn: &purge, Territory: camp.Territory}
+		Reminders: camp.Reminders.withDefaults(), PurgeOn: &purge, Territory: camp.Territory,
+		ParentsToSign: max(camp.ParentsToSign, 1)}
 }
 
 // RulesOn reads the rules in force on day today: the current campaign's, or the defaults (five
@@ -365,7 +393,7 @@ func (c Conn) RulesOn(ctx context.Context, today time.Time) (Rules, error) {
 	camp, err := c.currentCampaignOnly(ctx, today)
 	if errors.Is(err, ErrNotFound) {
 		return Rules{MaxApplications: DefaultMaxApplications, ConfirmDays: DefaultConfirmDays,
-			Reminders: DefaultReminders()}, nil
+			Reminders: DefaultReminders(), ParentsToSign: 1}, nil
 	}
 	if err != nil {
 		return Rules{}, err

@@ -255,6 +255,9 @@ func (c Conn) Confirm(ctx context.Context, studentID, applicationID int64, now t
 		if err := c.move(ctx, applicationID, app.State, domain.Confirmed, domain.ByStudent, now); err != nil {
 			return err
 		}
+		if err := c.createAgreement(ctx, applicationID, now); err != nil {
+			return err
+		}
 		if res.App, err = c.movedInfo(ctx, applicationID, app.State); err != nil {
 			return err
 		}
