@@ -32,12 +32,15 @@ type world struct {
 	searches      []SearchOffers // every search asked, in order
 	registered    *Register
 	erased        []int64
-	relayed       []string            // answers relayed to hosts
-	changed       []Profile           // profile changes saved
-	feedback      []GiveFeedback      // feedback given
-	profileParent string              // the parent's number as saved
-	weeks         []domain.WeekOffers // the weeks with offers open: the collège's, 18 January, 1 February
-	noSeason      bool                // no season in force: any school week can be taken
+	relayed       []string              // answers relayed to hosts
+	changed       []Profile             // profile changes saved
+	feedback      []GiveFeedback        // feedback given
+	profileParent string                // the parent's number as saved
+	weeks         []domain.WeekOffers   // the weeks with offers open: the collège's, 18 January, 1 February
+	noSeason      bool                  // no season in force: any school week can be taken
+	agreement     *domain.AgreementView // the student's agreement, open to signatures; nil: none
+	tries         int                   // wrong codes typed
+	named         []SetAgreementName    // names given for the agreement
 }
 
 func newWorld() *world {
@@ -51,6 +54,10 @@ func newWorld() *world {
 			{ID: 3, Name: "Santé", Offers: 1}},
 		weeks: []domain.WeekOffers{{Week: schoolWeek, Offers: 7}, {Week: schoolWeek.AddDate(0, 0, 7), Offers: 3},
 			{Week: schoolWeek.AddDate(0, 0, 21), Offers: 1}},
+		agreement: &domain.AgreementView{ID: 9, Ref: 500, State: domain.AgreementSigning, Student: "Léa M.", First: "Léa",
+			Host: "Musée 1", Offer: "Guide au musée 1", Week: schoolWeek, Needs: []domain.AgreementNeed{domain.NeedSignatures},
+			Signed: []domain.Signatory{domain.SignHost}, Unsigned: []domain.Signatory{domain.SignSchool, domain.SignStudent,
+				domain.SignParent}, You: domain.SignStudent, Link: "https://stagebot.example.org/c/abc"},
 	}
 	deadline := time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC)
 	for i := 1; i <= 7; i++ {
@@ -157,6 +164,28 @@ func (w *world) answer(e Effect) Result {
 		w.apps = append(w.apps, domain.ApplicationSummary{ID: id, OfferID: e.OfferID, OfferTitle: title, HostName: "Musée",
 			Week: schoolWeek, State: "awaiting_parent", CreatedAt: testNow})
 		return Applied{ApplicationID: id}
+	case ShowAgreement:
+		return AgreementFound{Agreement: w.agreement}
+	case RequestCode:
+		if w.agreement == nil {
+			return CodeSent{Problem: CodeNoneHere}
+		}
+		if w.agreement.State != domain.AgreementSigning {
+			return CodeSent{Agreement: w.agreement, Problem: CodeNotOpen}
+		}
+		return CodeSent{Agreement: w.agreement, Code: "123456"}
+	case SignWithCode:
+		switch {
+		case e.Code == "123456":
+			return SignResult{Agreement: w.agreement, Outcome: SignedOK}
+		case w.tries >= 4:
+			return SignResult{Agreement: w.agreement, Outcome: SignLocked}
+		}
+		w.tries++
+		return SignResult{Agreement: w.agreement, Outcome: SignWrongCode, TriesLeft: 5 - w.tries}
+	case SetAgreementName:
+		w.named = append(w.named, e)
+		return AgreementSaved{Agreement: w.agreement, OK: true}
 	case ListApplications:
 		return ApplicationsFound{Applications: append([]domain.ApplicationSummary(nil), w.apps...)}
 	case Withdraw:
@@ -181,7 +210,8 @@ func asks(e Effect) bool {
 	switch e.(type) {
 	case FindSchools, ListFamilies, FindSectors, Register, CheckWeek, SearchOffers, ShowOffer, Apply, ListApplications,
 		Withdraw, RelayToHost, ConfirmPlace, ReadRelays, AcceptApplication, DeclineApplication, RelayToStudent, Consent,
-		ChangeProfile, GiveFeedback:
+		ChangeProfile, GiveFeedback, ShowAgreement, RequestCode, SignWithCode, SetHours, SetActivities, SetAgreementName,
+		SetSecondParent:
 		return true
 	}
 	return false

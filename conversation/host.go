@@ -11,12 +11,13 @@ import (
 // own offers that the host may act on (and no other: a host never learns about other hosts'
 // applications).
 type HostInput struct {
-	Text   string
-	Choice string // a Telegram button's key: "host:yes:ID", "host:no:ID", "host:ask:ID"
-	Now    time.Time
-	Host   string // the host structure's name
-	Apps   []HostApp
-	Result Result // the answer to AcceptApplication, DeclineApplication or RelayToStudent
+	Text       string
+	Choice     string // a Telegram button's key: "host:yes:ID", "host:no:ID", "host:ask:ID"
+	Now        time.Time
+	Host       string // the host structure's name
+	Apps       []HostApp
+	Agreements []AgreementRef // the agreements of its stages
+	Result     Result         // the answer to AcceptApplication, DeclineApplication, RelayToStudent or an agreement's effect
 }
 
 // HostStep reads one message from a host. "OUI 1042" accepts application 1042, "NON 1042"
@@ -33,6 +34,9 @@ func (m *Machine) HostStep(s ContactSession, in HostInput) ContactOutput {
 		return c.output()
 	case Relayed:
 		c.hostRelayed(r)
+		return c.output()
+	case AgreementFound, CodeSent, SignResult, HoursSaved, AgreementSaved:
+		c.agreementAnswered(hostWords, r)
 		return c.output()
 	case FeedbackSaved:
 		switch {
@@ -71,6 +75,9 @@ func (m *Machine) HostStep(s ContactSession, in HostInput) ContactOutput {
 		}
 	}
 	if in.Choice == "" && c.hostFeedback(in.Apps) {
+		return c.output()
+	}
+	if in.Choice == "" && c.hostAgreement(in.Agreements) {
 		return c.output()
 	}
 	if verb, id, ok := hostButton(in.Choice); ok {

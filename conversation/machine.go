@@ -85,6 +85,14 @@ func (t *turn) message() {
 			t.keyword(kw)
 			return
 		}
+		switch show, sign := agreementWord(t.text); {
+		case show:
+			t.jumpTo(ViewAgreement)
+			return
+		case sign:
+			t.jumpTo(EnterCode)
+			return
+		}
 	}
 	def := t.def()
 	if t.s.State == Welcome {

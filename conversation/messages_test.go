@@ -32,6 +32,47 @@ var dynamicIDs = map[string][]string{
 	"language_name_": {"fr", "en", "ar", "zh", "pt", "es"},
 	"host_status_":   {"sent", "accepted", "confirmed"},
 	"holiday_":       {"toussaint", "noel", "hiver", "printemps", "ete"},
+	"limit_":         {"day", "week", "break", "night", "rest"},
+}
+
+// agreementCommon are the agreement's messages every party has, each under its party's prefix
+// (studentWords, hostWords, parentWords: the code builds them as words + suffix).
+var agreementCommon = []string{"none", "status_draft", "status_completed", "status_checked", "status_signing",
+	"status_signed", "status_cancelled", "missing", "sign_hint", "link", "sig_school", "sig_host", "sig_student",
+	"sig_parent", "sig_parent2", "sig_you", "need_hours", "need_activities", "need_student_name", "need_parent_name",
+	"need_parent2", "need_referent", "need_check", "code", "code_wrong", "code_not_open", "code_signed",
+	"code_too_many", "code_locked", "code_none", "signed_signed", "signed_all", "signed_locked", "signed_no_code",
+	"soon_signed", "soon_unsigned", "notice_ready", "notice_voided", "notice_signed", "notice_reminder"}
+
+// agreementOwn are the agreement's messages of one party only.
+var agreementOwn = map[string][]string{
+	studentWords: {"notice_last_name", "notice_late"},
+	hostWords: {"notice_fill", "not_saved_closed", "not_saved_not_yours", "not_saved_too_long", "saved", "hours_how",
+		"activities_how", "unknown_ref", "which_ref", "hours_unread", "hours_refused", "hours_saved"},
+	parentWords: {"notice_parent_name", "notice_parent2", "notice_late", "not_saved_closed", "not_saved_not_yours",
+		"not_saved_too_long", "not_saved_bad_phone", "not_saved_same_phone", "saved", "bad_name", "which"},
+}
+
+// agreementIDs are every agreement message id of every party.
+func agreementIDs() []string {
+	var out []string
+	for prefix, own := range agreementOwn {
+		for _, suffix := range append(append([]string{}, agreementCommon...), own...) {
+			out = append(out, prefix+suffix)
+		}
+	}
+	return out
+}
+
+// leftmost is the first operand of a chain of +.
+func leftmost(e ast.Expr) ast.Expr {
+	for {
+		bin, ok := e.(*ast.BinaryExpr)
+		if !ok {
+			return e
+		}
+		e = bin.X
+	}
 }
 
 // usedIDs collects the message ids the package's code passes to the catalog: the literal ids given
@@ -80,6 +121,11 @@ func usedIDs(t *testing.T) map[string]bool {
 				}
 				if id, ok := literal(n.Args[arg]); ok {
 					ids[id] = true
+				} else if ident, ok := leftmost(n.Args[arg]).(*ast.Ident); ok && (ident.Name == "words" || strings.HasSuffix(ident.Name, "Words")) {
+					// An agreement message, in a party's words: all of them are checked.
+					for _, id := range agreementIDs() {
+						ids[id] = true
+					}
 				} else if bin, ok := n.Args[arg].(*ast.BinaryExpr); ok {
 					prefix, _ := literal(bin.X)
 					suffixes, known := dynamicIDs[prefix]
@@ -148,7 +194,9 @@ func TestMessagesRenderInBothLanguages(t *testing.T) {
 		"Child": "Léa M.", "First": "LÉA", "Children": "Léa M.", "Student": "Léa M.", "Offer": "O", "Ref": 1042, "Motivation": "M",
 		"Text": "Q?", "Contact": "C", "Friday": "F", "ConfirmBy": "D", "REP": true, "Priority": "REP",
 		"OfStudent": "de Léa M.", "OfChild": "de Léa M.", "Hosts": "H1, H2", "When": "lundi à 8h30", "Time": "8h30", "Hour": 8, "Minute": "30", "Day": "lundi", "From": 4, "To": 6, "Best": 12, "ParentLang": "Arabe",
-		"Where": "ESS, 11e", "Holiday": "vacances d'hiver", "Examples": "musée", "Example": "Jean Moulin", "Requests": "réf. 1", "Offers": "O1 ; O2", "Family": "Santé", "Live": 2}
+		"Where": "ESS, 11e", "Holiday": "vacances d'hiver", "Examples": "musée", "Example": "Jean Moulin", "Requests": "réf. 1", "Offers": "O1 ; O2", "Family": "Santé", "Live": 2,
+		"Code": "482 913", "Left": 3, "Link": "https://s.example/c/x", "Missing": "M", "YouSign": true, "Age": 14,
+		"Reasons": "R", "Total": "27 h", "List": "L (1)", "Actual": "8 h", "Next": "mardi", "Start": "20h", "End": "6h"}
 	for id := range usedIDs(t) {
 		for _, lang := range []string{"fr", "en"} {
 			for _, n := range []int{1, 2} {

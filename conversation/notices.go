@@ -77,10 +77,16 @@ type Notice struct {
 	// HostUnreachable says none of the host's contacts could be told (a confirmation): the parent is
 	// asked to let the host know.
 	HostUnreachable bool
+	// Agreement is the stage's agreement as the person told sees it, for the agreement's notices and
+	// those that say whether it is signed (the stage soon, the day before).
+	Agreement *domain.AgreementView
 }
 
 // ParentNotice writes a notice for a parent, in the parent's language. Every one names the child.
 func (m *Machine) ParentNotice(lang string, n Notice) domain.Reply {
+	if text := m.agreementNotice(lang, parentWords, n); text != "" {
+		return domain.Reply{Text: text}
+	}
 	d := m.noticeData(lang, n)
 	switch n.Kind {
 	case NoticeConsentRequest:
@@ -99,7 +105,7 @@ func (m *Machine) ParentNotice(lang string, n Notice) domain.Reply {
 	case NoticeSent, NoticeAccepted, NoticeDeclined, NoticeFull, NoticeWithdrawn, NoticeExpired, NoticeHostGone,
 		NoticeErased, NoticeDayBefore, NoticeRequestExpired, NoticeConfirmReminder, NoticeConsentReminder,
 		NoticeStageSoon, NoticeUnsentExpired, NoticeParentChanged, NoticeStageCancelled:
-		return domain.Reply{Text: m.textIn(lang, "parent_notice_"+string(n.Kind), d)}
+		return domain.Reply{Text: m.textIn(lang, "parent_notice_"+string(n.Kind), d) + m.agreementLine(lang, parentWords, n)}
 	}
 	return domain.Reply{}
 }
@@ -107,6 +113,9 @@ func (m *Machine) ParentNotice(lang string, n Notice) domain.Reply {
 // HostNotice writes a notice for a host contact. A new request carries the buttons to answer it
 // (on SMS the text says how: OUI 1042, NON 1042, or a question).
 func (m *Machine) HostNotice(lang string, n Notice) domain.Reply {
+	if text := m.agreementNotice(lang, hostWords, n); text != "" {
+		return domain.Reply{Text: text}
+	}
 	d := m.noticeData(lang, n)
 	ref := strconv.FormatInt(n.AppID, 10)
 	switch n.Kind {
@@ -119,7 +128,7 @@ func (m *Machine) HostNotice(lang string, n Notice) domain.Reply {
 	case NoticeWithdrawn, NoticeCancelled, NoticeConfirmed, NoticeStudentAnswer, NoticeExpired, NoticeErased,
 		NoticeRequestExpired, NoticeHostDayBefore, NoticeFeedback, NoticeStageCancelled, NoticeAcceptedByColleague,
 		NoticeDeclinedByColleague:
-		return domain.Reply{Text: m.textIn(lang, "host_notice_"+string(n.Kind), d)}
+		return domain.Reply{Text: m.textIn(lang, "host_notice_"+string(n.Kind), d) + m.agreementLine(lang, hostWords, n)}
 	case NoticeHostWaiting:
 		return domain.Reply{Text: m.pluralIn(lang, "host_notice_waiting", len(n.Waiting), d)}
 	}
@@ -174,6 +183,16 @@ func (m *Machine) StudentNotice(s Session, n Notice) Output {
 		s.State, s.Attempts, s.Choices, s.Labels, s.Numbers = AskParentPhone, 0, nil, nil, nil
 		s.Fix, s.Before = FixProfile, &before
 		text = m.textIn(s.Lang, "student_notice_parent_unreachable", data{"Phone": maskPhone(s.Profile.ParentPhone)})
+	case NoticeAgreementLastName:
+		// Their next message is their last name (MENU or any keyword still works).
+		if s.Fix == FixProfile && s.Before != nil {
+			s.Profile = *s.Before
+		}
+		s.Fix, s.Before, s.Draft = FixNone, nil, ""
+		s.State, s.Attempts, s.Choices, s.Labels, s.Numbers = AskLastName, 0, nil, nil, nil
+		text = m.agreementNotice(s.Lang, studentWords, n)
+	case NoticeAgreementReady, NoticeAgreementVoided, NoticeAgreementSigned, NoticeAgreementReminder, NoticeAgreementLate:
+		text = m.agreementNotice(s.Lang, studentWords, n)
 	case NoticeHostQuestion:
 		if s.Fix == FixProfile && s.Before != nil {
 			s.Profile = *s.Before // a profile change left half-way is given up
@@ -186,6 +205,7 @@ func (m *Machine) StudentNotice(s Session, n Notice) Output {
 	default:
 		return Output{Session: s}
 	}
+	text += m.agreementLine(s.Lang, studentWords, n)
 	return Output{Session: s, Replies: []domain.Reply{{Text: text}}}
 }
 

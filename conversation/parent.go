@@ -21,10 +21,11 @@ func ParentLanguages() []domain.Choice {
 
 // ParentInput is one message from a parent, with what the machine needs to know: their children.
 type ParentInput struct {
-	Text     string
-	Now      time.Time
-	Children []Child
-	Result   Result // the answer to ReadRelays, nil for a message
+	Text       string
+	Now        time.Time
+	Children   []Child
+	Agreements []AgreementRef // the agreements they are a party to: their children's, or as the second parent
+	Result     Result         // the answer to ReadRelays or to an agreement's effect, nil for a message
 }
 
 // parentAction is what a parent's message asks.
@@ -96,6 +97,8 @@ func (m *Machine) ParentStep(s ContactSession, in ParentInput) ContactOutput {
 			c.showRelays(r)
 		case ConsentRecorded:
 			c.consentRecorded(r)
+		default:
+			c.agreementAnswered(parentWords, r)
 		}
 		return c.parentOutput()
 	}
@@ -112,7 +115,9 @@ func (m *Machine) ParentStep(s ContactSession, in ParentInput) ContactOutput {
 		return c.output() // after STOP, silence until START
 	}
 	if c.choice != "" {
-		c.picked(in.Children)
+		if !c.pickedAgreement(in.Agreements) {
+			c.picked(in.Children)
+		}
 		return c.output()
 	}
 	if lang := c.m.languageAsked(c.text); lang != "" {
@@ -122,6 +127,9 @@ func (m *Machine) ParentStep(s ContactSession, in ParentInput) ContactOutput {
 	if spoken := c.m.spokenLanguage(c.text); spoken != "" && spoken != c.s.Lang && action != parentStop {
 		// Answered in the language of the message; the parent's own is kept in Spoken meanwhile.
 		c.s.Lang, c.s.Spoken = spoken, c.s.Lang
+	}
+	if action == parentNone && c.parentAgreement(in.Agreements) {
+		return c.parentOutput()
 	}
 	switch {
 	case len(in.Children) == 0 && action != parentHelp && action != parentStop && action != parentLanguage:

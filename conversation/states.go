@@ -69,6 +69,13 @@ const (
 	// ConfirmStage looks up the place a host accepted, after CONFIRMER, to confirm it.
 	ConfirmStage State = "confirm_stage"
 
+	// ViewAgreement shows the agreement of the student's stage: where it stands, what it lacks.
+	ViewAgreement State = "agreement"
+	// EnterCode sends the student a signing code and waits for it.
+	EnterCode State = "enter_code"
+	// AskLastName asks the student's last name for the agreement (a notice brings them here).
+	AskLastName State = "ask_last_name"
+
 	// AnswerHost waits for the student's answer to a host's question (the detour a question takes),
 	// or for a message to a host.
 	AnswerHost State = "answer_host"
@@ -127,6 +134,10 @@ func journey() map[State]stateDef {
 		ConfirmWithdraw:    {show: (*turn).showConfirmWithdraw, on: (*turn).onConfirmWithdraw, result: (*turn).withdrawn, help: "help_withdraw", registered: true, search: true},
 		ConfirmCancelStage: {show: (*turn).showConfirmCancelStage, on: (*turn).onConfirmCancelStage, result: (*turn).stageCancelled, help: "help_cancel_stage", registered: true},
 		ConfirmStage:       {show: (*turn).showConfirmStage, on: (*turn).onConfirmStage, result: (*turn).stageToConfirm, help: "help_application", registered: true, search: true},
+
+		ViewAgreement: {show: (*turn).showViewAgreement, on: (*turn).onViewAgreement, result: (*turn).agreementShown, help: "help_agreement", registered: true, search: true},
+		EnterCode:     {show: (*turn).showEnterCode, on: (*turn).onEnterCode, result: (*turn).codeSent, help: "help_agreement", registered: true},
+		AskLastName:   {show: (*turn).showAskLastName, on: (*turn).onAskLastName, result: (*turn).lastNameSaved, help: "help_agreement", registered: true},
 
 		AnswerHost:    {show: (*turn).showAnswerHost, on: (*turn).onAnswerHost, result: (*turn).answerRelayed, help: "help_answer_host", registered: true},
 		ConfirmAnswer: {show: (*turn).showConfirmAnswer, on: (*turn).onConfirmAnswer, result: (*turn).answerRelayed, help: "help_answer_host", registered: true},

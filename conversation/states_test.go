@@ -42,6 +42,9 @@ var pathTo = map[State]struct {
 	ConfirmWithdraw:    {ViewApplication, "Retirer ma candidature"},
 	ConfirmCancelStage: {ViewApplication, "Annuler mon stage"}, // once the stage is confirmed
 	ConfirmDelete:      {Menu, "supprimer"},
+	ViewAgreement:      {Menu, "convention"},
+	EnterCode:          {ViewAgreement, "Signer"},
+	AskLastName:        {Menu, ""},
 	AnswerHost:         {Menu, ""},
 	ConfirmAnswer:      {AnswerHost, "merci"},
 }
@@ -86,6 +89,12 @@ func reach(t testing.TB, st State) *driver {
 		d.s = out.Session
 		return d
 	}
+	if st == AskLastName {
+		// The agreement needs the student's last name: a notice asks it while they are in the menu.
+		out := d.m.StudentNotice(d.s, Notice{Kind: NoticeAgreementLastName, Host: "Musée"})
+		d.s = out.Session
+		return d
+	}
 	if st == ConfirmCancelStage {
 		// The host accepted, the student confirmed: the application's page shows it again so.
 		d.w.apps[len(d.w.apps)-1].State = domain.Confirmed
@@ -110,7 +119,7 @@ func TestEveryStateIsReachable(t *testing.T) {
 
 // searching are the states where a word that is no choice starts a new search.
 var searching = []State{Menu, ViewProfile, AskSearch, PickFamily, PickSector, AskArrondissement, Results, ViewOffer,
-	MyApplications, ViewApplication, ConfirmWithdraw}
+	MyApplications, ViewApplication, ConfirmWithdraw, ViewAgreement}
 
 // movesTo adds to moves: each of states moves to to.
 func movesTo(moves map[State]State, to State, states ...State) map[State]State {
@@ -136,6 +145,7 @@ func TestBadInputInEveryState(t *testing.T) {
 		{"5 kB", Input{Text: blabla}, movesTo(map[State]State{AnswerHost: Menu, PickSchool: AskSchool}, Results, searching...)},
 		{"unknown keyword", Input{Text: "FOOBAR"}, movesTo(map[State]State{
 			AnswerHost: Menu, AskFirstName: AskLastInitial, ConfirmFirstName: AskLastInitial, AskLastInitial: AskSchool, PickSchool: AskSchool,
+			AskLastName: Menu, // FOOBAR is a last name
 		}, Results, searching...)},
 	}
 	for _, st := range allStates(t) {

@@ -1,6 +1,9 @@
 package domain
 
-import "slices"
+import (
+	"slices"
+	"time"
+)
 
 // AgreementState is where a stage's agreement (the convention de stage) stands. The happy path is
 // draft → completed → checked → signing → signed.
@@ -94,3 +97,25 @@ const (
 	NeedCheck       AgreementNeed = "check"        // the collège: its check
 	NeedSignatures  AgreementNeed = "signatures"   // the parties who have not signed
 )
+
+// AgreementView is an agreement as a party sees it in a message: where it stands, what it lacks and
+// from whom, who signed, and a one-time link to read it (and sign it, or fill the host's part).
+type AgreementView struct {
+	ID       int64
+	Ref      int64 // its stage's application: the reference hosts know
+	State    AgreementState
+	Student  string // "Zinedine K."
+	First    string // "Zinedine"
+	Host     string
+	Offer    string
+	Week     time.Time
+	Needs    []AgreementNeed
+	Signed   []Signatory
+	Unsigned []Signatory // who must still sign, in order
+	Schedule *Schedule   // the hours, once the host gave them
+	You      Signatory   // the party it is shown to
+	Link     string      // a one-time link for that party ("" when none could be made)
+}
+
+// YouSigned reports whether the party it is shown to signed.
+func (v AgreementView) YouSigned() bool { return slices.Contains(v.Signed, v.You) }

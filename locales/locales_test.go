@@ -112,6 +112,8 @@ var sampleData = map[string]any{
 	"Hours": "9h-16h", "Contact": "Claire Martin", "Numbers": "1, 2 ou 3", "Weekday": "lundi", "Month": "janvier",
 	"Year": 2027, "Count": 18, "OfStudent": "de Mohammed B.", "OfChild": "de Mohammed B.",
 	"Hosts": "Médiathèque Václav-Havel, Musée Carnavalet", "ConfirmBy": "vendredi 15 janvier",
+	"Code": "482 913", "Left": 3, "Link": "https://stagebot.example.org/c/4f2a", "Missing": "la signature du collège",
+	"YouSign": true,
 }
 
 // Each parent language loads, and every parent message, filled with full data, leaves no variable
