@@ -20,16 +20,18 @@ import (
 
 // hostTurn is one message of a host contact going round the step loop.
 type hostTurn struct {
-	ib        *Inbox
-	msg       domain.Inbound
-	now       time.Time // the transaction's
-	conv      store.Conversation
-	hosts     []int64 // the contact's hosts: one person may be a contact of several
-	hostName  string  // the host's name when there is one
-	apps      []conversation.HostApp
-	studentOf map[int64]int64 // application → its student, for the replies that name them
-	session   conversation.ContactSession
-	about     int64 // the student the replies speak of, so that they go when the student is erased
+	ib          *Inbox
+	msg         domain.Inbound
+	now         time.Time // the transaction's
+	conv        store.Conversation
+	hosts       []int64 // the contact's hosts: one person may be a contact of several
+	hostName    string  // the host's name when there is one
+	apps        []conversation.HostApp
+	refs        []conversation.AgreementRef // the agreements of its stages
+	studentOf   map[int64]int64             // application → its student, for the replies that name them
+	contactName string                      // who writes: the name they sign under
+	session     conversation.ContactSession
+	about       int64 // the student the replies speak of, so that they go when the student is erased
 }
 
 // handleHost reads a message from a host contact.
@@ -63,6 +65,18 @@ func (ib *Inbox) handleHost(ctx context.Context, tx txn, msg domain.Inbound, con
 			Offer: a.OfferTitle, Week: a.Week, State: a.State})
 		t.studentOf[a.ID] = a.StudentID
 	}
+	for _, h := range t.hosts {
+		agreements, err := tx.AgreementsOfHost(ctx, h, tx.now)
+		if err != nil {
+			return err
+		}
+		refs, err := ib.refs(ctx, tx, agreements, func(store.Agreement) domain.Signatory { return domain.SignHost })
+		if err != nil {
+			return err
+		}
+		t.refs = append(t.refs, refs...)
+	}
+	t.contactName = contacts[0].Name
 	if err := converse(ctx, tx, t); err != nil {
 		return err
 	}
@@ -70,7 +84,7 @@ func (ib *Inbox) handleHost(ctx context.Context, tx txn, msg domain.Inbound, con
 }
 
 func (t *hostTurn) step(result conversation.Result) ([]domain.Reply, []conversation.Effect) {
-	in := conversation.HostInput{Now: t.now, Host: t.hostName, Apps: t.apps, Result: result}
+	in := conversation.HostInput{Now: t.now, Host: t.hostName, Apps: t.apps, Agreements: t.refs, Result: result}
 	if result == nil {
 		in.Text, in.Choice = t.msg.Text, t.msg.Choice
 	}
@@ -100,6 +114,10 @@ func (t *hostTurn) replied(ctx context.Context, tx txn, replies []domain.Reply, 
 
 // carryOut performs one of the host machine's effects.
 func (t *hostTurn) carryOut(ctx context.Context, tx txn, e conversation.Effect) (conversation.Result, error) {
+	if r, ok, err := t.ib.carryOutAgreement(ctx, tx, agreementParty{reach: reach{Channel: t.msg.Channel,
+		Address: t.msg.Address, Lang: t.session.Lang, Name: t.contactName}, hosts: t.hosts}, e); ok {
+		return r, err
+	}
 	switch e := e.(type) {
 	case conversation.AcceptApplication:
 		return t.accept(ctx, tx, e)

@@ -11,13 +11,16 @@ package bot
 
 import (
 	"context"
+	"crypto/rand"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"strings"
 	"time"
 	"unicode"
 
+	"stagebot/agreement"
 	"stagebot/calendar"
 	"stagebot/clock"
 	"stagebot/conversation"
@@ -35,6 +38,10 @@ type InboxConfig struct {
 	// Hours are the sending hours of messages nobody just asked for (default calendar.SendingHours):
 	// the workflow tells a student when such a message to their parent will leave.
 	Hours *calendar.Hours
+	// PublicURL is where the agreements' one-time links point ("" makes none).
+	PublicURL string
+	// Random draws the links' tokens and the signing codes (default crypto/rand; tests give a seeded one).
+	Random io.Reader
 }
 
 // Inbox is the workflow. It is safe for concurrent use: everything it knows is in the database.
@@ -44,6 +51,7 @@ type Inbox struct {
 	cfg     InboxConfig
 	log     *slog.Logger
 	schools *calendar.Schools // the school holidays of Paris: no stage week in them
+	limits  agreement.Limits  // the legal limits on a minor's hours
 }
 
 // NewInbox builds an inbox.
@@ -64,7 +72,15 @@ func NewInbox(s *store.Store, m *conversation.Machine, cfg InboxConfig, log *slo
 	if err != nil {
 		panic(fmt.Sprintf("bot: school holidays: %v", err))
 	}
-	return &Inbox{store: s, machine: m, cfg: cfg, log: log, schools: schools}
+	limits, err := agreement.LoadLimits()
+	if err != nil {
+		panic(fmt.Sprintf("bot: agreement limits: %v", err))
+	}
+	if cfg.Random == nil {
+		cfg.Random = rand.Reader
+	}
+	cfg.PublicURL = strings.TrimRight(cfg.PublicURL, "/")
+	return &Inbox{store: s, machine: m, cfg: cfg, log: log, schools: schools, limits: limits}
 }
 
 // now reads the service's clock, in Paris time.

@@ -137,7 +137,8 @@ func (ib *Inbox) tellStudent(ctx context.Context, tx txn, app store.ApplicationI
 	}
 	session := ib.studentSession(ctx, conv)
 	out := ib.machine.StudentNotice(session, n)
-	if n.Kind == conversation.NoticeHostQuestion || n.Kind == conversation.NoticeParentUnreachable {
+	if n.Kind == conversation.NoticeHostQuestion || n.Kind == conversation.NoticeParentUnreachable ||
+		n.Kind == conversation.NoticeAgreementLastName {
 		if err := ib.saveStudent(ctx, tx, conv, out.Session, nil); err != nil {
 			return err
 		}

@@ -23,6 +23,7 @@ type parentTurn struct {
 	conv    store.Conversation
 	parent  store.Parent
 	kids    []conversation.Child
+	refs    []conversation.AgreementRef
 	session conversation.ContactSession
 	about   int64 // the child the replies speak of, so that they go when the child is erased
 }
@@ -46,7 +47,15 @@ func (ib *Inbox) handleParent(ctx context.Context, tx txn, msg domain.Inbound, p
 		kids[i] = conversation.Child{StudentID: c.StudentID, FirstName: c.FirstName, LastInitial: c.LastInitial,
 			School: c.SchoolName, Consent: c.Consent}
 	}
-	t := &parentTurn{ib: ib, msg: msg, now: tx.now, conv: conv, parent: parent, kids: kids, session: session}
+	agreements, err := tx.AgreementsOfParent(ctx, parent.ID, tx.now)
+	if err != nil {
+		return err
+	}
+	refs, err := ib.refs(ctx, tx, agreements, parentRole(parent.ID))
+	if err != nil {
+		return err
+	}
+	t := &parentTurn{ib: ib, msg: msg, now: tx.now, conv: conv, parent: parent, kids: kids, refs: refs, session: session}
 	if err := converse(ctx, tx, t); err != nil {
 		return err
 	}
@@ -54,7 +63,7 @@ func (ib *Inbox) handleParent(ctx context.Context, tx txn, msg domain.Inbound, p
 }
 
 func (t *parentTurn) step(result conversation.Result) ([]domain.Reply, []conversation.Effect) {
-	in := conversation.ParentInput{Now: t.now, Children: t.kids, Result: result}
+	in := conversation.ParentInput{Now: t.now, Children: t.kids, Agreements: t.refs, Result: result}
 	if result == nil {
 		in.Text = t.msg.Text
 	}
@@ -78,6 +87,10 @@ func (t *parentTurn) replied(ctx context.Context, tx txn, replies []domain.Reply
 
 // carryOut performs one of the parent machine's effects, on one of the parent's own children only.
 func (t *parentTurn) carryOut(ctx context.Context, tx txn, e conversation.Effect) (conversation.Result, error) {
+	if r, ok, err := t.ib.carryOutAgreement(ctx, tx, agreementParty{reach: reach{Channel: t.msg.Channel,
+		Address: t.msg.Address, Lang: t.session.Lang}, parentID: t.parent.ID}, e); ok {
+		return r, err
+	}
 	switch e := e.(type) {
 	case conversation.Consent:
 		child, ok := ownChild(t.kids, e.StudentID)

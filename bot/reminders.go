@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 
 	"stagebot/conversation"
 	"stagebot/domain"
@@ -97,6 +98,15 @@ func (ib *Inbox) remind(ctx context.Context, tx txn, due store.Due) (bool, error
 			return false, err
 		}
 	}
+	if due.Key.Kind == domain.ReminderAgreement || due.Key.Kind == domain.ReminderAgreementLate {
+		a, err := tx.AgreementByID(ctx, id)
+		if err != nil {
+			return false, err
+		}
+		if _, err := tx.LockConversation(ctx, a.StudentChannel, a.StudentAddress, tx.now); err != nil {
+			return false, err
+		}
+	}
 	first, err := tx.ClaimReminder(ctx, due.Key, tx.now)
 	if err != nil || !first {
 		return false, err
@@ -141,6 +151,8 @@ func (ib *Inbox) remind(ctx context.Context, tx txn, due store.Due) (bool, error
 	case domain.ReminderConsent, domain.ReminderConsentSlow, domain.ReminderFewApplications,
 		domain.ReminderStillLooking, domain.ReminderRelease:
 		return ib.remindStudent(ctx, tx, due, id, rules)
+	case domain.ReminderAgreement, domain.ReminderAgreementLate:
+		return ib.remindAgreement(ctx, tx, due)
 	case domain.ReminderPurge:
 		stats, purged, err := tx.PurgeCampaign(ctx, id, tx.now)
 		if err == nil && purged {
@@ -198,18 +210,63 @@ func (ib *Inbox) stageSoon(ctx context.Context, tx txn, app store.ApplicationInf
 	if days == 1 {
 		kind = conversation.NoticeDayBefore
 	}
-	if err := ib.tellStudent(ctx, tx, app, noticeOf(kind, app)); err != nil {
+	// Each says whether the stage's agreement is signed, in its reader's words.
+	withAgreement := func(n conversation.Notice, s domain.Signatory) (conversation.Notice, error) {
+		var err error
+		n.Agreement, err = ib.agreementOfApp(ctx, tx, app.ID, s)
+		return n, err
+	}
+	n, err := withAgreement(noticeOf(kind, app), domain.SignStudent)
+	if err != nil {
 		return false, err
 	}
-	if err := ib.tellParent(ctx, tx, app, kind); err != nil {
+	if err := ib.tellStudent(ctx, tx, app, n); err != nil {
+		return false, err
+	}
+	if n, err = withAgreement(noticeOf(kind, app), domain.SignParent); err != nil {
+		return false, err
+	}
+	if err := ib.tellParentNotice(ctx, tx, app, n); err != nil {
 		return false, err
 	}
 	if days == 1 {
-		if _, err := ib.tellHost(ctx, tx, app, noticeOf(conversation.NoticeHostDayBefore, app)); err != nil {
+		if n, err = withAgreement(noticeOf(conversation.NoticeHostDayBefore, app), domain.SignHost); err != nil {
+			return false, err
+		}
+		if _, err := ib.tellHost(ctx, tx, app, n); err != nil {
 			return false, err
 		}
 	}
 	return true, nil
+}
+
+// remindAgreement reminds whoever has not done their part of an agreement, or signed it, days before
+// the stage; late, it tells the student and the parent what to do (the collège's page flags it).
+func (ib *Inbox) remindAgreement(ctx context.Context, tx txn, due store.Due) (bool, error) {
+	a, err := tx.LockAgreement(ctx, store.SubjectID(due.Key.Subject))
+	if err != nil {
+		return false, err
+	}
+	if !a.State.Open() || a.AppState != domain.Confirmed {
+		return false, nil
+	}
+	if due.Key.Kind == domain.ReminderAgreementLate {
+		return true, ib.tellAgreement(ctx, tx, a, conversation.NoticeAgreementLate,
+			[]domain.Signatory{domain.SignStudent, domain.SignParent}, reach{}, due.N)
+	}
+	var whom []domain.Signatory
+	for _, s := range domain.Signatories() {
+		if s == domain.SignSchool {
+			continue
+		}
+		if len(asks(a, s)) > 0 || a.State == domain.AgreementSigning && slices.Contains(a.Unsigned(), s) {
+			whom = append(whom, s)
+		}
+	}
+	if len(whom) == 0 {
+		return false, nil // waiting for the collège: its page shows it
+	}
+	return true, ib.tellAgreement(ctx, tx, a, conversation.NoticeAgreementReminder, whom, reach{}, due.N)
 }
 
 // remindStudent sends the reminders about a student rather than one application.

@@ -57,6 +57,10 @@ func (t *studentTurn) replied(_ context.Context, _ txn, replies []domain.Reply, 
 
 // carryOut performs one of the student machine's effects.
 func (t *studentTurn) carryOut(ctx context.Context, tx txn, e conversation.Effect) (conversation.Result, error) {
+	if r, ok, err := t.ib.carryOutAgreement(ctx, tx, agreementParty{reach: reach{Channel: t.msg.Channel,
+		Address: t.msg.Address, Lang: t.session.Lang}, studentID: t.session.Profile.StudentID}, e); ok {
+		return r, err
+	}
 	switch e := e.(type) {
 	case conversation.FindSchools:
 		return t.findSchools(ctx, tx, e)
@@ -369,6 +373,11 @@ func (t *studentTurn) confirmPlace(ctx context.Context, tx txn, e conversation.C
 	// One message to the parent: the stage, and how many other applications it cancelled.
 	n := noticeOf(conversation.NoticeConfirmed, r.App)
 	n.Count, n.HostUnreachable = len(r.Cancelled), !confirmed.HostTold
+	if a, err := tx.AgreementOfApplication(ctx, r.App.ID); err == nil && a.ParentName == "" {
+		n.AskName = true // the agreement's first question to the parent, in the same message
+	} else if err != nil && !errors.Is(err, store.ErrNotFound) {
+		return nil, err
+	}
 	if err := t.ib.tellParentNotice(ctx, tx, r.App, n); err != nil {
 		return nil, err
 	}
@@ -379,6 +388,12 @@ func (t *studentTurn) confirmPlace(ctx context.Context, tx txn, e conversation.C
 			}
 		}
 	}
+	// Its agreement was created with it: each party is asked for their part, the student in the reply.
+	lastName, err := t.ib.agreementCreated(ctx, tx, r.App.ID, false, !n.AskName)
+	if err != nil {
+		return nil, err
+	}
+	confirmed.LastName = lastName
 	return confirmed, nil
 }
 

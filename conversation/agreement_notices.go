@@ -44,5 +44,5 @@ func (m *Machine) agreementLine(lang, words string, n Notice) string {
 	if a.State == domain.AgreementSigned {
 		return "\n" + m.textIn(lang, words+"soon_signed", nil)
 	}
-	return "\n" + m.textIn(lang, words+"soon_unsigned", data{"Missing": m.agreementMissing(lang, words, *a)})
+	return "\n" + m.textIn(lang, words+"soon_unsigned", data{"Ref": a.Ref})
 }

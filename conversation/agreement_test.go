@@ -143,7 +143,9 @@ func TestHostAgreement(t *testing.T) {
 		})
 	}
 	// The answers: hours refused with each limit in plain words, or read back.
-	sched := domain.Schedule{{{540, 720}, {840, 1020}}, {{540, 720}, {840, 1020}}, {{540, 720}}, {{540, 720}, {840, 1020}}, {{540, 720}, {840, 1020}}}
+	morning, afternoon := domain.Span{From: 540, To: 720}, domain.Span{From: 840, To: 1020}
+	full := []domain.Span{morning, afternoon}
+	sched := domain.Schedule{full, full, {morning}, full, full}
 	saved := m.HostStep(ContactSession{}, HostInput{Result: HoursSaved{Agreement: &domain.AgreementView{Ref: 77, Student: "Zinedine K.",
 		Schedule: &sched}}})
 	if got := replyText(saved); !strings.Contains(got, "lundi au mardi 9h-12h, 14h-17h ; mercredi 9h-12h ; jeudi au vendredi 9h-12h, 14h-17h (27 h dans la semaine)") {

@@ -285,6 +285,12 @@ func (t *turn) placeConfirmed(c Confirmed) {
 		if details := t.stageDetails(c.Stage); details != "" {
 			text += "\n" + details
 		}
+		if c.LastName {
+			// Its agreement is prepared now: the student's last name is the first thing it needs.
+			t.land(AskLastName)
+			t.say(text + "\n" + t.tr("agreement_ask_last_name_now", nil))
+			return
+		}
 		t.backHome(text)
 		return
 	case domain.ProblemExpired:

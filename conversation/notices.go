@@ -80,6 +80,8 @@ type Notice struct {
 	// Agreement is the stage's agreement as the person told sees it, for the agreement's notices and
 	// those that say whether it is signed (the stage soon, the day before).
 	Agreement *domain.AgreementView
+	// AskName asks the parent's name for the agreement at the end of the notice (the confirmation).
+	AskName bool
 }
 
 // ParentNotice writes a notice for a parent, in the parent's language. Every one names the child.
@@ -98,10 +100,14 @@ func (m *Machine) ParentNotice(lang string, n Notice) domain.Reply {
 		if n.HostUnreachable {
 			return domain.Reply{Text: m.textIn(lang, "parent_notice_confirmed_host_unreachable", d)}
 		}
+		text := m.textIn(lang, "parent_notice_confirmed", d)
 		if n.Count > 0 {
-			return domain.Reply{Text: m.pluralIn(lang, "parent_notice_confirmed_cancelled", n.Count, d)}
+			text = m.pluralIn(lang, "parent_notice_confirmed_cancelled", n.Count, d)
 		}
-		return domain.Reply{Text: m.textIn(lang, "parent_notice_confirmed", d)}
+		if n.AskName {
+			text += "\n" + m.textIn(lang, "parent_agreement_ask_name", d)
+		}
+		return domain.Reply{Text: text}
 	case NoticeSent, NoticeAccepted, NoticeDeclined, NoticeFull, NoticeWithdrawn, NoticeExpired, NoticeHostGone,
 		NoticeErased, NoticeDayBefore, NoticeRequestExpired, NoticeConfirmReminder, NoticeConsentReminder,
 		NoticeStageSoon, NoticeUnsentExpired, NoticeParentChanged, NoticeStageCancelled:

@@ -173,6 +173,7 @@ type Confirmed struct {
 	Cancelled int
 	HostTold  bool
 	Stage     domain.StageDetails
+	LastName  bool // the agreement needs the student's last name: it is asked next
 }
 
 func (ConsentRecorded) isResult() {}

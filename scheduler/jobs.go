@@ -66,7 +66,8 @@ func (j Jobs) Reminders(ctx context.Context) (int, error) {
 // requests expiring (+15), applications the parent never agreed to past their deadline, places to confirm (+2, and the day before the deadline), parents to
 // remind (+2, +5) then students to warn (+7), students with too few applications (+2 after the
 // first), students still looking (4, 2 and 1 weeks before), stages soon (7 days and 1 before),
-// feedback (the Monday after), the REP/REP+ release, and the purge of every campaign whose day came.
+// feedback (the Monday after), agreements not signed (14, 10 and 7 days before, and late 3 days
+// before), the REP/REP+ release, and the purge of every campaign whose day came.
 // When the campaign turns reminders off, only the expiries, the release and the purge are due.
 func (j Jobs) Due(ctx context.Context, now time.Time) ([]store.Due, error) {
 	today := calendar.Day(now)
@@ -96,6 +97,8 @@ func (j Jobs) Due(ctx context.Context, now time.Time) ([]store.Due, error) {
 		add(j.Store.ConfirmDue(ctx, today, r.ConfirmReminder)),
 		add(j.Store.StillLookingDue(ctx, today, r.LookingWeeks)),
 		add(j.Store.FeedbackDue(ctx, today, r.FeedbackAfter)),
+		add(j.Store.AgreementsDue(ctx, domain.ReminderAgreement, today, r.AgreementDays)),
+		add(j.Store.AgreementsDue(ctx, domain.ReminderAgreementLate, today, []int{r.AgreementLate})),
 	); err != nil {
 		return nil, err
 	}

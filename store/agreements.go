@@ -571,26 +571,30 @@ func (c Conn) CodePending(ctx context.Context, id int64, signatory domain.Signat
 // AgreementLinkValidity is how long a link to an agreement may be opened.
 const AgreementLinkValidity = 7 * 24 * time.Hour
 
-// CreateAgreementLink keeps a one-time link's token (its hash) for a party of an agreement.
-func (c Conn) CreateAgreementLink(ctx context.Context, id int64, signatory domain.Signatory, tokenHash []byte, now time.Time) error {
-	if _, err := c.q.ExecContext(ctx, `INSERT INTO agreement_links (token_hash, agreement_id, signatory, created_at, expires_at)
-		VALUES ($1, $2, $3, $4, $5)`, tokenHash, id, signatory, now, now.Add(AgreementLinkValidity)); err != nil {
-		return fmt.Errorf("agreement %d: link: %w", id, err)
-	}
-	return nil
-}
-
-// AgreementLink is what a link gives access to.
+// AgreementLink is what a link gives access to: an agreement, for a party, reached at an address.
 type AgreementLink struct {
 	AgreementID int64            `db:"agreement_id"`
 	Signatory   domain.Signatory `db:"signatory"`
+	Channel     domain.Channel   `db:"channel"` // where the link was sent: a code asked from its page goes there
+	Address     string           `db:"address"`
+}
+
+// CreateAgreementLink keeps a one-time link's token (its hash) for a party of an agreement, sent to
+// them at an address.
+func (c Conn) CreateAgreementLink(ctx context.Context, l AgreementLink, tokenHash []byte, now time.Time) error {
+	if _, err := c.q.ExecContext(ctx, `INSERT INTO agreement_links (token_hash, agreement_id, signatory, channel, address,
+		created_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6, $7)`, tokenHash, l.AgreementID, l.Signatory, l.Channel,
+		l.Address, now, now.Add(AgreementLinkValidity)); err != nil {
+		return fmt.Errorf("agreement %d: link: %w", l.AgreementID, err)
+	}
+	return nil
 }
 
 // AgreementByLink reads the agreement and party of a link that can still be used at now; ErrNotFound
 // for an unknown, used or expired one.
 func (c Conn) AgreementByLink(ctx context.Context, tokenHash []byte, now time.Time) (AgreementLink, error) {
 	var l AgreementLink
-	if err := c.get(ctx, &l, `SELECT agreement_id, signatory FROM agreement_links WHERE token_hash = $1
+	if err := c.get(ctx, &l, `SELECT agreement_id, signatory, channel, address FROM agreement_links WHERE token_hash = $1
 		AND used_at IS NULL AND expires_at > $2`, tokenHash, now); err != nil {
 		return l, fmt.Errorf("agreement link: %w", err)
 	}

@@ -170,10 +170,12 @@ func TestAgreementLinks(t *testing.T) {
 	_, _, app := w.confirmedStage("Noé")
 	g, _ := w.s.AgreementOfApplication(w.ctx, app)
 	token := []byte("hash of a token, thirty-two byte")
-	if err := w.s.CreateAgreementLink(w.ctx, g.ID, domain.SignHost, token, today); err != nil {
+	if err := w.s.CreateAgreementLink(w.ctx, store.AgreementLink{AgreementID: g.ID, Signatory: domain.SignHost,
+		Channel: domain.SMS, Address: "+33639980001"}, token, today); err != nil {
 		t.Fatal(err)
 	}
-	if l, err := w.s.AgreementByLink(w.ctx, token, today.Add(time.Hour)); err != nil || l.AgreementID != g.ID || l.Signatory != domain.SignHost {
+	if l, err := w.s.AgreementByLink(w.ctx, token, today.Add(time.Hour)); err != nil || l.AgreementID != g.ID || l.Signatory != domain.SignHost ||
+		l.Address != "+33639980001" {
 		t.Errorf("link %+v %v", l, err)
 	}
 	if _, err := w.s.AgreementByLink(w.ctx, token, today.Add(store.AgreementLinkValidity+time.Second)); err == nil {

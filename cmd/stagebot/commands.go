@@ -230,8 +230,13 @@ func (env environment) demo(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	inbox := bot.NewInbox(s, conversation.New(cat, conversation.Config{}), bot.InboxConfig{Clock: env.clock}, env.log)
-	stop, err := env.demoPages(ctx, s, cat, inbox, people, f.web)
+	base, ln, err := demoListener(f.web)
+	if err != nil {
+		return err
+	}
+	inbox := bot.NewInbox(s, conversation.New(cat, conversation.Config{}), bot.InboxConfig{Clock: env.clock,
+		PublicURL: base}, env.log)
+	stop, err := env.demoPages(ctx, s, cat, inbox, people, base, ln)
 	if err != nil {
 		return err
 	}
@@ -239,19 +244,16 @@ func (env environment) demo(ctx context.Context, args []string) error {
 	return env.chatWith(ctx, s, cat, inbox, f)
 }
 
-// demoPages serves the web pages on this machine only (the first free port from addr's), and prints
-// where, with a sign-in link for the demo's principal and its City official (e-mail is printed on the
-// terminal). It returns what stops the server.
-func (env environment) demoPages(ctx context.Context, s *store.Store, cat *locales.Catalog, inbox *bot.Inbox,
-	people catalog.PeopleReport, addr string) (func(), error) {
+// demoListener listens on this machine only (the first free port from addr's) for the demo's
+// pages; with addr "none" or "", nowhere (base is then "").
+func demoListener(addr string) (base string, ln net.Listener, err error) {
 	if addr == "" || addr == "none" {
-		return func() {}, nil
+		return "", nil, nil
 	}
 	host, port, err := net.SplitHostPort(addr)
 	if err != nil || (host != "127.0.0.1" && host != "localhost" && host != "::1") {
-		return nil, usageError("--web must be an address of this machine, such as 127.0.0.1:8080")
+		return "", nil, usageError("--web must be an address of this machine, such as 127.0.0.1:8080")
 	}
-	var ln net.Listener
 	first, _ := strconv.Atoi(port)
 	for p := first; p < first+20; p++ {
 		if ln, err = net.Listen("tcp", net.JoinHostPort(host, strconv.Itoa(p))); err == nil {
@@ -259,9 +261,19 @@ func (env environment) demoPages(ctx context.Context, s *store.Store, cat *local
 		}
 	}
 	if ln == nil {
-		return nil, fmt.Errorf("demo pages: no free port from %s: %w", addr, err)
+		return "", nil, fmt.Errorf("demo pages: no free port from %s: %w", addr, err)
 	}
-	base := "http://" + ln.Addr().String()
+	return "http://" + ln.Addr().String(), ln, nil
+}
+
+// demoPages serves the web pages on ln, and prints where, with a sign-in link for the demo's
+// principal and its City official (e-mail is printed on the terminal). It returns what stops the
+// server.
+func (env environment) demoPages(ctx context.Context, s *store.Store, cat *locales.Catalog, inbox *bot.Inbox,
+	people catalog.PeopleReport, base string, ln net.Listener) (func(), error) {
+	if ln == nil {
+		return func() {}, nil
+	}
 	pages, err := web.New(s, inbox, &printMailer{out: env.stdout}, cat, web.Config{PublicURL: base, Clock: env.clock,
 		SMSNumber: "06 39 98 99 90", TelegramBot: "stagebot_demo_bot"}, env.log)
 	if err != nil {

@@ -3,6 +3,7 @@ package main
 import (
 	"errors"
 	"fmt"
+	"io"
 	"net/url"
 	"stagebot/phone"
 	"strconv"
@@ -12,6 +13,10 @@ import (
 
 // config is the service's configuration, read from the environment (see .env.example).
 type config struct {
+	// random draws the agreements' link tokens and signing codes (nil: crypto/rand); the stories give
+	// a seeded one, so that what they print is the same at every run. Never from the environment.
+	random io.Reader
+
 	DatabaseURL string
 	HTTPAddr    string
 	PublicURL   string // the https base URL the providers call; empty: Telegram long polling, no Twilio inbound

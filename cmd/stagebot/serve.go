@@ -49,7 +49,8 @@ func newService(ctx context.Context, cfg config, clk clock.Clock, st *store.Stor
 		return nil, err
 	}
 	inbox := bot.NewInbox(st, conversation.New(cat, conversation.Config{}), bot.InboxConfig{Clock: clk,
-		MaxApplications: cfg.MaxApplications, ConfirmDays: cfg.ConfirmDays, ReleaseDate: cfg.ReleaseDate}, log)
+		MaxApplications: cfg.MaxApplications, ConfirmDays: cfg.ConfirmDays, ReleaseDate: cfg.ReleaseDate,
+		PublicURL: cfg.webURL(), Random: cfg.random}, log)
 	registry := prometheus.NewRegistry()
 	registry.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	metrics := ops.NewMetrics(registry, st)

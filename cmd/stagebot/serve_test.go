@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"math/rand/v2"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -73,7 +74,8 @@ func newRigWithClock(t *testing.T, st *store.Store, clk clock.Clock) *rig {
 	r := &rig{t: t, st: st, tg: telegramtest.NewServer(t, tgToken), tw: twiliotest.NewServer(t, twSID, twToken)}
 	cfg := config{PublicURL: publicURL, TelegramToken: tgToken, TelegramEndpoint: r.tg.Endpoint(), TelegramSecret: tgSecret,
 		TwilioAccountSID: twSID, TwilioAuthToken: twToken, TwilioFrom: twilioFrom, TwilioAPIBaseURL: r.tw.URL(),
-		TwilioPerSecond: 100, MaxApplications: 5, ConfirmDays: 7, TelegramChatGap: time.Millisecond}
+		TwilioPerSecond: 100, MaxApplications: 5, ConfirmDays: 7, TelegramChatGap: time.Millisecond,
+		random: rand.NewChaCha8([32]byte{})}
 	svc, err := newService(context.Background(), cfg, clk, st, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	if err != nil {
 		t.Fatal(err)

@@ -127,6 +127,8 @@ CREATE TABLE agreement_links (
     token_hash    bytea PRIMARY KEY,
     agreement_id  bigint NOT NULL REFERENCES agreements (id) ON DELETE CASCADE,
     signatory     text NOT NULL CHECK (signatory IN ('school', 'host', 'student', 'parent', 'parent2')),
+    channel       text NOT NULL,   -- where the link was sent: a code asked from its page goes there
+    address       text NOT NULL,
     created_at    timestamptz NOT NULL,
     expires_at    timestamptz NOT NULL,
     used_at       timestamptz
