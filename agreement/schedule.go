@@ -2,7 +2,6 @@ package agreement
 
 import (
 	"errors"
-	"fmt"
 	"regexp"
 	"slices"
 	"strconv"
@@ -24,24 +23,11 @@ func Day(s domain.Schedule, d int) string {
 	return strings.Join(parts, ", ")
 }
 
-// Clock writes minutes after midnight as "9h", "13h30".
-func Clock(m int) string {
-	if m%60 == 0 {
-		return strconv.Itoa(m/60) + "h"
-	}
-	return fmt.Sprintf("%dh%02d", m/60, m%60)
-}
+// Clock writes minutes after midnight as "9h", "13h30" (domain.ClockText).
+func Clock(m int) string { return domain.ClockText(m) }
 
-// Duration writes minutes as "7 h", "4 h 30", "30 min".
-func Duration(m int) string {
-	switch {
-	case m < 60:
-		return strconv.Itoa(m) + " min"
-	case m%60 == 0:
-		return strconv.Itoa(m/60) + " h"
-	}
-	return fmt.Sprintf("%d h %02d", m/60, m%60)
-}
+// Duration writes minutes as "7 h", "4 h 30" (domain.DurationText).
+func Duration(m int) string { return domain.DurationText(m) }
 
 // The problems of a schedule's text, before any legal limit.
 var (

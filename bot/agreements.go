@@ -146,14 +146,14 @@ func signerName(a store.Agreement, s domain.Signatory) string {
 	return ""
 }
 
-// signers lists who signs an agreement, with their signatures, for the PDF.
-func signers(a store.Agreement) []agreement.Signer {
+// Signers lists who signs an agreement, with their signatures (for the PDF and the pages).
+func Signers(a store.Agreement) []agreement.Signer {
 	var out []agreement.Signer
 	for _, s := range a.Signers() {
 		sg := agreement.Signer{Signatory: s, Name: signerName(a, s)}
 		if sig := a.SignatureOf(s); sig != nil {
 			sg.Name = sig.Name
-			sg.Signed = &agreement.Signature{Signatory: s, Name: sig.Name, At: sig.At, Method: methodOf(sig.Channel),
+			sg.Signed = &agreement.Signature{Signatory: s, Name: sig.Name, At: sig.At, Method: methodOf(s, sig.Channel),
 				Proof: sig.Proof, Hash: sig.Hash}
 		}
 		out = append(out, sg)
@@ -162,12 +162,14 @@ func signers(a store.Agreement) []agreement.Signer {
 }
 
 // methodOf writes how a signature was given, for the PDF.
-func methodOf(channel string) string {
-	switch channel {
-	case "web":
-		return "sur sa page, avec un code à 6 chiffres reçu par message"
-	case "school":
+func methodOf(s domain.Signatory, channel string) string {
+	switch {
+	case s == domain.SignSchool:
 		return "sur la page du collège, connecté par un lien reçu par e-mail"
+	case channel == "web":
+		return "sur la page de la convention, avec un code à 6 chiffres reçu par message"
+	}
+	switch channel {
 	case "telegram":
 		return "par Telegram, avec un code à 6 chiffres"
 	case "whatsapp":

@@ -25,17 +25,18 @@ const (
 
 // PeopleReport is what SeedPeople wrote.
 type PeopleReport struct {
-	School    store.School // the REP+ collège of the demo principal
-	Principal int64
-	Official  int64
-	Students  int
-	ListLines int
-	Stages    map[domain.SearchStatus]int
+	School     store.School // the REP+ collège of the demo principal
+	Principal  int64
+	Official   int64
+	Students   int
+	ListLines  int
+	Stages     map[domain.SearchStatus]int
+	Agreements int // the agreements of the confirmed stages, at every state
 }
 
 func (r PeopleReport) String() string {
-	return fmt.Sprintf("people: %d students (%d on the lists of %s), a principal and a City official", r.Students,
-		r.ListLines, r.School.Name)
+	return fmt.Sprintf("people: %d students (%d on the lists of %s), %d internship agreements, a principal and a City official",
+		r.Students, r.ListLines, r.School.Name, r.Agreements)
 }
 
 // demoPupil is one line of a demo class list, and what the demo does with the student.
@@ -130,6 +131,15 @@ func SeedPeople(ctx context.Context, s *store.Store, today time.Time) (PeopleRep
 		if _, err := s.MatchRoster(ctx, sc.UAI); err != nil {
 			return r, err
 		}
+		principal, principalID := "Chef d'établissement (démo)", int64(0)
+		if i == 0 {
+			principal, principalID = "Principale de démonstration", r.Principal
+		}
+		n, err := seedAgreements(ctx, s, sc.UAI, principal, principalID, now)
+		if err != nil {
+			return r, err
+		}
+		r.Agreements += n
 	}
 	return r, nil
 }

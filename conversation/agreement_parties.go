@@ -270,7 +270,8 @@ func (c *contactTurn) hostAgreement(refs []AgreementRef) bool {
 			c.say(c.tr(hostWords+"activities_how", data{"Ref": a.Ref}))
 			return true
 		}
-		c.effects = append(c.effects, SetActivities{AgreementID: a.ID, Text: rest})
+		safe, _ := c.m.masker.mask(rest) // no contact details reach the student
+		c.effects = append(c.effects, SetActivities{AgreementID: a.ID, Text: safe})
 	case sign:
 		c.effects = append(c.effects, RequestCode{AgreementID: a.ID, As: domain.SignHost})
 	default:
@@ -326,7 +327,7 @@ func (c *contactTurn) hoursSaved(r HoursSaved) {
 			"Reasons": strings.Join(reasons, "\n")}))
 	case r.Agreement != nil && r.Agreement.Schedule != nil:
 		c.say(c.tr(hostWords+"hours_saved", data{"Student": student, "Ref": ref,
-			"Hours": c.m.weekHours(c.s.Lang, *r.Agreement.Schedule), "Total": duration(r.Agreement.Schedule.Minutes())}))
+			"Hours": c.m.weekHours(c.s.Lang, *r.Agreement.Schedule), "Total": domain.DurationText(r.Agreement.Schedule.Minutes())}))
 	default:
 		c.say(c.tr(hostWords+"not_saved_closed", nil))
 	}
@@ -334,7 +335,7 @@ func (c *contactTurn) hoursSaved(r HoursSaved) {
 
 // limitBreach says one broken limit in plain words: "mercredi : 8 h, 7 h au plus par jour".
 func (m *Machine) limitBreach(lang string, b LimitBreach) string {
-	d := data{"Max": duration(b.Max), "Actual": duration(b.Actual), "Start": clock(b.Start), "End": clock(b.End)}
+	d := data{"Max": domain.DurationText(b.Max), "Actual": domain.DurationText(b.Actual), "Start": domain.ClockText(b.Start), "End": domain.ClockText(b.End)}
 	if b.Day >= 0 {
 		d["Day"] = m.weekdayName(lang, b.Day)
 		d["Next"] = m.weekdayName(lang, b.Day+1)
@@ -359,7 +360,7 @@ func (m *Machine) weekHours(lang string, s domain.Schedule) string {
 		if len(s[d]) > 0 {
 			var spans []string
 			for _, sp := range s[d] {
-				spans = append(spans, clock(sp.From)+"-"+clock(sp.To))
+				spans = append(spans, domain.ClockText(sp.From)+"-"+domain.ClockText(sp.To))
 			}
 			hours = strings.Join(spans, ", ")
 		}
@@ -374,21 +375,28 @@ func (m *Machine) weekdayName(lang string, d int) string {
 	return m.textIn(lang, "weekday_"+strconv.Itoa(d+1), nil) // weekday_1 is Monday
 }
 
-// clock writes minutes after midnight as "9h", "13h30".
-func clock(min int) string {
-	if min%60 == 0 {
-		return strconv.Itoa(min/60) + "h"
+// AgreementCode is the message carrying a signing code asked from an agreement's page, in its
+// party's words.
+func (m *Machine) AgreementCode(lang string, s domain.Signatory, code string, a *domain.AgreementView) domain.Reply {
+	words := parentWords
+	switch s {
+	case domain.SignStudent:
+		words = studentWords
+	case domain.SignHost:
+		words = hostWords
 	}
-	return strconv.Itoa(min/60) + "h" + strconv.Itoa(100 + min%60)[1:]
+	if !m.hasLanguage(lang) {
+		lang = "fr"
+	}
+	d := data{"Code": spacedCode(code)}
+	if a != nil {
+		d["Student"], d["OfStudent"] = a.Student, of(lang, a.Student)
+	}
+	return domain.Reply{Text: m.textIn(lang, words+"code", d)}
 }
 
-// duration writes minutes as "7 h", "4 h 30", "30 min".
-func duration(min int) string {
-	switch {
-	case min < 60:
-		return strconv.Itoa(min) + " min"
-	case min%60 == 0:
-		return strconv.Itoa(min/60) + " h"
-	}
-	return strconv.Itoa(min/60) + " h " + strconv.Itoa(100 + min%60)[1:]
+// Mask hides the contact details in a text a host writes for a student (the agreement's activities).
+func (m *Machine) Mask(text string) string {
+	safe, _ := m.masker.mask(text)
+	return safe
 }

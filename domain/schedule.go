@@ -1,5 +1,10 @@
 package domain
 
+import (
+	"fmt"
+	"strconv"
+)
+
 // StageDays is how many days a stage week has: Monday to Friday (the weekly rest is the weekend).
 const StageDays = 5
 
@@ -36,3 +41,22 @@ func (s Schedule) DayMinutes(d int) int {
 
 // Empty reports whether no day has hours.
 func (s Schedule) Empty() bool { return s.Minutes() == 0 }
+
+// ClockText writes minutes after midnight as the messages and the agreement do: "9h", "13h30".
+func ClockText(min int) string {
+	if min%60 == 0 {
+		return strconv.Itoa(min/60) + "h"
+	}
+	return fmt.Sprintf("%dh%02d", min/60, min%60)
+}
+
+// DurationText writes minutes as "7 h", "4 h 30", "30 min".
+func DurationText(min int) string {
+	switch {
+	case min < 60:
+		return strconv.Itoa(min) + " min"
+	case min%60 == 0:
+		return strconv.Itoa(min/60) + " h"
+	}
+	return fmt.Sprintf("%d h %02d", min/60, min%60)
+}

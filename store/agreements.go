@@ -433,7 +433,7 @@ type SchoolPart struct {
 // collège's address is kept for its next agreements too.
 func (c Conn) SetSchoolPart(ctx context.Context, id int64, p SchoolPart, at time.Time) error {
 	if _, err := c.q.ExecContext(ctx, `UPDATE agreements SET student_class = $2, school_address = $3, principal = $4,
-		referent = $5, checked_by = $6, updated_at = $7 WHERE id = $1`,
+		referent = $5, checked_by = nullif($6, 0), updated_at = $7 WHERE id = $1`,
 		id, p.Class, p.Address, p.Principal, p.Referent, p.CheckedBy, at); err != nil {
 		return fmt.Errorf("agreement %d: collège's part: %w", id, err)
 	}

@@ -141,6 +141,15 @@ func (c Conn) MatchRoster(ctx context.Context, uai string) (RosterMatch, error) 
 			res.Ambiguous++
 		}
 	}
+	// An agreement still without the student's last name or class takes them from their line.
+	if _, err := c.q.ExecContext(ctx, `UPDATE agreements g SET student_last_name = r.last_name,
+		student_class = CASE WHEN g.student_class = '' THEN r.class ELSE g.student_class END
+		FROM applications a, roster_entries r
+		WHERE a.id = g.application_id AND r.student_id = a.student_id AND r.school_uai = $1
+		  AND r.matched IN ('auto', 'confirmed') AND g.student_last_name = ''
+		  AND g.state IN ('draft', 'completed', 'checked')`, uai); err != nil {
+		return res, fmt.Errorf("match roster: agreements: %w", err)
+	}
 	return res, nil
 }
 

@@ -3,6 +3,7 @@ package web
 import (
 	"html/template"
 	"net/http"
+	"stagebot/domain"
 
 	"stagebot/chart"
 	"stagebot/store"
@@ -116,9 +117,19 @@ func (s *Server) cityShow(q *request) error {
 	if err != nil {
 		return err
 	}
+	rules, err := s.store.RulesOn(q.r.Context(), s.now())
+	if err != nil {
+		return err
+	}
+	agreements, err := s.store.CountAgreements(q.r.Context(), s.now(), rules.Reminders.AgreementLate)
+	if err != nil {
+		return err
+	}
 	if err := s.audit(q, "view_city", nil, ""); err != nil {
 		return err
 	}
-	s.render(q, http.StatusOK, "city", map[string]any{"F": f, "Price": s.cfg.SMSPrice})
+	s.render(q, http.StatusOK, "city", map[string]any{"F": f, "Price": s.cfg.SMSPrice, "Agreements": agreements,
+		"AgreementStates": domain.AgreementStates(), "LateDays": rules.Reminders.AgreementLate,
+		"Signed": agreements.ByState[domain.AgreementSigned]})
 	return nil
 }

@@ -11,6 +11,8 @@ import (
 	"time"
 
 	"stagebot/calendar"
+	"stagebot/conversation"
+	"stagebot/domain"
 	"stagebot/locales"
 	"stagebot/store"
 )
@@ -21,8 +23,20 @@ type page struct{ tmpl *template.Template }
 // funcs are the helpers every template has.
 var funcs = template.FuncMap{
 	"add":         func(a, b int) int { return a + b },
+	"dict":        dict,
 	"cost":        func(segments int, price float64) float64 { return float64(segments) * price },
 	"priorityKey": priorityKey,
+}
+
+// dict makes a map of key, value pairs, to give a shared template ("document") several values.
+func dict(kv ...any) map[string]any {
+	m := map[string]any{}
+	for i := 0; i+1 < len(kv); i += 2 {
+		if k, ok := kv[i].(string); ok {
+			m[k] = kv[i+1]
+		}
+	}
+	return m
 }
 
 // priorityKey is the message id naming a collège's priority education status.
@@ -45,10 +59,11 @@ func parsePages() (map[string]*page, error) {
 	pages := map[string]*page{}
 	for _, name := range names {
 		base := strings.TrimSuffix(strings.TrimPrefix(name, "templates/"), ".html")
-		if base == "layout" {
-			continue
+		if base == "layout" || strings.HasPrefix(base, "_") {
+			continue // the layout, and the parts pages share (_document.html)
 		}
-		t, err := template.New("layout.html").Funcs(funcs).ParseFS(templateFiles, "templates/layout.html", name)
+		t, err := template.New("layout.html").Funcs(funcs).ParseFS(templateFiles, "templates/layout.html",
+			"templates/_*.html", name)
 		if err != nil {
 			return nil, fmt.Errorf("web: template %s: %w", name, err)
 		}
@@ -130,6 +145,16 @@ func (l Lang) Percent(part, whole int) string {
 		return strings.ReplaceAll(s, ".", ",") + "\u00a0%"
 	}
 	return s + "%"
+}
+
+// Breach says one legal limit a schedule breaks, in plain words (the messages' own, limit_*).
+func (l Lang) Breach(b conversation.LimitBreach) string {
+	kv := []any{"Max", domain.DurationText(b.Max), "Actual", domain.DurationText(b.Actual), "Start", domain.ClockText(b.Start),
+		"End", domain.ClockText(b.End)}
+	if b.Day >= 0 {
+		kv = append(kv, "Day", l.T("weekday_"+strconv.Itoa(b.Day+1)), "Next", l.T("weekday_"+strconv.Itoa(b.Day+2)))
+	}
+	return l.T("limit_"+b.Limit, kv...)
 }
 
 // Decimal writes v with digits decimals as the language does ("1,96" in French, "1.96" in English).

@@ -185,7 +185,19 @@ func (s *Server) schoolShow(q *request) error {
 		return err
 	}
 	nudged, _ := strconv.Atoi(q.r.URL.Query().Get("relances"))
+	agreements, err := s.store.AgreementsOfSchool(q.r.Context(), q.uai)
+	if err != nil {
+		return err
+	}
+	rules, err := s.store.RulesOn(q.r.Context(), s.now())
+	if err != nil {
+		return err
+	}
+	agreed := agreementRows(agreements, v.Students, s.now(), rules.Reminders.AgreementLate)
+	signedNow, _ := strconv.Atoi(q.r.URL.Query().Get("signees"))
 	s.render(q, 200, "school", map[string]any{
+		"Agreements": agreed, "AgreementCounts": agreementCounts(agreed), "ClassesToSign": classesToSign(agreed),
+		"SignedNow": signedNow, "LateDays": rules.Reminders.AgreementLate, "AgreementsByClass": openByClass(agreed), "SignedShown": q.r.URL.Query().Has("signees"), "AgreementStates": domain.AgreementStates(),
 		"View": v, "Classes": rows, "Total": total(rows), "Students": f.apply(v.Students), "Filters": f,
 		"Statuses": domain.SearchStatuses(), "Nudgeable": len(stuck), "Nudged": nudged,
 		"NudgedShown": q.r.URL.Query().Has("relances"), "Invited": q.r.URL.Query().Get("invite"),
@@ -194,6 +206,17 @@ func (s *Server) schoolShow(q *request) error {
 		"ClassNames": classNames(rows), "Sorts": []string{"class", "name", "status", "activity", "week"},
 	})
 	return nil
+}
+
+// openByClass counts the agreements not signed yet, by class.
+func openByClass(rows []agreementRow) map[string]int {
+	out := map[string]int{}
+	for _, r := range rows {
+		if r.State.Open() {
+			out[r.Class]++
+		}
+	}
+	return out
 }
 
 // classNames lists the classes of the lists, for the filter.

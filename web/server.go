@@ -12,6 +12,7 @@ import (
 
 	"stagebot/bot"
 	"stagebot/clock"
+	"stagebot/conversation"
 	"stagebot/locales"
 	"stagebot/store"
 )
@@ -25,9 +26,18 @@ type Config struct {
 	SMSPrice    float64     // euros per SMS segment, for the City's costs (default 0.07)
 }
 
-// Workflow is what the pages ask of the workflow (bot.Inbox): nudging a collège's stuck students.
+// Workflow is what the pages ask of the workflow (bot.Inbox): nudging a collège's stuck students, and
+// the agreements (the parties' links, the collège's check and signature, the PDF).
 type Workflow interface {
 	Nudge(ctx context.Context, p bot.NudgeParams) (int, error)
+	AgreementByLink(ctx context.Context, token string) (bot.LinkedAgreement, error)
+	LinkCode(ctx context.Context, token string) (conversation.CodeSent, error)
+	LinkSign(ctx context.Context, token, code string) (conversation.SignResult, error)
+	LinkFill(ctx context.Context, token string, f bot.FillParams) (bot.FillResult, error)
+	LinkPDF(ctx context.Context, token string) ([]byte, string, error)
+	AgreementPDF(ctx context.Context, a store.Agreement) ([]byte, string, error)
+	CheckAgreement(ctx context.Context, id int64, p bot.CheckParams) (store.Agreement, bot.CheckProblem, error)
+	SignAsSchool(ctx context.Context, p bot.SchoolSignParams) (int, error)
 }
 
 // Mailer sends a plain-text e-mail (package web/mail over SMTP; the demo prints it).
@@ -94,6 +104,15 @@ func (s *Server) Routes(mux *http.ServeMux) {
 	mux.Handle("GET /colleges/{uai}/invitations", s.handle(schoolStaff, s.invitationsShow))
 	mux.Handle("POST /colleges/{uai}/relances", s.handle(schoolStaff, s.nudgeSend))
 	mux.Handle("POST /colleges/{uai}/collegues", s.handle(schoolStaff, s.colleagueInvite))
+	mux.Handle("GET /colleges/{uai}/conventions/{id}", s.handle(schoolStaff, s.schoolAgreementShow))
+	mux.Handle("GET /colleges/{uai}/conventions/{id}/pdf", s.handle(schoolStaff, s.schoolAgreementPDF))
+	mux.Handle("POST /colleges/{uai}/conventions/{id}/verifier", s.handle(schoolStaff, s.schoolAgreementCheck))
+	mux.Handle("POST /colleges/{uai}/conventions/signer", s.handle(schoolStaff, s.schoolAgreementsSign))
+	mux.Handle("GET /c/{token}", s.handle(anyone, s.agreementShow))
+	mux.Handle("POST /c/{token}/code", s.handle(anyone, s.agreementCode))
+	mux.Handle("POST /c/{token}/signer", s.handle(anyone, s.agreementSign))
+	mux.Handle("POST /c/{token}/remplir", s.handle(anyone, s.agreementFill))
+	mux.Handle("POST /c/{token}/pdf", s.handle(anyone, s.agreementPDF))
 	mux.Handle("GET /ville", s.handle(cityOfficial, s.cityShow))
 	mux.Handle("GET /ville/{table}", s.handle(cityOfficial, s.cityExport))
 }
