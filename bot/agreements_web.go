@@ -62,7 +62,7 @@ func (ib *Inbox) partyOf(ctx context.Context, tx txn, la LinkedAgreement) (agree
 	case domain.SignHost:
 		p.hosts = []int64{a.HostID}
 		contacts, err := tx.HostContactsByAddress(ctx, la.Link.Channel, la.Link.Address)
-		if err != nil {
+		if err != nil && !errors.Is(err, store.ErrNotFound) { // a contact since removed: the host still acts
 			return p, err
 		}
 		for _, c := range contacts {

@@ -29,8 +29,12 @@ func seedAgreements(ctx context.Context, s *store.Store, uai, principal string, 
 		return 0, err
 	}
 	activities := "Découverte des métiers de la structure (démonstration) : accueil du public, préparation d'une activité, rencontre avec l'équipe."
-	for i, a := range list {
-		if a.State != domain.AgreementDraft || i%4 == 0 {
+	i := -1
+	for _, a := range list {
+		if a.State != domain.AgreementDraft {
+			continue
+		}
+		if i++; i%4 == 0 {
 			continue
 		}
 		err := s.InTx(ctx, func(tx *store.Tx) error {

@@ -36,7 +36,7 @@ func (s *Server) renderAgreementLink(q *request, status int, la bot.LinkedAgreem
 		"CanFill":  la.Signatory == domain.SignHost && a.State.Open(),
 		"CanSign":  a.State == domain.AgreementSigning && a.SignatureOf(la.Signatory) == nil && slices.Contains(a.Signers(), la.Signatory),
 		"Signed":   a.SignatureOf(la.Signatory) != nil,
-		"Masked":   maskAddress(la.Link.Address),
+		"Masked":   whereCode(Lang{cat: s.cat, lang: q.lang}, la.Link.Address),
 		"Activity": a.Activities, "Left": q.r.URL.Query().Get("left")}
 	if sched := a.Schedule(); sched != nil {
 		data["HoursText"] = hoursText(*sched)
@@ -69,10 +69,11 @@ func clockText(m int) string {
 	return strconv.Itoa(m/60) + "h" + strconv.Itoa(100 + m%60)[1:]
 }
 
-// maskAddress shows where a code goes without showing the number: "06 xx xx xx 78", or "Telegram".
-func maskAddress(address string) string {
+// whereCode says where a code goes without showing the number: "au 06 xx xx xx 78", or "par
+// Telegram".
+func whereCode(l Lang, address string) string {
 	if len(address) > 4 && address[0] == '+' {
-		return "06 xx xx xx " + address[len(address)-2:]
+		return l.T("web_where_phone", "Phone", "06 xx xx xx "+address[len(address)-2:])
 	}
-	return "Telegram"
+	return l.T("web_where_telegram")
 }

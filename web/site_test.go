@@ -84,12 +84,12 @@ func newSiteOn(t testing.TB, s *store.Store) *site {
 		t.Fatal(err)
 	}
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	inbox := bot.NewInbox(s, conversation.New(cat, conversation.Config{}), bot.InboxConfig{Clock: clk}, log)
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
 	base := "http://" + ln.Addr().String()
+	inbox := bot.NewInbox(s, conversation.New(cat, conversation.Config{}), bot.InboxConfig{Clock: clk, PublicURL: base}, log)
 	pages, err := web.New(s, inbox, mailer, cat, web.Config{PublicURL: base, Clock: clk, SMSNumber: "06 39 98 99 99",
 		TelegramBot: "stagebot_test_bot"}, log)
 	if err != nil {
