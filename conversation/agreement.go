@@ -134,9 +134,30 @@ func (AgreementSaved) isResult() {}
 type LimitBreach struct {
 	Limit       string
 	Day         int
+	LastDay     int // the same breach on the following days up to this one (GroupBreaches); Day when alone
 	Max, Actual int
 	Start, End  int
 	Source      string // the text the limit comes from
+}
+
+// GroupBreaches joins the same breach on consecutive days into one, "lundi au vendredi : 8 h…", so
+// that a host reads each problem once.
+func GroupBreaches(in []LimitBreach) []LimitBreach {
+	var out []LimitBreach
+	for _, b := range in {
+		b.LastDay = b.Day
+		if n := len(out); n > 0 {
+			last := &out[n-1]
+			same := *last
+			same.Day, same.LastDay = b.Day, b.Day
+			if same == b && b.Day >= 0 && b.Day == last.LastDay+1 {
+				last.LastDay = b.Day
+				continue
+			}
+		}
+		out = append(out, b)
+	}
+	return out
 }
 
 // agreementWord reads "CONVENTION", "AGREEMENT" (also /convention on Telegram) and "SIGNER", "SIGN".

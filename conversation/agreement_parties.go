@@ -320,7 +320,7 @@ func (c *contactTurn) hoursSaved(r HoursSaved) {
 		c.say(c.tr(hostWords+"hours_unread", data{"Ref": ref}))
 	case len(r.Breaches) > 0:
 		var reasons []string
-		for _, b := range r.Breaches {
+		for _, b := range GroupBreaches(r.Breaches) {
 			reasons = append(reasons, c.m.limitBreach(c.s.Lang, b))
 		}
 		c.say(c.tr(hostWords+"hours_refused", data{"Ref": ref, "Student": student, "Age": r.Age,
@@ -339,6 +339,7 @@ func (m *Machine) limitBreach(lang string, b LimitBreach) string {
 	if b.Day >= 0 {
 		d["Day"] = m.weekdayName(lang, b.Day)
 		d["Next"] = m.weekdayName(lang, b.Day+1)
+		d["Day"] = m.daysName(lang, b.Day, max(b.LastDay, b.Day))
 	}
 	return m.textIn(lang, "limit_"+b.Limit, d)
 }
@@ -352,10 +353,7 @@ func (m *Machine) weekHours(lang string, s domain.Schedule) string {
 		for e+1 < domain.StageDays && slices.Equal(s[e+1], s[d]) {
 			e++
 		}
-		days := m.weekdayName(lang, d)
-		if e > d {
-			days = m.textIn(lang, "days_range", data{"From": m.weekdayName(lang, d), "To": m.weekdayName(lang, e)})
-		}
+		days := m.daysName(lang, d, e)
 		hours := m.textIn(lang, "day_off", nil)
 		if len(s[d]) > 0 {
 			var spans []string
@@ -368,6 +366,17 @@ func (m *Machine) weekHours(lang string, s domain.Schedule) string {
 		d = e + 1
 	}
 	return strings.Join(parts, " ; ")
+}
+
+// daysName names days from to to of a stage week: "lundi", "lundi et mardi", "lundi au jeudi".
+func (m *Machine) daysName(lang string, from, to int) string {
+	switch {
+	case to == from:
+		return m.weekdayName(lang, from)
+	case to == from+1:
+		return m.textIn(lang, "days_pair", data{"From": m.weekdayName(lang, from), "To": m.weekdayName(lang, to)})
+	}
+	return m.textIn(lang, "days_range", data{"From": m.weekdayName(lang, from), "To": m.weekdayName(lang, to)})
 }
 
 // weekdayName is day d of a stage week (0 Monday) in lang.

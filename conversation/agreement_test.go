@@ -148,7 +148,7 @@ func TestHostAgreement(t *testing.T) {
 	sched := domain.Schedule{full, full, {morning}, full, full}
 	saved := m.HostStep(ContactSession{}, HostInput{Result: HoursSaved{Agreement: &domain.AgreementView{Ref: 77, Student: "Zinedine K.",
 		Schedule: &sched}}})
-	if got := replyText(saved); !strings.Contains(got, "lundi au mardi 9h-12h, 14h-17h ; mercredi 9h-12h ; jeudi au vendredi 9h-12h, 14h-17h (27 h dans la semaine)") {
+	if got := replyText(saved); !strings.Contains(got, "lundi et mardi 9h-12h, 14h-17h ; mercredi 9h-12h ; jeudi et vendredi 9h-12h, 14h-17h (27 h dans la semaine)") {
 		t.Errorf("saved: %s", got)
 	}
 	refused := m.HostStep(ContactSession{}, HostInput{Result: HoursSaved{Agreement: &domain.AgreementView{Ref: 77, Student: "Zinedine K."},

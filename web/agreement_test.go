@@ -73,7 +73,7 @@ func TestAgreementLinks(t *testing.T) {
 		chromedp.SetValue(chromedp.CSS("#activites"), "Accueil du public. Appelez-moi au 06 12 34 56 78."))
 	submit(t, ctx, "#enregistrer")
 	got := text(t, ctx, "#probleme")
-	for _, want := range []string{"pas possibles pour un élève de", "lundi : 8 h de présence, 7 h au plus par jour",
+	for _, want := range []string{"pas possibles pour un élève de", "lundi au vendredi : 8 h de présence, 7 h au plus par jour",
 		"35 h au plus", "une pause d'au moins 30 min", "L3162-3"} {
 		if !strings.Contains(got, want) {
 			t.Errorf("refused hours say %q, want %q", got, want)

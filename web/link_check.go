@@ -3,6 +3,7 @@ package web
 import (
 	"errors"
 	"net/http"
+	"stagebot/bot"
 
 	"stagebot/store"
 )
@@ -10,7 +11,7 @@ import (
 // linkCheck spends a sign-in link and opens a session: a used, expired or unknown link is refused,
 // and which of the three it was is not said.
 func (s *Server) linkCheck(q *request) error {
-	staffID, err := s.store.UseSignInLink(q.r.Context(), hashToken(q.r.PostFormValue("t")), s.now())
+	staffID, err := s.store.UseSignInLink(q.r.Context(), bot.HashToken(q.r.PostFormValue("t")), s.now())
 	if errors.Is(err, store.ErrNotFound) {
 		s.refuse(q, http.StatusForbidden, "web_link_invalid")
 		return nil

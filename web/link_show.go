@@ -1,12 +1,16 @@
 package web
 
-import "net/http"
+import (
+	"net/http"
+
+	"stagebot/bot"
+)
 
 // linkShow is the page a sign-in link opens: a button that signs in. Opening the link does not
 // spend it (mail scanners open links); the button does.
 func (s *Server) linkShow(q *request) error {
 	token := q.r.URL.Query().Get("t")
-	ok, err := s.store.SignInLinkValid(q.r.Context(), hashToken(token), s.now())
+	ok, err := s.store.SignInLinkValid(q.r.Context(), bot.HashToken(token), s.now())
 	if err != nil {
 		return err
 	}

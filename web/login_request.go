@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"net/mail"
 	"net/url"
+	"stagebot/bot"
 	"time"
 
 	"stagebot/store"
@@ -88,7 +89,7 @@ func (s *Server) sendLink(ctx context.Context, staff store.Staff, invitedBy stri
 func (s *Server) NewSignInLink(ctx context.Context, staffID int64) (string, error) {
 	token := newToken()
 	now := s.now()
-	if err := s.store.CreateSignInLink(ctx, staffID, hashToken(token), now, now.Add(linkTTL)); err != nil {
+	if err := s.store.CreateSignInLink(ctx, staffID, bot.HashToken(token), now, now.Add(linkTTL)); err != nil {
 		return "", err
 	}
 	return s.cfg.PublicURL + "/connexion/lien?t=" + url.QueryEscape(token), nil

@@ -1,9 +1,11 @@
 package web
 
+import "stagebot/bot"
+
 // logout ends this session.
 func (s *Server) logout(q *request) error {
 	if c, err := q.r.Cookie(sessionCookie); err == nil {
-		if err := s.store.DeleteSession(q.r.Context(), hashToken(c.Value)); err != nil {
+		if err := s.store.DeleteSession(q.r.Context(), bot.HashToken(c.Value)); err != nil {
 			return err
 		}
 	}

@@ -24,6 +24,7 @@ type page struct{ tmpl *template.Template }
 var funcs = template.FuncMap{
 	"add":         func(a, b int) int { return a + b },
 	"dict":        dict,
+	"group":       conversation.GroupBreaches,
 	"cost":        func(segments int, price float64) float64 { return float64(segments) * price },
 	"priorityKey": priorityKey,
 }
@@ -152,7 +153,14 @@ func (l Lang) Breach(b conversation.LimitBreach) string {
 	kv := []any{"Max", domain.DurationText(b.Max), "Actual", domain.DurationText(b.Actual), "Start", domain.ClockText(b.Start),
 		"End", domain.ClockText(b.End)}
 	if b.Day >= 0 {
-		kv = append(kv, "Day", l.T("weekday_"+strconv.Itoa(b.Day+1)), "Next", l.T("weekday_"+strconv.Itoa(b.Day+2)))
+		day := l.T("weekday_" + strconv.Itoa(b.Day+1))
+		switch {
+		case b.LastDay == b.Day+1:
+			day = l.T("days_pair", "From", day, "To", l.T("weekday_"+strconv.Itoa(b.LastDay+1)))
+		case b.LastDay > b.Day:
+			day = l.T("days_range", "From", day, "To", l.T("weekday_"+strconv.Itoa(b.LastDay+1)))
+		}
+		kv = append(kv, "Day", day, "Next", l.T("weekday_"+strconv.Itoa(b.Day+2)))
 	}
 	return l.T("limit_"+b.Limit, kv...)
 }

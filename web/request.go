@@ -2,12 +2,12 @@ package web
 
 import (
 	"crypto/rand"
-	"crypto/sha256"
 	"crypto/subtle"
 	"encoding/base64"
 	"errors"
 	"log/slog"
 	"net/http"
+	"stagebot/bot"
 	"strconv"
 	"time"
 
@@ -68,7 +68,7 @@ func (s *Server) serve(need access, limit int64, fn func(*request) error) http.H
 		h.Set("Cache-Control", "no-store")
 		q := &request{w: w, r: r, lang: s.languageOf(r)}
 		if c, err := r.Cookie(sessionCookie); err == nil && c.Value != "" {
-			sess, err := s.store.SessionByToken(r.Context(), hashToken(c.Value), s.now())
+			sess, err := s.store.SessionByToken(r.Context(), bot.HashToken(c.Value), s.now())
 			switch {
 			case err == nil:
 				q.session = &sess
@@ -144,7 +144,7 @@ func (s *Server) anonymousToken(q *request) string {
 func (s *Server) signIn(q *request, staffID int64) error {
 	token := newToken()
 	now := s.now()
-	if err := s.store.CreateSession(q.r.Context(), staffID, hashToken(token), newToken(), now,
+	if err := s.store.CreateSession(q.r.Context(), staffID, bot.HashToken(token), newToken(), now,
 		now.Add(sessionHours*time.Hour)); err != nil {
 		return err
 	}
@@ -170,10 +170,6 @@ func newToken() string {
 }
 
 // hashToken is what is kept of a token: its SHA-256.
-func hashToken(token string) []byte {
-	sum := sha256.Sum256([]byte(token))
-	return sum[:]
-}
 
 // audit writes an action of the signed-in person to the audit log.
 func (s *Server) audit(q *request, action string, student *int64, detail string) error {

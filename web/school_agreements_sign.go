@@ -40,7 +40,7 @@ func (s *Server) schoolAgreementsSign(q *request) error {
 	}
 	session := ""
 	if c, err := q.r.Cookie(sessionCookie); err == nil {
-		h := sha256.Sum256(hashToken(c.Value))
+		h := sha256.Sum256(bot.HashToken(c.Value))
 		session = hex.EncodeToString(h[:])
 	}
 	n, err := s.flow.SignAsSchool(q.r.Context(), bot.SchoolSignParams{UAI: q.uai, Name: q.session.Staff.Name,

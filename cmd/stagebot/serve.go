@@ -39,6 +39,7 @@ type service struct {
 	handler   http.Handler
 	sender    *sender.Sender
 	telegram  *telegram.Adapter // nil when off
+	pages     *web.Server
 }
 
 // newService wires the service from its configuration, on the service's one clock. Channels whose
@@ -109,6 +110,7 @@ func newService(ctx context.Context, cfg config, clk clock.Clock, st *store.Stor
 	if err != nil {
 		return nil, err
 	}
+	svc.pages = pages
 	pages.Routes(mux)
 	hours, err := calendar.SendingHours() // one calendar for the jobs and the sender
 	if err != nil {

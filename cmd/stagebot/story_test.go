@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"regexp"
 	"sort"
 	"strings"
 	"testing"
@@ -31,8 +32,11 @@ import (
 //	lea: sms +33639989999             a person, their channel and address
 //	boucle: telegram 777001 +33639980005   a host contact's Telegram chat, linked to their phone's contact
 //
-//	lea > Bonjour                     what a person sends ([Label] presses a Telegram button; [Start…] one whose label starts so)
+//	lea > Bonjour                     what a person sends ([Label] presses a Telegram button; [Start…] one whose label starts so;
+//	                                  {code} is the last signing code they received)
 //	lea < Bonjour ! Je suis stagebot… what a person receives, one line per line
+//	! le collège vérifie…             something done elsewhere than in a chat (a hook: story_hooks_test.go)
+//	= état : en signature             what the hook saw
 //
 // Run with -update to rewrite the stories with what stagebot answers now, then read the diff.
 
@@ -48,6 +52,7 @@ func newStoryClock() *clock.Manual {
 type actor struct {
 	name, channel, address string
 	last                   []telegramtest.SentMessage // the Telegram messages received, for [Label]
+	received               []string                   // every message received, for {code} and the links
 }
 
 func storyCatalog(ctx context.Context, s *store.Store) error {
@@ -96,6 +101,7 @@ func playStory(t *testing.T, raw []byte) string {
 	st := storetest.NewFrom(t, "stories", storyCatalog)
 	clk := newStoryClock()
 	r := newRigWithClock(t, st, clk)
+	env := &storyEnv{t: t, r: r}
 	var out bytes.Buffer
 	actors := map[string]*actor{}
 	byAddress := map[string]*actor{}
@@ -121,6 +127,20 @@ func playStory(t *testing.T, raw []byte) string {
 			}
 			r.deliver()
 			r.collect(&out, byAddress)
+		case strings.HasPrefix(line, "! "):
+			hook := storyHooks[strings.TrimPrefix(line, "! ")]
+			if hook == nil {
+				t.Fatalf("no hook %q (story_hooks_test.go)", line)
+			}
+			out.WriteString(line + "\n")
+			env.actors = actors
+			for _, seen := range hook(env) {
+				out.WriteString("= " + seen + "\n")
+			}
+			r.deliver()
+			r.collect(&out, byAddress)
+		case strings.HasPrefix(line, "= "):
+			// what a hook saw last time: replaced by what it sees now
 		case strings.Contains(line, " < "):
 			// what stagebot said last time: replaced by what it says now
 		case strings.Contains(line, " > "):
@@ -130,6 +150,9 @@ func playStory(t *testing.T, raw []byte) string {
 				t.Fatalf("unknown person %q", name)
 			}
 			out.WriteString(line + "\n")
+			if strings.Contains(text, "{code}") {
+				text = strings.ReplaceAll(text, "{code}", lastCode(t, a))
+			}
 			r.send(a, text)
 			r.deliver()
 			r.collect(&out, byAddress)
@@ -236,6 +259,9 @@ func (r *rig) collect(out *bytes.Buffer, byAddress map[string]*actor) {
 	r.seenTW = len(tw)
 	sort.SliceStable(all, func(i, j int) bool { return all[i].at.Before(all[j].at) })
 	for _, m := range all {
+		if a := byAddressName(byAddress, m.who); a != nil {
+			a.received = append(a.received, strings.Join(m.lines, "\n"))
+		}
 		for _, l := range m.lines {
 			fmt.Fprintf(out, "%s < %s\n", m.who, l)
 		}
@@ -257,4 +283,27 @@ func firstDifference(want, got string) string {
 		}
 	}
 	return "(same lines, different endings)"
+}
+
+// byAddressName finds an actor by name among those known by address.
+func byAddressName(byAddress map[string]*actor, name string) *actor {
+	for _, a := range byAddress {
+		if a.name == name {
+			return a
+		}
+	}
+	return nil
+}
+
+// lastCode is the last signing code (6 digits, "482 913") a person received.
+func lastCode(t *testing.T, a *actor) string {
+	t.Helper()
+	code := regexp.MustCompile(`\b(\d{3}) (\d{3})\b`)
+	for i := len(a.received) - 1; i >= 0; i-- {
+		if m := code.FindStringSubmatch(a.received[i]); m != nil {
+			return m[1] + m[2]
+		}
+	}
+	t.Fatalf("%s received no code", a.name)
+	return ""
 }
