@@ -137,8 +137,9 @@ func (ib *Inbox) tellStudent(ctx context.Context, tx txn, app store.ApplicationI
 	}
 	session := ib.studentSession(ctx, conv)
 	out := ib.machine.StudentNotice(session, n)
+	// A host's question, a parent to replace, the agreement's name: the notice moves them.
 	if n.Kind == conversation.NoticeHostQuestion || n.Kind == conversation.NoticeParentUnreachable ||
-		n.Kind == conversation.NoticeAgreementLastName {
+		out.Session.State != session.State {
 		if err := ib.saveStudent(ctx, tx, conv, out.Session, nil); err != nil {
 			return err
 		}

@@ -198,6 +198,7 @@ func (m *Machine) StudentNotice(s Session, n Notice) Output {
 		s.State, s.Attempts, s.Choices, s.Labels, s.Numbers = AskLastName, 0, nil, nil, nil
 		text = m.agreementNotice(s.Lang, studentWords, n)
 	case NoticeAgreementReady, NoticeAgreementVoided, NoticeAgreementSigned, NoticeAgreementReminder, NoticeAgreementLate:
+		// Reminders leave the student where they were: the name they owe is given from CONVENTION.
 		text = m.agreementNotice(s.Lang, studentWords, n)
 	case NoticeHostQuestion:
 		if s.Fix == FixProfile && s.Before != nil {

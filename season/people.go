@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"stagebot/bot"
 	"stagebot/calendar"
 	"stagebot/conversation"
 	"stagebot/domain"
@@ -28,6 +29,22 @@ var (
 	placeOffered = "t'accepte, semaine du"
 	// invitesToSearch ends the messages that invite a student to look for another offer.
 	invitesToSearch = "Écris un mot pour chercher"
+	// asksLastName and asksParentName ask a name for the agreement; asksSignature asks to sign it (with
+	// SIGNER); codeIn carries the signing code.
+	asksLastName   = "quel est ton nom de famille"
+	asksParentName = "votre prénom et votre nom"
+	owesLastName   = "ton nom de famille (réponds CONVENTION)"
+	asksSignature  = "SIGNER"
+	codeIn         = regexp.MustCompile(`code de signature : (\d{3}) (\d{3})`)
+	// asksHostPart asks the host its part of an agreement.
+	asksHostPart = regexp.MustCompile(`HORAIRES (\d+)`)
+	asksHostSign = regexp.MustCompile(`SIGNER (\d+)`)
+)
+
+// demoSchedule and demoActivities are the part the hosts give.
+const (
+	demoSchedule   = "lundi au jeudi 9h-12h 13h30-16h30, vendredi 9h-12h"
+	demoActivities = "Accueil du public, découverte des métiers de la structure."
 )
 
 // person is what the simulation remembers of one person between messages.
@@ -36,6 +53,10 @@ type person struct {
 	answered bool           // they gave it
 	refAsks  map[string]int // a host: messages that asked about each request, by ref
 	extra    int            // a student: the Extra offers applied to so far
+	// The agreement: messages that asked a name or a signature (a host: by ref), and whether given.
+	nameAsks, signAsks int
+	named, signing     bool
+	partAsks, hostSign map[string]int
 }
 
 func (s *sim) person(address string) *person {
@@ -44,17 +65,66 @@ func (s *sim) person(address string) *person {
 	}
 	p, ok := s.people[address]
 	if !ok {
-		p = &person{refAsks: map[string]int{}}
+		p = &person{refAsks: map[string]int{}, partAsks: map[string]int{}, hostSign: map[string]int{}}
 		s.people[address] = p
 	}
 	return p
 }
 
-// plan schedules each student's first message.
+// plan schedules each student's first message, and the collèges' work on the agreements every
+// school day at 17:00.
 func (s *sim) plan() {
 	for i, st := range s.cfg.World.Students {
 		s.at(st.SignUp, func(ctx context.Context) error { return s.signUp(ctx, i) })
 	}
+	if s.cfg.World.SchoolDays < 0 {
+		return
+	}
+	for day := calendar.Day(s.cfg.Start.In(calendar.Paris())); !day.After(s.cfg.End); day = day.AddDate(0, 0, 1) {
+		if wd := day.Weekday(); wd == time.Saturday || wd == time.Sunday || wd == time.Wednesday {
+			continue
+		}
+		at := calendar.AtParis(day, 17, 0)
+		if at.After(s.cfg.Start) && at.Before(s.cfg.End) {
+			s.at(at, func(ctx context.Context) error { return s.schoolPass(ctx, at) })
+		}
+	}
+}
+
+// schoolPass is a collège's work on its agreements at now: it checks those its hosts completed, and
+// its principal signs those open to signatures, once they have waited World.SchoolDays days.
+func (s *sim) schoolPass(ctx context.Context, now time.Time) error {
+	var rows []struct {
+		ID    int64                 `db:"id"`
+		UAI   string                `db:"school_uai"`
+		State domain.AgreementState `db:"state"`
+		Since time.Time             `db:"since"`
+	}
+	if err := s.st.DB().SelectContext(ctx, &rows, `SELECT g.id, s.school_uai, g.state,
+			(SELECT max(e.at) FROM agreement_events e WHERE e.agreement_id = g.id) AS since
+		FROM agreements g JOIN applications a ON a.id = g.application_id JOIN students s ON s.id = a.student_id
+		WHERE g.state IN ('completed', 'signing') AND s.school_uai IS NOT NULL ORDER BY g.id`); err != nil {
+		return fmt.Errorf("collèges' agreements: %w", err)
+	}
+	wait := time.Duration(s.cfg.World.SchoolDays) * 24 * time.Hour
+	for _, r := range rows {
+		if r.Since.Add(wait).After(now) {
+			continue
+		}
+		switch r.State {
+		case domain.AgreementCompleted:
+			if _, _, err := s.inbox.CheckAgreement(ctx, r.ID, bot.CheckParams{UAI: r.UAI, Principal: "Chef d'établissement",
+				Referent: "Professeur référent"}); err != nil {
+				return err
+			}
+		case domain.AgreementSigning:
+			if _, err := s.inbox.SignAsSchool(ctx, bot.SchoolSignParams{UAI: r.UAI, Name: "Chef d'établissement",
+				Session: "simulation", IDs: []int64{r.ID}}); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }
 
 // say sends text (or presses the choice key) from a person, as their channel's adapter would.
@@ -299,6 +369,9 @@ func (s *sim) react(m Sent) {
 	case RoleParent:
 		i := s.world.parentOf[m.Address]
 		ans := s.cfg.World.Students[i].Parent
+		if s.agreementAsk(m, p, ans.Agreement, "Karim "+lastNameOf(s.cfg.World.Students[i]), asksParentName) {
+			return
+		}
 		if !strings.Contains(m.Body, asksConsent) || p.answered {
 			return
 		}
@@ -332,6 +405,9 @@ func (s *sim) react(m Sent) {
 			}
 			return
 		}
+		if s.hostAgreement(m, p, h.Agreement) {
+			return
+		}
 		if !strings.HasPrefix(m.Body, newRequest) && m.Reminder != domain.ReminderHostWaiting {
 			return
 		}
@@ -352,6 +428,19 @@ func (s *sim) react(m Sent) {
 	case RoleStudent:
 		i := s.world.studentIndex[m.Address]
 		st := s.cfg.World.Students[i]
+		if s.agreementAsk(m, p, st.Agreement, lastNameOf(st), asksLastName) {
+			return
+		}
+		if strings.Contains(m.Body, owesLastName) && !p.named {
+			// A reminder that their last name is missing: they give it from CONVENTION.
+			if p.nameAsks++; p.nameAsks == st.Agreement.AtAsk {
+				p.named = true
+				s.later(m.At, st.Agreement.Delay, m.Address, "agreement-name", func(ctx context.Context) error {
+					return s.giveLastName(ctx, i)
+				})
+			}
+			return
+		}
 		switch {
 		case m.Reminder == domain.ReminderFeedback:
 			if st.Review {
@@ -381,6 +470,98 @@ func (s *sim) react(m Sent) {
 			})
 		}
 	}
+}
+
+// agreementAsk has a student or a parent answer what a message asks of them for the agreement: their
+// name (asked by nameAsk), their signature (SIGNER, then the code they get back), each at the ask the
+// world says. It reports whether the message was about the agreement.
+func (s *sim) agreementAsk(m Sent, p *person, ans Answer, name, nameAsk string) bool {
+	ch := m.Channel
+	switch {
+	case codeIn.MatchString(m.Body):
+		code := codeIn.FindStringSubmatch(m.Body)
+		s.at(m.At.Add(time.Minute), func(ctx context.Context) error { return s.say(ctx, ch, m.Address, code[1]+code[2], "") })
+		return true
+	case strings.Contains(m.Body, nameAsk):
+		if p.nameAsks++; p.nameAsks == ans.AtAsk && !p.named {
+			p.named = true
+			s.later(m.At, ans.Delay, m.Address, "agreement-name", func(ctx context.Context) error {
+				return s.say(ctx, ch, m.Address, name, "")
+			})
+		}
+		return true
+	case strings.Contains(m.Body, asksSignature) && strings.Contains(m.Body, "onvention"):
+		if p.signAsks++; p.signAsks >= ans.AtAsk && ans.AtAsk > 0 && !p.signing {
+			p.signing = true
+			s.later(m.At, ans.Delay, m.Address, "agreement-sign", func(ctx context.Context) error {
+				p.signing = false // a code that came too late is asked again at the next message
+				return s.say(ctx, ch, m.Address, "SIGNER", "")
+			})
+		}
+		return true
+	}
+	return false
+}
+
+// hostAgreement has a host give its part of an agreement and sign it, each at the ask the world says.
+func (s *sim) hostAgreement(m Sent, p *person, ans Answer) bool {
+	switch {
+	case codeIn.MatchString(m.Body):
+		code := codeIn.FindStringSubmatch(m.Body)
+		s.at(m.At.Add(time.Minute), func(ctx context.Context) error { return s.say(ctx, domain.SMS, m.Address, code[1]+code[2], "") })
+		return true
+	case strings.Contains(m.Body, "HORAIRES") && (asksHostPart.MatchString(m.Body) || refIn.MatchString(m.Body)):
+		ref := ""
+		if r := asksHostPart.FindStringSubmatch(m.Body); r != nil {
+			ref = r[1]
+		} else {
+			ref = refIn.FindStringSubmatch(m.Body)[1]
+		}
+		if p.partAsks[ref]++; p.partAsks[ref] == ans.AtAsk {
+			s.later(m.At, ans.Delay, m.Address, "agreement-part/"+ref, func(ctx context.Context) error {
+				if err := s.say(ctx, domain.SMS, m.Address, "HORAIRES "+ref+" "+demoSchedule, ""); err != nil {
+					return err
+				}
+				return s.say(ctx, domain.SMS, m.Address, "ACTIVITES "+ref+" "+demoActivities, "")
+			})
+		}
+		return true
+	case asksHostSign.MatchString(m.Body) && !strings.HasPrefix(m.Body, newRequest):
+		ref := asksHostSign.FindStringSubmatch(m.Body)[1]
+		if p.hostSign[ref]++; p.hostSign[ref] >= ans.AtAsk && ans.AtAsk > 0 {
+			s.later(m.At, ans.Delay, m.Address, "agreement-sign/"+ref, func(ctx context.Context) error {
+				return s.say(ctx, domain.SMS, m.Address, "SIGNER "+ref, "")
+			})
+		}
+		return true
+	}
+	return false
+}
+
+// giveLastName has student i give their last name from CONVENTION's choice.
+func (s *sim) giveLastName(ctx context.Context, i int) error {
+	st := s.cfg.World.Students[i]
+	if err := s.say(ctx, st.Channel, st.Address, "CONVENTION", ""); err != nil {
+		return err
+	}
+	sess, err := s.session(ctx, st)
+	if err != nil || sess.State != conversation.ViewAgreement || !slices.Contains(sess.Choices, "agreement:name") {
+		return err
+	}
+	if _, err := s.pick(ctx, st, sess, "agreement:name"); err != nil {
+		return err
+	}
+	return s.say(ctx, st.Channel, st.Address, lastNameOf(st), "")
+}
+
+// lastNameOf is the last name a student gives for their agreement.
+func lastNameOf(st Student) string {
+	names := []string{"Martin", "Bernard", "Diallo", "Nguyen", "Traoré", "Moreau", "Haddad", "Chen", "Petit", "Kone"}
+	n := 0
+	for _, r := range st.Address {
+		n += int(r)
+	}
+	return names[n%len(names)]
 }
 
 // confirm has student i confirm their place: CONFIRMER, and the first place if asked which.

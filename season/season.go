@@ -78,6 +78,8 @@ type Outcome struct {
 	Interrupted int
 	// Weeks are the places of each stage week, read before the purge.
 	Weeks []WeekPlaces
+	// Agreements are the agreements of the stages, read before the purge.
+	Agreements []Agreement
 	// OverPlaces counts the times an offer week was seen holding more students than its places, and
 	// ReservedToOthers the times, before the REP/REP+ release, one held more students from outside
 	// REP/REP+ than its places not reserved for them (each checked at every step): 0 in a sound season.
@@ -96,6 +98,21 @@ type WeekPlaces struct {
 	ReservedTakenREP int       `db:"reserved_taken_rep"` // reserved places taken by REP/REP+ students
 	ConfirmedREP     int       `db:"confirmed_rep"`      // places confirmed by REP/REP+ students
 	ConfirmedOthers  int       `db:"confirmed_others"`   // and by others
+}
+
+// Agreement is one stage's agreement, read before the purge: its week, where it ended, and when it
+// was signed by all (the last time, if a change reopened it).
+type Agreement struct {
+	Week     time.Time             `db:"week_start"`
+	State    domain.AgreementState `db:"state"`
+	SignedAt *time.Time            `db:"signed_at"`
+}
+
+// SignedBy reports whether the agreement was signed by all at the end of the day days before its
+// week's Monday (Paris time), and stayed so.
+func (a Agreement) SignedBy(days int) bool {
+	return a.State == domain.AgreementSigned && a.SignedAt != nil &&
+		a.SignedAt.Before(calendar.AtParis(calendar.Day(a.Week).AddDate(0, 0, -days+1), 0, 0))
 }
 
 // Application is one application's story, read before the purge.
@@ -168,7 +185,9 @@ func newSim(ctx context.Context, cfg Config) (*sim, error) {
 	clk := clock.NewManual(cfg.Start)
 	machine := conversation.New(cat, conversation.Config{})
 	s := &sim{cfg: cfg, st: cfg.Store, clk: clk, hours: hours, out: Outcome{Final: map[domain.ApplicationState]int{}}}
-	s.inbox = bot.NewInbox(cfg.Store, machine, bot.InboxConfig{Clock: clk}, cfg.Log)
+	// Links as the service writes them (their length counts in the SMS), to an address nobody opens.
+	s.inbox = bot.NewInbox(cfg.Store, machine, bot.InboxConfig{Clock: clk, PublicURL: "https://stagebot.example.org",
+		Random: rand.NewChaCha8([32]byte{byte(cfg.Seed)})}, cfg.Log)
 	s.rec = newRecorder(clk)
 	rates := map[domain.Channel]float64{domain.SMS: 1e6, domain.Telegram: 1e6, domain.WhatsApp: 1e6}
 	s.snd = sender.New(cfg.Store, s.rec.transports(), render.NewRenderer(cat), s.inbox,
@@ -429,6 +448,11 @@ func (s *sim) snapshot(ctx context.Context) error {
 	}
 	for i := range s.out.Weeks {
 		s.out.Weeks[i].Week = calendar.Day(s.out.Weeks[i].Week)
+	}
+	if err := s.st.DB().SelectContext(ctx, &s.out.Agreements, `SELECT a.week_start, g.state,
+			(SELECT max(e.at) FROM agreement_events e WHERE e.agreement_id = g.id AND e.to_state = 'signed') AS signed_at
+		FROM agreements g JOIN applications a ON a.id = g.application_id WHERE g.state <> 'cancelled' ORDER BY g.id`); err != nil {
+		return fmt.Errorf("snapshot: agreements: %w", err)
 	}
 	s.out.Final = map[domain.ApplicationState]int{}
 	s.out.Applications = nil

@@ -38,7 +38,8 @@ func autumn() season.World {
 	release := day(2026, 11, 16)
 	w := season.World{Campaign: store.Campaign{Name: "Automne 2026 (saison de test)",
 		ApplicationsOpen: day(2026, 9, 28), ApplicationsClose: day(2026, 12, 4), REPRelease: &release,
-		PurgeOn: day(2027, 1, 15), MaxApplications: 5, ConfirmDays: 4, DeadlineDays: 10, Weeks: weeks}}
+		PurgeOn: day(2027, 1, 15), MaxApplications: 5, ConfirmDays: 4, DeadlineDays: 10, Weeks: weeks},
+		SchoolDays: 1}
 
 	type hostKind struct {
 		name     string
@@ -67,7 +68,9 @@ func autumn() season.World {
 	var refs []string
 	for i, h := range hosts {
 		host := season.Host{Ref: fmt.Sprintf("H%d", i+1), Name: h.name, Kind: store.HostCity, Employer: store.EmployerPublic,
-			Contacts: []string{fmt.Sprintf("+3361100%04d", i)}, Answer: h.answer}
+			Contacts: []string{fmt.Sprintf("+3361100%04d", i)}, Answer: h.answer,
+			// The agreement: most at once, some after a reminder, one never.
+			Agreement: season.Answer{AtAsk: []int{1, 1, 2, 1, 0, 3, 1, 2}[i], Delay: 5 * time.Hour}}
 		if i%2 == 1 {
 			host.Kind, host.Employer = store.HostESS, store.EmployerPrivate
 		}
@@ -102,7 +105,9 @@ func autumn() season.World {
 			Extra:      []string{refs[(i*3+1)%len(refs)], refs[(i*11+6)%len(refs)]},
 			Parent:     season.ParentAnswer{Answer: season.Answer{AtAsk: 1, Delay: 3 * time.Hour}, Agree: true},
 			Confirm:    season.Answer{AtAsk: 1, Delay: 20 * time.Hour},
+			Agreement:  season.Answer{AtAsk: []int{1, 1, 2, 1, 3, 1}[i%6], Delay: 4 * time.Hour},
 			Review:     i%2 == 0}
+		st.Parent.Agreement = season.Answer{AtAsk: []int{1, 2, 1, 1, 0}[i%5], Delay: 6 * time.Hour}
 		if i%3 == 0 {
 			st.Channel, st.Address = domain.Telegram, fmt.Sprintf("%d", 700000+i)
 		}
@@ -248,8 +253,50 @@ func TestSeason(t *testing.T) {
 		t.Errorf("%d students left after the purge", students)
 	}
 
-	t.Logf("%d students, %d messages in, %d sent; applications: %s\n%s", len(world.Students), out.Inbound,
-		len(out.Sent), finalStates(out), countsTable(byKind))
+	signed, total := signedBy(out, 3)
+	if total == 0 || signed == 0 || signed == total {
+		t.Errorf("%d of %d agreements signed by J-3: the season does not try both paths", signed, total)
+	}
+
+	t.Logf("%d students, %d messages in, %d sent; applications: %s; agreements signed by J-3: %d of %d\n%s",
+		len(world.Students), out.Inbound, len(out.Sent), finalStates(out), signed, total, countsTable(byKind))
+}
+
+// signedBy counts the agreements signed by all days before their stage, of those of stages that held.
+func signedBy(out *season.Outcome, days int) (signed, total int) {
+	for _, a := range out.Agreements {
+		total++
+		if a.SignedBy(days) {
+			signed++
+		}
+	}
+	return signed, total
+}
+
+// The same season without the reminders: fewer agreements are signed by J-3 (the parties who answer
+// only a reminder never sign); the reminders' share of the signatures is the difference.
+func TestSeasonAgreementsWithoutReminders(t *testing.T) {
+	if testing.Short() {
+		t.Skip("a whole season")
+	}
+	ctx := context.Background()
+	run := func(off bool) (int, int) {
+		world := autumn()
+		world.Campaign.Reminders.Off = off
+		out, err := season.Run(ctx, season.Config{Store: storetest.NewFrom(t, "season", schoolsAndSectors), World: world,
+			Seed: 2026, Fast: true, Start: calendar.AtParis(day(2026, 9, 28), 8, 0), End: calendar.AtParis(day(2026, 12, 19), 12, 0)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return signedBy(out, 3)
+	}
+	with, total := run(false)
+	without, totalOff := run(true)
+	t.Logf("agreements signed by J-3: %d of %d with the reminders, %d of %d without", with, total, without, totalOff)
+	if ratio := func(a, b int) float64 { return float64(a) / float64(max(b, 1)) }; ratio(with, total) <= ratio(without, totalOff) {
+		t.Errorf("with the reminders %d of %d agreements signed by J-3, without %d of %d: the reminders do nothing",
+			with, total, without, totalOff)
+	}
 }
 
 // finalStates writes how many applications ended in each state.

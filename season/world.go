@@ -31,6 +31,10 @@ type World struct {
 	// seeded or imported catalog): the season saves only the campaign, and Hosts say only who answers
 	// and how (their offers are not needed: students find them by searching, see Student.Searches).
 	CatalogSaved bool
+	// SchoolDays is how the collèges handle the agreements on their pages: every school day at 17:00
+	// they check the agreements their hosts completed, and their principals sign those open to
+	// signatures, once they have waited this many days (0: the same day). Negative: never.
+	SchoolDays int
 }
 
 // Host is a host structure, its contacts, its offers, and how it answers requests.
@@ -40,6 +44,7 @@ type Host struct {
 	Employer  string   // store.EmployerPublic or store.EmployerPrivate
 	Contacts  []string // mobile numbers (E.164); the first one answers
 	Answer    HostAnswer
+	Agreement Answer // when it gives its part of an agreement (asks: the request for it, the reminders) and signs (the same)
 	Offers    []Offer
 }
 
@@ -81,6 +86,7 @@ type Student struct {
 	Extra       []string      // the offers they apply to, one at a time, when a message invites them to search
 	Parent      ParentAnswer
 	Confirm     Answer // when they confirm a place a host accepted (asks: the acceptance, the reminders)
+	Agreement   Answer // when they give their last name for the agreement and sign it (asks: each question, the reminders)
 	Review      bool   // they give a mark after the stage
 	// Searches are words the student searches after signing up, one every ApplyEvery, instead of
 	// offers they know (Applies): they look at Views offers of the results, picked at random, and
@@ -100,6 +106,8 @@ type ParentAnswer struct {
 	// StopAfter is how long after agreeing the parent sends STOP (0: never): their agreement is
 	// withdrawn, and with it the applications that had reached hosts.
 	StopAfter time.Duration
+	// Agreement is when they give their name for the agreement and sign it.
+	Agreement Answer
 }
 
 // built is the world as saved: ids, and who is who by address.

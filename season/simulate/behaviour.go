@@ -55,6 +55,16 @@ type Behaviour struct {
 	ConfirmDelayHours float64   `toml:"confirm_delay_hours"`
 	// Review is the share of students who give a mark after their stage.
 	Review float64 `toml:"review"`
+	// AgreementStudentAsks, AgreementParentAsks and AgreementHostAsks are the shares of students,
+	// parents and hosts who do their part of a stage's agreement (a name, the hours, their signature)
+	// at the first message asking, at the first reminder…; the rest never do. AgreementDelayHours is
+	// the mean time they take. SchoolAgreementDays is how long a collège lets an agreement wait on
+	// its page before it checks it, or before its principal signs it.
+	AgreementStudentAsks []float64 `toml:"agreement_student_asks"`
+	AgreementParentAsks  []float64 `toml:"agreement_parent_asks"`
+	AgreementHostAsks    []float64 `toml:"agreement_host_asks"`
+	AgreementDelayHours  float64   `toml:"agreement_delay_hours"`
+	SchoolAgreementDays  int       `toml:"school_agreement_days"`
 }
 
 // DefaultBehaviour is the behaviour assumed when nothing says otherwise.
@@ -64,7 +74,9 @@ func DefaultBehaviour() Behaviour {
 		NudgeREP: 0.45, NudgeOther: 0.6, MaxNudged: 3,
 		ParentAsks: []float64{0.72, 0.12, 0.06}, ParentDelayHours: 10, ParentAgree: 0.95,
 		HostAsks: []float64{0.45, 0.2, 0.1}, HostDelayDays: 1.5, HostAccept: 0.7,
-		ConfirmAsks: []float64{0.78, 0.14}, ConfirmDelayHours: 12, Review: 0.3}
+		ConfirmAsks: []float64{0.78, 0.14}, ConfirmDelayHours: 12, Review: 0.3,
+		AgreementStudentAsks: []float64{0.6, 0.2, 0.1}, AgreementParentAsks: []float64{0.55, 0.2, 0.1},
+		AgreementHostAsks: []float64{0.5, 0.2, 0.1}, AgreementDelayHours: 18, SchoolAgreementDays: 3}
 }
 
 // Assumption is one behaviour figure, its value and why it was chosen.
@@ -103,6 +115,11 @@ func (b Behaviour) Assumptions() []Assumption {
 		{"confirm_asks", l(b.ConfirmAsks), "assumed: most students confirm a place at once, some after the reminder"},
 		{"confirm_delay_hours", f(b.ConfirmDelayHours), "assumed"},
 		{"review", f(b.Review), "assumed"},
+		{"agreement_student_asks", l(b.AgreementStudentAsks), "assumed: most students give their name and sign when first asked; a tenth never do"},
+		{"agreement_parent_asks", l(b.AgreementParentAsks), "assumed: parents sign a little less readily than they agree to the applications"},
+		{"agreement_host_asks", l(b.AgreementHostAsks), "assumed: hosts fill the hours and sign about as readily as they answer requests"},
+		{"agreement_delay_hours", f(b.AgreementDelayHours), "assumed"},
+		{"school_agreement_days", fmt.Sprint(b.SchoolAgreementDays), "assumed: a collège looks at its agreements twice a week"},
 	}
 }
 
@@ -175,5 +192,12 @@ func (b Behaviour) Check() error {
 	shares("confirm_asks", b.ConfirmAsks)
 	positive("confirm_delay_hours", b.ConfirmDelayHours)
 	share("review", b.Review)
+	shares("agreement_student_asks", b.AgreementStudentAsks)
+	shares("agreement_parent_asks", b.AgreementParentAsks)
+	shares("agreement_host_asks", b.AgreementHostAsks)
+	positive("agreement_delay_hours", b.AgreementDelayHours)
+	if b.SchoolAgreementDays < -1 || b.SchoolAgreementDays > 30 {
+		errs = append(errs, fmt.Errorf("school_agreement_days is %d: between 0 and 30 (-1: the collèges never act)", b.SchoolAgreementDays))
+	}
 	return errors.Join(errs...)
 }

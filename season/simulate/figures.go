@@ -40,6 +40,10 @@ type Figures struct {
 	Weeks []WeekFigures `json:"weeks"`
 	// Applications counts the applications by final state.
 	Applications map[string]int `json:"applications"`
+	// Agreements are the agreements of the stages that held; SignedByJ3 those signed by all at the
+	// end of the Friday before the stage (3 days before its Monday).
+	Agreements int `json:"agreements"`
+	SignedByJ3 int `json:"agreements_signed_by_j3"`
 	// Messages counts what was sent to each party.
 	Messages []PartyFigures `json:"messages"`
 	Inbound  int            `json:"inbound_messages"`
@@ -127,6 +131,12 @@ func measure(pop Population, out *season.Outcome, price float64) *Figures {
 		}
 	}
 	f.MedianDays = round(median(answerHours)/24, 2)
+	for _, a := range out.Agreements {
+		f.Agreements++
+		if a.SignedBy(3) {
+			f.SignedByJ3++
+		}
+	}
 
 	schoolIndex := map[string]int{}
 	for i, sc := range pop.Schools {

@@ -66,7 +66,7 @@ func TestBehaviour(t *testing.T) {
 	if err := DefaultBehaviour().Check(); err != nil {
 		t.Fatal(err)
 	}
-	if n := len(DefaultBehaviour().Assumptions()); n != 20 {
+	if n := len(DefaultBehaviour().Assumptions()); n != 25 {
 		t.Errorf("%d assumptions", n)
 	}
 	tests := []struct{ file, wantErr string }{

@@ -38,6 +38,7 @@ type School struct {
 func populate(schools []store.School, hosts []store.HostPhone, places []store.SectorWeek, b Behaviour,
 	scale float64, seed uint64, start time.Time) Population {
 	var pop Population
+	pop.World.SchoolDays = b.SchoolAgreementDays
 	sectors := sectorsByWeek(places)
 	for i, h := range hosts {
 		if i > 0 && hosts[i-1].HostID == h.HostID {
@@ -49,7 +50,8 @@ func populate(schools []store.School, hosts []store.HostPhone, places []store.Se
 		pop.World.Hosts = append(pop.World.Hosts, season.Host{Ref: h.HostRef, Contacts: []string{h.Phone},
 			Answer: season.HostAnswer{Answer: season.Answer{AtAsk: atAsk(r, b.HostAsks),
 				Delay: capped(expDuration(r, b.HostDelayDays*24*float64(time.Hour)), 7*24*time.Hour)},
-				Accept: b.HostAccept, Review: 0.5}})
+				Accept: b.HostAccept, Review: 0.5},
+			Agreement: agreementAnswer(r, b.AgreementHostAsks, b.AgreementDelayHours)})
 	}
 	n := 0
 	for _, sc := range schools {
@@ -122,7 +124,14 @@ func student(b Behaviour, seed uint64, n int, school School, sectors []store.Sec
 		Agree: r.Float64() < b.ParentAgree}
 	st.Confirm = season.Answer{AtAsk: atAsk(r, b.ConfirmAsks),
 		Delay: capped(expDuration(r, b.ConfirmDelayHours*float64(time.Hour)), 5*24*time.Hour)}
+	st.Agreement = agreementAnswer(r, b.AgreementStudentAsks, b.AgreementDelayHours)
+	st.Parent.Agreement = agreementAnswer(r, b.AgreementParentAsks, b.AgreementDelayHours)
 	return st
+}
+
+// agreementAnswer draws when someone does their part of an agreement.
+func agreementAnswer(r *rand.Rand, asks []float64, delayHours float64) season.Answer {
+	return season.Answer{AtAsk: atAsk(r, asks), Delay: capped(expDuration(r, delayHours*float64(time.Hour)), 5*24*time.Hour)}
 }
 
 // interest is the word a student searches: the name of a sector, picked in proportion to the

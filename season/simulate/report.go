@@ -77,6 +77,9 @@ var metrics = []struct {
 		}
 		return ratio(f.Applications["expired"], total)
 	}},
+	{"agreements_signed_by_j3", "agreements signed by all 3 days before the stage (share)", func(f *Figures) float64 {
+		return ratio(f.SignedByJ3, f.Agreements)
+	}},
 	{"messages", "messages sent", func(f *Figures) float64 { return f.sent(func(p PartyFigures) float64 { return float64(p.Messages) }) }},
 	{"sms_segments", "SMS segments", func(f *Figures) float64 { return f.sent(func(p PartyFigures) float64 { return float64(p.Segments) }) }},
 	{"sms_cost_eur", "SMS cost (euros)", func(f *Figures) float64 { return f.sent(func(p PartyFigures) float64 { return p.Cost }) }},
