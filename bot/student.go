@@ -82,7 +82,17 @@ func (t *studentTurn) carryOut(ctx context.Context, tx txn, e conversation.Effec
 		return t.apply(ctx, tx, e)
 	case conversation.ListApplications:
 		apps, err := tx.Applications(ctx, e.StudentID)
-		return conversation.ApplicationsFound{Applications: apps}, err
+		if err != nil {
+			return nil, err
+		}
+		for i := range apps {
+			if apps[i].State == domain.Confirmed {
+				if apps[i].Agreement, err = t.ib.agreementOfApp(ctx, tx, apps[i].ID, domain.SignStudent); err != nil {
+					return nil, err
+				}
+			}
+		}
+		return conversation.ApplicationsFound{Applications: apps}, nil
 	case conversation.Withdraw:
 		return t.withdraw(ctx, tx, e)
 	case conversation.RelayToHost:

@@ -116,6 +116,10 @@ func (t *turn) applicationFound() bool {
 	if app.State.HoldsPlace() {
 		text += "\n" + t.stageDetails(app.Stage)
 	}
+	if a := app.Agreement; a != nil && app.State == domain.Confirmed {
+		// The stage's agreement: where it stands (CONVENTION says what it lacks, with the link).
+		text += "\n" + t.tr("application_agreement", data{"State": t.tr("agreement_state_"+string(a.State), nil)})
+	}
 	t.s.Host = app.HostName
 	var choices []domain.Choice
 	if app.State == domain.Accepted {

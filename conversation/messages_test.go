@@ -28,11 +28,12 @@ var dynamicIDs = map[string][]string{
 	"apply_": {"full", "not_week", "closed", "too_young", "already", "too_many", "not_found", "placed", "no_consent"},
 	"status_": {"full", "draft", "awaiting_parent", "sent", "accepted", "confirmed", "declined", "withdrawn",
 		"cancelled", "expired"},
-	"family_":        {"sante", "nature", "arts", "medias", "numerique", "sport", "savoirs", "droit", "commerce", "tourisme", "batiment", "industrie"},
-	"language_name_": {"fr", "en", "ar", "zh", "pt", "es"},
-	"host_status_":   {"sent", "accepted", "confirmed"},
-	"holiday_":       {"toussaint", "noel", "hiver", "printemps", "ete"},
-	"limit_":         {"day", "week", "break", "night", "rest"},
+	"family_":          {"sante", "nature", "arts", "medias", "numerique", "sport", "savoirs", "droit", "commerce", "tourisme", "batiment", "industrie"},
+	"language_name_":   {"fr", "en", "ar", "zh", "pt", "es"},
+	"host_status_":     {"sent", "accepted", "confirmed"},
+	"holiday_":         {"toussaint", "noel", "hiver", "printemps", "ete"},
+	"limit_":           {"day", "week", "break", "night", "rest"},
+	"agreement_state_": {"draft", "completed", "checked", "signing", "signed", "cancelled"},
 }
 
 // agreementCommon are the agreement's messages every party has, each under its party's prefix
@@ -196,7 +197,7 @@ func TestMessagesRenderInBothLanguages(t *testing.T) {
 		"OfStudent": "de Léa M.", "OfChild": "de Léa M.", "Hosts": "H1, H2", "When": "lundi à 8h30", "Time": "8h30", "Hour": 8, "Minute": "30", "Day": "lundi", "From": 4, "To": 6, "Best": 12, "ParentLang": "Arabe",
 		"Where": "ESS, 11e", "Holiday": "vacances d'hiver", "Examples": "musée", "Example": "Jean Moulin", "Requests": "réf. 1", "Offers": "O1 ; O2", "Family": "Santé", "Live": 2,
 		"Code": "482 913", "Left": 3, "Link": "https://s.example/c/x", "Missing": "M", "YouSign": true, "Age": 14,
-		"Reasons": "R", "Total": "27 h", "List": "L (1)", "Actual": "8 h", "Next": "mardi", "Start": "20h", "End": "6h"}
+		"Reasons": "R", "Total": "27 h", "State": "à signer", "List": "L (1)", "Actual": "8 h", "Next": "mardi", "Start": "20h", "End": "6h"}
 	for id := range usedIDs(t) {
 		for _, lang := range []string{"fr", "en"} {
 			for _, n := range []int{1, 2} {

@@ -75,6 +75,8 @@ type ApplicationSummary struct {
 	Full       bool // declined because the offer filled up, not by the host
 	CreatedAt  time.Time
 	Stage      StageDetails // where to go, once the host took the student (accepted or confirmed)
+	// Agreement is the stage's agreement, once confirmed: where it stands (nil before).
+	Agreement *AgreementView
 }
 
 // StageDetails are what a student needs to go to their stage: where, the hours, and whom to ask for

@@ -101,9 +101,11 @@ func (env environment) simulate(ctx context.Context, args []string) error {
 	fmt.Fprintf(env.stdout, "\n%d policies × %d seeds at scale %g played in %s; report in %s\n", len(report.Policies),
 		len(report.Seeds), *scale, took, filepath.Join(*out, "report.html"))
 	for i, p := range report.Policies {
-		fmt.Fprintf(env.stdout, "  %-16s placed %5.1f %% (REP/REP+ %5.1f %%, others %5.1f %%), requests expired %5.1f %%\n",
+		fmt.Fprintf(env.stdout, "  %-16s placed %5.1f %% (REP/REP+ %5.1f %%, others %5.1f %%), requests expired %5.1f %%, "+
+			"agreements signed by J-3 %5.1f %%\n",
 			p.Policy.Name, 100*report.Summary(i, "placement_rate").Mean, 100*report.Summary(i, "placement_rate_rep").Mean,
-			100*report.Summary(i, "placement_rate_other").Mean, 100*report.Summary(i, "applications_expired").Mean)
+			100*report.Summary(i, "placement_rate_other").Mean, 100*report.Summary(i, "applications_expired").Mean,
+			100*report.Summary(i, "agreements_signed_by_j3").Mean)
 	}
 	return nil
 }

@@ -216,6 +216,7 @@ func merge(pop Population, weeks []time.Time, parts []*season.Outcome) *season.O
 				out.Weeks = append(out.Weeks, w)
 			}
 		}
+		out.Agreements = append(out.Agreements, part.Agreements...)
 		out.Purged = out.Purged && part.Purged
 		out.Inbound += part.Inbound
 		out.Tries += part.Tries
