@@ -627,19 +627,30 @@ func (ib *Inbox) hostChanged(ctx context.Context, tx txn, p agreementParty, id i
 	return ib.settle(ctx, tx, id, p.reach)
 }
 
+// agreementToChange reads agreement id for p acting as s, to change a part of it: problem says why
+// it cannot be ("not_yours", "closed").
+func (ib *Inbox) agreementToChange(ctx context.Context, tx txn, p agreementParty, id int64, s domain.Signatory) (store.Agreement, string, error) {
+	a, ok, err := ib.agreementOf(ctx, tx, p, id, s)
+	switch {
+	case err != nil:
+		return a, "", err
+	case !ok:
+		return a, "not_yours", nil
+	case a.State == domain.AgreementCancelled:
+		return a, "closed", nil
+	}
+	return a, "", nil
+}
+
 // maxActivities is the most an agreement's activities hold.
 const maxActivities = 1500
 
 // setActivities keeps what the student will see and do.
 func (ib *Inbox) setActivities(ctx context.Context, tx txn, p agreementParty, id int64, text string) (conversation.AgreementSaved, error) {
-	a, ok, err := ib.agreementOf(ctx, tx, p, id, domain.SignHost)
+	a, problem, err := ib.agreementToChange(ctx, tx, p, id, domain.SignHost)
 	switch {
-	case err != nil:
-		return conversation.AgreementSaved{}, err
-	case !ok:
-		return conversation.AgreementSaved{Problem: "not_yours"}, nil
-	case a.State == domain.AgreementCancelled:
-		return conversation.AgreementSaved{Problem: "closed"}, nil
+	case err != nil || problem != "":
+		return conversation.AgreementSaved{Problem: problem}, err
 	case len([]rune(text)) > maxActivities:
 		return conversation.AgreementSaved{Problem: "too_long"}, nil
 	}
@@ -656,14 +667,9 @@ func (ib *Inbox) setActivities(ctx context.Context, tx txn, p agreementParty, id
 
 // setName keeps a party's name: the student's last name, a parent's full name.
 func (ib *Inbox) setName(ctx context.Context, tx txn, p agreementParty, e conversation.SetAgreementName) (conversation.AgreementSaved, error) {
-	a, ok, err := ib.agreementOf(ctx, tx, p, e.AgreementID, e.As)
-	switch {
-	case err != nil:
-		return conversation.AgreementSaved{}, err
-	case !ok:
-		return conversation.AgreementSaved{Problem: "not_yours"}, nil
-	case a.State == domain.AgreementCancelled:
-		return conversation.AgreementSaved{Problem: "closed"}, nil
+	a, problem, err := ib.agreementToChange(ctx, tx, p, e.AgreementID, e.As)
+	if err != nil || problem != "" {
+		return conversation.AgreementSaved{Problem: problem}, err
 	}
 	name := strings.TrimSpace(e.Name)
 	var part store.FamilyPart
@@ -690,13 +696,11 @@ func (ib *Inbox) setName(ctx context.Context, tx txn, p agreementParty, e conver
 // setSecondParent keeps the other legal representative's number (who is asked their name, and signs
 // once it is open), or that the parent signs alone.
 func (ib *Inbox) setSecondParent(ctx context.Context, tx txn, p agreementParty, e conversation.SetSecondParent) (conversation.AgreementSaved, error) {
-	a, ok, err := ib.agreementOf(ctx, tx, p, e.AgreementID, domain.SignParent)
+	a, problem, err := ib.agreementToChange(ctx, tx, p, e.AgreementID, domain.SignParent)
 	switch {
-	case err != nil:
-		return conversation.AgreementSaved{}, err
-	case !ok:
-		return conversation.AgreementSaved{Problem: "not_yours"}, nil
-	case a.State == domain.AgreementCancelled || a.State == domain.AgreementSigned:
+	case err != nil || problem != "":
+		return conversation.AgreementSaved{Problem: problem}, err
+	case a.State == domain.AgreementSigned:
 		return conversation.AgreementSaved{Problem: "closed"}, nil
 	case !e.Alone && (e.Phone == a.ParentPhone || e.Phone == a.StudentAddress):
 		return conversation.AgreementSaved{Problem: "same_phone"}, nil

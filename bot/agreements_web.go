@@ -74,6 +74,16 @@ func (ib *Inbox) partyOf(ctx context.Context, tx txn, la LinkedAgreement) (agree
 	return p, nil
 }
 
+// linkedParty reads what a link opens, and who it speaks for.
+func (ib *Inbox) linkedParty(ctx context.Context, tx txn, token string) (LinkedAgreement, agreementParty, error) {
+	la, err := ib.linked(ctx, tx, token)
+	if err != nil {
+		return la, agreementParty{}, err
+	}
+	p, err := ib.partyOf(ctx, tx, la)
+	return la, p, err
+}
+
 // AgreementByLink reads what a link opens, without spending it (opening a link changes nothing).
 func (ib *Inbox) AgreementByLink(ctx context.Context, token string) (LinkedAgreement, error) {
 	var la LinkedAgreement
@@ -90,11 +100,7 @@ func (ib *Inbox) AgreementByLink(ctx context.Context, token string) (LinkedAgree
 func (ib *Inbox) LinkCode(ctx context.Context, token string) (conversation.CodeSent, error) {
 	var sent conversation.CodeSent
 	err := ib.inTx(ctx, ib.now(), func(tx txn) error {
-		la, err := ib.linked(ctx, tx, token)
-		if err != nil {
-			return err
-		}
-		p, err := ib.partyOf(ctx, tx, la)
+		la, p, err := ib.linkedParty(ctx, tx, token)
 		if err != nil {
 			return err
 		}
@@ -117,11 +123,7 @@ func (ib *Inbox) LinkCode(ctx context.Context, token string) (conversation.CodeS
 func (ib *Inbox) LinkSign(ctx context.Context, token, code string) (conversation.SignResult, error) {
 	var res conversation.SignResult
 	err := ib.inTx(ctx, ib.now(), func(tx txn) error {
-		la, err := ib.linked(ctx, tx, token)
-		if err != nil {
-			return err
-		}
-		p, err := ib.partyOf(ctx, tx, la)
+		la, p, err := ib.linkedParty(ctx, tx, token)
 		if err != nil {
 			return err
 		}
@@ -153,16 +155,12 @@ type FillResult struct {
 func (ib *Inbox) LinkFill(ctx context.Context, token string, f FillParams) (FillResult, error) {
 	var res FillResult
 	err := ib.inTx(ctx, ib.now(), func(tx txn) error {
-		la, err := ib.linked(ctx, tx, token)
+		la, p, err := ib.linkedParty(ctx, tx, token)
 		if err != nil {
 			return err
 		}
 		if la.Signatory != domain.SignHost {
 			return ErrLinkInvalid
-		}
-		p, err := ib.partyOf(ctx, tx, la)
-		if err != nil {
-			return err
 		}
 		if strings.TrimSpace(f.Hours) != "" {
 			if res.Hours, err = ib.setHours(ctx, tx, p, la.Agreement.ID, f.Hours); err != nil {

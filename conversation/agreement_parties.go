@@ -50,14 +50,7 @@ func (c *contactTurn) parentAgreement(refs []AgreementRef) bool {
 	if len(refs) == 0 || len(c.words) == 0 {
 		return false
 	}
-	if code, ok := signingCode(c.text); ok {
-		for _, a := range refs {
-			if a.CodePending {
-				c.effects = append(c.effects, SignWithCode{AgreementID: a.ID, As: a.You, Code: code})
-				return true
-			}
-		}
-		c.say(c.tr(parentWords+"code_none", nil))
+	if c.codeTyped(refs, parentWords) {
 		return true
 	}
 	first := c.words[0]
@@ -105,6 +98,23 @@ func (c *contactTurn) parentAgreement(refs []AgreementRef) bool {
 		}
 	}
 	return false
+}
+
+// codeTyped signs with a 6-digit code the message is, on the agreement that waits for it (or says
+// none does); it reports whether the message was a code.
+func (c *contactTurn) codeTyped(refs []AgreementRef, words string) bool {
+	code, ok := signingCode(c.text)
+	if !ok {
+		return false
+	}
+	for _, a := range refs {
+		if a.CodePending {
+			c.effects = append(c.effects, SignWithCode{AgreementID: a.ID, As: a.You, Code: code})
+			return true
+		}
+	}
+	c.say(c.tr(words+"code_none", nil))
+	return true
 }
 
 func hasAny(words, set []string) bool {
@@ -226,18 +236,8 @@ func (c *contactTurn) hostAgreement(refs []AgreementRef) bool {
 	if len(c.words) == 0 {
 		return false
 	}
-	if code, ok := signingCode(c.text); ok {
-		for _, a := range refs {
-			if a.CodePending {
-				c.effects = append(c.effects, SignWithCode{AgreementID: a.ID, As: a.You, Code: code})
-				return true
-			}
-		}
-		if len(refs) > 0 {
-			c.say(c.tr(hostWords+"code_none", nil))
-			return true
-		}
-		return false
+	if len(refs) > 0 && c.codeTyped(refs, hostWords) {
+		return true
 	}
 	first := c.words[0]
 	hours, activities := slices.Contains(hostHoursWords, first), slices.Contains(hostActivitiesWords, first)

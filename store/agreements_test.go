@@ -188,3 +188,25 @@ func TestAgreementLinks(t *testing.T) {
 		t.Error("a spent link opened")
 	}
 }
+
+// Erasing a student takes their agreement, and its second legal representative when no other
+// agreement names them.
+func TestEraseTakesTheSecondParent(t *testing.T) {
+	w := newWorld(t)
+	student, _, app := w.confirmedStage("Inès")
+	g, _ := w.s.AgreementOfApplication(w.ctx, app)
+	phone := "+33612349999"
+	if err := w.s.SetFamilyPart(w.ctx, g.ID, store.FamilyPart{Parent2Phone: &phone}, today); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.s.EraseStudent(w.ctx, student); err != nil {
+		t.Fatal(err)
+	}
+	var left int
+	if err := w.s.DB().GetContext(w.ctx, &left, `SELECT count(*) FROM parents WHERE phone = $1`, phone); err != nil || left != 0 {
+		t.Errorf("%d second parents left (%v)", left, err)
+	}
+	if err := w.s.DB().GetContext(w.ctx, &left, `SELECT count(*) FROM agreements`); err != nil || left != 0 {
+		t.Errorf("%d agreements left (%v)", left, err)
+	}
+}

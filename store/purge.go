@@ -84,10 +84,11 @@ func (c Conn) PurgeCampaign(ctx context.Context, campaignID int64, now time.Time
 				return err
 			}
 		}
-		// Parents no child has any more (a student gave another number): their number and messages go.
+		// Parents no child has any more (a student gave another number), and second legal
+		// representatives no agreement names any more: their number and messages go.
 		var orphans []string
 		if err := c.all(ctx, &orphans, `DELETE FROM parents p WHERE NOT EXISTS (SELECT 1 FROM students WHERE parent_id = p.id)
-			RETURNING phone`); err != nil {
+			AND NOT EXISTS (SELECT 1 FROM agreements WHERE parent2_id = p.id) RETURNING phone`); err != nil {
 			return fmt.Errorf("purge: parents: %w", err)
 		}
 		for _, phone := range orphans {

@@ -249,30 +249,49 @@ func (c Conn) SetStudentLanguage(ctx context.Context, channel domain.Channel, ad
 	return nil
 }
 
-// EraseStudent deletes a student with their applications and everything they wrote or were sent
-// on their conversation, and their parent, with the parent's messages, when no other child of theirs
-// is on the service.
+// EraseStudent deletes a student with their applications (and their agreements) and everything they
+// wrote or were sent on their conversation, and their parent, with the parent's messages, when no
+// other child of theirs is on the service; so too a second legal representative of one of their
+// agreements who is party to no other.
 func (c Conn) EraseStudent(ctx context.Context, id int64) error {
+	var seconds []int64
+	if err := c.all(ctx, &seconds, `SELECT g.parent2_id FROM agreements g JOIN applications a ON a.id = g.application_id
+		WHERE a.student_id = $1 AND g.parent2_id IS NOT NULL`, id); err != nil {
+		return fmt.Errorf("erase student %d: second parents: %w", id, err)
+	}
 	var s Student
 	if err := c.get(ctx, &s, `DELETE FROM students WHERE id = $1 RETURNING id, channel, address, parent_id`, id); err != nil {
 		return fmt.Errorf("erase student %d: %w", id, err)
 	}
-	var parentPhone string
-	err := c.get(ctx, &parentPhone, `DELETE FROM parents p WHERE p.id = $1
-		AND NOT EXISTS (SELECT 1 FROM students WHERE parent_id = p.id) RETURNING phone`, s.ParentID)
-	switch {
-	case err == nil:
-		if err := c.EraseMessages(ctx, domain.SMS, parentPhone); err != nil {
+	for _, p := range append([]int64{s.ParentID}, seconds...) {
+		if err := c.eraseLoneParent(ctx, p); err != nil {
 			return err
 		}
-		if _, err := c.q.ExecContext(ctx, `DELETE FROM conversations WHERE channel IN ('sms', 'whatsapp')
-			AND address = $1`, parentPhone); err != nil {
-			return fmt.Errorf("erase parent's conversation: %w", err)
-		}
-	case !errors.Is(err, ErrNotFound):
-		return fmt.Errorf("erase parent: %w", err)
 	}
 	return c.EraseMessages(ctx, s.Channel, s.Address)
+}
+
+// eraseLoneParent deletes a parent, with their messages and conversation, when no child of theirs
+// is on the service and no agreement names them.
+func (c Conn) eraseLoneParent(ctx context.Context, id int64) error {
+	var phone string
+	err := c.get(ctx, &phone, `DELETE FROM parents p WHERE p.id = $1
+		AND NOT EXISTS (SELECT 1 FROM students WHERE parent_id = p.id)
+		AND NOT EXISTS (SELECT 1 FROM agreements WHERE parent2_id = p.id) RETURNING phone`, id)
+	switch {
+	case errors.Is(err, ErrNotFound):
+		return nil
+	case err != nil:
+		return fmt.Errorf("erase parent: %w", err)
+	}
+	if err := c.EraseMessages(ctx, domain.SMS, phone); err != nil {
+		return err
+	}
+	if _, err := c.q.ExecContext(ctx, `DELETE FROM conversations WHERE channel IN ('sms', 'whatsapp')
+		AND address = $1`, phone); err != nil {
+		return fmt.Errorf("erase parent's conversation: %w", err)
+	}
+	return nil
 }
 
 // EraseMessages deletes the texts received from and sent to one person: inbound messages keep only

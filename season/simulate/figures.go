@@ -42,8 +42,10 @@ type Figures struct {
 	Applications map[string]int `json:"applications"`
 	// Agreements are the agreements of the stages that held; SignedByJ3 those signed by all at the
 	// end of the Friday before the stage (3 days before its Monday).
-	Agreements int `json:"agreements"`
-	SignedByJ3 int `json:"agreements_signed_by_j3"`
+	Agreements      int            `json:"agreements"`
+	SignedByJ3      int            `json:"agreements_signed_by_j3"`
+	AgreementStates map[string]int `json:"agreements_by_state"` // where they ended
+
 	// Messages counts what was sent to each party.
 	Messages []PartyFigures `json:"messages"`
 	Inbound  int            `json:"inbound_messages"`
@@ -131,8 +133,10 @@ func measure(pop Population, out *season.Outcome, price float64) *Figures {
 		}
 	}
 	f.MedianDays = round(median(answerHours)/24, 2)
+	f.AgreementStates = map[string]int{}
 	for _, a := range out.Agreements {
 		f.Agreements++
+		f.AgreementStates[string(a.State)]++
 		if a.SignedBy(3) {
 			f.SignedByJ3++
 		}

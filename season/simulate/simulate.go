@@ -326,7 +326,8 @@ func playIn(ctx context.Context, admin *sqlx.DB, tmpl, name string, opt Options,
 // play sets the policy's rules on st and plays the week's season.
 func play(ctx context.Context, st *store.Store, opt Options, w *catalogWorld, u unit, pop Population) (*season.Outcome, error) {
 	r := u.run
-	world := season.World{Campaign: campaign(opt.Start, w.Weeks, r.policy), Hosts: pop.World.Hosts, CatalogSaved: true}
+	world := season.World{Campaign: campaign(opt.Start, w.Weeks, r.policy), Hosts: pop.World.Hosts, CatalogSaved: true,
+		SchoolDays: pop.World.SchoolDays}
 	for _, i := range weekStudents(pop, w.Weeks[u.week]) {
 		world.Students = append(world.Students, pop.World.Students[i])
 	}

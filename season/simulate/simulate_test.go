@@ -62,6 +62,10 @@ func TestSameSeedSameReport(t *testing.T) {
 	if f := r.Policies[0].Runs[0]; f.Users == 0 || f.Requests == 0 || f.Inbound == 0 {
 		t.Fatalf("an empty season: %d users, %d requests, %d messages in", f.Users, f.Requests, f.Inbound)
 	}
+	if f := r.Policies[0].Runs[0]; f.Placed > 0 && (f.Agreements == 0 || f.SignedByJ3 == 0) {
+		t.Errorf("%d students placed, %d agreements, %d signed by J-3: the season does not play the agreements",
+			f.Placed, f.Agreements, f.SignedByJ3)
+	}
 }
 
 // The simulator's invariants hold on a small season under two policies: no offer week over its
