@@ -11,8 +11,8 @@ import (
 // legal limits for the student's age, each broken one said in plain words) and the activities.
 func (s *Server) agreementFill(q *request) error {
 	token := q.r.PathValue("token")
-	res, err := s.flow.LinkFill(q.r.Context(), token, bot.FillParams{Hours: q.trimmed("horaires"),
-		Activities: q.trimmed("activites")})
+	posted := bot.FillParams{Hours: q.trimmed("horaires"), Activities: q.trimmed("activites")}
+	res, err := s.flow.LinkFill(q.r.Context(), token, posted)
 	if errors.Is(err, bot.ErrLinkInvalid) {
 		s.refuse(q, http.StatusForbidden, "web_agreement_link_invalid")
 		return nil
@@ -33,6 +33,6 @@ func (s *Server) agreementFill(q *request) error {
 	if res.Hours.Unread || len(res.Hours.Breaches) > 0 {
 		status = http.StatusUnprocessableEntity
 	}
-	s.renderAgreementLink(q, status, la, "", &res)
+	s.renderAgreementLink(q, status, la, "", &res, &posted)
 	return nil
 }

@@ -22,13 +22,14 @@ func (s *Server) agreementShow(q *request) error {
 	if err != nil {
 		return err
 	}
-	s.renderAgreementLink(q, http.StatusOK, la, q.r.URL.Query().Get("m"), nil)
+	s.renderAgreementLink(q, http.StatusOK, la, q.r.URL.Query().Get("m"), nil, nil)
 	return nil
 }
 
 // renderAgreementLink renders the link's page with a message (m: "code_sent", "signed"…) and, after
-// the host's form, what it did.
-func (s *Server) renderAgreementLink(q *request, status int, la bot.LinkedAgreement, m string, fill *bot.FillResult) {
+// the host's form, what it did and what it sent (kept in the form when refused).
+func (s *Server) renderAgreementLink(q *request, status int, la bot.LinkedAgreement, m string, fill *bot.FillResult,
+	posted *bot.FillParams) {
 	a := la.Agreement
 	doc := documentOf(la.Document, la.Template, bot.Signers(a))
 	data := map[string]any{"Token": q.r.PathValue("token"), "Agreement": a, "As": la.Signatory, "Doc": doc, "Message": m,
@@ -40,6 +41,9 @@ func (s *Server) renderAgreementLink(q *request, status int, la bot.LinkedAgreem
 		"Activity": a.Activities, "Left": q.r.URL.Query().Get("left")}
 	if sched := a.Schedule(); sched != nil {
 		data["HoursText"] = hoursText(*sched)
+	}
+	if posted != nil {
+		data["HoursText"], data["Activity"] = posted.Hours, posted.Activities
 	}
 	s.render(q, status, "agreement", data)
 }

@@ -34,22 +34,22 @@ type storyEnv struct {
 
 var storyHooks = map[string]func(e *storyEnv) []string{
 	"le collège vérifie la convention de Léa sur sa page (référent : Mme Lefèvre, classe : 3e A)": func(e *storyEnv) []string {
-		uai, id := e.agreementOf("Léa")
-		e.principalSignsIn(uai)
-		e.do(chromedp.Navigate(e.r.web.URL+"/colleges/"+uai+"/conventions/"+id), chromedp.WaitVisible(chromedp.CSS("#referent")),
-			chromedp.SetValue(chromedp.CSS("#referent"), "Mme Lefèvre"), chromedp.SetValue(chromedp.CSS("#classe-conv"), "3e A"))
-		e.submit("#verifier-convention")
-		return []string{"état : " + e.text("#etat")}
+		return e.schoolChecks("Léa", "Mme Lefèvre", "3e A")
 	},
 	"le collège signe d'un coup les conventions de la 3e A": func(e *storyEnv) []string {
-		uai, _ := e.agreementOf("Léa")
-		e.principalSignsIn(uai)
-		e.do(chromedp.Navigate(e.r.web.URL+"/colleges/"+uai+"#conventions"), chromedp.WaitVisible(chromedp.CSS(".sign-class")))
-		e.submit(".sign-class")
-		return []string{e.text("#signees")}
+		return e.schoolSignsClass("Léa")
+	},
+	"the collège checks Sam's agreement on its page (referent: Ms Lefèvre, class: 3e B)": func(e *storyEnv) []string {
+		return e.schoolChecks("Sam", "Ms Lefèvre", "3e B")
+	},
+	"the collège signs all of 3e B at once": func(e *storyEnv) []string {
+		return e.schoolSignsClass("Sam")
 	},
 	"le père ouvre le lien de son dernier message et télécharge le PDF": func(e *storyEnv) []string {
 		return e.pdfFromLastLink("papa")
+	},
+	"Mum opens the link of her last message and downloads the PDF": func(e *storyEnv) []string {
+		return e.pdfFromLastLink("mum")
 	},
 	"quelqu'un ouvre un lien de convention inventé": func(e *storyEnv) []string {
 		resp, err := http.Get(e.r.web.URL + "/c/un-lien-invente-de-toutes-pieces")
@@ -64,6 +64,25 @@ var storyHooks = map[string]func(e *storyEnv) []string{
 		}
 		return []string{resp.Status + " : " + html.UnescapeString(page[1])}
 	},
+}
+
+// schoolChecks has the collège's principal check a student's agreement on its page, in the browser.
+func (e *storyEnv) schoolChecks(first, referent, class string) []string {
+	uai, id := e.agreementOf(first)
+	e.principalSignsIn(uai)
+	e.do(chromedp.Navigate(e.r.web.URL+"/colleges/"+uai+"/conventions/"+id), chromedp.WaitVisible(chromedp.CSS("#referent")),
+		chromedp.SetValue(chromedp.CSS("#referent"), referent), chromedp.SetValue(chromedp.CSS("#classe-conv"), class))
+	e.submit("#verifier-convention")
+	return []string{"état : " + e.text("#etat")}
+}
+
+// schoolSignsClass has the principal sign at once the agreements of a class waiting for the collège.
+func (e *storyEnv) schoolSignsClass(first string) []string {
+	uai, _ := e.agreementOf(first)
+	e.principalSignsIn(uai)
+	e.do(chromedp.Navigate(e.r.web.URL+"/colleges/"+uai+"#conventions"), chromedp.WaitVisible(chromedp.CSS(".sign-class")))
+	e.submit(".sign-class")
+	return []string{e.text("#signees")}
 }
 
 // agreementOf is the collège and the agreement of the student with that first name.
