@@ -10,7 +10,7 @@ import (
 	"stagebot/store/storetest"
 )
 
-// BenchmarkHandleSearch measures one inbound message handled end to end on the demo catalog (1,051
+// BenchmarkHandleSearch measures one inbound message handled end to end on the demo catalog (722
 // offers): recorded, conversation locked, a keyword search run, the session saved, the reply queued,
 // in one transaction.
 func BenchmarkHandleSearch(b *testing.B) {

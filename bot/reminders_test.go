@@ -69,7 +69,7 @@ func TestAReminderDoesNotInterruptAConversation(t *testing.T) {
 		t.Errorf("the reminder changed the conversation:\n%s\n%s", before, after)
 	}
 	student.say("J'aime les plantes et le travail dehors.")
-	if got := student.last(); !strings.Contains(got, "Envoyée à Parc des Bruyères") {
+	if got := student.last(); !strings.Contains(got, "Envoyée à Jardin") {
 		t.Errorf("the motivation after the reminder was answered %q", got)
 	}
 	if got := countRows(t, s, `SELECT count(*) FROM applications`); got != 2 {

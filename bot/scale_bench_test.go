@@ -12,12 +12,12 @@ import (
 	"stagebot/store/storetest"
 )
 
-// scaleCopies is how many copies of the demo catalog (1,051 offers) make the catalog at scale:
-// 95 copies, about 100,000 offers, each copy in another arrondissement.
-const scaleCopies = 95
+// scaleCopies is how many copies of the demo catalog (722 offers) make the catalog at scale: 139
+// copies, about 100,000 offers, each copy in another arrondissement.
+const scaleCopies = 139
 
 // scaleCatalog fills a template database with the demo catalog copied to about 100,000 offers
-// (178,000 offer weeks), and 20,000 students of whom half hold a place (accepted or confirmed): the
+// (120,000 offer weeks), and 20,000 students of whom half hold a place (accepted or confirmed): the
 // catalog a search must stay fast on.
 func scaleCatalog(ctx context.Context, s *store.Store) error {
 	if err := demoCatalog(ctx, s); err != nil {

@@ -9,9 +9,10 @@ import (
 	"stagebot/store"
 )
 
-// embedded holds the Paris extracts of the public school files and the sectors; see data/README.md.
+// embedded holds the Paris extracts of the public school files, the sectors and the seeded supply;
+// see data/README.md.
 //
-//go:embed data/*.csv
+//go:embed data/*.csv data/supply.toml
 var embedded embed.FS
 
 // The embedded files.

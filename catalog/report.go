@@ -44,11 +44,11 @@ func (r SeedReport) String() string {
 		estimated = "\n(some weeks are in a school year whose holidays are estimated: add it to calendar/data/vacances-zone-c.csv)"
 	}
 	return DescribeCampaign(r.Campaign) + estimated + "\n" + fmt.Sprintf("seed: %d offers inserted, %d updated, %d unchanged; %d hosts and %d contacts changed; %d collèges got a stage week\n"+
-		"catalog: %d offers (%d offer-weeks) from %d hosts (%d City, %d ESS) with %d contacts; %d places, %d reserved for REP/REP+ (%.1f%%); "+
-		"%d weeks, %d arrondissements, %d of %d sectors",
+		"catalog: %d offers (%d offer-weeks) from %d hosts (%d City, %d ESS) with %d contacts; %d places: %d in the City's services "+
+		"(%d reserved for REP/REP+), %d in ESS structures; %d weeks, %d arrondissements, %d of %d sectors",
 		r.OffersInserted, r.OffersUpdated, r.OffersUnchanged, r.HostsChanged, r.ContactsChanged, r.SchoolWeeksSet,
-		c.Offers, c.OfferWeeks, c.Hosts, c.CityHosts, c.ESSHosts, c.HostContacts, c.Places, c.ReservedPlaces,
-		percent(c.ReservedPlaces, c.Places), c.Weeks, c.Arrondissements, c.SectorsCovered, c.Sectors)
+		c.Offers, c.OfferWeeks, c.Hosts, c.CityHosts, c.ESSHosts, c.HostContacts, c.Places, c.CityPlaces, c.CityReserved,
+		c.Places-c.CityPlaces, c.Weeks, c.Arrondissements, c.SectorsCovered, c.Sectors)
 }
 
 func writeProblems(b *strings.Builder, problems []LineError) {

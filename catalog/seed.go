@@ -22,6 +22,9 @@ type SeedParams struct {
 	Today time.Time
 	// Weeks, when set, are the stage weeks (Mondays) instead.
 	Weeks []time.Time
+	// Supply, when set, is the places to seed instead of data/supply.toml's (a simulation at another
+	// scale: DefaultSupply().Scaled). A smaller supply keeps fewer hosts, drawn at random.
+	Supply *Supply
 }
 
 // SeedReport tells what Seed did; a second run with the same parameters changes nothing.
@@ -42,10 +45,6 @@ type SeedReport struct {
 func (r SeedReport) Changed() int {
 	return r.SectorsInserted + r.HostsChanged + r.ContactsChanged + r.OffersInserted + r.OffersUpdated + r.SchoolWeeksSet
 }
-
-// ReservedShare is the share of the demo's places kept for REP/REP+ students: the City of Paris
-// keeps 420 of its 1,000 places for them.
-const ReservedShare = 0.42
 
 // The demo's calendar: six stage weeks, the first more than two weeks ahead, so that every week's
 // deadline (two weeks before it) is still to come on the day of the seed.
@@ -98,10 +97,12 @@ type seedOffer struct {
 }
 
 // Seed writes a clearly synthetic demo catalog of Paris that follows the day it is seeded: a demo
-// campaign whose six stage weeks are the next school weeks (see DemoWeeks), and some 1,050 offers of
+// campaign whose six stage weeks are the next school weeks (see DemoWeeks), and some 700 offers of
 // about 320 City of Paris services and ESS structures, over the 20 arrondissements and the 42 ONISEP
-// sectors, running one to three of those weeks with 1 to 4 places a week, each week with its own
-// deadline two weeks before it, 42% of all places reserved for REP/REP+ students. Every description
+// sectors, each running one or two of those weeks, most with one place, some two or three, each
+// week with its own deadline two weeks before it, with exactly the places of data/supply.toml (or
+// p.Supply): those in the City's services, some reserved for REP/REP+ students, and those in ESS
+// structures (one offer each). Every description
 // ends with "(offre de démonstration)" and every contact has a number of the range reserved for
 // fiction (06 39 98 xx xx). It also imports the embedded sectors, and gives each collège without
 // one of the campaign's weeks one of them (chosen from its UAI). The same day gives the same
@@ -122,8 +123,19 @@ func Seed(ctx context.Context, s *store.Store, p SeedParams) (SeedReport, error)
 	if err != nil {
 		return report, fmt.Errorf("seed: %w", err)
 	}
+	supply, err := DefaultSupply()
+	if err != nil {
+		return report, fmt.Errorf("seed: %w", err)
+	}
+	full := supply
+	if p.Supply != nil {
+		supply = *p.Supply
+		if err := supply.check(); err != nil {
+			return report, fmt.Errorf("seed: %w", err)
+		}
+	}
 	campaign := demoCampaign(p.Today, weeks)
-	plan := seedPlan(weeks)
+	plan := seedPlan(weeks, full, supply)
 	sectorFiles, err := embeddedFiles(embeddedSectors)
 	if err != nil {
 		return report, fmt.Errorf("seed: %w", err)
@@ -241,9 +253,10 @@ func assignSchoolWeeks(ctx context.Context, tx *store.Tx, weeks []time.Time) (in
 	return tx.SetSchoolStageWeeks(ctx, uais, chosen)
 }
 
-// seedPlan builds the demo catalog in memory. Two fixed random streams make it deterministic: one
-// for the hosts and their offers (independent of the weeks), one for weeks, places and reservations.
-func seedPlan(weeks []time.Time) []seedHost {
+// seedPlan builds the demo catalog in memory, for the supply full (data/supply.toml) or a smaller
+// one. Fixed random streams make it deterministic: one for the hosts and their offers (independent of
+// the weeks), one for weeks, places and reservations, one for the hosts a smaller supply keeps.
+func seedPlan(weeks []time.Time, full, supply Supply) []seedHost {
 	rs := rand.New(rand.NewPCG(20261207, 3))  // hosts, names, offers
 	rw := rand.New(rand.NewPCG(20270111, 42)) // weeks and places
 	streets, firsts, lasts, hours := streetNames(), firstNames(), lastNames(), dailyHours()
@@ -297,20 +310,65 @@ func seedPlan(weeks []time.Time) []seedHost {
 			address := fmt.Sprintf("%d %s, %s Paris", 1+rs.IntN(140), streets[rs.IntN(len(streets))], zip)
 			daily := hours[rs.IntN(len(hours))]
 			n := min(len(t.jobs), []int{2, 3, 3, 3, 3, 4, 4, 4, 5, 5}[rs.IntN(10)])
+			if t.kind == store.HostESS {
+				n = 1 // an ESS structure takes one student a season (data/supply.toml)
+			}
 			for j := range n {
 				job := t.jobs[(i+j)%len(t.jobs)]
 				o := store.Offer{Ref: fmt.Sprintf("demo-offer-%04d", countOffers(plan)+len(h.offers)+1), HostName: name,
 					Title: job.titles[rs.IntN(len(job.titles))], Description: seedDescription(rs, job),
 					SectorName: job.sector, Address: address, Arrondissement: arr, Latitude: &lat, Longitude: &lon,
 					DailyHours: daily}
-				ws := seedOfferWeeks(rw, weeks)
+				ws := seedOfferWeeks(rw, weeks, t.kind)
 				h.offers = append(h.offers, seedOffer{offer: o, weeks: ws})
 			}
 			plan = append(plan, h)
 		}
 	}
-	reservePlaces(rw, plan)
+	rk := rand.New(rand.NewPCG(20270301, 7)) // the hosts a smaller supply keeps
+	if supply.CityPlaces < full.CityPlaces {
+		plan = keepHosts(rk, plan, store.HostCity, supply.CityPlaces)
+	}
+	if supply.ESSPlaces < full.ESSPlaces {
+		plan = keepHosts(rk, plan, store.HostESS, supply.ESSPlaces)
+	}
+	fitPlaces(rw, plan, store.HostCity, supply.CityPlaces)
+	fitPlaces(rw, plan, store.HostESS, supply.ESSPlaces)
+	reservePlaces(rw, plan, supply.CityReserved)
 	return plan
+}
+
+// keepHosts keeps, of a kind of host, those drawn at random until their offer weeks would hold the
+// places with about three weeks for four places, as the whole supply has (a host's last offers left
+// out when they would be more weeks than places); the other kind's hosts all stay.
+func keepHosts(rk *rand.Rand, plan []seedHost, kind string, places int) []seedHost {
+	target := int(math.Ceil(float64(places) * 3 / 4))
+	keep := make([]bool, len(plan))
+	weeks := 0
+	for _, i := range rk.Perm(len(plan)) {
+		if plan[i].host.Kind != kind {
+			keep[i] = true
+			continue
+		}
+		if weeks >= target {
+			continue
+		}
+		var offers []seedOffer
+		for _, o := range plan[i].offers {
+			if weeks+len(o.weeks) <= places {
+				offers = append(offers, o)
+				weeks += len(o.weeks)
+			}
+		}
+		plan[i].offers, keep[i] = offers, len(offers) > 0
+	}
+	var out []seedHost
+	for i, h := range plan {
+		if keep[i] {
+			out = append(out, h)
+		}
+	}
+	return out
 }
 
 func countOffers(plan []seedHost) int {
@@ -348,51 +406,108 @@ func seedDescription(rs *rand.Rand, job jobTemplate) string {
 		job.tasks[tasks[0]], job.tasks[tasks[1]], job.tasks[tasks[2]], endings[rs.IntN(len(endings))])
 }
 
-// seedOfferWeeks draws one to three of the weeks, with 1 to 4 places each.
-func seedOfferWeeks(rw *rand.Rand, weeks []time.Time) []store.OfferWeek {
-	n := min(len(weeks), []int{1, 1, 1, 1, 2, 2, 2, 2, 3, 3}[rw.IntN(10)])
+// seedOfferWeeks draws the weeks of an offer: a City service's runs one week, or two, with one place
+// a week, sometimes two or three; an ESS structure's one week with one place.
+func seedOfferWeeks(rw *rand.Rand, weeks []time.Time, kind string) []store.OfferWeek {
+	n, places := 1, []int{1}
+	if kind == store.HostCity {
+		n, places = min(len(weeks), []int{1, 1, 1, 2}[rw.IntN(4)]), []int{1, 1, 1, 1, 1, 1, 1, 2, 2, 3}
+	}
 	picked := rw.Perm(len(weeks))[:n]
 	sort.Ints(picked)
 	var ws []store.OfferWeek
 	for _, i := range picked {
 		deadline := weeks[i].AddDate(0, 0, -store.DefaultDeadlineDays)
-		ws = append(ws, store.OfferWeek{WeekStart: weeks[i], Places: []int{1, 1, 1, 2, 2, 2, 3, 3, 4, 4}[rw.IntN(10)],
-			Deadline: &deadline})
+		ws = append(ws, store.OfferWeek{WeekStart: weeks[i], Places: places[rw.IntN(len(places))], Deadline: &deadline})
 	}
 	return ws
 }
 
-// reservePlaces reserves places for REP/REP+ students: each offer keeps a share of its own (none,
-// a third, half, two thirds or all), then single places are added or removed, in a random order,
-// until exactly ReservedShare of all places (rounded) are reserved.
-func reservePlaces(rw *rand.Rand, plan []seedHost) {
-	var weeks []*store.OfferWeek
-	total, reserved := 0, 0
+// offerWeeksOf lists the offer weeks of a kind of host, to change in place.
+func offerWeeksOf(plan []seedHost, kind string) []*store.OfferWeek {
+	var out []*store.OfferWeek
 	for h := range plan {
+		if plan[h].host.Kind != kind {
+			continue
+		}
+		for o := range plan[h].offers {
+			for w := range plan[h].offers[o].weeks {
+				out = append(out, &plan[h].offers[o].weeks[w])
+			}
+		}
+	}
+	return out
+}
+
+// fitPlaces brings a kind of host's places to exactly total: single places added to offer weeks
+// (three at most, more only for a supply larger than the seed's hosts hold) or taken from those that
+// have more than one, in a random order.
+func fitPlaces(rw *rand.Rand, plan []seedHost, kind string, total int) {
+	weeks := offerWeeksOf(plan, kind)
+	places, most := 0, 3
+	if len(weeks) > 0 {
+		most = max(most, (total+len(weeks)-1)/len(weeks))
+	}
+	for _, w := range weeks {
+		places += w.Places
+	}
+	for places != total {
+		moved := false
+		for _, i := range rw.Perm(len(weeks)) {
+			w := weeks[i]
+			switch {
+			case places < total && w.Places < most:
+				w.Places++
+				places++
+				moved = true
+			case places > total && w.Places > 1:
+				w.Places--
+				places--
+				moved = true
+			}
+			if places == total {
+				break
+			}
+		}
+		if !moved {
+			panic(fmt.Sprintf("seed: %d offer weeks of %s cannot hold %d places", len(weeks), kind, total))
+		}
+	}
+}
+
+// reservePlaces reserves exactly want of the City's places for REP/REP+ students: each
+// offer keeps a share of its own (none, a third, half, two thirds or all), then single places are
+// added or removed, in a random order, until the count is reached. ESS places are not reserved (the
+// City's reservation is of its own places).
+func reservePlaces(rw *rand.Rand, plan []seedHost, want int) {
+	var weeks []*store.OfferWeek
+	reserved := 0
+	for h := range plan {
+		if plan[h].host.Kind != store.HostCity {
+			continue
+		}
 		for o := range plan[h].offers {
 			share := []float64{0, 1.0 / 3, 0.5, 0.5, 2.0 / 3, 1}[rw.IntN(6)]
 			for w := range plan[h].offers[o].weeks {
 				ow := &plan[h].offers[o].weeks[w]
 				ow.ReservedPlaces = int(math.Round(float64(ow.Places) * share))
-				total += ow.Places
 				reserved += ow.ReservedPlaces
 				weeks = append(weeks, ow)
 			}
 		}
 	}
-	target := int(math.Round(float64(total) * ReservedShare))
-	for reserved != target {
+	for reserved != want {
 		for _, i := range rw.Perm(len(weeks)) {
 			w := weeks[i]
 			switch {
-			case reserved < target && w.ReservedPlaces < w.Places:
+			case reserved < want && w.ReservedPlaces < w.Places:
 				w.ReservedPlaces++
 				reserved++
-			case reserved > target && w.ReservedPlaces > 0:
+			case reserved > want && w.ReservedPlaces > 0:
 				w.ReservedPlaces--
 				reserved--
 			}
-			if reserved == target {
+			if reserved == want {
 				break
 			}
 		}

@@ -8,7 +8,7 @@ func essHostTemplates() []hostTemplate {
 		return hostTemplate{kind: store.HostESS, count: count, pool: pool, patterns: patterns, jobs: jobs}
 	}
 	return []hostTemplate{
-		ess(11, "brand", []string{"Ressourcerie %s", "Recyclerie %s"},
+		ess(9, "brand", []string{"Ressourcerie %s", "Recyclerie %s"},
 			jobEnvironnement().titled("Valoriste en ressourcerie", "Réemploi : donner une seconde vie aux objets").doing(
 				"le tri des objets donnés", "le nettoyage et les petites réparations", "la pesée des objets sauvés de la poubelle",
 				"l'explication du réemploi aux clients"),

@@ -21,8 +21,12 @@ func testWeeks() []time.Time {
 
 func TestSeedPlanIsDeterministicAndRealistic(t *testing.T) {
 	weeks := testWeeks()
-	plan := seedPlan(weeks)
-	if !reflect.DeepEqual(plan, seedPlan(weeks)) {
+	supply, err := DefaultSupply()
+	if err != nil {
+		t.Fatal(err)
+	}
+	plan := seedPlan(weeks, supply, supply)
+	if !reflect.DeepEqual(plan, seedPlan(weeks, supply, supply)) {
 		t.Fatal("two plans differ")
 	}
 	names, refs, phones := map[string]bool{}, map[string]bool{}, map[string]bool{}
@@ -73,14 +77,13 @@ func TestSeedPlanIsDeterministicAndRealistic(t *testing.T) {
 			}
 		}
 	}
-	ratio := float64(reserved) / float64(places)
-	t.Logf("%d hosts (%d city), %d contacts, %d offers, %d places, %d reserved (%.4f)", len(plan), city, len(phones),
-		offers, places, reserved, ratio)
-	if offers < 1000 || offers > 1100 || len(plan) < 280 || len(plan) > 360 {
-		t.Errorf("%d offers of %d hosts, want about 1,050 of about 300", offers, len(plan))
+	t.Logf("%d hosts (%d city), %d contacts, %d offers, %d places, %d reserved", len(plan), city, len(phones),
+		offers, places, reserved)
+	if offers < 650 || offers > 800 || len(plan) < 280 || len(plan) > 360 {
+		t.Errorf("%d offers of %d hosts, want about 720 of about 320", offers, len(plan))
 	}
-	if ratio < 0.41 || ratio > 0.43 {
-		t.Errorf("reserved ratio %.4f", ratio)
+	if places != supply.Places() || reserved != supply.CityReserved {
+		t.Errorf("%d places, %d reserved: want %d and %d", places, reserved, supply.Places(), supply.CityReserved)
 	}
 	if len(arrs) != 20 {
 		t.Errorf("%d arrondissements", len(arrs))
@@ -91,7 +94,7 @@ func TestSeedPlanIsDeterministicAndRealistic(t *testing.T) {
 	var counts []string
 	for s, n := range sectors {
 		counts = append(counts, fmt.Sprintf("%3d %s", n, s))
-		if n < 5 {
+		if n < 3 {
 			t.Errorf("sector %s has only %d offers", s, n)
 		}
 	}
@@ -120,5 +123,46 @@ func TestTitleCase(t *testing.T) {
 		if got := titleCase(in); got != want {
 			t.Errorf("titleCase(%q) = %q, want %q", in, got, want)
 		}
+	}
+}
+
+// A smaller or larger supply (a simulation at another scale) is seeded exactly, with fewer hosts for
+// fewer places, most offer weeks still with one place.
+func TestSeedPlanFollowsTheSupply(t *testing.T) {
+	weeks := testWeeks()
+	full, err := DefaultSupply()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, scale := range []float64{0.01, 0.05, 0.1, 0.5, 1, 1.5} {
+		t.Run(fmt.Sprint(scale), func(t *testing.T) {
+			want := full.Scaled(scale)
+			got, weeksOf := Supply{}, map[string]int{}
+			hosts := 0
+			for _, h := range seedPlan(weeks, full, want) {
+				hosts++
+				for _, o := range h.offers {
+					for _, w := range o.weeks {
+						weeksOf[h.host.Kind]++
+						if h.host.Kind == "city" {
+							got.CityPlaces += w.Places
+							got.CityReserved += w.ReservedPlaces
+						} else {
+							got.ESSPlaces += w.Places
+							if w.ReservedPlaces != 0 {
+								t.Errorf("an ESS place reserved: %+v", w)
+							}
+						}
+					}
+				}
+			}
+			if got != want {
+				t.Errorf("seeded %+v, want %+v", got, want)
+			}
+			if scale <= 1 && float64(want.Places()) > 1.6*float64(weeksOf["city"]+weeksOf["ess"]) {
+				t.Errorf("%d places in %v offer weeks: most should have one", want.Places(), weeksOf)
+			}
+			t.Logf("scale %g: %d hosts, offer weeks %v, %+v", scale, hosts, weeksOf, got)
+		})
 	}
 }

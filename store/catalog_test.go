@@ -304,9 +304,14 @@ func TestUpsertHostsAndOffers(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := store.CatalogCounts{Schools: 7, ParisSchools: 5, REP: 2, REPPlus: 2, ParisREP: 2, ParisREPPlus: 1, Sectors: 9,
-		Hosts: 1, CityHosts: 1, HostContacts: 1, Offers: 1, OfferWeeks: 1, Places: 2, ReservedPlaces: 2, Weeks: 1,
+		Hosts: 1, CityHosts: 1, HostContacts: 1, Offers: 1, OfferWeeks: 1, Places: 2, ReservedPlaces: 2, CityPlaces: 2, CityReserved: 2, Weeks: 1,
 		Arrondissements: 1, SectorsCovered: 1}
 	if n != want {
 		t.Errorf("counts\n got %+v\nwant %+v", n, want)
+	}
+	supply, err := s.SupplyByWeek(ctx)
+	if err != nil || len(supply) != 1 || supply[0].Offers != 1 || supply[0].CityPlaces != 2 || supply[0].CityReserved != 2 ||
+		supply[0].ESSPlaces != 0 {
+		t.Errorf("supply by week %+v, %v", supply, err)
 	}
 }

@@ -192,6 +192,8 @@ type CatalogCounts struct {
 	OfferWeeks           int `db:"offer_weeks"`
 	Places               int `db:"places"`
 	ReservedPlaces       int `db:"reserved_places"`
+	CityPlaces           int `db:"city_places"` // places in the City's own services (the rest: ESS structures)
+	CityReserved         int `db:"city_reserved"`
 	Weeks                int `db:"weeks"` // distinct weeks with at least one offer
 	Arrondissements      int `db:"arrondissements"`
 	SectorsCovered       int `db:"sectors_covered"`
@@ -218,6 +220,10 @@ func (c Conn) CatalogCounts(ctx context.Context) (CatalogCounts, error) {
 		(SELECT count(*) FROM offer_weeks) AS offer_weeks,
 		(SELECT COALESCE(sum(places), 0) FROM offer_weeks) AS places,
 		(SELECT COALESCE(sum(reserved_places), 0) FROM offer_weeks) AS reserved_places,
+		(SELECT COALESCE(sum(w.places), 0) FROM offer_weeks w JOIN offers o ON o.id = w.offer_id
+		 JOIN hosts h ON h.id = o.host_id WHERE h.kind = 'city') AS city_places,
+		(SELECT COALESCE(sum(w.reserved_places), 0) FROM offer_weeks w JOIN offers o ON o.id = w.offer_id
+		 JOIN hosts h ON h.id = o.host_id WHERE h.kind = 'city') AS city_reserved,
 		(SELECT count(DISTINCT week_start) FROM offer_weeks) AS weeks,
 		(SELECT count(DISTINCT arrondissement) FROM offers) AS arrondissements,
 		(SELECT count(DISTINCT sector_id) FROM offers) AS sectors_covered`)
@@ -262,6 +268,34 @@ func (c Conn) PlacesBySectorWeek(ctx context.Context) ([]SectorWeek, error) {
 		GROUP BY w.week_start, s.name ORDER BY w.week_start, s.name`)
 	if err != nil {
 		return nil, fmt.Errorf("places by sector and week: %w", err)
+	}
+	for i, r := range rows {
+		rows[i].Week = time.Date(r.Week.Year(), r.Week.Month(), r.Week.Day(), 0, 0, 0, 0, time.UTC)
+	}
+	return rows, nil
+}
+
+// WeekSupply is a stage week's supply: its offers, and its places in the City's services (some
+// reserved for REP/REP+ students) and in ESS structures.
+type WeekSupply struct {
+	Week         time.Time `db:"week_start" json:"week"`
+	Offers       int       `db:"offers" json:"offers"`
+	CityPlaces   int       `db:"city_places" json:"city_places"`
+	CityReserved int       `db:"city_reserved" json:"city_reserved_places"`
+	ESSPlaces    int       `db:"ess_places" json:"ess_places"`
+}
+
+// SupplyByWeek counts the offers and places of every stage week, by kind of host.
+func (c Conn) SupplyByWeek(ctx context.Context) ([]WeekSupply, error) {
+	var rows []WeekSupply
+	err := sqlx.SelectContext(ctx, c.q, &rows, `SELECT w.week_start, count(*) AS offers,
+			COALESCE(sum(w.places) FILTER (WHERE h.kind = 'city'), 0) AS city_places,
+			COALESCE(sum(w.reserved_places) FILTER (WHERE h.kind = 'city'), 0) AS city_reserved,
+			COALESCE(sum(w.places) FILTER (WHERE h.kind <> 'city'), 0) AS ess_places
+		FROM offer_weeks w JOIN offers o ON o.id = w.offer_id JOIN hosts h ON h.id = o.host_id
+		GROUP BY w.week_start ORDER BY w.week_start`)
+	if err != nil {
+		return nil, fmt.Errorf("supply by week: %w", err)
 	}
 	for i, r := range rows {
 		rows[i].Week = time.Date(r.Week.Year(), r.Week.Month(), r.Week.Day(), 0, 0, 0, 0, time.UTC)

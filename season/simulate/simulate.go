@@ -236,6 +236,11 @@ type catalogWorld struct {
 	Hosts   []store.HostPhone
 	Places  []store.SectorWeek
 	Offers  int
+	// Supply is the catalog's places week by week; File the seeded supply at scale 1
+	// (catalog/data/supply.toml) and Scaled what the seed drew at the run's scale (nil for an offers
+	// file).
+	Supply       []store.WeekSupply
+	File, Scaled *catalog.Supply
 }
 
 // prepare fills the template database: migrations, the Paris collèges, the sectors, and the
@@ -262,7 +267,13 @@ func prepare(ctx context.Context, url string, opt Options) (*catalogWorld, error
 			return nil, err
 		}
 		w.Weeks, _ = schools.NextSchoolWeeks(opt.Start, opt.Weeks, opt.LeadDays)
-		if _, err := catalog.Seed(ctx, st, catalog.SeedParams{Today: opt.Start, Weeks: w.Weeks}); err != nil {
+		file, err := catalog.DefaultSupply()
+		if err != nil {
+			return nil, err
+		}
+		scaled := file.Scaled(opt.Scale)
+		w.File, w.Scaled = &file, &scaled
+		if _, err := catalog.Seed(ctx, st, catalog.SeedParams{Today: opt.Start, Weeks: w.Weeks, Supply: &scaled}); err != nil {
 			return nil, err
 		}
 	} else {
@@ -297,6 +308,9 @@ func prepare(ctx context.Context, url string, opt Options) (*catalogWorld, error
 		return nil, err
 	}
 	if w.Places, err = st.PlacesBySectorWeek(ctx); err != nil {
+		return nil, err
+	}
+	if w.Supply, err = st.SupplyByWeek(ctx); err != nil {
 		return nil, err
 	}
 	counts, err := st.CatalogCounts(ctx)
