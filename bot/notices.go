@@ -24,7 +24,7 @@ func noticeOf(kind conversation.NoticeKind, app store.ApplicationInfo) conversat
 		Student: personName(app.StudentFirstName, app.StudentLastInitial), School: app.SchoolName,
 		Priority: app.Priority, Offer: app.OfferTitle, Host: app.HostName, Address: app.Address,
 		Hours: app.DailyHours, Contact: app.ContactName, Week: app.Week, ConfirmBy: app.ConfirmBy,
-		Motivation: app.Motivation}
+		DecideBy: app.BookedUntil, Motivation: app.Motivation}
 }
 
 func personName(first, initial string) string {
@@ -240,6 +240,9 @@ func (ib *Inbox) enqueue(ctx context.Context, tx txn, channel domain.Channel, ad
 // can be, the host is lost (hidden from search, its requests closed; this one included, whose
 // student and parent hear it from the caller) and sent is false.
 func (ib *Inbox) applicationSent(ctx context.Context, tx txn, app store.ApplicationInfo, tellParent bool) (sent bool, err error) {
+	if booked, err := ib.book(ctx, tx, app); err != nil || booked {
+		return booked, err
+	}
 	queued, err := ib.tellHost(ctx, tx, app, noticeOf(conversation.NoticeSent, app))
 	if err != nil {
 		return false, err
@@ -257,6 +260,36 @@ func (ib *Inbox) applicationSent(ctx context.Context, tx txn, app store.Applicat
 		return true, nil
 	}
 	return true, ib.tellParent(ctx, tx, app, conversation.NoticeSent)
+}
+
+// book takes the place of a sent application at once where the campaign lets students book the
+// City's places (direct booking): the host is told it may still decline within the campaign's days,
+// the student and the parent that the place is the student's to confirm. It reports false, having
+// done nothing, when the rule does not apply, when nobody at the host can be written to, or when no
+// place is left for the student: the application then goes as a request.
+func (ib *Inbox) book(ctx context.Context, tx txn, app store.ApplicationInfo) (bool, error) {
+	if app.HostKind != store.HostCity {
+		return false, nil
+	}
+	rules, err := ib.rules(ctx, tx)
+	if err != nil || rules.BookingDays == 0 {
+		return false, err
+	}
+	if reachable, err := tx.HostReachable(ctx, app.HostID); err != nil || !reachable {
+		return false, err
+	}
+	r, err := tx.Book(ctx, store.AcceptParams{HostID: app.HostID, ApplicationID: app.ID, Now: tx.now,
+		ReleaseDate: rules.ReleaseDate, ConfirmDays: rules.ConfirmDays, BookingDays: rules.BookingDays})
+	if err != nil || r.Problem != domain.NoProblem {
+		return false, err
+	}
+	if _, err := ib.tellHost(ctx, tx, r.App, noticeOf(conversation.NoticeBooked, r.App)); err != nil {
+		return false, err
+	}
+	if err := ib.tellStudent(ctx, tx, r.App, noticeOf(conversation.NoticeBooked, r.App)); err != nil {
+		return false, err
+	}
+	return true, ib.tellParent(ctx, tx, r.App, conversation.NoticeBooked)
 }
 
 // applicationWithdrawn tells the host (when the request had reached it) and the parent, unless the

@@ -30,6 +30,8 @@ type campaignFile struct {
 	Territory         []string        `toml:"territory"`
 	AgreementTemplate string          `toml:"agreement_template"`
 	ParentsToSign     int             `toml:"parents_to_sign"`
+	DirectBooking     bool            `toml:"direct_booking"`
+	BookingDays       int             `toml:"booking_days"`
 }
 
 // ReadCampaign reads a campaign file and checks it. An unknown key fails the file, so that a misspelt
@@ -55,7 +57,8 @@ func ReadCampaign(path string) (store.Campaign, error) {
 	c := store.Campaign{Name: f.Name, ApplicationsOpen: dayOnly(f.ApplicationsOpen),
 		ApplicationsClose: dayOnly(f.ApplicationsClose), PurgeOn: dayOnly(f.PurgeOn),
 		MaxApplications: f.MaxApplications, ConfirmDays: f.ConfirmDays, DeadlineDays: f.DeadlineDays,
-		Reminders: f.Reminders, Territory: f.Territory, AgreementTemplate: f.AgreementTemplate, ParentsToSign: f.ParentsToSign}
+		Reminders: f.Reminders, Territory: f.Territory, AgreementTemplate: f.AgreementTemplate, ParentsToSign: f.ParentsToSign,
+		DirectBooking: f.DirectBooking, BookingDays: f.BookingDays}
 	if f.REPRelease != nil {
 		d := dayOnly(*f.REPRelease)
 		c.REPRelease = &d
@@ -120,5 +123,8 @@ func DescribeCampaign(c store.Campaign) string {
 	fmt.Fprintf(&b, "stage weeks: %s\n", strings.Join(weeks, ", "))
 	fmt.Fprintf(&b, "rules: %d applications at once, %d days to confirm a place, deadlines %d days before each week",
 		c.MaxApplications, c.ConfirmDays, c.DeadlineDays)
+	if c.DirectBooking {
+		fmt.Fprintf(&b, "; direct booking of the City's places (the host may decline within %d days)", c.BookingDays)
+	}
 	return b.String()
 }

@@ -17,6 +17,7 @@ const (
 	NoticeConsentRequest      NoticeKind = "consent_request"       // parent: a child signed up, do you agree?
 	NoticeSent                NoticeKind = "sent"                  // parent: the application went to the host; host: a new request
 	NoticeAccepted            NoticeKind = "accepted"              // parent and student: the host took the child
+	NoticeBooked              NoticeKind = "booked"                // student, parent and host: the student took a place at once (direct booking); the host may decline until DecideBy
 	NoticeDeclined            NoticeKind = "declined"              // parent and student: the host said no
 	NoticeFull                NoticeKind = "full"                  // parent and student: the offer filled up before the host could say yes
 	NoticeConfirmed           NoticeKind = "confirmed"             // parent and host: the student confirmed the place
@@ -69,6 +70,7 @@ type Notice struct {
 	Contact    string // the person the student will meet
 	Week       time.Time
 	ConfirmBy  *time.Time
+	DecideBy   *time.Time // a booking: the host may decline it until then
 	Motivation string
 	Text       string                // a relayed message
 	Count      int                   // applications concerned, the parent's number of children, or the weeks before the stage
@@ -108,7 +110,7 @@ func (m *Machine) ParentNotice(lang string, n Notice) domain.Reply {
 			text += "\n" + m.textIn(lang, "parent_agreement_ask_name", d)
 		}
 		return domain.Reply{Text: text}
-	case NoticeSent, NoticeAccepted, NoticeDeclined, NoticeFull, NoticeWithdrawn, NoticeExpired, NoticeHostGone,
+	case NoticeSent, NoticeAccepted, NoticeBooked, NoticeDeclined, NoticeFull, NoticeWithdrawn, NoticeExpired, NoticeHostGone,
 		NoticeErased, NoticeDayBefore, NoticeRequestExpired, NoticeConfirmReminder, NoticeConsentReminder,
 		NoticeStageSoon, NoticeUnsentExpired, NoticeParentChanged, NoticeStageCancelled:
 		return domain.Reply{Text: m.textIn(lang, "parent_notice_"+string(n.Kind), d) + m.agreementLine(lang, parentWords, n)}
@@ -130,6 +132,10 @@ func (m *Machine) HostNotice(lang string, n Notice) domain.Reply {
 			{Key: "host:yes:" + ref, Label: m.textIn(lang, "host_choice_accept", nil)},
 			{Key: "host:no:" + ref, Label: m.textIn(lang, "host_choice_decline", nil)},
 			{Key: "host:ask:" + ref, Label: m.textIn(lang, "host_choice_ask", nil)},
+		}}
+	case NoticeBooked:
+		return domain.Reply{Text: m.textIn(lang, "host_notice_booked", d), Choices: []domain.Choice{
+			{Key: "host:no:" + ref, Label: m.textIn(lang, "host_choice_decline", nil)},
 		}}
 	case NoticeWithdrawn, NoticeCancelled, NoticeConfirmed, NoticeStudentAnswer, NoticeExpired, NoticeErased,
 		NoticeRequestExpired, NoticeHostDayBefore, NoticeFeedback, NoticeStageCancelled, NoticeAcceptedByColleague,
@@ -160,8 +166,8 @@ func (m *Machine) StudentNotice(s Session, n Notice) Output {
 		}
 	case NoticeParentWithdrew:
 		text = m.pluralIn(s.Lang, "student_notice_parent_withdrew", n.Count, d)
-	case NoticeAccepted:
-		text = m.textIn(s.Lang, "student_notice_accepted", d)
+	case NoticeAccepted, NoticeBooked:
+		text = m.textIn(s.Lang, "student_notice_"+string(n.Kind), d)
 		if details := m.stageDetailsIn(s.Lang, domain.StageDetails{Address: n.Address, Hours: n.Hours, Contact: n.Contact}); details != "" {
 			text += "\n" + details
 		}
@@ -235,6 +241,9 @@ func (m *Machine) noticeData(lang string, n Notice) data {
 	}
 	if n.ConfirmBy != nil {
 		d["ConfirmBy"] = m.longDate(lang, calendar.Day(*n.ConfirmBy))
+	}
+	if n.DecideBy != nil {
+		d["DecideBy"] = m.longDate(lang, calendar.Day(*n.DecideBy))
 	}
 	if len(n.Waiting) > 0 {
 		lines := make([]string, len(n.Waiting))

@@ -45,8 +45,11 @@ type Transition struct {
 // student creates an application (awaiting the parent's agreement); the parent's agreement sends
 // it to the host; the parent withdraws every live application when they refuse or withdraw their
 // consent; the system declines a sent application when the offer is full, cancels the others when
-// the student confirms a stage, and expires those left unanswered or unconfirmed. The database holds
-// the same table and refuses any other move (store/migrations, checked by a test).
+// the student confirms a stage, and expires those left unanswered or unconfirmed. Where the campaign
+// lets students book the City's places directly, the system accepts a sent application at once (a
+// booking) and the host may still decline it, accepted or confirmed, within the campaign's booking
+// days (the store checks the days). The database holds the same table and refuses any other move
+// (store/migrations, checked by a test).
 //
 // It is a function, so that nothing can change the table.
 func Transitions() []Transition {
@@ -57,14 +60,14 @@ func Transitions() []Transition {
 		{AwaitingParent, Sent, ByParent},
 		{AwaitingParent, Withdrawn, ByStudent}, {AwaitingParent, Withdrawn, ByParent},
 		{AwaitingParent, Expired, BySystem}, {AwaitingParent, Cancelled, BySystem},
-		{Sent, Accepted, ByHost},
+		{Sent, Accepted, ByHost}, {Sent, Accepted, BySystem},
 		{Sent, Declined, ByHost}, {Sent, Declined, BySystem},
 		{Sent, Withdrawn, ByStudent}, {Sent, Withdrawn, ByParent},
 		{Sent, Expired, BySystem}, {Sent, Cancelled, BySystem},
 		{Accepted, Confirmed, ByStudent},
 		{Accepted, Withdrawn, ByStudent}, {Accepted, Withdrawn, ByParent},
-		{Accepted, Expired, BySystem}, {Accepted, Cancelled, BySystem},
-		{Confirmed, Withdrawn, ByStudent}, {Confirmed, Withdrawn, ByParent},
+		{Accepted, Expired, BySystem}, {Accepted, Cancelled, BySystem}, {Accepted, Declined, ByHost},
+		{Confirmed, Withdrawn, ByStudent}, {Confirmed, Withdrawn, ByParent}, {Confirmed, Declined, ByHost},
 	}
 }
 

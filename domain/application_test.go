@@ -20,6 +20,8 @@ func TestTransitions(t *testing.T) {
 		"accepted>confirmed:student",
 		"awaiting_parent>cancelled:system", "sent>cancelled:system", "accepted>cancelled:system",
 		"awaiting_parent>expired:system", "sent>expired:system", "accepted>expired:system",
+		// Direct booking: the system books, the host may still decline a booking.
+		"sent>accepted:system", "accepted>declined:host", "confirmed>declined:host",
 	} {
 		allowed[m] = true
 	}

@@ -111,7 +111,7 @@ var sampleData = map[string]any{
 	"Week": "lundi 18 janvier", "Friday": "vendredi 22 janvier", "Address": "12 rue des Lilas 75019 Paris",
 	"Hours": "9h-16h", "Contact": "Claire Martin", "Numbers": "1, 2 ou 3", "Weekday": "lundi", "Month": "janvier",
 	"Year": 2027, "Count": 18, "OfStudent": "de Mohammed B.", "OfChild": "de Mohammed B.",
-	"Hosts": "Médiathèque Václav-Havel, Musée Carnavalet", "ConfirmBy": "vendredi 15 janvier",
+	"Hosts": "Médiathèque Václav-Havel, Musée Carnavalet", "ConfirmBy": "vendredi 15 janvier", "DecideBy": "jeudi 14 janvier",
 	"Code": "482 913", "Left": 3, "Link": "https://stagebot.example.org/c/4f2a", "Missing": "la signature du collège",
 	"YouSign": true,
 }

@@ -18,20 +18,24 @@ import (
 // close, the day places reserved for REP/REP+ students open to all, the day the season's personal
 // data is purged, and its rules. Days are calendar days (midnight UTC of the day in Paris).
 type Campaign struct {
-	ID                int64       `db:"id"`
-	Name              string      `db:"name"`
-	ApplicationsOpen  time.Time   `db:"applications_open"`
-	ApplicationsClose time.Time   `db:"applications_close"`
-	REPRelease        *time.Time  `db:"rep_release"` // nil: reserved places never open to all
-	PurgeOn           time.Time   `db:"purge_on"`
-	MaxApplications   int         `db:"max_applications"`   // live applications a student may have at once
-	ConfirmDays       int         `db:"confirm_days"`       // days to confirm a place a host accepted
-	DeadlineDays      int         `db:"deadline_days"`      // an offer week's default deadline: this many days before it
-	Reminders         Reminders   `db:"reminders"`          // when the reminders go
-	Territory         Territory   `db:"territory"`          // the départements whose collèges it is for; empty: anywhere
-	AgreementTemplate string      `db:"agreement_template"` // the version of the agreement's text (agreement/templates); "" the default
-	ParentsToSign     int         `db:"parents_to_sign"`    // legal representatives who sign the agreement: 1, or 2
-	Weeks             []time.Time `db:"-"`                  // the stage weeks (Mondays), in order
+	ID                int64      `db:"id"`
+	Name              string     `db:"name"`
+	ApplicationsOpen  time.Time  `db:"applications_open"`
+	ApplicationsClose time.Time  `db:"applications_close"`
+	REPRelease        *time.Time `db:"rep_release"` // nil: reserved places never open to all
+	PurgeOn           time.Time  `db:"purge_on"`
+	MaxApplications   int        `db:"max_applications"`   // live applications a student may have at once
+	ConfirmDays       int        `db:"confirm_days"`       // days to confirm a place a host accepted
+	DeadlineDays      int        `db:"deadline_days"`      // an offer week's default deadline: this many days before it
+	Reminders         Reminders  `db:"reminders"`          // when the reminders go
+	Territory         Territory  `db:"territory"`          // the départements whose collèges it is for; empty: anywhere
+	AgreementTemplate string     `db:"agreement_template"` // the version of the agreement's text (agreement/templates); "" the default
+	ParentsToSign     int        `db:"parents_to_sign"`    // legal representatives who sign the agreement: 1, or 2
+	// DirectBooking lets a student take a place in a City service at once: the application is
+	// accepted as it goes (a booking), and the host may still decline it for BookingDays days.
+	DirectBooking bool        `db:"direct_booking"`
+	BookingDays   int         `db:"booking_days"` // default DefaultBookingDays
+	Weeks         []time.Time `db:"-"`            // the stage weeks (Mondays), in order
 }
 
 // Territory lists département codes ("75", "2A").
@@ -156,6 +160,7 @@ const (
 	DefaultMaxApplications = 5
 	DefaultConfirmDays     = 7
 	DefaultDeadlineDays    = 14
+	DefaultBookingDays     = 3
 )
 
 // Validate checks a campaign before it is saved, and fills the rules left at zero with the defaults.
@@ -174,6 +179,9 @@ func (c *Campaign) Validate() error {
 	}
 	if c.DeadlineDays == 0 {
 		c.DeadlineDays = DefaultDeadlineDays
+	}
+	if c.BookingDays == 0 {
+		c.BookingDays = DefaultBookingDays
 	}
 	c.Reminders = c.Reminders.withDefaults()
 	problems = append(problems, c.Reminders.problems()...)
@@ -219,6 +227,9 @@ func (c *Campaign) Validate() error {
 	if c.DeadlineDays < 0 || c.DeadlineDays > 90 {
 		bad("deadline_days must be 0 to 90")
 	}
+	if c.BookingDays < 1 || c.BookingDays > 14 {
+		bad("booking_days must be 1 to 14")
+	}
 	for _, d := range c.Territory {
 		if !validDepartment(d) {
 			bad("territory: %q is no département code (75, 93, 2A, 971…)", d)
@@ -254,19 +265,20 @@ func (c Conn) SaveCampaign(ctx context.Context, camp Campaign) (int64, error) {
 	err := c.atomically(ctx, func(c Conn) error {
 		if err := c.get(ctx, &id, `INSERT INTO campaigns (name, applications_open, applications_close, rep_release,
 				purge_on, max_applications, confirm_days, deadline_days, reminders, territory, agreement_template,
-				parents_to_sign)
+				parents_to_sign, direct_booking, booking_days)
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, coalesce(nullif($11, ''), '`+DefaultAgreementTemplate+`'),
-				coalesce(nullif($12, 0), 1))
+				coalesce(nullif($12, 0), 1), $13, $14)
 			ON CONFLICT (name) DO UPDATE SET applications_open = excluded.applications_open,
 				applications_close = excluded.applications_close, rep_release = excluded.rep_release,
 				purge_on = excluded.purge_on, max_applications = excluded.max_applications,
 				confirm_days = excluded.confirm_days, deadline_days = excluded.deadline_days,
 				reminders = excluded.reminders, territory = excluded.territory,
-				agreement_template = excluded.agreement_template, parents_to_sign = excluded.parents_to_sign
+				agreement_template = excluded.agreement_template, parents_to_sign = excluded.parents_to_sign,
+				direct_booking = excluded.direct_booking, booking_days = excluded.booking_days
 			RETURNING id`, camp.Name, dayParam(&camp.ApplicationsOpen), dayParam(&camp.ApplicationsClose),
 			dayParam(camp.REPRelease), dayParam(&camp.PurgeOn), camp.MaxApplications, camp.ConfirmDays,
 			camp.DeadlineDays, camp.Reminders, pq.StringArray(append(Territory{}, camp.Territory...)), camp.AgreementTemplate,
-			camp.ParentsToSign); err != nil {
+			camp.ParentsToSign, camp.DirectBooking, camp.BookingDays); err != nil {
 			return fmt.Errorf("save campaign %q: %w", camp.Name, err)
 		}
 		weeks := make([]string, len(camp.Weeks))
@@ -287,7 +299,7 @@ func (c Conn) SaveCampaign(ctx context.Context, camp Campaign) (int64, error) {
 }
 
 const campaignColumns = `id, name, applications_open, applications_close, rep_release, purge_on, max_applications,
-	confirm_days, deadline_days, reminders, territory, agreement_template, parents_to_sign`
+	confirm_days, deadline_days, reminders, territory, agreement_template, parents_to_sign, direct_booking, booking_days`
 
 // CurrentCampaign is the campaign in force on day today: of those not yet purged, the one that
 // opened last, or else the next to open. ErrNotFound when there is none.
@@ -372,6 +384,7 @@ type Rules struct {
 	PurgeOn         *time.Time // the day the season's personal data is erased; nil: no campaign
 	Territory       Territory  // the départements whose collèges are looked up first; empty: anywhere
 	ParentsToSign   int        // legal representatives who sign the agreement (1 or 2)
+	BookingDays     int        // with direct booking, the days a host has to decline a booking; 0: no direct booking
 }
 
 // DefaultAgreementTemplate is the agreement's text when no campaign names one (agreement/templates).
@@ -384,7 +397,18 @@ func (camp Campaign) Rules() Rules {
 	return Rules{CampaignID: camp.ID, Campaign: camp.Name, ReleaseDate: camp.REPRelease, OpensOn: &opens,
 		ClosesOn: &closes, MaxApplications: camp.MaxApplications, ConfirmDays: camp.ConfirmDays,
 		Reminders: camp.Reminders.withDefaults(), PurgeOn: &purge, Territory: camp.Territory,
-		ParentsToSign: max(camp.ParentsToSign, 1)}
+		ParentsToSign: max(camp.ParentsToSign, 1), BookingDays: camp.bookingDays()}
+}
+
+// bookingDays is the days a host has to decline a booking, 0 without direct booking.
+func (camp Campaign) bookingDays() int {
+	if !camp.DirectBooking {
+		return 0
+	}
+	if camp.BookingDays <= 0 {
+		return DefaultBookingDays
+	}
+	return camp.BookingDays
 }
 
 // RulesOn reads the rules in force on day today: the current campaign's, or the defaults (five

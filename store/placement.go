@@ -40,6 +40,9 @@ type ApplicationInfo struct {
 	ParentPhone        string                  `db:"parent_phone"`
 	ParentLang         string                  `db:"parent_lang"`
 	ConfirmBy          *time.Time              `db:"confirm_by"` // set when accepted: the student confirms before it
+	HostKind           string                  `db:"host_kind"`  // HostCity or HostESS
+	// BookedUntil is set on a booking (direct booking): the host may decline it until then.
+	BookedUntil *time.Time `db:"booked_until"`
 }
 
 // applicationInfo reads ApplicationInfo rows; callers add a WHERE on a (applications), s, o or h.
@@ -49,7 +52,8 @@ const applicationInfo = `SELECT a.id, a.state, a.student_id, s.first_name AS stu
 		a.offer_id, o.title AS offer_title, o.address, o.arrondissement, o.daily_hours, h.id AS host_id,
 		h.name AS host_name,
 		coalesce((SELECT hc.name FROM host_contacts hc WHERE hc.host_id = h.id ORDER BY hc.id LIMIT 1), '') AS contact_name,
-		a.motivation, p.id AS parent_id, p.phone AS parent_phone, p.lang AS parent_lang, a.confirm_by
+		a.motivation, p.id AS parent_id, p.phone AS parent_phone, p.lang AS parent_lang, a.confirm_by,
+		h.kind AS host_kind, a.booked_until
 	FROM applications a
 	JOIN students s ON s.id = a.student_id
 	JOIN parents p ON p.id = s.parent_id
@@ -87,13 +91,15 @@ func (c Conn) HostActive(ctx context.Context, hostIDs []int64) ([]ApplicationInf
 	return apps, nil
 }
 
-// AcceptParams are a host's acceptance of an application.
+// AcceptParams are a host's acceptance of an application, or a booking.
 type AcceptParams struct {
 	HostID        int64
 	ApplicationID int64
 	Now           time.Time
 	ReleaseDate   *time.Time // from this day unused reserved places are open to all; nil: never
 	ConfirmDays   int        // the student confirms within this many days; 0 or less: no deadline
+	// BookingDays, for a booking (Book), are the days the host has to decline it.
+	BookingDays int
 }
 
 // AcceptResult is what became of an acceptance. App is the application after it (empty on
@@ -110,6 +116,23 @@ type AcceptResult struct {
 // system and the answer is ProblemFull. A host acts only on its own offers: any other application
 // is ProblemNotFound, as if it did not exist.
 func (c Conn) Accept(ctx context.Context, p AcceptParams) (AcceptResult, error) {
+	return c.take(ctx, p, false)
+}
+
+// Book takes a place for the student of a sent application at once, as the system, where the
+// campaign allows direct booking: like Accept, except that without a place the application stays
+// sent (a request the host answers) and the answer is ProblemFull; with one, the host may decline it
+// until the end of the BookingDays-th day after (booked_until; the Friday before the week at the
+// latest).
+func (c Conn) Book(ctx context.Context, p AcceptParams) (AcceptResult, error) {
+	if p.BookingDays <= 0 {
+		return AcceptResult{}, errors.New("book: no booking days")
+	}
+	return c.take(ctx, p, true)
+}
+
+// take accepts an application, as its host or as a booking.
+func (c Conn) take(ctx context.Context, p AcceptParams, booking bool) (AcceptResult, error) {
 	var res AcceptResult
 	err := c.atomically(ctx, func(c Conn) error {
 		var app struct {
@@ -152,13 +175,21 @@ func (c Conn) Accept(ctx context.Context, p AcceptParams) (AcceptResult, error) 
 			app.StudentID, released(p.ReleaseDate, p.Now), app.OfferID, app.Week); err != nil {
 			return fmt.Errorf("accept application %d: places left: %w", p.ApplicationID, err)
 		}
-		if left <= 0 {
+		switch {
+		case left <= 0 && booking:
+			res.Problem = domain.ProblemFull
+		case left <= 0:
 			res.Problem = domain.ProblemFull
 			if err := c.move(ctx, p.ApplicationID, from, domain.Declined, domain.BySystem, p.Now); err != nil {
 				return err
 			}
-		} else {
-			if err := c.move(ctx, p.ApplicationID, from, domain.Accepted, domain.ByHost, p.Now); err != nil {
+		default:
+			by, bookedUntil := domain.ByHost, (*time.Time)(nil)
+			if booking {
+				until := confirmDeadline(p.Now, p.BookingDays, utcDay(app.Week)) // the whole last day
+				by, bookedUntil = domain.BySystem, &until
+			}
+			if err := c.move(ctx, p.ApplicationID, from, domain.Accepted, by, p.Now); err != nil {
 				return err
 			}
 			var confirmBy *time.Time
@@ -166,8 +197,8 @@ func (c Conn) Accept(ctx context.Context, p AcceptParams) (AcceptResult, error) 
 				t := confirmDeadline(p.Now, p.ConfirmDays, utcDay(app.Week))
 				confirmBy = &t
 			}
-			if _, err := c.q.ExecContext(ctx, `UPDATE applications SET accepted_at = $2, confirm_by = $3 WHERE id = $1`,
-				p.ApplicationID, p.Now, confirmBy); err != nil {
+			if _, err := c.q.ExecContext(ctx, `UPDATE applications SET accepted_at = $2, confirm_by = $3, booked_until = $4
+				WHERE id = $1`, p.ApplicationID, p.Now, confirmBy, bookedUntil); err != nil {
 				return fmt.Errorf("accept application %d: %w", p.ApplicationID, err)
 			}
 		}
@@ -177,13 +208,18 @@ func (c Conn) Accept(ctx context.Context, p AcceptParams) (AcceptResult, error) 
 	return res, err
 }
 
-// Decline lets a host say no, at time at, to one of its sent applications. problem is "",
-// ProblemNotFound (no such application on the host's offers) or ProblemNotPending (not sent).
+// Decline lets a host say no, at time at, to one of its sent applications, or to a booking (accepted
+// or confirmed) before its booked_until: a confirmed one's agreement is cancelled. problem is "",
+// ProblemNotFound (no such application on the host's offers) or ProblemNotPending (neither).
 func (c Conn) Decline(ctx context.Context, hostID, applicationID int64, at time.Time) (app ApplicationInfo, problem domain.Problem, err error) {
 	err = c.atomically(ctx, func(c Conn) error {
-		var from domain.ApplicationState
-		err := c.get(ctx, &from, `SELECT a.state FROM applications a JOIN offers o ON o.id = a.offer_id
+		var cur struct {
+			State       domain.ApplicationState `db:"state"`
+			BookedUntil *time.Time              `db:"booked_until"`
+		}
+		err := c.get(ctx, &cur, `SELECT a.state, a.booked_until FROM applications a JOIN offers o ON o.id = a.offer_id
 			WHERE a.id = $1 AND o.host_id = $2 FOR UPDATE OF a`, applicationID, hostID)
+		from := cur.State
 		if errors.Is(err, ErrNotFound) {
 			problem = domain.ProblemNotFound
 			return nil
@@ -191,7 +227,8 @@ func (c Conn) Decline(ctx context.Context, hostID, applicationID int64, at time.
 		if err != nil {
 			return fmt.Errorf("decline application %d: %w", applicationID, err)
 		}
-		if from != domain.Sent {
+		booked := from.HoldsPlace() && cur.BookedUntil != nil && at.Before(*cur.BookedUntil)
+		if from != domain.Sent && !booked {
 			problem = domain.ProblemNotPending
 			app, err = c.ApplicationByID(ctx, applicationID)
 			return err
@@ -199,7 +236,7 @@ func (c Conn) Decline(ctx context.Context, hostID, applicationID int64, at time.
 		if err := c.move(ctx, applicationID, from, domain.Declined, domain.ByHost, at); err != nil {
 			return err
 		}
-		app, err = c.movedInfo(ctx, applicationID, from)
+		app, err = c.movedInfo(ctx, applicationID, from) // a confirmed one's agreement went with the move
 		return err
 	})
 	return app, problem, err

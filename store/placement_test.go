@@ -364,3 +364,68 @@ func TestMoveApplicationFollowsTheTable(t *testing.T) {
 		t.Errorf("withdraw twice: %v", err)
 	}
 }
+
+// Direct booking: a booking takes a free place at once as the system (with a place reserved only
+// for whom it is reserved), leaves the application sent when the week is full, and the host may
+// decline it, accepted or confirmed, only before booked_until; a confirmed one takes its agreement
+// with it.
+func TestBookAndDeclineABooking(t *testing.T) {
+	w := newWorld(t)
+	host := w.host(store.EmployerPublic)
+	offer := w.offer(host, "Bibliothèque", 1, 0)
+	book := func(app int64, at time.Time) store.AcceptResult {
+		t.Helper()
+		r, err := w.s.Book(w.ctx, store.AcceptParams{HostID: host, ApplicationID: app, Now: at, ConfirmDays: 7, BookingDays: 3})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return r
+	}
+	lou, max := w.consenting("Lou", false), w.consenting("Max", false)
+	appLou, appMax := w.apply(lou, offer), w.apply(max, offer)
+	r := book(appLou, today)
+	until := calendar.AtParis(calendar.Day(today.AddDate(0, 0, 3)), 23, 59)
+	if r.Problem != "" || r.App.State != domain.Accepted || r.App.BookedUntil == nil || !r.App.BookedUntil.Equal(until) ||
+		r.App.ConfirmBy == nil || r.App.HostKind != store.HostCity {
+		t.Fatalf("book: %+v", r)
+	}
+	if got := w.events(appLou); got[len(got)-1] != "sent>accepted:system" {
+		t.Errorf("events %v", got)
+	}
+	if r := book(appMax, today); r.Problem != domain.ProblemFull || w.state(appMax) != domain.Sent {
+		t.Errorf("book a full week: %q, state %s", r.Problem, w.state(appMax))
+	}
+	if _, err := w.s.Book(w.ctx, store.AcceptParams{HostID: host, ApplicationID: appMax, Now: today}); err == nil {
+		t.Error("a booking without booking days was taken")
+	}
+
+	// Confirmed within the window, then declined by the host: the agreement goes too.
+	if c, err := w.s.Confirm(w.ctx, lou, appLou, today.Add(time.Hour)); err != nil || c.Problem != "" {
+		t.Fatalf("confirm: %+v, %v", c, err)
+	}
+	app, problem, err := w.s.Decline(w.ctx, host, appLou, until.Add(-time.Minute))
+	if err != nil || problem != "" || app.State != domain.Declined || app.PreviousState != domain.Confirmed {
+		t.Fatalf("decline the booking: %+v, %q, %v", app, problem, err)
+	}
+	var agreement domain.AgreementState
+	if err := w.s.DB().GetContext(w.ctx, &agreement, `SELECT state FROM agreements WHERE application_id = $1`, appLou); err != nil ||
+		agreement != domain.AgreementCancelled {
+		t.Errorf("agreement %q, %v", agreement, err)
+	}
+
+	// Past its days, a booking is the host's to keep; an acceptance by the host is never a booking.
+	appMax2 := appMax
+	if r := book(appMax2, today.Add(2*time.Hour)); r.Problem != "" {
+		t.Fatalf("book the freed place: %q", r.Problem)
+	}
+	if _, problem, _ := w.s.Decline(w.ctx, host, appMax2, until); problem != domain.ProblemNotPending {
+		t.Errorf("decline after the booking days: %q", problem)
+	}
+	other := w.offer(host, "Parc", 1, 0)
+	noa := w.consenting("Noa", false)
+	appNoa := w.apply(noa, other)
+	w.accept(host, appNoa, nil)
+	if _, problem, _ := w.s.Decline(w.ctx, host, appNoa, today); problem != domain.ProblemNotPending {
+		t.Errorf("decline its own acceptance: %q", problem)
+	}
+}

@@ -64,7 +64,9 @@ func transcriptClock() time.Time {
 }
 
 // A transcript is a console session kept as a file: header lines ("# about", "channel: sms",
-// "as: +33…", and "schools: france" to have every collège of France, not only Paris's), then what the person typed ("> text") and what the bot answered, rendered as the
+// "as: +33…", "schools: france" to have every collège of France, not only Paris's, and "campaign:
+// direct booking" for a campaign that lets students book the City's places), then what the person
+// typed ("> text") and what the bot answered, rendered as the
 // channel shows it. The test types the same lines again and expects the same answers, word for word.
 // Run with -update to rewrite them after a deliberate change, and read the diff.
 func TestTranscripts(t *testing.T) {
@@ -94,6 +96,11 @@ func TestTranscripts(t *testing.T) {
 				template, prepare = "france", franceCatalog
 			}
 			s := storetest.NewFrom(t, template, prepare)
+			if header.booking {
+				if _, err := s.DB().Exec(`UPDATE campaigns SET direct_booking = true`); err != nil {
+					t.Fatal(err)
+				}
+			}
 			var out bytes.Buffer
 			out.WriteString(header.text)
 			c := &console.Console{
@@ -128,6 +135,7 @@ type transcriptHeader struct {
 	text    string
 	channel domain.Channel
 	as      string
+	booking bool   // "campaign: direct booking": the demo campaign lets students book the City's places
 	schools string // "france": every collège of the national files, not only Paris's
 }
 
@@ -148,6 +156,8 @@ func parseTranscript(t *testing.T, raw []byte) (transcriptHeader, []string) {
 			h.as = strings.TrimPrefix(line, "as: ")
 		case inHeader && strings.HasPrefix(line, "schools: "):
 			h.schools = strings.TrimPrefix(line, "schools: ")
+		case inHeader && line == "campaign: direct booking":
+			h.booking = true
 		case inHeader && line == "":
 		case strings.HasPrefix(line, "> "):
 			inHeader = false
