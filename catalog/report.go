@@ -56,10 +56,3 @@ func writeProblems(b *strings.Builder, problems []LineError) {
 		fmt.Fprintf(b, "  skipped %s\n", p.Error())
 	}
 }
-
-func percent(part, whole int) float64 {
-	if whole == 0 {
-		return 0
-	}
-	return 100 * float64(part) / float64(whole)
-}
