@@ -25,10 +25,14 @@ var (
 	asksConsent = "Répondez OUI"
 	// newRequest starts a request to a host.
 	newRequest = "Demande de stage (réf. "
-	// placeOffered is in the acceptance and in the reminders to confirm.
+	// placeOffered is in the acceptance and in the reminders to confirm; placeBooked in a booking's.
 	placeOffered = "t'accepte, semaine du"
-	// invitesToSearch ends the messages that invite a student to look for another offer.
-	invitesToSearch = "Écris un mot pour chercher"
+	placeBooked  = "C'est réservé : ta place chez"
+	// newBooking starts a booking, to a host.
+	newBooking = "Réservation (réf. "
+	// invitesToSearch ends the messages that invite a student to look for another offer ("Écris…",
+	// or "…: écris…" after a refusal).
+	invitesToSearch = "crit un mot pour chercher"
 	// asksLastName and asksParentName ask a name for the agreement; asksSignature asks to sign it (with
 	// SIGNER); codeIn carries the signing code.
 	asksLastName   = "quel est ton nom de famille"
@@ -71,11 +75,17 @@ func (s *sim) person(address string) *person {
 	return p
 }
 
-// plan schedules each student's first message, and the collèges' work on the agreements every
-// school day at 17:00.
+// plan schedules each student's first message, the collèges' nudges every Monday at 17:00, and
+// their work on the agreements every school day at 17:00.
 func (s *sim) plan() {
 	for i, st := range s.cfg.World.Students {
 		s.at(st.SignUp, func(ctx context.Context) error { return s.signUp(ctx, i) })
+	}
+	for day := calendar.Day(s.cfg.Start.In(calendar.Paris())); len(s.world.staff) > 0 && !day.After(s.cfg.End); day = day.AddDate(0, 0, 1) {
+		at := calendar.AtParis(day, 17, 0)
+		if day.Weekday() == time.Monday && at.After(s.cfg.Start) && at.Before(s.cfg.End) {
+			s.at(at, s.nudgePass)
+		}
 	}
 	if s.cfg.World.SchoolDays < 0 {
 		return
@@ -122,6 +132,22 @@ func (s *sim) schoolPass(ctx context.Context, now time.Time) error {
 				Session: "simulation", IDs: []int64{r.ID}}); err != nil {
 				return err
 			}
+		}
+	}
+	return nil
+}
+
+// nudgePass is the nudging collèges' staff pressing "nudge" on their page: each of their students
+// without a place gets one message from the collège (at most one a week, never after STOP).
+func (s *sim) nudgePass(ctx context.Context) error {
+	uais := make([]string, 0, len(s.world.staff))
+	for uai := range s.world.staff {
+		uais = append(uais, uai)
+	}
+	slices.Sort(uais) // the same order every season
+	for _, uai := range uais {
+		if _, err := s.inbox.Nudge(ctx, bot.NudgeParams{StaffID: s.world.staff[uai], SchoolUAI: uai}); err != nil {
+			return fmt.Errorf("collège %s nudges: %w", uai, err)
 		}
 	}
 	return nil
@@ -238,7 +264,12 @@ func (s *sim) answerSignUp(ctx context.Context, st Student, sess conversation.Se
 	case conversation.AskWeek:
 		return say(st.Week.Format("02/01/2006"))
 	case conversation.PickWeek:
-		return s.pick(ctx, st, sess, "week:"+st.Week.Format(time.DateOnly))
+		// Their week is among those offered, or, with no offer open in it yet, kept: the collège's
+		// week is the one they can do.
+		if ok, err := s.pick(ctx, st, sess, "week:"+st.Week.Format(time.DateOnly)); ok || err != nil {
+			return ok, err
+		}
+		return s.pick(ctx, st, sess, "week:keep")
 	case conversation.AskBirth:
 		return say(st.BirthMonth.Format("01/2006"))
 	case conversation.AskParentPhone:
@@ -320,6 +351,8 @@ func (s *sim) browse(ctx context.Context, i int, word, what string) error {
 		return err
 	}
 	seen, tried := 0, map[string]bool{}
+	last, settle := "", false // the last offer seen that takes applications; going back to it
+	current := ""
 	for range 3 * (views + 3) {
 		sess, err := s.session(ctx, st)
 		if err != nil {
@@ -335,13 +368,26 @@ func (s *sim) browse(ctx context.Context, i int, word, what string) error {
 				}
 			}
 			if len(offers) == 0 {
-				return nil
+				if last == "" || settle || !slices.Contains(sess.Choices, last) {
+					return nil
+				}
+				// Fewer offers than they would look at: they apply to the last one that takes them.
+				settle, current = true, last
+				picked, err = s.pick(ctx, st, sess, last)
+				break
 			}
 			key := offers[rng.IntN(len(offers))]
-			tried[key] = true
+			tried[key], current = true, key
 			picked, err = s.pick(ctx, st, sess, key)
 		case conversation.ViewOffer:
 			seen++
+			if slices.Contains(sess.Choices, "offer:apply") {
+				last = current
+			}
+			if settle && slices.Contains(sess.Choices, "offer:apply") {
+				picked, err = s.pick(ctx, st, sess, "offer:apply")
+				break
+			}
 			if seen < views || !slices.Contains(sess.Choices, "offer:apply") {
 				if seen >= views+3 {
 					return nil
@@ -408,6 +454,15 @@ func (s *sim) react(m Sent) {
 		if s.hostAgreement(m, p, h.Agreement) {
 			return
 		}
+		if strings.HasPrefix(m.Body, newBooking) {
+			ref := refIn.FindStringSubmatch(m.Body)
+			if ref != nil && h.Answer.AtAsk == 1 && s.rng(m.Address, "booking/"+ref[1]).Float64() < h.Answer.DeclineBooking {
+				s.later(m.At, h.Answer.Delay, m.Address, "booking/"+ref[1], func(ctx context.Context) error {
+					return s.say(ctx, domain.SMS, m.Address, "NON "+ref[1], "")
+				})
+			}
+			return
+		}
 		if !strings.HasPrefix(m.Body, newRequest) && m.Reminder != domain.ReminderHostWaiting {
 			return
 		}
@@ -448,7 +503,7 @@ func (s *sim) react(m Sent) {
 					return s.say(ctx, st.Channel, st.Address, "AVIS 5 super stage", "")
 				})
 			}
-		case strings.Contains(m.Body, placeOffered):
+		case strings.Contains(m.Body, placeOffered) || strings.Contains(m.Body, placeBooked):
 			p.asks++
 			if p.asks == st.Confirm.AtAsk {
 				s.later(m.At, st.Confirm.Delay, m.Address, "confirm", func(ctx context.Context) error {

@@ -126,6 +126,7 @@ type Application struct {
 	SentAt     *time.Time
 	AnsweredAt *time.Time // when its host accepted or declined it, if they did
 	Reserved   bool       // it holds a place reserved for REP/REP+ students (accepted or confirmed, REP student, reserved places left then)
+	Booked     bool       // it was a booking (direct booking)
 }
 
 // Run replays the season and reports what happened.
@@ -422,12 +423,14 @@ func (s *sim) snapshot(ctx context.Context) error {
 		SentAt   *time.Time              `db:"sent_at"`
 		Answered *time.Time              `db:"answered_at"`
 		Reserved bool                    `db:"reserved"`
+		Booked   bool                    `db:"booked"`
 	}
 	if err := s.st.DB().SelectContext(ctx, &rows, `SELECT a.id, s.address, o.ref, a.week_start, a.state, a.created_at,
 			a.sent_at,
 			(SELECT min(e.at) FROM application_events e WHERE e.application_id = a.id
 			 AND e.to_state IN ('accepted', 'declined') AND e.actor = 'host') AS answered_at,
-			s.education_priority <> 'none' AND w.reserved_places > 0 AND a.state IN ('accepted', 'confirmed') AS reserved
+			s.education_priority <> 'none' AND w.reserved_places > 0 AND a.state IN ('accepted', 'confirmed') AS reserved,
+			a.booked_until IS NOT NULL AS booked
 		FROM applications a JOIN students s ON s.id = a.student_id JOIN offers o ON o.id = a.offer_id
 		JOIN offer_weeks w ON w.offer_id = a.offer_id AND w.week_start = a.week_start
 		ORDER BY a.id`); err != nil {
@@ -460,7 +463,7 @@ func (s *sim) snapshot(ctx context.Context) error {
 		s.out.Final[r.State]++
 		s.out.Applications = append(s.out.Applications, Application{ID: r.ID, Student: s.world.studentIndex[r.Address],
 			OfferRef: r.OfferRef, Week: calendar.Day(r.Week), State: r.State, Created: r.Created, SentAt: r.SentAt,
-			AnsweredAt: r.Answered, Reserved: r.Reserved})
+			AnsweredAt: r.Answered, Reserved: r.Reserved, Booked: r.Booked})
 	}
 	return nil
 }

@@ -3,6 +3,7 @@ package season
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
 
 	"stagebot/domain"
@@ -35,6 +36,9 @@ type World struct {
 	// they check the agreements their hosts completed, and their principals sign those open to
 	// signatures, once they have waited this many days (0: the same day). Negative: never.
 	SchoolDays int
+	// Nudging are the collèges (by UAI) whose staff nudge their students without a place from their
+	// page, every Monday at 17:00 (the page lets a student be nudged once a week).
+	Nudging map[string]bool
 }
 
 // Host is a host structure, its contacts, its offers, and how it answers requests.
@@ -55,6 +59,9 @@ type HostAnswer struct {
 	Answer
 	Accept float64 // 0 to 1
 	Review float64 // 0 to 1
+	// DeclineBooking is the chance it declines a booking (direct booking), if it reads the booking
+	// at all (AtAsk 1), Delay after it: too late, the booking stands.
+	DeclineBooking float64
 }
 
 // Answer is when a person answers a message that asks them something: at the Nth message asking (1
@@ -119,15 +126,24 @@ type built struct {
 	roles        map[string]Role  // by channel/address
 	studentIndex map[string]int   // by address
 	hostOf       map[string]int   // by contact address
+	staff        map[string]int64 // the member of staff who nudges, by collège UAI
 }
 
 // build saves the campaign, the hosts and the offers, and makes the search see them.
 func build(ctx context.Context, st *store.Store, w World) (*built, error) {
 	b := &built{offerIDs: map[string]int64{}, offers: map[string]Offer{}, parentOf: map[string]int{},
-		roles: map[string]Role{}, studentIndex: map[string]int{}, hostOf: map[string]int{}}
+		roles: map[string]Role{}, studentIndex: map[string]int{}, hostOf: map[string]int{}, staff: map[string]int64{}}
 	var err error
 	if b.campaignID, err = st.SaveCampaign(ctx, w.Campaign); err != nil {
 		return nil, err
+	}
+	for uai := range w.Nudging {
+		id, err := st.SaveStaff(ctx, store.Staff{Email: "cpe." + strings.ToLower(uai) + "@simulation.example",
+			Name: "CPE", Role: store.RoleCPE, Schools: []string{uai}}, w.Campaign.ApplicationsOpen)
+		if err != nil {
+			return nil, err
+		}
+		b.staff[uai] = id
 	}
 	sectors, err := st.Sectors(ctx)
 	if err != nil {
