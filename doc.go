@@ -20,6 +20,6 @@
 //	1  domain calendar clock fold      the shared vocabulary, Paris time, the clock, text folding,
 //	   locales phone chart             message catalogs, phone numbers, charts
 //
-// The test helpers (store/storetest, store/localpg, the provider fakes, web/mail/mailtest) stand with
-// the layer of what they serve.
+// The test helpers (store/storetest, store/localpg, the provider fakes, web/mail/mailtest,
+// web/browsertest) stand with the layer of what they serve.
 package stagebot

@@ -40,15 +40,16 @@ var layers = map[string]int{
 	"stagebot/store":        2,
 	"stagebot/bot/render":   2,
 
-	"stagebot/domain":        1,
-	"stagebot/calendar":      1,
-	"stagebot/chart":         1,
-	"stagebot/clock":         1,
-	"stagebot/fold":          1,
-	"stagebot/locales":       1,
-	"stagebot/phone":         1,
-	"stagebot/store/localpg": 1,
-	"stagebot":               1,
+	"stagebot/domain":          1,
+	"stagebot/calendar":        1,
+	"stagebot/chart":           1,
+	"stagebot/clock":           1,
+	"stagebot/fold":            1,
+	"stagebot/locales":         1,
+	"stagebot/phone":           1,
+	"stagebot/store/localpg":   1,
+	"stagebot/web/browsertest": 1,
+	"stagebot":                 1,
 }
 
 // No package imports one above it, or one beside it; every package has a layer.

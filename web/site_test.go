@@ -25,6 +25,7 @@ import (
 	"stagebot/store"
 	"stagebot/store/storetest"
 	"stagebot/web"
+	"stagebot/web/browsertest"
 	"stagebot/web/mail"
 	"stagebot/web/mail/mailtest"
 )
@@ -135,39 +136,15 @@ func linkOf(t testing.TB, text string) string {
 	return link
 }
 
-// browser is a headless Chromium (Debian's) for the test. Without it the test is skipped, unless
-// STAGEBOT_BROWSER=required (CI installs it and says so).
+// browser is a headless Chromium (Debian's) for the test, its viewport width × height.
 func browser(t *testing.T, width, height int) context.Context {
-	t.Helper()
-	path := "/usr/bin/chromium"
-	if _, err := os.Stat(path); err != nil {
-		if os.Getenv("STAGEBOT_BROWSER") == "required" {
-			t.Fatal("chromium is not installed (apt-get install chromium)")
-		}
-		t.Skip("chromium is not installed (apt-get install chromium)")
-	}
-	opts := append(chromedp.DefaultExecAllocatorOptions[:], chromedp.NoSandbox, chromedp.ExecPath(path),
-		chromedp.Flag("disable-background-networking", true), chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true), chromedp.Flag("disable-quic", true), chromedp.Flag("no-first-run", true),
-		chromedp.WindowSize(width, height), chromedp.UserDataDir(t.TempDir()))
-	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
-	ctx, cancel := chromedp.NewContext(actx)
-	t.Cleanup(func() { cancel(); cancelAlloc() })
-	if err := chromedp.Do(ctx); err != nil { // starts the browser: no timeout on this first run
-		t.Fatal(err)
-	}
-	do(t, ctx, chromedp.EmulateViewport(int64(width), int64(height))) // narrower than a window may be
-	return ctx
+	return browsertest.Start(t, width, height)
 }
 
 // do runs browser steps, with a timeout.
 func do(t testing.TB, ctx context.Context, steps ...chromedp.Action[chromedp.Void]) {
 	t.Helper()
-	c, cancel := context.WithTimeout(ctx, 20*time.Second)
-	defer cancel()
-	if err := chromedp.Do(c, steps...); err != nil {
-		t.Fatal(err)
-	}
+	browsertest.Do(t, ctx, steps...)
 }
 
 // text reads the text of the first element sel selects.

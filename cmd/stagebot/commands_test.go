@@ -173,7 +173,7 @@ func TestSimulateCommand(t *testing.T) {
 		return ""
 	}, stdout: &out, log: slog.New(slog.NewTextHandler(io.Discard, nil)), clock: clock.System()}
 	var u usageError
-	for _, args := range [][]string{{"--scale", "0"}, {"--seeds", "0"}, {"extra"}, {"--start", "tomorrow"}} {
+	for _, args := range [][]string{{"--scale", "0"}, {"--seeds", "0"}, {"extra"}, {"--start", "tomorrow"}, {"--lang", "de"}} {
 		if err := env.simulate(ctx, args); !errors.As(err, &u) {
 			t.Errorf("simulate %v: %v, want a usage error", args, err)
 		}
@@ -185,8 +185,11 @@ func TestSimulateCommand(t *testing.T) {
 		"--out", dir, "--quiet"}); err != nil {
 		t.Fatal(err)
 	}
-	if !strings.Contains(out.String(), "default          placed") {
+	if !strings.Contains(out.String(), "current rules") || !strings.Contains(out.String(), "reserved taken by REP/REP+") {
 		t.Errorf("simulate printed %q", out.String())
+	}
+	if page, err := os.ReadFile(filepath.Join(dir, "report.html")); err != nil || !strings.Contains(string(page), `<html lang="fr">`) {
+		t.Errorf("the report is not in French by default: %v", err)
 	}
 	for _, name := range []string{"report.html", "report.json", "placement.svg"} {
 		if info, err := os.Stat(filepath.Join(dir, name)); err != nil || info.Size() == 0 {

@@ -41,8 +41,9 @@ func (env environment) simulate(ctx context.Context, args []string) error {
 	parallel := fs.Int("parallel", 2*runtime.NumCPU(), "stage weeks played at once")
 	start := fs.String("start", "", "the campaign's first day (YYYY-MM-DD; default: today, by the service's clock)")
 	quiet := fs.Bool("quiet", false, "no progress bar")
-	if err := fs.Parse(args); err != nil || fs.NArg() > 0 || *seeds < 1 || *scale <= 0 || *scale > 4 {
-		return usageError("stagebot simulate [--scale 1.0] [--seed N] [--seeds K] [--policy FILE]… [--behaviour FILE] [--offers CSV] [--out DIR] [--sms-price EUR] [--start YYYY-MM-DD]")
+	lang := fs.String("lang", "fr", "the report's language: fr or en")
+	if err := fs.Parse(args); err != nil || fs.NArg() > 0 || *seeds < 1 || *scale <= 0 || *scale > 4 || (*lang != "fr" && *lang != "en") {
+		return usageError("stagebot simulate [--scale 1.0] [--seed N] [--seeds K] [--policy FILE]… [--behaviour FILE] [--offers CSV] [--out DIR] [--sms-price EUR] [--start YYYY-MM-DD] [--lang fr|en]")
 	}
 	opt := simulate.Options{Scale: *scale, OffersCSV: *offers, SMSPrice: *price, Parallel: *parallel,
 		Start: env.clock.Now(), Behaviour: simulate.DefaultBehaviour(),
@@ -95,17 +96,17 @@ func (env environment) simulate(ctx context.Context, args []string) error {
 		return err
 	}
 	took := time.Since(began).Round(time.Second)
-	if err := writeReport(report, *out); err != nil {
+	if err := writeReport(report, *out, *lang); err != nil {
 		return err
 	}
 	fmt.Fprintf(env.stdout, "\n%d policies × %d seeds at scale %g played in %s; report in %s\n", len(report.Policies),
 		len(report.Seeds), *scale, took, filepath.Join(*out, "report.html"))
 	for i, p := range report.Policies {
-		fmt.Fprintf(env.stdout, "  %-16s placed %5.1f %% (REP/REP+ %5.1f %%, others %5.1f %%), requests expired %5.1f %%, "+
-			"agreements signed by J-3 %5.1f %%\n",
-			p.Policy.Name, 100*report.Summary(i, "placement_rate").Mean, 100*report.Summary(i, "placement_rate_rep").Mean,
-			100*report.Summary(i, "placement_rate_other").Mean, 100*report.Summary(i, "applications_expired").Mean,
-			100*report.Summary(i, "agreements_signed_by_j3").Mean)
+		m := func(key string) float64 { return report.Summary(i, key).Mean }
+		fmt.Fprintf(env.stdout, "  %-34s placed %5.0f of %5.0f users (%4.1f %%; REP/REP+ %4.0f, %4.1f %%), reserved taken by REP/REP+ %4.0f, "+
+			"places empty %4.0f, requests expired %4.1f %%, agreements signed by J-3 %4.1f %%\n",
+			p.Policy.Label("en"), m("placed"), m("users"), 100*m("placement_rate"), m("placed_rep"), 100*m("placement_rate_rep"),
+			m("reserved_taken_by_rep"), m("places_empty"), 100*m("applications_expired"), 100*m("agreements_signed_by_j3"))
 	}
 	return nil
 }
@@ -133,8 +134,8 @@ func progress(env environment) func(unit, units int, done float64) {
 	}
 }
 
-// writeReport writes the report's HTML page, its JSON and its main chart into dir.
-func writeReport(r *simulate.Report, dir string) error {
+// writeReport writes the report's HTML page (in lang), its JSON and its main chart into dir.
+func writeReport(r *simulate.Report, dir, lang string) error {
 	write := func(name string, fill func(f *os.File) error) error {
 		f, err := os.Create(filepath.Join(dir, name))
 		if err != nil {
@@ -149,11 +150,11 @@ func writeReport(r *simulate.Report, dir string) error {
 	if err := write("report.json", func(f *os.File) error { return r.WriteJSON(f) }); err != nil {
 		return err
 	}
-	if err := write("report.html", func(f *os.File) error { return r.WriteHTML(f) }); err != nil {
+	if err := write("report.html", func(f *os.File) error { return r.WriteHTML(f, lang) }); err != nil {
 		return err
 	}
 	return write("placement.svg", func(f *os.File) error {
-		svg, err := r.PlacementChart("svg")
+		svg, err := r.PlacementChart("svg", lang)
 		if err != nil {
 			return err
 		}

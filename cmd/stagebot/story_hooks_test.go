@@ -18,6 +18,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"stagebot/store"
+	"stagebot/web/browsertest"
 )
 
 // A story's "! …" lines are what people do elsewhere than in a chat: the collège on its pages (in a
@@ -187,22 +188,7 @@ func (e *storyEnv) browserOf() context.Context {
 	if e.chrome != nil {
 		return e.chrome
 	}
-	path := "/usr/bin/chromium"
-	if _, err := os.Stat(path); err != nil {
-		if os.Getenv("STAGEBOT_BROWSER") == "required" {
-			e.t.Fatal("chromium is not installed (apt-get install chromium)")
-		}
-		e.t.Skip("chromium is not installed (apt-get install chromium)")
-	}
-	opts := append(chromedp.DefaultExecAllocatorOptions[:], chromedp.NoSandbox, chromedp.ExecPath(path),
-		chromedp.Flag("disable-background-networking", true), chromedp.Flag("no-first-run", true),
-		chromedp.UserDataDir(e.t.TempDir()))
-	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
-	ctx, cancel := chromedp.NewContext(actx)
-	e.t.Cleanup(func() { cancel(); cancelAlloc() })
-	if err := chromedp.Do(ctx); err != nil {
-		e.t.Fatal(err)
-	}
+	ctx := browsertest.Start(e.t, 0, 0)
 	e.chrome = ctx
 	return ctx
 }

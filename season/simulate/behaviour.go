@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"strconv"
 	"strings"
 
 	"github.com/BurntSushi/toml"
@@ -65,6 +66,16 @@ type Behaviour struct {
 	AgreementHostAsks    []float64 `toml:"agreement_host_asks"`
 	AgreementDelayHours  float64   `toml:"agreement_delay_hours"`
 	SchoolAgreementDays  int       `toml:"school_agreement_days"`
+	// OutreachUptake, OutreachSignUpMeanDays and OutreachApplyEveryDays replace Uptake,
+	// SignUpMeanDays and ApplyEveryDays for the students of a collège that relays the service (a
+	// policy's outreach): it prints the invitations, and its staff nudge the students without a
+	// place from their page every week.
+	OutreachUptake         float64 `toml:"outreach_uptake"`
+	OutreachSignUpMeanDays float64 `toml:"outreach_signup_mean_days"`
+	OutreachApplyEveryDays float64 `toml:"outreach_apply_every_days"`
+	// BookingDecline is the share of bookings (a policy's direct booking) a City service declines
+	// within its days, when it reads the message at all (HostAsks' first share).
+	BookingDecline float64 `toml:"booking_decline"`
 }
 
 // DefaultBehaviour is the behaviour assumed when nothing says otherwise.
@@ -76,17 +87,20 @@ func DefaultBehaviour() Behaviour {
 		HostAsks: []float64{0.45, 0.2, 0.1}, HostDelayDays: 1.5, HostAccept: 0.7,
 		ConfirmAsks: []float64{0.78, 0.14}, ConfirmDelayHours: 12, Review: 0.3,
 		AgreementStudentAsks: []float64{0.6, 0.2, 0.1}, AgreementParentAsks: []float64{0.55, 0.2, 0.1},
-		AgreementHostAsks: []float64{0.5, 0.2, 0.1}, AgreementDelayHours: 18, SchoolAgreementDays: 3}
+		AgreementHostAsks: []float64{0.5, 0.2, 0.1}, AgreementDelayHours: 18, SchoolAgreementDays: 3,
+		OutreachUptake: 0.6, OutreachSignUpMeanDays: 5, OutreachApplyEveryDays: 1, BookingDecline: 0.1}
 }
 
-// Assumption is one behaviour figure, its value and why it was chosen.
+// Assumption is one behaviour figure and its value; the report says in plain words what it assumes
+// (locales: report_assumption_ and its key).
 type Assumption struct {
-	Key, Value, Says string
+	Key   string `json:"key"`
+	Value string `json:"value"`
 }
 
-// Assumptions lists every figure of b with what it assumes.
+// Assumptions lists every figure of b, in the order the report gives them.
 func (b Behaviour) Assumptions() []Assumption {
-	f := func(v float64) string { return fmt.Sprintf("%g", v) }
+	f := func(v float64) string { return strconv.FormatFloat(v, 'g', -1, 64) }
 	l := func(v []float64) string {
 		s := make([]string, len(v))
 		for i, x := range v {
@@ -95,31 +109,20 @@ func (b Behaviour) Assumptions() []Assumption {
 		return "[" + strings.Join(s, ", ") + "]"
 	}
 	return []Assumption{
-		{"uptake", f(b.Uptake), "assumed: about a third of 3e students look for their stage with the City's offers (no family network, or none found)"},
-		{"sms", f(b.SMS), "assumed: most 14-year-olds write on plain SMS (Telegram asks for 16)"},
-		{"whatsapp", f(b.WhatsApp), "assumed: a third on WhatsApp; the rest on Telegram"},
-		{"signup_mean_days", f(b.SignUpMeanDays), "assumed: students sign up over the first weeks after the collège announces it"},
-		{"applications_rep", f(b.ApplicationsREP), "assumed: students of REP/REP+ collèges apply to fewer offers on their own"},
-		{"applications_other", f(b.ApplicationsOther), "assumed"},
-		{"apply_every_days", f(b.ApplyEveryDays), "assumed"},
-		{"views", fmt.Sprint(b.Views), "assumed: a student looks at two offers of a list before applying"},
-		{"nudge_rep", f(b.NudgeREP), "assumed: the chance a REP/REP+ student searches again when invited"},
-		{"nudge_other", f(b.NudgeOther), "assumed"},
-		{"max_nudged", fmt.Sprint(b.MaxNudged), "assumed"},
-		{"parent_asks", l(b.ParentAsks), "assumed: most parents answer at once, some after a reminder, 10% never"},
-		{"parent_delay_hours", f(b.ParentDelayHours), "assumed"},
-		{"parent_agree", f(b.ParentAgree), "assumed"},
-		{"host_asks", l(b.HostAsks), "assumed: under half of hosts answer the request itself; a quarter never answer (the national platform's hosts often do not)"},
-		{"host_delay_days", f(b.HostDelayDays), "assumed"},
-		{"host_accept", f(b.HostAccept), "assumed"},
-		{"confirm_asks", l(b.ConfirmAsks), "assumed: most students confirm a place at once, some after the reminder"},
-		{"confirm_delay_hours", f(b.ConfirmDelayHours), "assumed"},
-		{"review", f(b.Review), "assumed"},
-		{"agreement_student_asks", l(b.AgreementStudentAsks), "assumed: most students give their name and sign when first asked; a tenth never do"},
-		{"agreement_parent_asks", l(b.AgreementParentAsks), "assumed: parents sign a little less readily than they agree to the applications"},
-		{"agreement_host_asks", l(b.AgreementHostAsks), "assumed: hosts fill the hours and sign about as readily as they answer requests"},
-		{"agreement_delay_hours", f(b.AgreementDelayHours), "assumed"},
-		{"school_agreement_days", fmt.Sprint(b.SchoolAgreementDays), "assumed: a collège looks at its agreements twice a week"},
+		{"uptake", f(b.Uptake)}, {"outreach_uptake", f(b.OutreachUptake)},
+		{"sms", f(b.SMS)}, {"whatsapp", f(b.WhatsApp)},
+		{"signup_mean_days", f(b.SignUpMeanDays)}, {"outreach_signup_mean_days", f(b.OutreachSignUpMeanDays)},
+		{"applications_rep", f(b.ApplicationsREP)}, {"applications_other", f(b.ApplicationsOther)},
+		{"apply_every_days", f(b.ApplyEveryDays)}, {"outreach_apply_every_days", f(b.OutreachApplyEveryDays)},
+		{"views", strconv.Itoa(b.Views)},
+		{"nudge_rep", f(b.NudgeREP)}, {"nudge_other", f(b.NudgeOther)}, {"max_nudged", strconv.Itoa(b.MaxNudged)},
+		{"parent_asks", l(b.ParentAsks)}, {"parent_delay_hours", f(b.ParentDelayHours)}, {"parent_agree", f(b.ParentAgree)},
+		{"host_asks", l(b.HostAsks)}, {"host_delay_days", f(b.HostDelayDays)}, {"host_accept", f(b.HostAccept)},
+		{"booking_decline", f(b.BookingDecline)},
+		{"confirm_asks", l(b.ConfirmAsks)}, {"confirm_delay_hours", f(b.ConfirmDelayHours)}, {"review", f(b.Review)},
+		{"agreement_student_asks", l(b.AgreementStudentAsks)}, {"agreement_parent_asks", l(b.AgreementParentAsks)},
+		{"agreement_host_asks", l(b.AgreementHostAsks)}, {"agreement_delay_hours", f(b.AgreementDelayHours)},
+		{"school_agreement_days", strconv.Itoa(b.SchoolAgreementDays)},
 	}
 }
 
@@ -196,6 +199,10 @@ func (b Behaviour) Check() error {
 	shares("agreement_parent_asks", b.AgreementParentAsks)
 	shares("agreement_host_asks", b.AgreementHostAsks)
 	positive("agreement_delay_hours", b.AgreementDelayHours)
+	share("outreach_uptake", b.OutreachUptake)
+	positive("outreach_signup_mean_days", b.OutreachSignUpMeanDays)
+	positive("outreach_apply_every_days", b.OutreachApplyEveryDays)
+	share("booking_decline", b.BookingDecline)
 	if b.SchoolAgreementDays < -1 || b.SchoolAgreementDays > 30 {
 		errs = append(errs, fmt.Errorf("school_agreement_days is %d: between 0 and 30 (-1: the collèges never act)", b.SchoolAgreementDays))
 	}

@@ -5,6 +5,7 @@ import (
 	"html/template"
 
 	"stagebot/chart"
+	"stagebot/store"
 
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
@@ -12,20 +13,20 @@ import (
 	"gonum.org/v1/plot/vg"
 )
 
-// Charts are the report's charts, as SVG documents.
+// Charts are the report's charts, as SVG documents; their titles are the page's (words, report_chart_…).
 type Charts struct {
-	Placement, IPS, AnswerDays, EmptyPlaces, Messages []byte
+	Placement, Places, IPS, AnswerDays, EmptyPlaces, Messages []byte
 }
 
-// charts draws the report's charts with gonum/plot.
-func (r *Report) charts() (Charts, error) {
+// charts draws the report's charts with gonum/plot, labelled in w's language.
+func (r *Report) charts(w words) (Charts, error) {
 	var c Charts
 	for _, ch := range []struct {
 		into *[]byte
-		draw func() (*plot.Plot, error)
-	}{{&c.Placement, r.placementChart}, {&c.IPS, r.ipsChart}, {&c.AnswerDays, r.answerChart},
+		draw func(words) (*plot.Plot, error)
+	}{{&c.Placement, r.placementChart}, {&c.Places, r.placesChart}, {&c.IPS, r.ipsChart}, {&c.AnswerDays, r.answerChart},
 		{&c.EmptyPlaces, r.emptyChart}, {&c.Messages, r.messagesChart}} {
-		p, err := ch.draw()
+		p, err := ch.draw(w)
 		if err != nil {
 			return c, err
 		}
@@ -37,19 +38,24 @@ func (r *Report) charts() (Charts, error) {
 }
 
 // PlacementChart is the report's main chart: the share of students who got a place, by their
-// collège's priority education status, for each policy, as an image in format ("svg" or "png").
-func (r *Report) PlacementChart(format string) ([]byte, error) {
-	p, err := r.placementChart()
+// collège's priority education status, for each policy, as an image in format ("svg" or "png"),
+// in lang ("fr" or "en").
+func (r *Report) PlacementChart(format, lang string) ([]byte, error) {
+	w, err := newWords(lang)
+	if err != nil {
+		return nil, err
+	}
+	p, err := r.placementChart(w)
 	if err != nil {
 		return nil, err
 	}
 	return render(p, format)
 }
 
-func (r *Report) placementChart() (*plot.Plot, error) {
-	groups := []string{"none", "REP", "REP+"}
-	labels := []string{"outside REP", "REP", "REP+", "all students"}
-	p, err := r.groupedBars("Students who got a place (mean over seeds)", "share of students using stagebot (%)", labels,
+func (r *Report) placementChart(w words) (*plot.Plot, error) {
+	groups := []string{store.PriorityNone, store.PriorityREP, store.PriorityREPPlus}
+	labels := []string{w.T("report_group_none"), "REP", "REP+", w.T("report_chart_all_students")}
+	p, err := r.groupedBars(w, w.T("report_chart_placement_y"), labels,
 		func(pr PolicyRuns) []float64 {
 			v := make([]float64, len(labels))
 			for _, f := range pr.Runs {
@@ -67,18 +73,39 @@ func (r *Report) placementChart() (*plot.Plot, error) {
 	if err != nil {
 		return nil, err
 	}
-	p.Y.Max = 110 // room for the legend above the bars
+	p.Y.Max = max(p.Y.Max, 110) // room for the legend above the bars
 	return p, nil
 }
 
-func (r *Report) emptyChart() (*plot.Plot, error) {
-	return r.groupedBars("Places left empty, by stage week (mean over seeds)", "places", r.Weeks,
+// placesChart shows, per policy, the places filled, those left empty and the reserved places
+// REP/REP+ students took.
+func (r *Report) placesChart(w words) (*plot.Plot, error) {
+	labels := []string{w.T("report_chart_places_filled"), w.T("report_chart_places_empty"), w.T("report_chart_places_reserved")}
+	return r.groupedBars(w, w.T("report_chart_places_y"), labels, func(pr PolicyRuns) []float64 {
+		v := make([]float64, len(labels))
+		for _, f := range pr.Runs {
+			for _, wk := range f.Weeks {
+				v[0] += float64(wk.Confirmed)
+			}
+			v[1] += float64(f.empty())
+			v[2] += float64(f.ReservedTakenREP)
+		}
+		return meanOver(v, len(pr.Runs))
+	})
+}
+
+func (r *Report) emptyChart(w words) (*plot.Plot, error) {
+	labels := make([]string, len(r.Weeks))
+	for i, wk := range r.Weeks {
+		labels[i] = w.shortDay(wk)
+	}
+	return r.groupedBars(w, w.T("report_chart_empty_y"), labels,
 		func(pr PolicyRuns) []float64 {
 			v := make([]float64, len(r.Weeks))
 			for _, f := range pr.Runs {
-				for k, w := range f.Weeks {
+				for k, wk := range f.Weeks {
 					if k < len(v) {
-						v[k] += float64(w.Empty)
+						v[k] += float64(wk.Empty)
 					}
 				}
 			}
@@ -86,9 +113,13 @@ func (r *Report) emptyChart() (*plot.Plot, error) {
 		})
 }
 
-func (r *Report) messagesChart() (*plot.Plot, error) {
+func (r *Report) messagesChart(w words) (*plot.Plot, error) {
 	parties := []string{"student", "parent", "host"}
-	return r.groupedBars("Messages sent, by party (mean over seeds)", "messages", []string{"students", "parents", "hosts"},
+	labels := make([]string, len(parties))
+	for i, party := range parties {
+		labels[i] = w.T("report_party_" + party)
+	}
+	return r.groupedBars(w, w.T("report_chart_messages_y"), labels,
 		func(pr PolicyRuns) []float64 {
 			v := make([]float64, len(parties))
 			for _, f := range pr.Runs {
@@ -105,20 +136,19 @@ func (r *Report) messagesChart() (*plot.Plot, error) {
 }
 
 // groupedBars draws one group of bars per label, one bar per policy.
-func (r *Report) groupedBars(title, yLabel string, labels []string, values func(PolicyRuns) []float64) (*plot.Plot, error) {
-	b := chart.Bars{Title: title, YLabel: yLabel, Labels: labels}
+func (r *Report) groupedBars(w words, yLabel string, labels []string, values func(PolicyRuns) []float64) (*plot.Plot, error) {
+	b := chart.Bars{YLabel: yLabel, Labels: labels}
 	for _, pr := range r.Policies {
-		b.Series = append(b.Series, chart.Series{Name: pr.Policy.Name, Values: values(pr)})
+		b.Series = append(b.Series, chart.Series{Name: pr.Policy.Label(w.lang), Values: values(pr)})
 	}
 	return b.Plot()
 }
 
 // ipsChart plots each collège's placement rate against its IPS, for each policy (first seed).
-func (r *Report) ipsChart() (*plot.Plot, error) {
+func (r *Report) ipsChart(w words) (*plot.Plot, error) {
 	p := plot.New()
-	p.Title.Text = "Students placed by collège, against the collège's IPS (first seed)"
-	p.X.Label.Text = "IPS (social position index of the collège)"
-	p.Y.Label.Text = "students placed (%)"
+	p.X.Label.Text = w.T("report_chart_ips_x")
+	p.Y.Label.Text = w.T("report_chart_ips_y")
 	for i, pr := range r.Policies {
 		if len(pr.Runs) == 0 {
 			continue
@@ -140,18 +170,17 @@ func (r *Report) ipsChart() (*plot.Plot, error) {
 		sc.GlyphStyle.Shape = plotutil.Shape(i)
 		sc.GlyphStyle.Radius = vg.Points(2.5)
 		p.Add(sc)
-		p.Legend.Add(pr.Policy.Name, sc)
+		p.Legend.Add(pr.Policy.Label(w.lang), sc)
 	}
 	p.Legend.Top = true
 	return p, nil
 }
 
 // answerChart plots the share of requests a host had answered, day by day after the request.
-func (r *Report) answerChart() (*plot.Plot, error) {
+func (r *Report) answerChart(w words) (*plot.Plot, error) {
 	p := plot.New()
-	p.Title.Text = "Requests answered by their host, by days after the request (all seeds)"
-	p.X.Label.Text = "days after the request reached the host"
-	p.Y.Label.Text = "requests answered (%)"
+	p.X.Label.Text = w.T("report_chart_answers_x")
+	p.Y.Label.Text = w.T("report_chart_answers_y")
 	p.Y.Min, p.Y.Max = 0, 100
 	for i, pr := range r.Policies {
 		days, requests := make([]int, 15), 0
@@ -180,7 +209,7 @@ func (r *Report) answerChart() (*plot.Plot, error) {
 		line.Width = vg.Points(2)
 		line.Dashes = plotutil.Dashes(i)
 		p.Add(line)
-		p.Legend.Add(pr.Policy.Name, line)
+		p.Legend.Add(pr.Policy.Label(w.lang), line)
 	}
 	p.Legend.Top = true
 	p.Legend.Left = true

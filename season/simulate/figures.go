@@ -42,9 +42,11 @@ type Figures struct {
 	Applications map[string]int `json:"applications"`
 	// Agreements are the agreements of the stages that held; SignedByJ3 those signed by all at the
 	// end of the Friday before the stage (3 days before its Monday).
-	Agreements      int            `json:"agreements"`
-	SignedByJ3      int            `json:"agreements_signed_by_j3"`
-	AgreementStates map[string]int `json:"agreements_by_state"` // where they ended
+	// BookingsDeclined are the bookings (direct booking) their host declined within its days.
+	BookingsDeclined int            `json:"bookings_declined"`
+	Agreements       int            `json:"agreements"`
+	SignedByJ3       int            `json:"agreements_signed_by_j3"`
+	AgreementStates  map[string]int `json:"agreements_by_state"` // where they ended
 
 	// Messages counts what was sent to each party.
 	Messages []PartyFigures `json:"messages"`
@@ -120,6 +122,9 @@ func measure(pop Population, out *season.Outcome, price float64) *Figures {
 		}
 		if a.State == domain.Confirmed {
 			placed[a.Student] = true
+		}
+		if a.Booked && a.State == domain.Declined {
+			f.BookingsDeclined++
 		}
 		if a.SentAt == nil {
 			continue
@@ -230,19 +235,36 @@ func (f *Figures) rate() float64 {
 	return float64(f.Placed) / float64(f.Users)
 }
 
+// placedIn counts the students of REP/REP+ collèges (rep true), or of the others, who got a place.
+func (f *Figures) placedIn(rep bool) int {
+	_, placed := f.in(rep)
+	return placed
+}
+
+// usersIn counts the students of REP/REP+ collèges (rep true), or of the others, who used stagebot.
+func (f *Figures) usersIn(rep bool) int {
+	users, _ := f.in(rep)
+	return users
+}
+
 // priorityRate is the placement rate of the students of REP/REP+ collèges (rep true) or of the others.
 func (f *Figures) priorityRate(rep bool) float64 {
-	users, placed := 0, 0
+	users, placed := f.in(rep)
+	if users == 0 {
+		return 0
+	}
+	return float64(placed) / float64(users)
+}
+
+// in counts the users and the placed of REP/REP+ collèges (rep true), or of the others.
+func (f *Figures) in(rep bool) (users, placed int) {
 	for _, g := range f.ByPriority {
 		if (g.Name != store.PriorityNone) == rep {
 			users += g.Users
 			placed += g.Placed
 		}
 	}
-	if users == 0 {
-		return 0
-	}
-	return float64(placed) / float64(users)
+	return users, placed
 }
 
 func median(v []float64) float64 {

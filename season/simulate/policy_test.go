@@ -3,8 +3,12 @@ package simulate
 import (
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
+	"time"
+
+	"stagebot/store"
 )
 
 func TestLoadPolicy(t *testing.T) {
@@ -13,7 +17,7 @@ func TestLoadPolicy(t *testing.T) {
 		check               func(t *testing.T, p Policy)
 	}{
 		{name: "shipped default", file: "../../docs/policies/default.toml", check: func(t *testing.T, p Policy) {
-			if days, ok := p.releaseDays(); p.Name != "default" || p.Reminders.Off || !ok || days != DefaultReleaseDays {
+			if days, ok := p.releaseDays(); p.Name != "règles actuelles" || p.Label("en") != "current rules" || p.Reminders.Off || !ok || days != DefaultReleaseDays {
 				t.Errorf("%+v", p)
 			}
 		}},
@@ -32,6 +36,25 @@ func TestLoadPolicy(t *testing.T) {
 				t.Errorf("%+v", p)
 			}
 		}},
+		{name: "shipped outreach in REP/REP+", file: "../../docs/policies/outreach-rep.toml", check: func(t *testing.T, p Policy) {
+			if p.Outreach != OutreachREP || !p.relays("0750001A", store.PriorityREPPlus) || p.relays("0750001A", store.PriorityNone) ||
+				p.Label("en") != "outreach in REP/REP+ collèges" {
+				t.Errorf("%+v", p)
+			}
+		}},
+		{name: "shipped direct booking", file: "../../docs/policies/direct-booking.toml", check: func(t *testing.T, p Policy) {
+			if !p.DirectBooking || p.BookingDays != 3 {
+				t.Errorf("%+v", p)
+			}
+		}},
+		{name: "outreach by list", file: "outreach_colleges = [\"0750002B\"]\n", check: func(t *testing.T, p Policy) {
+			if p.Outreach != OutreachNone || !p.relays("0750002B", store.PriorityNone) || p.relays("0750001A", store.PriorityREP) {
+				t.Errorf("%+v", p)
+			}
+		}},
+		{name: "unknown outreach", file: "outreach = \"some\"\n", wantErr: "none, rep or all"},
+		{name: "not a UAI", file: "outreach_colleges = [\"Pasteur\"]\n", wantErr: "no UAI code"},
+		{name: "booking days out of range", file: "direct_booking = true\nbooking_days = 30\n", wantErr: "between 1 and 14"},
 		{name: "unknown key", file: "name = \"x\"\nreminder = 3\n", wantErr: "unknown key reminder"},
 		{name: "unknown reminder", file: "[reminders]\nhost_wait = [3]\n", wantErr: "unknown key reminders.host_wait"},
 		{name: "share out of range", file: "reserved_share = 1.5\n", wantErr: "between 0 and 1"},
@@ -66,8 +89,19 @@ func TestBehaviour(t *testing.T) {
 	if err := DefaultBehaviour().Check(); err != nil {
 		t.Fatal(err)
 	}
-	if n := len(DefaultBehaviour().Assumptions()); n != 25 {
-		t.Errorf("%d assumptions", n)
+	// Every figure of the behaviour file is an assumption the report states.
+	listed := map[string]bool{}
+	for _, a := range DefaultBehaviour().Assumptions() {
+		listed[a.Key] = true
+	}
+	fields := reflect.TypeFor[Behaviour]()
+	for i := range fields.NumField() {
+		if key := fields.Field(i).Tag.Get("toml"); !listed[key] {
+			t.Errorf("%s (%s) is not among the assumptions", fields.Field(i).Name, key)
+		}
+	}
+	if len(listed) != fields.NumField() {
+		t.Errorf("%d assumptions for %d figures", len(listed), fields.NumField())
 	}
 	tests := []struct{ file, wantErr string }{
 		{"uptake = 0.5\n", ""},
@@ -128,5 +162,46 @@ func TestDraws(t *testing.T) {
 	}
 	if a, b := rng(3, "student/1").Uint64(), rng(3, "student/1").Uint64(); a != b {
 		t.Error("one thing's random source is not the same twice")
+	}
+}
+
+// A collège that relays the service keeps the students it would have had without, and has more;
+// the other collèges' students are the same, number for number.
+func TestOutreachPopulation(t *testing.T) {
+	week := time.Date(2027, 1, 18, 0, 0, 0, 0, time.UTC)
+	ips := 85.0
+	cohort := 200
+	schools := []store.School{
+		{UAI: "0750001A", Name: "Collège REP", Priority: store.PriorityREP, IPS: &ips, Department: store.ParisDepartment, CohortSize: &cohort, StageWeek: &week},
+		{UAI: "0750002B", Name: "Collège", Priority: store.PriorityNone, IPS: &ips, Department: store.ParisDepartment, CohortSize: &cohort, StageWeek: &week},
+	}
+	places := []store.SectorWeek{{Week: week, Sector: "culture", Places: 10}}
+	b := DefaultBehaviour()
+	start := week.AddDate(0, 0, -42)
+	none := populate(schools, nil, places, b, DefaultPolicy(), 1, 1, start)
+	rep := populate(schools, nil, places, b, Policy{Name: "rep", Outreach: OutreachREP}, 1, 1, start)
+	addresses := func(pop Population, uai string) map[string]bool {
+		m := map[string]bool{}
+		for _, st := range pop.World.Students {
+			if st.SchoolUAI == uai {
+				m[st.Address] = true
+			}
+		}
+		return m
+	}
+	before, after := addresses(none, "0750001A"), addresses(rep, "0750001A")
+	if len(after) < len(before)*3/2 {
+		t.Errorf("the relaying collège has %d users, %d without outreach", len(after), len(before))
+	}
+	for a := range before {
+		if !after[a] {
+			t.Errorf("student %s is lost to outreach", a)
+		}
+	}
+	if other, same := addresses(none, "0750002B"), addresses(rep, "0750002B"); len(other) != len(same) {
+		t.Errorf("the other collège has %d users, %d without outreach", len(same), len(other))
+	}
+	if !rep.World.Nudging["0750001A"] || rep.World.Nudging["0750002B"] || len(none.World.Nudging) != 0 {
+		t.Errorf("nudging collèges %v, %v", rep.World.Nudging, none.World.Nudging)
 	}
 }

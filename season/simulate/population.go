@@ -28,17 +28,20 @@ type School struct {
 	Priority  string   // "none", "REP" or "REP+"
 	IPS       *float64 // the collège's social position index
 	Week      time.Time
-	Cohort    int // 3e students at this scale
-	Users     int // of them, those who use stagebot
+	Cohort    int  // 3e students at this scale
+	Users     int  // of them, those who use stagebot
+	Relays    bool // the collège relays the service (the policy's outreach)
 }
 
 // populate draws the population of a season from the database's collèges, hosts and places, the
-// behaviour and the seed. The same inputs give the same population: each collège, student and host
-// draws from a random source of its own.
+// behaviour, the policy's outreach and the seed. The same inputs give the same population: each
+// collège, student and host draws from a random source of its own, so that a collège that relays the
+// service has the students it would have had without, and more.
 func populate(schools []store.School, hosts []store.HostPhone, places []store.SectorWeek, b Behaviour,
-	scale float64, seed uint64, start time.Time) Population {
+	p Policy, scale float64, seed uint64, start time.Time) Population {
 	var pop Population
 	pop.World.SchoolDays = b.SchoolAgreementDays
+	pop.World.Nudging = map[string]bool{}
 	sectors := sectorsByWeek(places)
 	for i, h := range hosts {
 		if i > 0 && hosts[i-1].HostID == h.HostID {
@@ -50,44 +53,55 @@ func populate(schools []store.School, hosts []store.HostPhone, places []store.Se
 		pop.World.Hosts = append(pop.World.Hosts, season.Host{Ref: h.HostRef, Contacts: []string{h.Phone},
 			Answer: season.HostAnswer{Answer: season.Answer{AtAsk: atAsk(r, b.HostAsks),
 				Delay: capped(expDuration(r, b.HostDelayDays*24*float64(time.Hour)), 7*24*time.Hour)},
-				Accept: b.HostAccept, Review: 0.5},
+				Accept: b.HostAccept, Review: 0.5, DeclineBooking: b.BookingDecline},
 			Agreement: agreementAnswer(r, b.AgreementHostAsks, b.AgreementDelayHours)})
 	}
-	n := 0
+	paris := 0
 	for _, sc := range schools {
 		if sc.Department != store.ParisDepartment || sc.CohortSize == nil || sc.StageWeek == nil {
 			continue
 		}
 		r := rng(seed, "school/"+sc.UAI)
 		school := School{UAI: sc.UAI, Name: sc.Name, Priority: sc.Priority, IPS: sc.IPS, Week: calendar.Day(*sc.StageWeek),
-			Cohort: int(math.Round(float64(*sc.CohortSize) * scale))}
-		for range school.Cohort {
-			if r.Float64() >= b.Uptake {
+			Cohort: int(math.Round(float64(*sc.CohortSize) * scale)), Relays: p.relays(sc.UAI, sc.Priority)}
+		uptake := b.Uptake
+		if school.Relays {
+			uptake = b.OutreachUptake
+			pop.World.Nudging[school.UAI] = true
+		}
+		for k := range school.Cohort {
+			if r.Float64() >= uptake { // one draw a student, whatever the uptake
 				continue
 			}
 			school.Users++
-			pop.World.Students = append(pop.World.Students, student(b, seed, n, school, sectors[school.Week], start))
-			n++
+			pop.World.Students = append(pop.World.Students, student(b, seed, paris, k, school, sectors[school.Week], start))
 		}
 		pop.Schools = append(pop.Schools, school)
+		paris++
 	}
 	return pop
 }
 
-// student draws the n-th student of the season, of school.
-func student(b Behaviour, seed uint64, n int, school School, sectors []store.SectorWeek, start time.Time) season.Student {
-	r := rng(seed, fmt.Sprintf("student/%d", n))
+// student draws the k-th student of the cohort of school, the i-th collège of the season: their
+// numbers (+33 6 and +33 78, then the collège and the student) and behaviour are theirs
+// whoever else uses stagebot.
+func student(b Behaviour, seed uint64, i, k int, school School, sectors []store.SectorWeek, start time.Time) season.Student {
+	r := rng(seed, fmt.Sprintf("student/%s/%d", school.UAI, k))
+	applyEvery, signUpMean := b.ApplyEveryDays, b.SignUpMeanDays
+	if school.Relays {
+		applyEvery, signUpMean = b.OutreachApplyEveryDays, b.OutreachSignUpMeanDays
+	}
 	st := season.Student{FirstName: firstNames[r.IntN(len(firstNames))], Channel: domain.SMS,
-		Address: fmt.Sprintf("+33622%06d", n), ParentPhone: fmt.Sprintf("+33633%06d", n),
+		Address: fmt.Sprintf("+336%03d%05d", i, k), ParentPhone: fmt.Sprintf("+3378%03d%04d", i, k),
 		SchoolUAI: school.UAI, Week: school.Week, Views: b.Views,
-		ApplyEvery: time.Duration(b.ApplyEveryDays * 24 * float64(time.Hour)),
+		ApplyEvery: time.Duration(applyEvery * 24 * float64(time.Hour)),
 		Review:     r.Float64() < b.Review}
 	switch u := r.Float64(); {
 	case u < b.SMS:
 	case u < b.SMS+b.WhatsApp:
 		st.Channel = domain.WhatsApp
 	default:
-		st.Channel, st.Address = domain.Telegram, fmt.Sprintf("7%08d", n)
+		st.Channel, st.Address = domain.Telegram, fmt.Sprintf("7%03d%05d", i, k)
 	}
 	schoolYear := school.Week.Year()
 	if school.Week.Month() < time.August {
@@ -97,7 +111,7 @@ func student(b Behaviour, seed uint64, n int, school School, sectors []store.Sec
 
 	// They sign up some days after the opening, by day, at the latest 16 days before their week.
 	latest := school.Week.AddDate(0, 0, -16).Sub(calendar.Day(start))
-	after := expDuration(r, b.SignUpMeanDays*24*float64(time.Hour))
+	after := expDuration(r, signUpMean*24*float64(time.Hour))
 	if after > latest {
 		after = time.Duration(r.Float64() * float64(max(latest, 0)))
 	}

@@ -6,6 +6,9 @@ import (
 	"io"
 	"math"
 	"time"
+
+	"stagebot/catalog"
+	"stagebot/store"
 )
 
 // Report is what a simulation found: the season's setting, the behaviour assumed, each policy's
@@ -16,10 +19,30 @@ type Report struct {
 	Scale      float64      `json:"scale"`
 	Seeds      []uint64     `json:"seeds"`
 	Offers     int          `json:"offers"`
+	Supply     Supply       `json:"supply"`
 	SMSPrice   float64      `json:"sms_price_eur"`
 	Behaviour  []Assumption `json:"behaviour"`
 	Policies   []PolicyRuns `json:"policies"`
 	Difference []Difference `json:"differences"`
+}
+
+// Supply is the catalog's places the seasons were played on: week by week, and, for the seeded
+// catalog, the data file's supply (a whole season of Paris) and what it comes to at the run's scale.
+type Supply struct {
+	File   *catalog.Supply    `json:"file,omitempty"`   // catalog/data/supply.toml (nil: an offers file)
+	Scaled *catalog.Supply    `json:"scaled,omitempty"` // File at the run's scale, as seeded
+	Weeks  []store.WeekSupply `json:"weeks"`
+}
+
+// Total adds the weeks up.
+func (s Supply) Total() catalog.Supply {
+	var t catalog.Supply
+	for _, w := range s.Weeks {
+		t.CityPlaces += w.CityPlaces
+		t.CityReserved += w.CityReserved
+		t.ESSPlaces += w.ESSPlaces
+	}
+	return t
 }
 
 // PolicyRuns are a policy's seasons, one per seed, and its main figures over them.
@@ -31,11 +54,10 @@ type PolicyRuns struct {
 
 // Metric is a figure over the seeds: its mean, lowest and highest.
 type Metric struct {
-	Key   string  `json:"key"`
-	Label string  `json:"label"`
-	Mean  float64 `json:"mean"`
-	Min   float64 `json:"min"`
-	Max   float64 `json:"max"`
+	Key  string  `json:"key"`
+	Mean float64 `json:"mean"`
+	Min  float64 `json:"min"`
+	Max  float64 `json:"max"`
 }
 
 // Difference is how a policy's figure differs from the first policy's, seed by seed: the mean of
@@ -44,45 +66,50 @@ type Difference struct {
 	Policy  string  `json:"policy"`
 	Against string  `json:"against"`
 	Key     string  `json:"key"`
-	Label   string  `json:"label"`
 	Mean    float64 `json:"mean"`
 	Min     float64 `json:"min"`
 	Max     float64 `json:"max"`
 }
 
-// metrics are the main figures compared between policies.
+// metrics are the figures compared between policies, each under its key (the report's words for
+// each: locales, report_metric_ and the key). Counts are the season's (at the run's scale); shares
+// are of the students who used stagebot, of the places, or of the requests.
 var metrics = []struct {
-	key, label string
-	of         func(f *Figures) float64
+	key string
+	of  func(f *Figures) float64
 }{
-	{"placement_rate", "students placed (share of users)", (*Figures).rate},
-	{"placement_rate_rep", "REP/REP+ students placed (share)", func(f *Figures) float64 { return f.priorityRate(true) }},
-	{"placement_rate_other", "other students placed (share)", func(f *Figures) float64 { return f.priorityRate(false) }},
-	{"reserved_taken_by_rep", "reserved places taken by REP/REP+ students (share)", func(f *Figures) float64 {
-		return ratio(f.ReservedTakenREP, f.Reserved)
-	}},
-	{"requests_answered", "requests a host answered (share)", func(f *Figures) float64 { return ratio(f.Answered, f.Requests) }},
-	{"answer_median_days", "days to a host's answer (median)", func(f *Figures) float64 { return f.MedianDays }},
-	{"places_empty", "places left empty", func(f *Figures) float64 {
-		n := 0
-		for _, w := range f.Weeks {
-			n += w.Empty
-		}
-		return float64(n)
-	}},
-	{"applications_expired", "applications ending expired (share)", func(f *Figures) float64 {
+	{"placed", func(f *Figures) float64 { return float64(f.Placed) }},
+	{"users", func(f *Figures) float64 { return float64(f.Users) }},
+	{"placement_rate", (*Figures).rate},
+	{"placed_rep", func(f *Figures) float64 { return float64(f.placedIn(true)) }},
+	{"placement_rate_rep", func(f *Figures) float64 { return f.priorityRate(true) }},
+	{"placed_other", func(f *Figures) float64 { return float64(f.placedIn(false)) }},
+	{"placement_rate_other", func(f *Figures) float64 { return f.priorityRate(false) }},
+	{"reserved_taken_by_rep", func(f *Figures) float64 { return float64(f.ReservedTakenREP) }},
+	{"places_empty", func(f *Figures) float64 { return float64(f.empty()) }},
+	{"requests_answered", func(f *Figures) float64 { return ratio(f.Answered, f.Requests) }},
+	{"answer_median_days", func(f *Figures) float64 { return f.MedianDays }},
+	{"applications_expired", func(f *Figures) float64 {
 		total := 0
 		for _, n := range f.Applications {
 			total += n
 		}
 		return ratio(f.Applications["expired"], total)
 	}},
-	{"agreements_signed_by_j3", "agreements signed by all 3 days before the stage (share)", func(f *Figures) float64 {
-		return ratio(f.SignedByJ3, f.Agreements)
-	}},
-	{"messages", "messages sent", func(f *Figures) float64 { return f.sent(func(p PartyFigures) float64 { return float64(p.Messages) }) }},
-	{"sms_segments", "SMS segments", func(f *Figures) float64 { return f.sent(func(p PartyFigures) float64 { return float64(p.Segments) }) }},
-	{"sms_cost_eur", "SMS cost (euros)", func(f *Figures) float64 { return f.sent(func(p PartyFigures) float64 { return p.Cost }) }},
+	{"bookings_declined", func(f *Figures) float64 { return float64(f.BookingsDeclined) }},
+	{"agreements_signed_by_j3", func(f *Figures) float64 { return ratio(f.SignedByJ3, f.Agreements) }},
+	{"messages", func(f *Figures) float64 { return f.sent(func(p PartyFigures) float64 { return float64(p.Messages) }) }},
+	{"sms_segments", func(f *Figures) float64 { return f.sent(func(p PartyFigures) float64 { return float64(p.Segments) }) }},
+	{"sms_cost_eur", func(f *Figures) float64 { return f.sent(func(p PartyFigures) float64 { return p.Cost }) }},
+}
+
+// empty counts the places left empty (no confirmed student), over the weeks.
+func (f *Figures) empty() int {
+	n := 0
+	for _, w := range f.Weeks {
+		n += w.Empty
+	}
+	return n
 }
 
 // sent sums a figure of the messages over the parties.
@@ -104,7 +131,8 @@ func ratio(a, b int) float64 {
 // newReport gathers the runs' figures by policy, in the order given.
 func newReport(opt Options, w *catalogWorld, runs []run, results []*Figures) *Report {
 	r := &Report{Start: opt.Start.Format(time.DateOnly), Scale: opt.Scale, Seeds: opt.Seeds, Offers: w.Offers,
-		SMSPrice: opt.SMSPrice, Behaviour: opt.Behaviour.Assumptions()}
+		SMSPrice: opt.SMSPrice, Behaviour: opt.Behaviour.Assumptions(),
+		Supply: Supply{File: w.File, Scaled: w.Scaled, Weeks: w.Supply}}
 	for _, wk := range w.Weeks {
 		r.Weeks = append(r.Weeks, wk.Format(time.DateOnly))
 	}
@@ -122,7 +150,7 @@ func newReport(opt Options, w *catalogWorld, runs []run, results []*Figures) *Re
 				values[i] = m.of(f)
 			}
 			mean, lo, hi := spread(values)
-			pr.Summary = append(pr.Summary, Metric{Key: m.key, Label: m.label, Mean: mean, Min: lo, Max: hi})
+			pr.Summary = append(pr.Summary, Metric{Key: m.key, Mean: mean, Min: lo, Max: hi})
 		}
 		r.Policies = append(r.Policies, pr)
 	}
@@ -138,7 +166,7 @@ func newReport(opt Options, w *catalogWorld, runs []run, results []*Figures) *Re
 				}
 				mean, lo, hi := spread(diffs)
 				r.Difference = append(r.Difference, Difference{Policy: pr.Policy.Name, Against: base.Policy.Name,
-					Key: m.key, Label: m.label, Mean: mean, Min: lo, Max: hi})
+					Key: m.key, Mean: mean, Min: lo, Max: hi})
 			}
 		}
 	}

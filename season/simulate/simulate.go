@@ -94,6 +94,13 @@ func Run(ctx context.Context, opt Options) (*Report, error) {
 	if err := opt.Behaviour.Check(); err != nil {
 		return nil, err
 	}
+	names := map[string]bool{}
+	for _, p := range opt.Policies {
+		if names[p.Name] {
+			return nil, fmt.Errorf("simulate: two policies are named %q: name them apart", p.Name)
+		}
+		names[p.Name] = true
+	}
 	admin, err := sqlx.Open("postgres", opt.DatabaseURL)
 	if err != nil {
 		return nil, fmt.Errorf("simulate: %w", err)
@@ -116,10 +123,15 @@ func Run(ctx context.Context, opt Options) (*Report, error) {
 			runs = append(runs, run{policy: p, seed: seed, index: len(runs)})
 		}
 	}
-	pops := map[uint64]Population{}
-	for _, seed := range opt.Seeds {
-		pops[seed] = populate(world.Schools, world.Hosts, world.Places, opt.Behaviour, opt.Scale, seed, opt.Start)
+	// Each seed's population, one per outreach the policies name (who uses stagebot depends on it).
+	pops := map[popKey]Population{}
+	for _, r := range runs {
+		k := popKey{r.seed, r.policy.outreachKey()}
+		if _, ok := pops[k]; !ok {
+			pops[k] = populate(world.Schools, world.Hosts, world.Places, opt.Behaviour, r.policy, opt.Scale, r.seed, opt.Start)
+		}
 	}
+	popOf := func(r run) Population { return pops[popKey{r.seed, r.policy.outreachKey()}] }
 	// Each run plays each stage week on its own: a week's students compete only for that week's
 	// places, so the weeks are markets of their own, played side by side.
 	var units []unit
@@ -141,7 +153,7 @@ func Run(ctx context.Context, opt Options) (*Report, error) {
 			defer wg.Done()
 			for u := range jobs {
 				name := fmt.Sprintf("%s_%d_%d", prefix, u.run.index, u.week)
-				outcomes[u.index], errs[u.index] = playIn(ctx, admin, tmpl, name, opt, world, u, pops[u.run.seed])
+				outcomes[u.index], errs[u.index] = playIn(ctx, admin, tmpl, name, opt, world, u, popOf(u.run))
 				if errs[u.index] != nil {
 					opt.Log.Error("season failed", slog.String("policy", u.run.policy.Name), slog.Any("error", errs[u.index]))
 				}
@@ -151,8 +163,8 @@ func Run(ctx context.Context, opt Options) (*Report, error) {
 	// The biggest weeks first, so that the last ones to finish are small.
 	order := slices.Clone(units)
 	sort.SliceStable(order, func(i, j int) bool {
-		return len(weekStudents(pops[order[i].run.seed], world.Weeks[order[i].week])) >
-			len(weekStudents(pops[order[j].run.seed], world.Weeks[order[j].week]))
+		return len(weekStudents(popOf(order[i].run), world.Weeks[order[i].week])) >
+			len(weekStudents(popOf(order[j].run), world.Weeks[order[j].week]))
 	})
 	for _, u := range order {
 		if ctx.Err() != nil {
@@ -167,7 +179,7 @@ func Run(ctx context.Context, opt Options) (*Report, error) {
 	}
 	results := make([]*Figures, len(runs))
 	for _, r := range runs {
-		pop := pops[r.seed]
+		pop := popOf(r)
 		var weeks []*season.Outcome
 		for _, u := range units {
 			if u.run.index == r.index {
@@ -177,6 +189,12 @@ func Run(ctx context.Context, opt Options) (*Report, error) {
 		results[r.index] = measure(pop, merge(pop, world.Weeks, weeks), opt.SMSPrice)
 	}
 	return newReport(opt, world, runs, results), nil
+}
+
+// popKey names a population: a seed, and the collèges that relay the service.
+type popKey struct {
+	seed     uint64
+	outreach string
 }
 
 // A unit is one stage week of one run.
@@ -341,9 +359,13 @@ func playIn(ctx context.Context, admin *sqlx.DB, tmpl, name string, opt Options,
 func play(ctx context.Context, st *store.Store, opt Options, w *catalogWorld, u unit, pop Population) (*season.Outcome, error) {
 	r := u.run
 	world := season.World{Campaign: campaign(opt.Start, w.Weeks, r.policy), Hosts: pop.World.Hosts, CatalogSaved: true,
-		SchoolDays: pop.World.SchoolDays}
+		SchoolDays: pop.World.SchoolDays, Nudging: map[string]bool{}}
 	for _, i := range weekStudents(pop, w.Weeks[u.week]) {
-		world.Students = append(world.Students, pop.World.Students[i])
+		st := pop.World.Students[i]
+		world.Students = append(world.Students, st)
+		if pop.World.Nudging[st.SchoolUAI] {
+			world.Nudging[st.SchoolUAI] = true // the week's collèges that nudge
+		}
 	}
 	if r.policy.ReservedShare != nil {
 		if err := st.SetReservedShare(ctx, *r.policy.ReservedShare); err != nil {
@@ -364,7 +386,8 @@ func play(ctx context.Context, st *store.Store, opt Options, w *catalogWorld, u 
 	}
 	opt.Log.Debug("week played", slog.String("policy", r.policy.Name), slog.Uint64("seed", r.seed),
 		slog.String("week", w.Weeks[u.week].Format(time.DateOnly)), slog.Int("students", len(world.Students)),
-		slog.Int("inbound", out.Inbound), slog.Int("sent", len(out.Sent)), slog.Duration("took", time.Since(began)))
+		slog.Int("inbound", out.Inbound), slog.Int("sent", len(out.Sent)), slog.Int("searches", out.Tries),
+		slog.Int("motivations", out.Applied), slog.Duration("took", time.Since(began)))
 	return out, nil
 }
 
@@ -376,7 +399,8 @@ func campaign(start time.Time, weeks []time.Time, p Policy) store.Campaign {
 	c := store.Campaign{Name: "Simulation " + calendar.SchoolYear(weeks[0]), ApplicationsOpen: opens,
 		ApplicationsClose: last.AddDate(0, 0, -store.DefaultDeadlineDays), PurgeOn: last.AddDate(0, 0, 21),
 		MaxApplications: store.DefaultMaxApplications, ConfirmDays: store.DefaultConfirmDays,
-		DeadlineDays: store.DefaultDeadlineDays, Reminders: p.Reminders, Weeks: weeks}
+		DeadlineDays: store.DefaultDeadlineDays, Reminders: p.Reminders, Weeks: weeks,
+		DirectBooking: p.DirectBooking, BookingDays: p.BookingDays}
 	if p.MaxApplications > 0 {
 		c.MaxApplications = p.MaxApplications
 	}

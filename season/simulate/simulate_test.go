@@ -118,24 +118,55 @@ func TestInvariants(t *testing.T) {
 	if hostMessages(1) >= hostMessages(0) {
 		t.Errorf("hosts got %d messages without reminders, %d with", hostMessages(1), hostMessages(0))
 	}
-	if len(r.Difference) == 0 || r.Difference[0].Against != "default" {
+	if len(r.Difference) == 0 || r.Difference[0].Against != simulate.DefaultPolicy().Name {
 		t.Errorf("differences: %+v", r.Difference)
 	}
 
-	var page bytes.Buffer
-	if err := r.WriteHTML(&page); err != nil {
-		t.Fatal(err)
-	}
-	html := page.String()
-	if n := strings.Count(html, "<svg"); n != 5 {
-		t.Errorf("%d charts in the page, want 5", n)
-	}
-	for _, want := range []string{"no reminders", "Behaviour assumed", "host_asks", "Places left empty"} {
-		if !strings.Contains(html, want) {
-			t.Errorf("the page does not say %q", want)
+	for _, lang := range []string{"fr", "en"} {
+		var page bytes.Buffer
+		if err := r.WriteHTML(&page, lang); err != nil {
+			t.Fatal(err)
+		}
+		html := page.String()
+		if n := strings.Count(html, "<svg"); n != 6 {
+			t.Errorf("%s: %d charts in the page, want 6", lang, n)
+		}
+		want := map[string][]string{"fr": {"sans rappels", "Les comportements supposés", "Paramètre host_asks", "Places restées vides"},
+			"en": {"no reminders", "Behaviour assumed", "Parameter host_asks", "Places left empty"}}[lang]
+		for _, w := range want {
+			if !strings.Contains(html, w) {
+				t.Errorf("%s: the page does not say %q", lang, w)
+			}
+		}
+		if strings.Contains(html, "<script") || strings.Contains(html, "http://") && !strings.Contains(html, "http://www.w3.org") {
+			t.Errorf("%s: the page is not self-contained", lang)
 		}
 	}
-	if strings.Contains(html, "<script") || strings.Contains(html, "http://") && !strings.Contains(html, "http://www.w3.org") {
-		t.Error("the page is not self-contained")
+}
+
+// The remedies play on the real engine: direct booking of the City's places, and every collège
+// relaying the service (more users, nudged from their page every week), with the season's
+// invariants kept.
+func TestRemedies(t *testing.T) {
+	if testing.Short() {
+		t.Skip("two seasons")
+	}
+	both := simulate.Policy{Name: "réservation directe et relais", DirectBooking: true, Outreach: simulate.OutreachAll}
+	r, err := simulate.Run(context.Background(), small(simulate.DefaultPolicy(), both))
+	if err != nil {
+		t.Fatal(err)
+	}
+	base, f := r.Policies[0].Runs[0], r.Policies[1].Runs[0]
+	if f.Invariants != (simulate.Invariants{}) {
+		t.Errorf("%+v", f.Invariants)
+	}
+	if f.Users < base.Users*3/2 {
+		t.Errorf("%d users with every collège relaying, %d without", f.Users, base.Users)
+	}
+	if f.Placed <= base.Placed {
+		t.Errorf("%d placed with the remedies, %d without", f.Placed, base.Placed)
+	}
+	if f.Applications["confirmed"] == 0 {
+		t.Errorf("no booking confirmed: %v", f.Applications)
 	}
 }
