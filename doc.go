@@ -10,6 +10,7 @@
 //	   cmd/stageload deploy            the load tool and fault drills; the container files' checks
 //	6  season/simulate                 seasons on a synthetic Paris, policies compared, the report
 //	5  season                          a whole season replayed on synthetic people, on a manual clock
+//	   demo                            the demo's page: three phones side by side on the real engine
 //	4  bot/telegram bot/twilio         channel adapters: provider events in, rendered parts out
 //	   bot/console bot/sender bot/ops  the local channel, the outbound sender, health and metrics
 //	   web web/mail                    the collèges' and the City's pages; their e-mail over SMTP

@@ -18,6 +18,7 @@ var layers = map[string]int{
 	"stagebot/season/simulate": 6,
 
 	"stagebot/season": 5,
+	"stagebot/demo":   5,
 
 	"stagebot/bot/telegram":              4,
 	"stagebot/bot/twilio":                4,

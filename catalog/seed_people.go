@@ -264,3 +264,19 @@ func firstLetterOf(s string) string {
 	}
 	return ""
 }
+
+// SeedDemoWorld writes the whole demo world on day today: the Paris collèges and the sectors shipped
+// in data/, the demo campaign and its catalog (Seed), and the demo's people (SeedPeople). The demo
+// command and the tests of the pages start from it.
+func SeedDemoWorld(ctx context.Context, s *store.Store, today time.Time) (PeopleReport, error) {
+	if _, err := ImportEmbeddedSchools(ctx, s); err != nil {
+		return PeopleReport{}, err
+	}
+	if _, err := ImportEmbeddedSectors(ctx, s); err != nil {
+		return PeopleReport{}, err
+	}
+	if _, err := Seed(ctx, s, SeedParams{Today: today}); err != nil {
+		return PeopleReport{}, err
+	}
+	return SeedPeople(ctx, s, today)
+}

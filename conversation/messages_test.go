@@ -152,7 +152,7 @@ func usedIDs(t *testing.T) map[string]bool {
 }
 
 // Every message the code uses exists in every language, and every message in the catalogs is used
-// (except the renderer's, the web pages' and the simulator report's, which packages web and simulate check).
+// (except the renderer's, the web pages', the simulator report's and the demo page's, which their packages check).
 func TestEveryMessageExists(t *testing.T) {
 	used := usedIDs(t)
 	if len(used) < 100 {
@@ -166,7 +166,7 @@ func TestEveryMessageExists(t *testing.T) {
 		have := map[string]bool{}
 		for _, id := range ids {
 			have[id] = true
-			if !used[id] && !strings.HasPrefix(id, "render_") && !strings.HasPrefix(id, "web_") && !strings.HasPrefix(id, "report_") {
+			if !used[id] && !strings.HasPrefix(id, "render_") && !strings.HasPrefix(id, "web_") && !strings.HasPrefix(id, "report_") && !strings.HasPrefix(id, "demo_") {
 				t.Errorf("%s.toml: %q is never used", lang, id)
 			}
 		}

@@ -6,7 +6,10 @@ import (
 	"embed"
 	"fmt"
 	"io/fs"
+	"os"
 	"path"
+	"path/filepath"
+	"regexp"
 	"sort"
 	"strings"
 
@@ -101,4 +104,56 @@ func MessageIDs(lang string) ([]string, error) {
 	}
 	sort.Strings(ids)
 	return ids, nil
+}
+
+// Compare holds the messages of lang whose id starts with prefix against used, the ids a package
+// writes: missing are used but not in the catalog, unused in the catalog but never used. A package
+// whose messages share a prefix (report_, demo_) tests itself with it.
+func Compare(lang, prefix string, used map[string]bool) (missing, unused []string, err error) {
+	ids, err := MessageIDs(lang)
+	if err != nil {
+		return nil, nil, err
+	}
+	have := map[string]bool{}
+	for _, id := range ids {
+		have[id] = true
+		if strings.HasPrefix(id, prefix) && !used[id] {
+			unused = append(unused, id)
+		}
+	}
+	for id := range used {
+		if !have[id] {
+			missing = append(missing, id)
+		}
+	}
+	sort.Strings(missing)
+	return missing, unused, nil
+}
+
+// UsedIn lists the message ids starting with prefix that the Go files (tests left out) and the
+// HTML templates of dir write as literals ("report_title"). Ids built from a prefix and a key
+// ("report_metric_" + key) are listed as the prefix: the caller replaces them with the ids it builds.
+func UsedIn(dir, prefix string) (map[string]bool, error) {
+	literal := regexp.MustCompile(`"(` + regexp.QuoteMeta(prefix) + `[a-z0-9_]*)"`)
+	used := map[string]bool{}
+	err := filepath.WalkDir(dir, func(name string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() && name != dir && filepath.Base(name) != "templates" {
+			return filepath.SkipDir
+		}
+		if d.IsDir() || strings.HasSuffix(name, "_test.go") || (filepath.Ext(name) != ".go" && filepath.Ext(name) != ".html") {
+			return nil
+		}
+		src, err := os.ReadFile(name)
+		if err != nil {
+			return err
+		}
+		for _, m := range literal.FindAllStringSubmatch(string(src), -1) {
+			used[m[1]] = true
+		}
+		return nil
+	})
+	return used, err
 }

@@ -62,7 +62,11 @@ func (s *Server) upload(need access, fn func(*request) error) http.Handler {
 func (s *Server) serve(need access, limit int64, fn func(*request) error) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		h := w.Header()
-		h.Set("Content-Security-Policy", "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
+		ancestors := "'none'"
+		if s.cfg.FramedBySelf {
+			ancestors = "'self'"
+		}
+		h.Set("Content-Security-Policy", "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; frame-ancestors "+ancestors+"; base-uri 'none'")
 		h.Set("X-Content-Type-Options", "nosniff")
 		h.Set("Referrer-Policy", "no-referrer")
 		h.Set("Cache-Control", "no-store")

@@ -24,6 +24,9 @@ type Config struct {
 	SMSNumber   string      // the number students text, printed on the invitations ("06 12 34 56 78")
 	TelegramBot string      // the bot's username, for the invitations' deep links and QR codes
 	SMSPrice    float64     // euros per SMS segment, for the City's costs (default 0.07)
+	// FramedBySelf lets a page of the same site show the pages in a frame: the demo's page of phones
+	// does, in its fourth pane. Off, no site may frame them.
+	FramedBySelf bool
 }
 
 // Workflow is what the pages ask of the workflow (bot.Inbox): nudging a collège's stuck students, and

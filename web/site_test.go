@@ -41,16 +41,7 @@ func seedDay() time.Time { return time.Date(2026, 11, 29, 10, 0, 0, 0, calendar.
 // peopleWorld is the demo's catalog and people: the Paris collèges, the offers, a principal of a
 // REP+ collège, a City official, class lists and students at every stage.
 func peopleWorld(ctx context.Context, s *store.Store) error {
-	if _, err := catalog.ImportEmbeddedSchools(ctx, s); err != nil {
-		return err
-	}
-	if _, err := catalog.ImportEmbeddedSectors(ctx, s); err != nil {
-		return err
-	}
-	if _, err := catalog.Seed(ctx, s, catalog.SeedParams{Today: seedDay()}); err != nil {
-		return err
-	}
-	_, err := catalog.SeedPeople(ctx, s, seedDay())
+	_, err := catalog.SeedDemoWorld(ctx, s, seedDay())
 	return err
 }
 
@@ -193,22 +184,5 @@ func (st *site) signIn(ctx context.Context, email string) {
 // submit clicks a form's button and waits for the page the form leads to.
 func submit(t testing.TB, ctx context.Context, sel string) {
 	t.Helper()
-	c, cancel := context.WithTimeout(ctx, 20*time.Second)
-	defer cancel()
-	if _, err := chromedp.Run(c, chromedp.Evaluate[bool](`window.stagebotOld = true`)); err != nil {
-		t.Fatal(err)
-	}
-	if err := chromedp.Do(c, chromedp.Click(chromedp.CSS(sel))); err != nil {
-		t.Fatal(err)
-	}
-	for {
-		gone, err := chromedp.Run(c, chromedp.Evaluate[bool](`window.stagebotOld === undefined && document.readyState === "complete"`))
-		if err == nil && gone {
-			return
-		}
-		if c.Err() != nil {
-			t.Fatalf("%s: the next page did not come", sel)
-		}
-		time.Sleep(30 * time.Millisecond)
-	}
+	browsertest.Submit(t, ctx, sel)
 }

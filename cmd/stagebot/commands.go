@@ -19,6 +19,7 @@ import (
 	"stagebot/catalog"
 	"stagebot/clock"
 	"stagebot/conversation"
+	"stagebot/demo"
 	"stagebot/domain"
 	"stagebot/locales"
 	"stagebot/store"
@@ -122,7 +123,8 @@ func (env environment) fillDemo(ctx context.Context, s *store.Store) error {
 type chatFlags struct {
 	channel string
 	as      string
-	web     string // demo: where to serve the web pages
+	web     string // demo: where to serve the pages
+	console bool   // demo: the terminal chat instead of the three-phone page
 }
 
 func parseChatFlags(name string, args []string) (chatFlags, error) {
@@ -130,8 +132,12 @@ func parseChatFlags(name string, args []string) (chatFlags, error) {
 	var f chatFlags
 	fs.StringVar(&f.channel, "channel", "sms", "sms, telegram or whatsapp: how replies are rendered")
 	fs.StringVar(&f.as, "as", "", "who you are: a phone number for sms/whatsapp, a chat id for telegram")
+	if name == "console" {
+		fs.StringVar(&f.web, "web", "", "serve the three-phone page at this address of this machine (127.0.0.1:8080) instead of the terminal chat")
+	}
 	if name == "demo" {
-		fs.StringVar(&f.web, "web", "127.0.0.1:8080", "where to serve the collèges' and the City's pages (this machine only; none: not at all)")
+		fs.StringVar(&f.web, "web", "127.0.0.1:8080", "where to serve the three-phone page and the collèges' and the City's pages (this machine only; none: not at all, with --console)")
+		fs.BoolVar(&f.console, "console", false, "chat on the terminal instead of the three-phone page")
 	}
 	if err := fs.Parse(args); err != nil {
 		return f, usageError(err.Error())
@@ -161,7 +167,37 @@ func (env environment) console(ctx context.Context, args []string) error {
 		return err
 	}
 	defer s.Close()
+	if f.web != "" {
+		return env.phones(ctx, s, f.web)
+	}
 	return env.chat(ctx, s, f)
+}
+
+// phones serves the three-phone page on the database as it is (console --web): no seed, and
+// "start again" empties the phones and puts the clock back, but keeps the data.
+func (env environment) phones(ctx context.Context, s *store.Store, addr string) error {
+	base, ln, err := demoListener(addr)
+	if err != nil {
+		return err
+	}
+	cat, err := locales.Load()
+	if err != nil {
+		return err
+	}
+	shifted := clock.NewShifted(env.clock)
+	inbox := bot.NewInbox(s, conversation.New(cat, conversation.Config{}), bot.InboxConfig{Clock: shifted, PublicURL: base}, env.log)
+	page, err := demo.New(demo.Config{Store: s, Inbox: inbox, Catalog: cat, Clock: shifted, Log: env.log})
+	if err != nil {
+		return err
+	}
+	mux := http.NewServeMux()
+	page.Routes(mux)
+	server := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+	go func() { _ = server.Serve(ln) }()
+	defer server.Close()
+	fmt.Fprintf(env.stdout, "Try stagebot in your browser: %s/essai (Ctrl-C to stop)\n", base)
+	<-ctx.Done()
+	return nil
 }
 
 func (env environment) chat(ctx context.Context, s *store.Store, f chatFlags) error {
@@ -191,12 +227,16 @@ func (env environment) chatWith(ctx context.Context, s *store.Store, cat *locale
 	return c.Run(ctx)
 }
 
-// demo runs the console on DATABASE_URL, or on a private Postgres started for the occasion, with
-// the Paris collèges and the demo catalog loaded.
+// demo serves the three-phone page (the demo package) on this machine, on DATABASE_URL or on a
+// private Postgres started for the occasion, with the Paris collèges and the demo catalog loaded; with
+// --console, the terminal chat instead.
 func (env environment) demo(ctx context.Context, args []string) error {
 	f, err := parseChatFlags("demo", args)
 	if err != nil {
 		return err
+	}
+	if !f.console && (f.web == "" || f.web == "none") {
+		return usageError("the demo's page needs an address (--web 127.0.0.1:8080); --console for the terminal chat")
 	}
 	if env.getenv("DATABASE_URL") == "" {
 		fmt.Fprintln(env.stdout, "Starting a private Postgres (removed when you quit)…")
@@ -213,15 +253,15 @@ func (env environment) demo(ctx context.Context, args []string) error {
 			return getenv(k)
 		}
 	}
+	// The demo's one clock: the page moves it on (a day, a week) and everything reads it.
+	shifted := clock.NewShifted(env.clock)
+	env.clock = shifted
 	s, err := env.open(ctx)
 	if err != nil {
 		return err
 	}
 	defer s.Close()
-	if err := env.fillDemo(ctx, s); err != nil {
-		return err
-	}
-	people, err := catalog.SeedPeople(ctx, s, env.clock.Now())
+	people, err := env.seedDemo(ctx, s)
 	if err != nil {
 		return err
 	}
@@ -236,12 +276,47 @@ func (env environment) demo(ctx context.Context, args []string) error {
 	}
 	inbox := bot.NewInbox(s, conversation.New(cat, conversation.Config{}), bot.InboxConfig{Clock: env.clock,
 		PublicURL: base}, env.log)
-	stop, err := env.demoPages(ctx, s, cat, inbox, people, base, ln)
+	_, stop, err := env.demoPages(ctx, s, cat, inbox, people, base, ln, func(mux *http.ServeMux, pages *web.Server) error {
+		if f.console {
+			return nil
+		}
+		quiet := env
+		quiet.stdout = io.Discard
+		phones, err := demo.New(demo.Config{Store: s, Inbox: inbox, Catalog: cat, Clock: shifted, Log: env.log,
+			Reset: func(ctx context.Context) error {
+				if err := s.Wipe(ctx); err != nil {
+					return err
+				}
+				people, err = quiet.seedDemo(ctx, s)
+				return err
+			},
+			SchoolLink: func(ctx context.Context) (string, error) { return pages.NewSignInLink(ctx, people.Principal) }})
+		if err != nil {
+			return err
+		}
+		phones.Routes(mux)
+		return nil
+	})
 	if err != nil {
 		return err
 	}
 	defer stop()
-	return env.chatWith(ctx, s, cat, inbox, f)
+	if f.console {
+		return env.chatWith(ctx, s, cat, inbox, f)
+	}
+	fmt.Fprintf(env.stdout, "Try stagebot in your browser: %s/essai\n"+
+		"  three phones side by side (the student, the parent, the host) on the real engine; Ctrl-C to stop\n"+
+		"  (the terminal chat: stagebot demo --console)\n", base)
+	<-ctx.Done()
+	return nil
+}
+
+// seedDemo fills the database with the demo's data: the collèges, the catalog, and the demo's staff.
+func (env environment) seedDemo(ctx context.Context, s *store.Store) (catalog.PeopleReport, error) {
+	if err := env.fillDemo(ctx, s); err != nil {
+		return catalog.PeopleReport{}, err
+	}
+	return catalog.SeedPeople(ctx, s, env.clock.Now())
 }
 
 // demoListener listens on this machine only (the first free port from addr's) for the demo's
@@ -270,17 +345,22 @@ func demoListener(addr string) (base string, ln net.Listener, err error) {
 // principal and its City official (e-mail is printed on the terminal). It returns what stops the
 // server.
 func (env environment) demoPages(ctx context.Context, s *store.Store, cat *locales.Catalog, inbox *bot.Inbox,
-	people catalog.PeopleReport, base string, ln net.Listener) (func(), error) {
+	people catalog.PeopleReport, base string, ln net.Listener, more func(*http.ServeMux, *web.Server) error) (*web.Server, func(), error) {
 	if ln == nil {
-		return func() {}, nil
+		return nil, func() {}, nil
 	}
 	pages, err := web.New(s, inbox, &printMailer{out: env.stdout}, cat, web.Config{PublicURL: base, Clock: env.clock,
-		SMSNumber: "06 39 98 99 90", TelegramBot: "stagebot_demo_bot"}, env.log)
+		SMSNumber: "06 39 98 99 90", TelegramBot: "stagebot_demo_bot", FramedBySelf: true}, env.log)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	mux := http.NewServeMux()
 	pages.Routes(mux)
+	if more != nil {
+		if err := more(mux, pages); err != nil {
+			return nil, nil, err
+		}
+	}
 	server := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
 	go func() { _ = server.Serve(ln) }()
 	fmt.Fprintf(env.stdout, "\nThe collèges' and the City's pages: %s\n", base)
@@ -291,13 +371,13 @@ func (env environment) demoPages(ctx context.Context, s *store.Store, cat *local
 		{"City official", people.Official}} {
 		link, err := pages.NewSignInLink(ctx, who.id)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		fmt.Fprintf(env.stdout, "  sign in as the %s (one use, 15 minutes):\n  %s\n", who.label, link)
 	}
 	fmt.Fprintf(env.stdout, "  (later: ask for a link at %s/connexion with %s or %s; the e-mail is printed here)\n\n",
 		base, catalog.DemoPrincipal, catalog.DemoOfficial)
-	return func() { _ = server.Close() }, nil
+	return pages, func() { _ = server.Close() }, nil
 }
 
 // hostLink prints, for each contact of a host, a single-use Telegram link that ties their Telegram

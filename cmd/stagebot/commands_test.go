@@ -7,6 +7,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"net/url"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -233,7 +234,79 @@ func (b *syncBuffer) String() string {
 	return b.buf.String()
 }
 
-// The demo as a new user tries it: the pages' sign-in links printed and working, and the console's
+// The demo's first command opens the three-phone page: its address printed, the page served, a
+// message typed on the student's phone answered on it, the demo stopped by an interrupt; and `serve`
+// has no such page.
+func TestDemoPage(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	st := storetest.New(t)
+	var db string
+	if err := st.DB().Get(&db, `SELECT current_database()`); err != nil {
+		t.Fatal(err)
+	}
+	out := &syncBuffer{}
+	env := environment{getenv: func(k string) string {
+		if k == "DATABASE_URL" {
+			return storetest.URL(db)
+		}
+		return ""
+	}, stdin: strings.NewReader(""), stdout: out, log: slog.New(slog.NewTextHandler(io.Discard, nil)), clock: newStoryClock()}
+	done := make(chan error, 1)
+	go func() { done <- env.demo(ctx, []string{"--web", "127.0.0.1:0"}) }()
+	printed := regexp.MustCompile(`Try stagebot in your browser: (http://127\.0\.0\.1:\d+/essai)`)
+	var page string
+	for deadline := time.Now().Add(time.Minute); page == "" && time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
+		if m := printed.FindStringSubmatch(out.String()); m != nil {
+			page = m[1]
+		}
+	}
+	if page == "" {
+		t.Fatalf("the demo printed no page:\n%s", out.String())
+	}
+	get := func() string {
+		resp, err := http.Get(page)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		body, _ := io.ReadAll(resp.Body)
+		if resp.StatusCode != http.StatusOK {
+			t.Fatalf("%s: %d", page, resp.StatusCode)
+		}
+		return string(body)
+	}
+	body := get()
+	token := regexp.MustCompile(`name="jeton" value="(\w+)"`).FindStringSubmatch(body)
+	if token == nil || !strings.Contains(body, "trois téléphones") {
+		t.Fatalf("the page: %.300s", body)
+	}
+	resp, err := http.PostForm(strings.TrimSuffix(page, "/essai")+"/essai/message",
+		url.Values{"jeton": {token[1]}, "canal": {"sms"}, "qui": {"eleve"}, "texte": {"Bonjour"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if body := get(); !strings.Contains(body, "Quel est ton prénom ?") {
+		t.Errorf("the student's phone got no answer: %.2000s", body)
+	}
+	cancel()
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+
+	r := newRig(t, st)
+	resp, err = http.Get(r.web.URL + "/essai")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusNotFound {
+		t.Errorf("serve answers /essai with %d", resp.StatusCode)
+	}
+}
+
+// The demo as a new user tries it on the terminal (--console): the pages' sign-in links printed and working, and the console's
 // student (its default number) a new student, not one of the demo's parents, whose invitation
 // keyword fills in the collège of the demo principal.
 func TestDemo(t *testing.T) {
@@ -252,7 +325,7 @@ func TestDemo(t *testing.T) {
 		return ""
 	}, stdin: in, stdout: out, log: slog.New(slog.NewTextHandler(io.Discard, nil)), clock: newStoryClock()}
 	done := make(chan error, 1)
-	go func() { done <- env.demo(ctx, []string{"--web", "127.0.0.1:0"}) }()
+	go func() { done <- env.demo(ctx, []string{"--console", "--web", "127.0.0.1:0"}) }()
 	waitFor := func(want string) string {
 		t.Helper()
 		for deadline := time.Now().Add(time.Minute); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {

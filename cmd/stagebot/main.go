@@ -1,6 +1,6 @@
 // Command stagebot runs the stagebot service and its maintenance tasks.
 //
-//	stagebot demo                       try it: a private Postgres, demo data and a console chat
+//	stagebot demo                       try it: a private Postgres, demo data, three phones in the browser
 //	stagebot migrate                    apply the database migrations
 //	stagebot import schools PATH…       import collèges (REP/REP+ list, Paris collèges, coordinates)
 //	stagebot import offers PATH         import offers from a CSV file (docs/offers-csv.md)
@@ -33,13 +33,13 @@ import (
 const usage = `stagebot: a chat bot for the stage de 3e
 
 Usage:
-  stagebot demo [--channel sms|telegram|whatsapp] [--as ID] [--web 127.0.0.1:8080]
+  stagebot demo [--web 127.0.0.1:8080] [--console [--channel sms|telegram|whatsapp] [--as ID]]
   stagebot migrate
   stagebot import schools PATH...
   stagebot import offers PATH
   stagebot seed
   stagebot campaign load FILE | show
-  stagebot console [--channel sms|telegram|whatsapp] [--as ID]
+  stagebot console [--channel sms|telegram|whatsapp] [--as ID] | stagebot console --web 127.0.0.1:8080
   stagebot serve
   stagebot host-link [--valid 168h] [--bot NAME] HOST_REF
   stagebot remind [--dry-run] [--at 2027-01-17T10:00]

@@ -2,10 +2,7 @@ package simulate
 
 import (
 	"bytes"
-	"os"
-	"path/filepath"
 	"regexp"
-	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -148,23 +145,9 @@ func TestReportPage(t *testing.T) {
 // Every report_ sentence the simulator writes is in French and in English, and every one there is
 // written somewhere.
 func TestReportWords(t *testing.T) {
-	used := map[string]bool{}
-	literal := regexp.MustCompile(`"(report_[a-z0-9_]+)"`)
-	files, err := filepath.Glob("*.go")
+	used, err := locales.UsedIn(".", "report_")
 	if err != nil {
 		t.Fatal(err)
-	}
-	for _, name := range files {
-		if strings.HasSuffix(name, "_test.go") {
-			continue
-		}
-		src, err := os.ReadFile(name)
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, m := range literal.FindAllStringSubmatch(string(src), -1) {
-			used[m[1]] = true
-		}
 	}
 	// Built from a prefix and a key.
 	delete(used, "report_metric_")
@@ -180,19 +163,15 @@ func TestReportWords(t *testing.T) {
 		used["report_party_"+p] = true
 	}
 	for _, lang := range reportLanguages {
-		ids, err := locales.MessageIDs(lang)
+		missing, unused, err := locales.Compare(lang, "report_", used)
 		if err != nil {
 			t.Fatal(err)
 		}
-		for id := range used {
-			if !slices.Contains(ids, id) {
-				t.Errorf("%s.toml has no %q", lang, id)
-			}
+		for _, id := range missing {
+			t.Errorf("%s.toml has no %q", lang, id)
 		}
-		for _, id := range ids {
-			if strings.HasPrefix(id, "report_") && !used[id] {
-				t.Errorf("%s.toml: %q is never used", lang, id)
-			}
+		for _, id := range unused {
+			t.Errorf("%s.toml: %q is never used", lang, id)
 		}
 	}
 }

@@ -6,6 +6,7 @@ package browsertest
 import (
 	"context"
 	"os"
+	"strings"
 	"testing"
 	"time"
 
@@ -52,4 +53,46 @@ func Do(t testing.TB, ctx context.Context, steps ...chromedp.Action[chromedp.Voi
 	if err := chromedp.Do(c, steps...); err != nil {
 		t.Fatal(err)
 	}
+}
+
+// Submit clicks the element sel (a form's button) and waits until the page it leads to has loaded.
+func Submit(t testing.TB, ctx context.Context, sel string) {
+	t.Helper()
+	Click(t, ctx, chromedp.CSS(sel))
+}
+
+// Click clicks what sel finds (a CSS selector, or a Search such as an XPath query) and waits until the
+// page it leads to has loaded.
+func Click[S chromedp.Selectable](t testing.TB, ctx context.Context, sel S) {
+	t.Helper()
+	c, cancel := context.WithTimeout(ctx, 20*time.Second)
+	defer cancel()
+	if _, err := chromedp.Run(c, chromedp.Evaluate[bool](`window.stagebotOld = true`)); err != nil {
+		t.Fatal(err)
+	}
+	if err := chromedp.Do(c, chromedp.Click(sel)); err != nil {
+		t.Fatalf("%v: %v", sel, err)
+	}
+	for {
+		gone, err := chromedp.Run(c, chromedp.Evaluate[bool](`window.stagebotOld === undefined && document.readyState === "complete"`))
+		if err == nil && gone {
+			return
+		}
+		if c.Err() != nil {
+			t.Fatalf("%v: the next page did not come", sel)
+		}
+		time.Sleep(30 * time.Millisecond)
+	}
+}
+
+// Text reads the text of the first element sel finds, its spaces folded.
+func Text[S chromedp.Selectable](t testing.TB, ctx context.Context, sel S) string {
+	t.Helper()
+	c, cancel := context.WithTimeout(ctx, 20*time.Second)
+	defer cancel()
+	s, err := chromedp.Run(c, chromedp.Text(sel))
+	if err != nil {
+		t.Fatalf("%v: %v", sel, err)
+	}
+	return strings.Join(strings.Fields(s), " ")
 }
