@@ -38,12 +38,12 @@ func (c Conn) ClaimOutbox(ctx context.Context, p ClaimParams) ([]OutboxMessage, 
 			ORDER BY o.next_attempt_at, o.id
 			LIMIT $3
 			FOR UPDATE SKIP LOCKED)
-		UPDATE outbox SET status = 'sending', attempts = outbox.attempts + 1,
+		UPDATE outbox SET status = 'sending', attempts = outbox.attempts + 1, claimed_at = $1,
 		       claimed_until = $1 + $4 * interval '1 millisecond', claim_id = nextval('outbox_claims')
 		FROM due WHERE outbox.id = due.id
 		RETURNING outbox.id, outbox.channel, outbox.address, outbox.lang, outbox.body, outbox.choices,
 		          outbox.status, outbox.attempts, outbox.provider_message_id, outbox.created_at, outbox.parts_sent,
-		          outbox.proactive, outbox.student_id, outbox.reminder, outbox.claim_id`,
+		          outbox.proactive, outbox.student_id, outbox.reminder, outbox.claim_id, outbox.in_doubt_since`,
 		p.Now, pq.Array(channelStrings(p.Channels)), p.Limit, p.Lease.Milliseconds(), p.ChatGap.Milliseconds(), p.Proactive)
 	if err != nil {
 		return nil, fmt.Errorf("claim outbox: %w", err)
@@ -52,9 +52,12 @@ func (c Conn) ClaimOutbox(ctx context.Context, p ClaimParams) ([]OutboxMessage, 
 }
 
 // RequeueExpired puts back rows whose sender's lease ran out (the sender died mid-send) so another
-// sender retries them from the first part not recorded as sent.
+// sender retries them from the first part not recorded as sent. Such a row is in doubt from when it
+// was claimed: the provider may have accepted a part the dead sender did not record, and the next
+// sender asks the provider before sending it again (see the sender's Reconciler).
 func (c Conn) RequeueExpired(ctx context.Context, now time.Time) (int64, error) {
-	res, err := c.q.ExecContext(ctx, `UPDATE outbox SET status = 'pending', claimed_until = NULL
+	res, err := c.q.ExecContext(ctx, `UPDATE outbox SET status = 'pending', claimed_until = NULL,
+		in_doubt_since = coalesce(in_doubt_since, claimed_at, created_at)
 		WHERE status = 'sending' AND claimed_until < $1`, now)
 	if err != nil {
 		return 0, fmt.Errorf("requeue expired: %w", err)

@@ -29,6 +29,9 @@ type OutboxMessage struct {
 	StudentID         *int64          `db:"student_id"` // the student it is about, erased with them
 	Reminder          *string         `db:"reminder"`   // the reminder it was queued for ("kind/subject/due"), if any
 	ClaimID           *int64          `db:"claim_id"`   // the claim a sender holds it by (ClaimOutbox), if it does
+	// InDoubtSince is set when a sender died holding the row: the provider may have accepted parts of
+	// it since then that nobody recorded (RequeueExpired).
+	InDoubtSince *time.Time `db:"in_doubt_since"`
 }
 
 // Enqueue adds a message to the outbox, queued and due at m.CreatedAt (the service's clock), and

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"stagebot/bot/sender"
+	"stagebot/bot/telegram/telegramtest"
 	"stagebot/bot/twilio/twiliotest"
 	"stagebot/calendar"
 	"stagebot/clock"
@@ -100,43 +101,73 @@ func (s stuckAfterSend) Send(ctx context.Context, address string, part domain.Pa
 	return id, err
 }
 
-// The one window in which a message can leave twice: the provider accepted it and the sender died
-// before recording it (neither Twilio's Messages API nor Telegram's sendMessage takes an idempotency
-// key, so nothing on their side can refuse the second copy). A sender that dies anywhere else sends
-// nothing twice: one that dies after recording leaves nothing to resend.
-func TestMessageSentTwiceOnlyWhenTheSenderDiesBetweenProviderAndRecord(t *testing.T) {
-	ctx := context.Background()
-	s := storetest.New(t)
-	fake := twiliotest.NewServer(t, "AC00000000000000000000000000000001", "secret0token")
-	clk := clock.NewManual(time.Date(2026, 12, 1, 10, 0, 0, 0, calendar.Paris()))
-	cfg := sender.Config{Clock: clk, PerSecond: map[domain.Channel]float64{domain.SMS: 100}}
-	// Dies after recording: nothing is left to send again.
-	recorded := enqueue(t, s, clk.Now(), domain.SMS, "+33611000002", "recorded", false)
-	if n, err := newSender(t, s, []sender.Transport{newTwilio(t, s, fake).SMS()}, cfg).SendDue(ctx); n != 1 || err != nil {
-		t.Fatalf("n=%d err=%v", n, err)
+// A sender that dies between the provider's acceptance and its own record: on SMS the next sender
+// asks Twilio's Messages API what it accepted and records it instead of sending it again; on
+// Telegram, which has no such read (and neither API takes an idempotency key), the message leaves
+// twice: the one window left, as small as one send and one write. A sender that dies after recording
+// leaves nothing to send again.
+func TestSentOnceOnSMSWhenTheSenderDiesBetweenProviderAndRecord(t *testing.T) {
+	tests := []struct {
+		channel         domain.Channel
+		recorded, doubt string // the two people's addresses
+		wantUnrecorded  int    // copies of the message in doubt the person gets
+		sentTo          func(t *testing.T, s *store.Store) (transport func() sender.Transport, bodies func() map[string]int)
+	}{
+		{channel: domain.SMS, recorded: "+33611000002", doubt: "+33611000003", wantUnrecorded: 1,
+			sentTo: func(t *testing.T, s *store.Store) (func() sender.Transport, func() map[string]int) {
+				fake := twiliotest.NewServer(t, "AC00000000000000000000000000000001", "secret0token")
+				return func() sender.Transport { return newTwilio(t, s, fake).SMS() }, func() map[string]int {
+					count := map[string]int{}
+					for _, m := range fake.Sent() {
+						count[m.Body]++
+					}
+					return count
+				}
+			}},
+		{channel: domain.Telegram, recorded: "5002", doubt: "5003", wantUnrecorded: 2,
+			sentTo: func(t *testing.T, _ *store.Store) (func() sender.Transport, func() map[string]int) {
+				fake := telegramtest.NewServer(t, testToken)
+				return func() sender.Transport { return newTelegram(t, fake) }, func() map[string]int {
+					count := map[string]int{}
+					for _, m := range fake.Sent() {
+						count[m.Text]++
+					}
+					return count
+				}
+			}},
 	}
-	// Dies between the provider and the record.
-	stuck := stuckAfterSend{Transport: newTwilio(t, s, fake).SMS(), release: make(chan struct{})}
-	t.Cleanup(func() { close(stuck.release) })
-	unrecorded := enqueue(t, s, clk.Now(), domain.SMS, "+33611000003", "unrecorded", false)
-	go func() { _, _ = newSender(t, s, []sender.Transport{stuck}, cfg).SendDue(ctx) }()
-	for deadline := time.Now().Add(10 * time.Second); len(fake.Sent()) < 2 && time.Now().Before(deadline); {
-		time.Sleep(10 * time.Millisecond)
-	}
-	clk.Add(10 * time.Second)
-	if _, err := newSender(t, s, []sender.Transport{newTwilio(t, s, fake).SMS()}, cfg).SendDue(ctx); err != nil {
-		t.Fatal(err)
-	}
-	count := map[string]int{}
-	for _, m := range fake.Sent() {
-		count[m.Body]++
-	}
-	if count["recorded"] != 1 || count["unrecorded"] != 2 {
-		t.Errorf("sent %v: want the recorded message once and the unrecorded one twice (the window)", count)
-	}
-	for _, id := range []int64{recorded, unrecorded} {
-		if st, _ := statusOf(t, s, id); st != "sent" {
-			t.Errorf("row %d is %s, want sent", id, st)
-		}
+	for _, tt := range tests {
+		t.Run(string(tt.channel), func(t *testing.T) {
+			ctx := context.Background()
+			s := storetest.New(t)
+			transport, count := tt.sentTo(t, s)
+			clk := clock.NewManual(time.Date(2026, 12, 1, 10, 0, 0, 0, calendar.Paris()))
+			cfg := sender.Config{Clock: clk, PerSecond: map[domain.Channel]float64{tt.channel: 100}}
+			// Dies after recording: nothing is left to send again.
+			recorded := enqueue(t, s, clk.Now(), tt.channel, tt.recorded, "recorded", false)
+			if n, err := newSender(t, s, []sender.Transport{transport()}, cfg).SendDue(ctx); n != 1 || err != nil {
+				t.Fatalf("n=%d err=%v", n, err)
+			}
+			// Dies between the provider and the record.
+			stuck := stuckAfterSend{Transport: transport(), release: make(chan struct{})}
+			t.Cleanup(func() { close(stuck.release) })
+			unrecorded := enqueue(t, s, clk.Now(), tt.channel, tt.doubt, "unrecorded", false)
+			go func() { _, _ = newSender(t, s, []sender.Transport{stuck}, cfg).SendDue(ctx) }()
+			for deadline := time.Now().Add(10 * time.Second); count()["unrecorded"] < 1 && time.Now().Before(deadline); {
+				time.Sleep(10 * time.Millisecond)
+			}
+			clk.Add(10 * time.Second)
+			if _, err := newSender(t, s, []sender.Transport{transport()}, cfg).SendDue(ctx); err != nil {
+				t.Fatal(err)
+			}
+			if got := count(); got["recorded"] != 1 || got["unrecorded"] != tt.wantUnrecorded {
+				t.Errorf("sent %v: want the recorded message once and the one in doubt %d times", got, tt.wantUnrecorded)
+			}
+			for _, id := range []int64{recorded, unrecorded} {
+				if st, _ := statusOf(t, s, id); st != "sent" {
+					t.Errorf("row %d is %s, want sent", id, st)
+				}
+			}
+		})
 	}
 }

@@ -11,6 +11,7 @@ import (
 	"errors"
 	"log/slog"
 	"math/rand/v2"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -34,6 +35,21 @@ type Transport interface {
 	Send(ctx context.Context, address string, part domain.Part) (providerID string, err error)
 }
 
+// Reconciler is a transport whose provider can say what it accepted: Twilio's Messages API lists what
+// was sent to a number. A row a dead sender left in doubt (claimed, perhaps accepted by the provider,
+// not recorded) is looked for there before it is sent again, and only what the provider has no trace
+// of is resent. Telegram has no such read: its window (the provider accepted, the sender died before
+// its record) stays as small as one send and one write.
+type Reconciler interface {
+	// Accepted lists the ids of the messages the provider accepted for address since since with this
+	// exact body, most recent first.
+	Accepted(ctx context.Context, address string, since time.Time, body string) ([]string, error)
+}
+
+// reconcileSlack widens the window a row in doubt is looked for in: the provider's clock and the
+// service's may disagree by this much.
+const reconcileSlack = 2 * time.Minute
+
 // Unreachables records that a provider refused a send because its recipient cannot be reached, in
 // one transaction with what that changes for the people waiting on them. The workflow's Inbox is
 // one.
@@ -43,7 +59,7 @@ type Unreachables interface {
 
 // Metrics counts what the sender does; nil counts nothing.
 type Metrics interface {
-	Outbound(channel domain.Channel, status string) // sent, retry, failed, unreachable, postponed, sms_fallback
+	Outbound(channel domain.Channel, status string) // sent, retry, failed, unreachable, postponed, sms_fallback, reconciled
 	SendTime(channel domain.Channel, d time.Duration)
 }
 
@@ -422,12 +438,18 @@ func (s *Sender) deliver(ctx context.Context, row store.OutboxMessage, claimedUn
 			}
 			claimedUntil = now.Add(s.cfg.Lease)
 		}
-		start := time.Now()
-		// A send that started finishes even if the sender is stopping: cutting it could leave a
-		// message the provider accepted recorded as unsent, and sent twice. The transports bound
-		// every call with their own timeout.
-		id, err := t.Send(context.WithoutCancel(ctx), row.Address, parts[i])
-		s.metrics.SendTime(row.Channel, time.Since(start))
+		id, found, err := s.reconcile(book, t, row, parts[i])
+		if err != nil {
+			return s.failed(book, row, &domain.SendError{Code: "reconcile", Err: err})
+		}
+		if !found {
+			start := time.Now()
+			// A send that started finishes even if the sender is stopping: cutting it could leave a
+			// message the provider accepted recorded as unsent, and sent twice. The transports bound
+			// every call with their own timeout.
+			id, err = t.Send(context.WithoutCancel(ctx), row.Address, parts[i])
+			s.metrics.SendTime(row.Channel, time.Since(start))
+		}
 		// The send may have taken long too: what it did is recorded on time of its own.
 		book, cancel = context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
 		defer cancel()
@@ -459,6 +481,35 @@ func (s *Sender) deliver(ctx context.Context, row store.OutboxMessage, claimedUn
 		}
 	}
 	return s.store.MarkSent(book, row.ID, provider, segments, s.cfg.Clock.Now())
+}
+
+// reconcile looks for a part of a row in doubt among what the provider accepted since the dead
+// sender claimed it: found, it is recorded with the provider's id instead of being sent again. An id
+// already recorded for another row is not this part (the same words sent twice on purpose). A row
+// not in doubt, or a transport that cannot tell, is not looked for.
+func (s *Sender) reconcile(ctx context.Context, t Transport, row store.OutboxMessage, part domain.Part) (string, bool, error) {
+	rec, ok := t.(Reconciler)
+	if row.InDoubtSince == nil || !ok {
+		return "", false, nil
+	}
+	ids, err := rec.Accepted(ctx, row.Address, row.InDoubtSince.Add(-reconcileSlack), part.Text)
+	if err != nil || len(ids) == 0 {
+		return "", false, err
+	}
+	known, err := s.store.OutboxSent(ctx, ids)
+	if err != nil {
+		return "", false, err
+	}
+	for _, id := range ids {
+		if !slices.ContainsFunc(known, func(m store.OutboxMessage) bool {
+			return m.ID != row.ID && m.ProviderMessageID != nil && *m.ProviderMessageID == id
+		}) {
+			s.metrics.Outbound(row.Channel, "reconciled")
+			s.log.Info("sender: a message in doubt was found at the provider, not sent again", "outbox_id", row.ID)
+			return id, true, nil
+		}
+	}
+	return "", false, nil
 }
 
 // claimID is the claim a sender holds a row by (0, which no claim has, if none).

@@ -172,6 +172,47 @@ func (t *transport) Send(ctx context.Context, address string, part domain.Part) 
 	return *msg.Sid, nil
 }
 
+// listLimit is how many of a number's latest messages Accepted reads: a sender that died holds a
+// few rows for one person at most, and they are the latest.
+const listLimit = 50
+
+// Accepted lists the SIDs of the messages Twilio accepted for address since since with this exact
+// body, most recent first: the Messages API's list, filtered on the number (Twilio's own date filter
+// is on the day a message left, empty while it is queued, so the window is checked here on its
+// creation). A sender that died between Twilio's acceptance and its own record finds there what not
+// to send again.
+func (t *transport) Accepted(ctx context.Context, address string, since time.Time, body string) ([]string, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, fmt.Errorf("twilio: list: %w", err)
+	}
+	to := address
+	if t.channel == domain.WhatsApp {
+		to = whatsAppPrefix + address
+	}
+	params := &openapi.ListMessageParams{}
+	params.SetTo(to)
+	params.SetPageSize(listLimit)
+	params.SetLimit(listLimit)
+	ctx, cancel := context.WithTimeout(ctx, t.a.cfg.Timeout)
+	defer cancel()
+	msgs, err := t.a.api(ctx).ListMessage(params)
+	if err != nil {
+		return nil, fmt.Errorf("twilio: list: %w", classify(err))
+	}
+	var sids []string
+	for _, m := range msgs {
+		if m.Sid == nil || m.Body == nil || *m.Body != body || m.DateCreated == nil {
+			continue
+		}
+		created, err := time.Parse(time.RFC1123Z, *m.DateCreated)
+		if err != nil || created.Before(since.Truncate(time.Second)) {
+			continue
+		}
+		sids = append(sids, *m.Sid)
+	}
+	return sids, nil
+}
+
 // api returns a Twilio API client whose requests run on ctx and go to the configured base URL.
 // twilio-go has no base-URL option and takes no context: both are the HTTP transport's job.
 // (twilio.NewRestClientWithParams(ClientParams{Client: c}).Api builds the same ApiService, but

@@ -74,6 +74,7 @@ func newFakeProvider(accountSID, authToken, telegramToken, publicURL string, cfg
 func (p *fakeProvider) Handler() http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("POST /2010-04-01/Accounts/{AccountSid}/Messages.json", p.createMessage)
+	mux.HandleFunc("GET /2010-04-01/Accounts/{AccountSid}/Messages.json", p.listMessages)
 	mux.HandleFunc("GET /_fake/health", func(w http.ResponseWriter, r *http.Request) { _, _ = w.Write([]byte("ok\n")) })
 	mux.HandleFunc("GET /_fake/messages", p.serveMessages)
 	mux.HandleFunc("POST /_fake/config", p.serveConfig)
@@ -182,6 +183,42 @@ func (p *fakeProvider) refuse(status int) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	p.refused[status]++
+}
+
+// listMessages is Twilio's GET /2010-04-01/Accounts/{AccountSid}/Messages.json: the messages it
+// accepted, most recent first, filtered by To, one page of PageSize (50 by default). A sender that
+// died between an acceptance and its record asks it what not to send again.
+func (p *fakeProvider) listMessages(w http.ResponseWriter, r *http.Request) {
+	cfg, end := p.begin()
+	defer end()
+	user, password, ok := r.BasicAuth()
+	if !ok || user != p.accountSID || password != p.authToken || r.PathValue("AccountSid") != p.accountSID {
+		twilioError(w, http.StatusUnauthorized, 20003, "Authenticate")
+		return
+	}
+	if !sleepCtx(r.Context(), cfg.Latency) {
+		return
+	}
+	to := r.URL.Query().Get("To")
+	size := 50
+	if n, err := strconv.Atoi(r.URL.Query().Get("PageSize")); err == nil && n > 0 && n <= 1000 {
+		size = n
+	}
+	page := []map[string]any{}
+	p.mu.Lock()
+	for i := len(p.messages) - 1; i >= 0 && len(page) < size; i-- {
+		m := p.messages[i]
+		if m.Channel == "telegram" || (to != "" && m.To != to) {
+			continue
+		}
+		date := m.At.UTC().Format(time.RFC1123Z)
+		page = append(page, map[string]any{"sid": m.SID, "to": m.To, "body": m.Body, "date_created": date,
+			"date_updated": date, "status": "sent", "direction": "outbound-api", "account_sid": p.accountSID})
+	}
+	p.mu.Unlock()
+	uri := r.URL.RequestURI()
+	writeJSON(w, http.StatusOK, map[string]any{"messages": page, "end": len(page) - 1, "first_page_uri": uri,
+		"next_page_uri": nil, "page": 0, "page_size": size, "previous_page_uri": nil, "start": 0, "uri": uri})
 }
 
 // createMessage is Twilio's POST /2010-04-01/Accounts/{AccountSid}/Messages.json. The message is

@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -101,6 +102,7 @@ func NewServer(t testing.TB, accountSID, authToken string) *Server {
 	s := &Server{accountSID: accountSID, authToken: authToken}
 	mux := http.NewServeMux()
 	mux.HandleFunc("POST /2010-04-01/Accounts/{AccountSid}/Messages.json", s.createMessage)
+	mux.HandleFunc("GET /2010-04-01/Accounts/{AccountSid}/Messages.json", s.listMessages)
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusNotFound, 20404, "The requested resource "+r.URL.Path+" was not found")
 	})
@@ -171,6 +173,41 @@ func (s *Server) createMessage(w http.ResponseWriter, r *http.Request) {
 	s.sent = append(s.sent, m)
 	s.mu.Unlock()
 	writeJSON(w, http.StatusCreated, s.resource(m))
+}
+
+// listMessages is GET /2010-04-01/Accounts/{AccountSid}/Messages.json: the messages accepted, most
+// recent first, filtered by To and From as Twilio does, one page of PageSize (50 by default).
+func (s *Server) listMessages(w http.ResponseWriter, r *http.Request) {
+	user, password, ok := r.BasicAuth()
+	if !ok || user != s.accountSID || password != s.authToken {
+		w.Header().Set("WWW-Authenticate", `Basic realm="Twilio API"`)
+		writeError(w, http.StatusUnauthorized, 20003, "Authenticate")
+		return
+	}
+	if r.PathValue("AccountSid") != s.accountSID {
+		writeError(w, http.StatusNotFound, 20404, "The requested resource "+r.URL.Path+" was not found")
+		return
+	}
+	q := r.URL.Query()
+	size := 50
+	if n, err := strconv.Atoi(q.Get("PageSize")); err == nil && n > 0 && n <= 1000 {
+		size = n
+	}
+	s.mu.Lock()
+	var page []map[string]any
+	for i := len(s.sent) - 1; i >= 0 && len(page) < size; i-- {
+		m := s.sent[i]
+		if (q.Get("To") == "" || q.Get("To") == m.To) && (q.Get("From") == "" || q.Get("From") == m.From) {
+			page = append(page, s.resource(m))
+		}
+	}
+	s.mu.Unlock()
+	if page == nil {
+		page = []map[string]any{}
+	}
+	uri := r.URL.RequestURI()
+	writeJSON(w, http.StatusOK, map[string]any{"messages": page, "end": len(page) - 1, "first_page_uri": uri,
+		"next_page_uri": nil, "page": 0, "page_size": size, "previous_page_uri": nil, "start": 0, "uri": uri})
 }
 
 // FailNextTo makes the next message request to the number to (after authentication) fail with f.
