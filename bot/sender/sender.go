@@ -59,7 +59,7 @@ type Unreachables interface {
 
 // Metrics counts what the sender does; nil counts nothing.
 type Metrics interface {
-	Outbound(channel domain.Channel, status string) // sent, retry, failed, unreachable, postponed, sms_fallback, reconciled
+	Outbound(channel domain.Channel, status string) // sent, retry, failed, unreachable, postponed, sms_fallback, reconciled, slot_missed
 	SendTime(channel domain.Channel, d time.Duration)
 }
 
@@ -580,9 +580,17 @@ func (s *Sender) waitSlot(ctx context.Context, ch domain.Channel, bulk bool) err
 			case <-t.C:
 			}
 		}
-		if slot.Reserved {
-			return nil
+		if !slot.Reserved {
+			continue
 		}
+		// A slot is kept only by a send that leaves on time: one woken late (a busy machine) would
+		// leave beside the next slot's, and two slots' sends would share a moment, over the limit in
+		// that sliding second though not in its calendar second. A late sender takes another slot.
+		if s.rates[ch] > 0 && s.cfg.RateClock.Now().Sub(slot.At) > time.Duration(float64(time.Second)/s.rates[ch]/4) {
+			s.metrics.Outbound(ch, "slot_missed")
+			continue
+		}
+		return nil
 	}
 }
 

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"runtime"
 	"sort"
 	"sync"
 	"testing"
@@ -433,5 +434,54 @@ func TestSenderStopsCleanly(t *testing.T) {
 	}
 	if n := countRows(t, s, `SELECT count(*) FROM outbox WHERE status = 'pending' AND attempts = 0`); n != 30-sent {
 		t.Errorf("%d rows pending untried, want %d", n, 30-sent)
+	}
+}
+
+// Two replicas' senders, each with its workers, share one schedule: in every sliding second, not
+// only in each calendar second, no more messages reach the provider than its limit.
+func TestRateHoldsInEverySlidingSecondAcrossReplicas(t *testing.T) {
+	if testing.Short() {
+		t.Skip("a few seconds of sending")
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	s := storetest.New(t)
+	fake := telegramtest.NewServer(t, testToken)
+	const n, limit = 150, 30
+	for c := range n {
+		enqueue(t, s, time.Now(), "telegram", fmt.Sprint(4000+c), "hello", false)
+	}
+	var wg sync.WaitGroup
+	// A busy machine: goroutines that keep the cores spinning, so senders wake late now and then.
+	for range 2 * runtime.NumCPU() {
+		go func() {
+			for x := 0; ctx.Err() == nil; x++ {
+				if x%1_000_000 == 0 {
+					runtime.Gosched()
+				}
+			}
+		}()
+	}
+	for range 2 {
+		snd := newSender(t, s, []sender.Transport{newTelegram(t, fake)}, sender.Config{Poll: 20 * time.Millisecond})
+		wg.Add(1)
+		go func() { defer wg.Done(); _ = snd.Run(ctx) }()
+	}
+	for deadline := time.Now().Add(30 * time.Second); len(fake.Sent()) < n && time.Now().Before(deadline); {
+		time.Sleep(50 * time.Millisecond)
+	}
+	cancel()
+	wg.Wait()
+	sent := fake.Sent()
+	if len(sent) != n {
+		t.Fatalf("sent %d, want %d", len(sent), n)
+	}
+	sort.Slice(sent, func(i, j int) bool { return sent[i].At.Before(sent[j].At) })
+	worst := time.Hour
+	for i := 0; i+limit < len(sent); i++ {
+		worst = min(worst, sent[i+limit].At.Sub(sent[i].At))
+	}
+	if worst < time.Second {
+		t.Errorf("%d messages within %v: over %d in a sliding second", limit+1, worst, limit)
 	}
 }
