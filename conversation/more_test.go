@@ -287,3 +287,20 @@ func TestInvitationKeywordBySMS(t *testing.T) {
 	d.send("0751234X")
 	d.expect(ConfirmSchool, "Collège Jean Moulin")
 }
+
+// Browsing a week counted past domain.CountedUpTo says "more than 500", not a count it did not make,
+// and asks for a word past the best dozen.
+func TestBrowsingManyOffers(t *testing.T) {
+	d := reach(t, Results)
+	for i := range domain.CountedUpTo + 1 {
+		o := d.w.offers[0]
+		o.ID, o.Title = int64(1000+i), "Guide au musée bis"
+		d.w.offers = append(d.w.offers, o)
+	}
+	d.send("tout voir")
+	d.expect(Results, "Plus de 500 offres cette semaine", "[Plus]")
+	for page := 2; page <= 4; page++ {
+		d.send("Plus")
+	}
+	d.expect(Results, "Offres 10 à 12 sur plus de 500 : écris un mot plus précis")
+}

@@ -54,7 +54,12 @@ func (t *turn) offersFound() bool {
 	to := from + len(offers) - 1
 	filters := t.describeFilters()
 	header := t.plural("results", r.Total, data{"Filters": filters})
+	many := r.Total > domain.CountedUpTo // a search with no filter counts that far (see domain.CountedUpTo)
 	switch {
+	case many && search.Page == 0:
+		header = t.tr("results_many", data{"Count": domain.CountedUpTo})
+	case many && to >= best:
+		header = t.tr("results_last_many", data{"From": from, "To": to, "Best": best, "Count": domain.CountedUpTo})
 	case search.Page > 0 && to >= best && r.Total > best:
 		header = t.plural("results_last", r.Total-best, data{"From": from, "To": to, "Best": best})
 	case search.Page > 0:

@@ -2,6 +2,7 @@ package domain
 
 import (
 	"slices"
+	"strings"
 	"time"
 )
 
@@ -38,6 +39,16 @@ type Filters struct {
 	Arrondissement int    `json:"arrondissement,omitempty"` // 1 to 20, 0 for all
 	Kind           string `json:"kind,omitempty"`           // "city", "ess" or "" for both
 }
+
+// Browsing reports whether the filters narrow nothing: every offer of the week is looked for.
+func (f Filters) Browsing() bool {
+	return strings.TrimSpace(f.Keyword) == "" && f.SectorID == 0 && f.Arrondissement == 0 && f.Kind == ""
+}
+
+// CountedUpTo is how far a search with no filter at all counts the offers of a week: past it, the
+// student is told "more than 500", and the offers shown are the best of the first ones found (a
+// student sees a dozen at most, and a week at a hundred thousand offers is not counted one by one).
+const CountedUpTo = 500
 
 // OfferSummary is one line of search results.
 type OfferSummary struct {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -62,7 +63,9 @@ type SearchParams struct {
 
 // SearchOffers returns a page of the offers running in the student's week with a place left for
 // them, at a host that may take them (see hostAllowed) and that can be reached, best first, and how
-// many there are in all.
+// many there are in all. With no filter at all (browsing the week) the offers are counted up to
+// domain.CountedUpTo and one more, and the page is the best of those: the total is then
+// CountedUpTo+1 for "more than CountedUpTo".
 //
 // Keywords are searched in full text (French stemming, accents and case ignored), every word of the
 // search in every offer found (see keywordSearch for synonyms and misspellings), or when no offer has
@@ -89,7 +92,7 @@ func (c Conn) searchOffers(ctx context.Context, p SearchParams, anyWord bool) ([
 	query := open + `,
 		page AS (
 			SELECT id, places_left, reserved_for_me, rank, count(*) OVER () AS total
-			FROM found
+			FROM (SELECT * FROM found` + browseCap(p.Filters) + `) found
 			ORDER BY reserved_for_me DESC, rank DESC, id
 			LIMIT $` + fmt.Sprint(len(args)-1) + ` OFFSET $` + fmt.Sprint(len(args)) + `)
 		SELECT p.id, o.title, h.name AS host_name, h.kind, o.arrondissement, p.places_left, p.total
@@ -185,7 +188,16 @@ func (c Conn) openOffers(ctx context.Context, p SearchParams, anyWord bool) (str
 			  AND ($5 = 0 OR w.arrondissement = $5)
 			  AND w.offer_id <> ALL (applied.ids)` +
 		where + `),
-		found AS (SELECT * FROM candidates WHERE places_left > 0)`, args, nil
+		found AS (SELECT * FROM candidates WHERE places_left > 0` + browseCap(p.Filters) + `)`, args, nil
+}
+
+// browseCap is the LIMIT of a search with no filter at all: its offers are counted up to
+// domain.CountedUpTo and one more (see SearchOffers), which stops the scan of the week early.
+func browseCap(f domain.Filters) string {
+	if !f.Browsing() {
+		return ""
+	}
+	return " LIMIT " + strconv.Itoa(domain.CountedUpTo+1)
 }
 
 // SpellingFloor is the least trigram similarity for a misspelt word to be read as a word of the

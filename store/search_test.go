@@ -1,6 +1,7 @@
 package store_test
 
 import (
+	"strconv"
 	"testing"
 
 	"stagebot/domain"
@@ -91,5 +92,35 @@ func TestSearchFollowsOfferChanges(t *testing.T) {
 		WHERE w.offer_id = $1 AND w.week_start = $2 AND (w.host_id, w.sector_id, w.arrondissement, w.search_doc)
 			= (o.host_id, o.sector_id, o.arrondissement, o.search_doc)`, id, week.AddDate(0, 0, 14)); err != nil || weeks != 1 {
 		t.Errorf("an offer week inserted by hand: %d with its offer's facets, %v", weeks, err)
+	}
+}
+
+// Browsing a week with no filter counts its offers up to domain.CountedUpTo and one more, and shows
+// the best of those (reserved places first for a REP/REP+ student); a filter counts them all.
+func TestBrowsingCountsUpToTheCap(t *testing.T) {
+	w := newWorld(t)
+	host := w.host(store.EmployerPublic)
+	reserved := w.offer(host, "Accueil des visiteurs", 1, 1)
+	for i := range domain.CountedUpTo + 20 {
+		w.offer(host, "Atelier "+strconv.Itoa(i), 1, 0)
+	}
+	search := func(student int64, f domain.Filters) ([]domain.OfferSummary, int) {
+		t.Helper()
+		offers, total, err := w.s.SearchOffers(w.ctx, store.SearchParams{StudentID: student, Today: today, Filters: f, Limit: 3})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return offers, total
+	}
+	rep := w.consenting("Inès", true)
+	offers, total := search(rep, domain.Filters{})
+	if total != domain.CountedUpTo+1 || len(offers) != 3 {
+		t.Fatalf("browsing: %d offers shown, %d counted, want 3 and %d", len(offers), total, domain.CountedUpTo+1)
+	}
+	if offers[0].ID != reserved {
+		t.Errorf("a REP/REP+ student browsing sees %d first, not the offer with a reserved place", offers[0].ID)
+	}
+	if _, total := search(rep, domain.Filters{Keyword: "atelier"}); total != domain.CountedUpTo+20 {
+		t.Errorf("a word counts %d, want every offer (%d)", total, domain.CountedUpTo+20)
 	}
 }
