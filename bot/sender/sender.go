@@ -73,12 +73,12 @@ type Config struct {
 	// Workers send replies concurrently, to different people (one person's messages still leave
 	// in order): default 128. A worker spends most of a send waiting on the provider: with one
 	// answering in 150 ms, 32 workers sent at most about 155 replies a second, 64 about 235, 128 kept
-	// up with the 260 a second two cores take in. BulkWorkers do the same for the messages nobody
+	// up with the 260 a second two cores take in. ProactiveWorkers do the same for the messages nobody
 	// just asked for (default 8). Each claims Batch rows at a time and sends them one after the other (default 1:
 	// a slow provider call holds up no other person).
-	Workers     int
-	BulkWorkers int
-	Batch       int
+	Workers          int
+	ProactiveWorkers int
+	Batch            int
 	// Lease is how long a claimed row stays this sender's (default 6 s); it is renewed before each
 	// send, so a sender that dies leaves its rows to the others within Lease + Poll.
 	Lease       time.Duration
@@ -163,8 +163,8 @@ func (c Config) withDefaults() Config {
 	if c.Workers <= 0 {
 		c.Workers = 128
 	}
-	if c.BulkWorkers <= 0 {
-		c.BulkWorkers = 8
+	if c.ProactiveWorkers <= 0 {
+		c.ProactiveWorkers = 8
 	}
 	if c.MaxAttempts <= 0 {
 		c.MaxAttempts = 8
@@ -236,7 +236,7 @@ func (s *Sender) Run(ctx context.Context) error {
 	for i := range s.cfg.Workers {
 		wg.Go(func() { s.lane(ctx, false, wakes[0], i == 0) })
 	}
-	for i := range s.cfg.BulkWorkers {
+	for i := range s.cfg.ProactiveWorkers {
 		wg.Go(func() { s.lane(ctx, true, wakes[1], i == 0) })
 	}
 	wg.Wait()
@@ -309,7 +309,7 @@ func (s *Sender) Drain(ctx context.Context) (int, error) {
 }
 
 // SendDue sends every due reply (a person's replies leave one batch after the other, in order),
-// then one batch (dueBatch rows) of the other messages, one after the other, and returns how many rows it claimed. A bulk message yields
+// then one batch (dueBatch rows) of the other messages, one after the other, and returns how many rows it claimed. A proactive message yields
 // to replies due (see store.TakeSendSlot): draining them first keeps a single caller from waiting on
 // itself.
 func (s *Sender) SendDue(ctx context.Context) (int, error) {
@@ -343,7 +343,7 @@ func (s *Sender) sendLane(ctx context.Context, proactive bool, batch int) (int, 
 			return 0, err
 		}
 	}
-	if proactive && !s.cfg.Hours.Decent(now) {
+	if proactive && !s.cfg.Hours.Open(now) {
 		return 0, nil
 	}
 	channels := make([]domain.Channel, 0, len(s.transports))
@@ -395,7 +395,7 @@ func (s *Sender) deliver(ctx context.Context, row store.OutboxMessage, claimedUn
 	defer cancel()
 	ch := row.Channel
 	now := s.cfg.Clock.Now()
-	if row.Proactive && !s.cfg.Hours.Decent(now) {
+	if row.Proactive && !s.cfg.Hours.Open(now) {
 		s.metrics.Outbound(row.Channel, "postponed")
 		return s.store.Postpone(book, row.ID, s.cfg.Hours.Next(now))
 	}
@@ -560,18 +560,19 @@ func (s *Sender) backoff(attempt int, retryAfter time.Duration) time.Duration {
 
 // waitSlot waits for a slot to send on channel ch from the schedule every replica shares (replies
 // first); it returns ctx's error when ctx ends first.
-func (s *Sender) waitSlot(ctx context.Context, ch domain.Channel, bulk bool) error {
+func (s *Sender) waitSlot(ctx context.Context, ch domain.Channel, proactive bool) error {
 	if s.cfg.Unlimited {
 		return nil
 	}
 	for {
 		now := s.cfg.RateClock.Now()
-		slot, err := s.store.TakeSendSlot(ctx, store.SlotParams{Channel: ch, PerSecond: s.rates[ch], Bulk: bulk,
+		slot, err := s.store.TakeSendSlot(ctx, store.SlotParams{Channel: ch, PerSecond: s.rates[ch], Proactive: proactive,
 			Now: now, Due: s.cfg.Clock.Now()})
 		if err != nil {
 			return err
 		}
-		if wait := slot.At.Sub(now); wait > 0 {
+		wait := slot.At.Sub(now)
+		if wait > 0 {
 			t := time.NewTimer(wait)
 			select {
 			case <-ctx.Done():
@@ -585,8 +586,9 @@ func (s *Sender) waitSlot(ctx context.Context, ch domain.Channel, bulk bool) err
 		}
 		// A slot is kept only by a send that leaves on time: one woken late (a busy machine) would
 		// leave beside the next slot's, and two slots' sends would share a moment, over the limit in
-		// that sliding second though not in its calendar second. A late sender takes another slot.
-		if s.rates[ch] > 0 && s.cfg.RateClock.Now().Sub(slot.At) > time.Duration(float64(time.Second)/s.rates[ch]/4) {
+		// that sliding second though not in its calendar second. A sender that waited for its slot and
+		// woke more than a quarter of the slots' spacing late (at least a millisecond) takes another.
+		if wait > 0 && s.cfg.RateClock.Now().Sub(slot.At) > max(time.Duration(float64(time.Second)/s.rates[ch]/4), time.Millisecond) {
 			s.metrics.Outbound(ch, "slot_missed")
 			continue
 		}
