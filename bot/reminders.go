@@ -14,7 +14,7 @@ import (
 // The reminders the scheduler's jobs ask for: one reminder, one transaction. Each claims the
 // reminder's unique key (kind, subject, due day) in the transaction that queues its messages, each
 // message marked with the key: however many replicas run the job, it goes once. Reminders are
-// proactive messages: the sender holds them to decent hours, and nobody who sent STOP gets one.
+// proactive messages: the sender holds them to the sending hours, and nobody who sent STOP gets one.
 // They never change where a person is in their conversation.
 
 // fittingOffers is how many offers a reminder that suggests some lists.

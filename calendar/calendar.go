@@ -26,7 +26,7 @@ var paris = sync.OnceValue(func() *time.Location {
 	return loc
 })
 
-// Paris is the Europe/Paris time zone, where every rule of the service is decided: quiet hours,
+// Paris is the Europe/Paris time zone, where every rule of the service is decided: the sending hours,
 // "today", the day before a stage, the cron schedules. It is loaded in this one place; it never
 // falls back to UTC.
 func Paris() *time.Location { return paris() }

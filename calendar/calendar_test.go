@@ -157,8 +157,8 @@ func TestSendingHours(t *testing.T) {
 		{time.Date(2026, 10, 24, 20, 0, 0, 0, paris), false, time.Date(2026, 10, 26, 8, 30, 0, 0, paris)}, // over the time change
 		{time.Date(2027, 5, 5, 20, 0, 0, 0, paris), false, time.Date(2027, 5, 7, 8, 30, 0, 0, paris)},     // Ascension
 	} {
-		if got := h.Decent(tc.at); got != tc.ok {
-			t.Errorf("Decent(%s) = %v", tc.at, got)
+		if got := h.Open(tc.at); got != tc.ok {
+			t.Errorf("Open(%s) = %v", tc.at, got)
 		}
 		if got := h.Next(tc.at); !got.Equal(tc.next) {
 			t.Errorf("Next(%s) = %s, want %s", tc.at, got, tc.next)

@@ -13,8 +13,8 @@ import (
 // The hours a message nobody just asked for (a reminder, a notice) may leave: Monday to Saturday,
 // 08:30 to 19:30 in Paris, never on a public holiday.
 const (
-	decentFromHour, decentFromMinute   = 8, 30
-	decentUntilHour, decentUntilMinute = 19, 30
+	openFromHour, openFromMinute   = 8, 30
+	openUntilHour, openUntilMinute = 19, 30
 )
 
 // Hours knows when stagebot may write to someone who did not just write to it.
@@ -92,29 +92,29 @@ func (h *Hours) SendingDay(d time.Time) bool {
 	return d.Weekday() != time.Sunday && !holiday
 }
 
-// Decent reports whether a message nobody just asked for may leave at t: Monday to Saturday, 08:30 to
+// Open reports whether a message nobody just asked for may leave at t: Monday to Saturday, 08:30 to
 // 19:30 in Paris, not on a public holiday.
-func (h *Hours) Decent(t time.Time) bool {
+func (h *Hours) Open(t time.Time) bool {
 	local := t.In(Paris())
 	day := Day(t)
 	if !h.SendingDay(day) {
 		return false
 	}
-	return !local.Before(AtParis(day, decentFromHour, decentFromMinute)) &&
-		local.Before(AtParis(day, decentUntilHour, decentUntilMinute))
+	return !local.Before(AtParis(day, openFromHour, openFromMinute)) &&
+		local.Before(AtParis(day, openUntilHour, openUntilMinute))
 }
 
-// Next is t when Decent(t), else the next instant when it is (the next allowed day at 08:30).
+// Next is t when Open(t), else the next instant when it is (the next allowed day at 08:30).
 func (h *Hours) Next(t time.Time) time.Time {
-	if h.Decent(t) {
+	if h.Open(t) {
 		return t
 	}
 	day := Day(t)
-	if start := AtParis(day, decentFromHour, decentFromMinute); t.Before(start) && h.Decent(start) {
+	if start := AtParis(day, openFromHour, openFromMinute); t.Before(start) && h.Open(start) {
 		return start
 	}
 	for i := 1; i <= 14; i++ {
-		if start := AtParis(day.AddDate(0, 0, i), decentFromHour, decentFromMinute); h.Decent(start) {
+		if start := AtParis(day.AddDate(0, 0, i), openFromHour, openFromMinute); h.Open(start) {
 			return start
 		}
 	}

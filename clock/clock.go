@@ -1,6 +1,6 @@
 // Package clock is stagebot's one notion of "now". The service is given one Clock when it starts
 // (System in production) and passes it to everything that decides by time: claims and retries,
-// quiet hours, deadlines, reminders, link codes, consent. SQL receives that time as a parameter,
+// the sending hours, deadlines, reminders, link codes, consent. SQL receives that time as a parameter,
 // so an app server and a database whose clocks disagree still agree on what is due.
 //
 // Tests and the season simulator use a Manual clock, which moves only when told to.

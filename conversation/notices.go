@@ -39,7 +39,7 @@ const (
 	NoticeAcceptedByColleague NoticeKind = "accepted_by_colleague" // host's other contacts: a colleague accepted a request
 	NoticeDeclinedByColleague NoticeKind = "declined_by_colleague" // host's other contacts: a colleague declined a request
 
-	// The reminders (package scheduler sends them, at decent hours).
+	// The reminders (package scheduler sends them, in the sending hours).
 	NoticeHostWaiting     NoticeKind = "host_waiting"     // host: the requests waiting for its answer
 	NoticeRequestExpired  NoticeKind = "request_expired"  // student, parent, host: a request the host never answered closed
 	NoticeUnsentExpired   NoticeKind = "unsent_expired"   // student and parent: the parent never agreed before the deadline

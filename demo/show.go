@@ -163,7 +163,7 @@ func (p *Page) held(ctx context.Context, ph phone) ([]bubble, error) {
 		reply := domain.Reply{Text: m.Body}
 		_ = json.Unmarshal(m.Choices, &reply.Choices)
 		at := now
-		if !p.hours.Decent(now) {
+		if !p.hours.Open(now) {
 			at = p.hours.Next(now)
 		}
 		// As the phone will show it: folded to GSM-7 on SMS, with its buttons on Telegram.

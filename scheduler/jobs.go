@@ -31,7 +31,7 @@ type Jobs struct {
 }
 
 // All lists the jobs with their schedules (Paris time). Every replica runs them all: a reminder's key
-// makes it go once, and the sender holds what they queue to decent hours.
+// makes it go once, and the sender holds what they queue to the sending hours.
 func (j Jobs) All() []Job {
 	return []Job{
 		{Name: "reminders", Spec: "*/15 * * * *", Run: j.Reminders},

@@ -176,7 +176,7 @@ func TestSeason(t *testing.T) {
 			kind = "notice"
 		}
 		byKind[string(m.Role)+" "+kind]++
-		if m.Proactive && !hours.Decent(m.At) {
+		if m.Proactive && !hours.Open(m.At) {
 			t.Errorf("%s to a %s at %s, outside the sending hours: %q", kind, m.Role, m.At.In(calendar.Paris()), m.Body)
 		}
 		if !m.Proactive && !m.At.Equal(m.Queued) {

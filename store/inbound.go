@@ -3,9 +3,11 @@ package store
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
-	"stagebot/domain"
 	"time"
+
+	"stagebot/domain"
 )
 
 // InboundMessage is one message received from a provider.
@@ -87,4 +89,17 @@ func (c Conn) Arrive(ctx context.Context, m InboundMessage) (Arrival, error) {
 		a.Parent = &Parent{ID: p.ID, Phone: p.Phone, Lang: p.Lang}
 	}
 	return a, nil
+}
+
+// LastInbound returns when a person last wrote on a channel (nil if never).
+func (c Conn) LastInbound(ctx context.Context, channel domain.Channel, address string) (*time.Time, error) {
+	var at *time.Time
+	err := c.get(ctx, &at, `SELECT last_inbound_at FROM conversations WHERE channel = $1 AND address = $2`, channel, address)
+	if errors.Is(err, ErrNotFound) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("last inbound: %w", err)
+	}
+	return at, nil
 }

@@ -7,7 +7,7 @@ import (
 )
 
 // nudgeSend nudges the collège's stuck students: each gets one message from their collège, at
-// decent hours, at most once a week whoever clicks, never after their STOP. The page says how many
+// the sending hours, at most once a week whoever clicks, never after their STOP. The page says how many
 // went.
 func (s *Server) nudgeSend(q *request) error {
 	n, err := s.flow.Nudge(q.r.Context(), bot.NudgeParams{StaffID: q.session.Staff.ID, SchoolUAI: q.uai})

@@ -17,7 +17,7 @@ import (
 	"stagebot/store/storetest"
 )
 
-// BenchmarkReplyDuringBulkReminders measures how long a student waits for the answer to their
+// BenchmarkReplyDuringReminders measures how long a student waits for the answer to their
 // message while 10,000 reminders are being sent: two senders (two replicas) share the outbox and
 // the providers' limits, Telegram at 30 messages a second and 1 a second per chat, SMS at the
 // Twilio account's rate (10 a second here), Twilio's API answering in 150 ms. Each iteration is one student's message through the
@@ -25,8 +25,8 @@ import (
 // p95 latencies and the rate each channel kept as a share of its limit, and fails if a limit was
 // ever exceeded or if the reminders stood still meanwhile.
 //
-//	go test ./bot/sender -run '^$' -bench ReplyDuringBulk -benchtime 60x
-func BenchmarkReplyDuringBulkReminders(b *testing.B) {
+//	go test ./bot/sender -run '^$' -bench ReplyDuringReminders -benchtime 60x
+func BenchmarkReplyDuringReminders(b *testing.B) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	s := storetest.New(b)
@@ -98,12 +98,12 @@ func BenchmarkReplyDuringBulkReminders(b *testing.B) {
 	}
 	b.ReportMetric(p(0.50), "p50-ms")
 	b.ReportMetric(p(0.95), "p95-ms")
-	var bulkSent int
-	if err := s.DB().GetContext(context.Background(), &bulkSent, `SELECT count(*) FROM outbox WHERE proactive AND status = 'sent'`); err != nil {
+	var remindersSent int
+	if err := s.DB().GetContext(context.Background(), &remindersSent, `SELECT count(*) FROM outbox WHERE proactive AND status = 'sent'`); err != nil {
 		b.Fatal(err)
 	}
-	b.ReportMetric(float64(bulkSent), "reminders-sent")
-	if bulkSent == 0 {
+	b.ReportMetric(float64(remindersSent), "reminders-sent")
+	if remindersSent == 0 {
 		b.Fatal("no reminder left during the run: nothing was measured under load")
 	}
 	var tgTimes, smsTimes []time.Time

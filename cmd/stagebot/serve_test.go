@@ -63,8 +63,8 @@ func demoCatalog(ctx context.Context, s *store.Store) error {
 
 func newRig(t *testing.T, st *store.Store) *rig {
 	t.Helper()
-	// A clock of its own, in the daytime: messages nobody asked for wait out quiet hours (20:00 to
-	// 08:00), and the tests must not depend on when they run.
+	// A clock of its own, in the daytime: messages nobody asked for wait for the sending hours (08:30
+	// to 19:30), and the tests must not depend on when they run.
 	return newRigWithClock(t, st, newStoryClock())
 }
 
@@ -136,7 +136,7 @@ func (r *rig) deliver() {
 		}
 		if n == 0 {
 			var pending int
-			// A message nobody asked for that SendDue left may wait for decent hours: only replies
+			// A message nobody asked for that SendDue left may wait for the sending hours: only replies
 			// must all be gone.
 			if err := r.st.DB().Get(&pending, `SELECT count(*) FROM outbox WHERE status IN ('pending', 'sending')
 				AND NOT proactive`); err != nil {

@@ -207,7 +207,7 @@ func measure(pop Population, out *season.Outcome, price float64) *Figures {
 			p.SMSMessages++
 			p.Segments += m.Segments
 		}
-		if m.Proactive && hours != nil && !hours.Decent(m.At) {
+		if m.Proactive && hours != nil && !hours.Open(m.At) {
 			f.Invariants.OutsideHours++
 		}
 	}
