@@ -53,9 +53,9 @@ func (c Conn) Enqueue(ctx context.Context, m OutboxMessage) (int64, error) {
 		return 0, fmt.Errorf("enqueue: %w", err)
 	}
 	if c.queued != nil {
-		*c.queued = true // the senders are woken after the commit
+		*c.queued = c.queued.or(laneOf(m.Proactive)) // the senders are woken after the commit
 	} else {
-		c.wake.queued()
+		c.wake.queued(laneOf(m.Proactive))
 	}
 	return id, nil
 }

@@ -23,7 +23,7 @@ var ErrNotFound = errors.New("store: not found")
 type Conn struct {
 	q      sqlx.ExtContext
 	wake   *waker
-	queued *bool // in a transaction: messages were queued, the senders are woken after the commit
+	queued *Lanes // in a transaction: the lanes messages were queued in, whose senders are woken after the commit
 }
 
 // Store is the Postgres pool and the entry point to transactions.
@@ -79,7 +79,7 @@ func (s *Store) InTx(ctx context.Context, fn func(tx *Tx) error) error {
 	if err != nil {
 		return fmt.Errorf("begin transaction: %w", err)
 	}
-	queued := false
+	var queued Lanes
 	tx := &Tx{Conn: Conn{q: prepared{ExtContext: sqlTx, stmts: s.stmts, tx: sqlTx}, wake: s.wake, queued: &queued}}
 	if err := fn(tx); err != nil {
 		_ = sqlTx.Rollback()
@@ -88,8 +88,8 @@ func (s *Store) InTx(ctx context.Context, fn func(tx *Tx) error) error {
 	if err := sqlTx.Commit(); err != nil {
 		return fmt.Errorf("commit transaction: %w", err)
 	}
-	if queued {
-		s.wake.queued()
+	if queued.any() {
+		s.wake.queued(queued)
 	}
 	return nil
 }

@@ -202,15 +202,19 @@ func (s *Sender) Run(ctx context.Context) error {
 	for i := range wakes {
 		wakes[i] = make(chan struct{}, 1)
 	}
-	wakeAll := func() {
-		for _, w := range wakes {
+	// wakes[0] wakes the replies' workers, wakes[1] the others'.
+	wake := func(lanes store.Lanes) {
+		for i, has := range []bool{lanes.Replies, lanes.Proactive} {
+			if !has {
+				continue
+			}
 			select {
-			case w <- struct{}{}:
+			case wakes[i] <- struct{}{}:
 			default:
 			}
 		}
 	}
-	defer s.store.AddWaker(wakeAll)()
+	defer s.store.AddWaker(wake)()
 	if s.cfg.DatabaseURL != "" {
 		listener := pq.NewListener(s.cfg.DatabaseURL, time.Second, time.Minute, func(ev pq.ListenerEventType, err error) {
 			if err != nil {
@@ -226,8 +230,15 @@ func (s *Sender) Run(ctx context.Context) error {
 				select {
 				case <-ctx.Done():
 					return
-				case <-listener.Notify: // nil after a reconnection: also a reason to look
-					wakeAll()
+				case n := <-listener.Notify:
+					if n == nil { // a reconnection: notifications may have been missed
+						wake(store.Lanes{Replies: true, Proactive: true})
+						continue
+					}
+					// This process's own NOTIFY: its senders were woken at the commit already.
+					if lanes, own := s.store.Woken(n.Extra); !own {
+						wake(lanes)
+					}
 				}
 			}
 		}()
