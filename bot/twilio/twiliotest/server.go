@@ -130,17 +130,26 @@ func (s *Server) FailNext(n int, f Failure) {
 	}
 }
 
-// createMessage is POST /2010-04-01/Accounts/{AccountSid}/Messages.json.
-func (s *Server) createMessage(w http.ResponseWriter, r *http.Request) {
-	defer s.slow()()
+// authorized checks a request as Twilio does: HTTP basic auth with the account's SID and token (401
+// otherwise), and the account's SID in the path (404 otherwise). It answers the refusal itself.
+func (s *Server) authorized(w http.ResponseWriter, r *http.Request) bool {
 	user, password, ok := r.BasicAuth()
 	if !ok || user != s.accountSID || password != s.authToken {
 		w.Header().Set("WWW-Authenticate", `Basic realm="Twilio API"`)
 		writeError(w, http.StatusUnauthorized, 20003, "Authenticate")
-		return
+		return false
 	}
 	if r.PathValue("AccountSid") != s.accountSID {
 		writeError(w, http.StatusNotFound, 20404, "The requested resource "+r.URL.Path+" was not found")
+		return false
+	}
+	return true
+}
+
+// createMessage is POST /2010-04-01/Accounts/{AccountSid}/Messages.json.
+func (s *Server) createMessage(w http.ResponseWriter, r *http.Request) {
+	defer s.slow()()
+	if !s.authorized(w, r) {
 		return
 	}
 	if f, ok := s.nextFailure(r.PostFormValue("To")); ok {
@@ -178,14 +187,7 @@ func (s *Server) createMessage(w http.ResponseWriter, r *http.Request) {
 // listMessages is GET /2010-04-01/Accounts/{AccountSid}/Messages.json: the messages accepted, most
 // recent first, filtered by To and From as Twilio does, one page of PageSize (50 by default).
 func (s *Server) listMessages(w http.ResponseWriter, r *http.Request) {
-	user, password, ok := r.BasicAuth()
-	if !ok || user != s.accountSID || password != s.authToken {
-		w.Header().Set("WWW-Authenticate", `Basic realm="Twilio API"`)
-		writeError(w, http.StatusUnauthorized, 20003, "Authenticate")
-		return
-	}
-	if r.PathValue("AccountSid") != s.accountSID {
-		writeError(w, http.StatusNotFound, 20404, "The requested resource "+r.URL.Path+" was not found")
+	if !s.authorized(w, r) {
 		return
 	}
 	q := r.URL.Query()
